@@ -1,0 +1,284 @@
+"""The SQLAlchemy store: reports, their sections and passages, source files and ingest runs.
+
+SQLite (in the instance folder) by default, any SQLAlchemy URL by configuration. Everything a
+reader needs is here; the search index is derived from it and can always be rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    create_engine,
+    event,
+    select,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
+
+from .document import Metadata, ParsedReport, ParsedSection
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now, so stored times are unambiguous."""
+    return datetime.now(timezone.utc)
+
+
+def report_id_for(text: str) -> str:
+    """Stable report id derived from the display text, so permalinks survive a rebuild."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+class Base(DeclarativeBase):
+    """Declarative base for all tables of the archive."""
+
+
+class Report(Base):
+    """One report: metadata, display text and where it came from."""
+
+    __tablename__ = "reports"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    issuer: Mapped[str] = mapped_column(Text, default="")
+    township: Mapped[str] = mapped_column(String(64), default="", index=True)
+    county: Mapped[str] = mapped_column(String(64), default="", index=True)
+    city: Mapped[str] = mapped_column(String(64), default="", index=True)
+    province: Mapped[str] = mapped_column(String(64), default="", index=True)
+    year: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    doc_type: Mapped[str] = mapped_column(String(16), default="其他", index=True)
+    issue_date: Mapped[str] = mapped_column(String(10), default="")
+    division_code: Mapped[str] = mapped_column(String(12), default="")
+    provenance: Mapped[dict] = mapped_column(JSON, default=dict)
+    notes: Mapped[list] = mapped_column(JSON, default=list)
+    text: Mapped[str] = mapped_column(Text)
+    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    sections: Mapped[list[Section]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="Section.ordinal"
+    )
+    passages: Mapped[list[Passage]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="Passage.seq"
+    )
+    source_files: Mapped[list[SourceFile]] = relationship(back_populates="report")
+
+    def metadata_dict(self) -> dict:
+        """The public metadata fields, in the order the JSON API documents them."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "issuer": self.issuer,
+            "township": self.township,
+            "county": self.county,
+            "city": self.city,
+            "province": self.province,
+            "year": self.year,
+            "doc_type": self.doc_type,
+            "issue_date": self.issue_date,
+        }
+
+
+class Section(Base):
+    """A heading of a report; ``parent_id`` builds the tree, ``ordinal`` keeps document order."""
+
+    __tablename__ = "sections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id"), nullable=True)
+    ordinal: Mapped[int] = mapped_column(Integer)
+    level: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(32), default="")
+    title: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+
+    report: Mapped[Report] = relationship(back_populates="sections")
+
+
+class Passage(Base):
+    """A paragraph or enumerated item: the unit searched, shown and cited.
+
+    ``seq`` is 1-based within the report and is what permalinks use (``#p-<seq>``).
+    ``heading_path`` lists the titles of the enclosing headings, outermost first.
+    """
+
+    __tablename__ = "passages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    section_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id"), nullable=True)
+    section_kind: Mapped[str] = mapped_column(String(16), index=True)
+    heading_path: Mapped[list] = mapped_column(JSON, default=list)
+    kind: Mapped[str] = mapped_column(String(16), default="paragraph")
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+
+    report: Mapped[Report] = relationship(back_populates="passages")
+
+
+class SourceFile(Base):
+    """An ingested file, kept byte for byte so users can download exactly what was read.
+
+    ``path`` identifies "the same file" across ingests; ``fingerprint`` covers the bytes and
+    any sidecar metadata, so an unchanged file is skipped and a changed one replaces its report.
+    """
+
+    __tablename__ = "source_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    path: Mapped[str] = mapped_column(Text, unique=True)
+    filename: Mapped[str] = mapped_column(Text)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    media_type: Mapped[str] = mapped_column(String(128))
+    encoding: Mapped[str] = mapped_column(String(32), default="")
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    report_id: Mapped[str | None] = mapped_column(ForeignKey("reports.id", ondelete="SET NULL"), nullable=True, index=True)
+    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    report: Mapped[Report | None] = relationship(back_populates="source_files")
+
+
+class ReportAlias(Base):
+    """Old report id → current id, written when a changed file replaces its report."""
+
+    __tablename__ = "report_aliases"
+
+    old_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    new_id: Mapped[str] = mapped_column(String(32), index=True)
+
+
+class IngestRun(Base):
+    """One ``ingest`` invocation: its counts and the per-file failures it reported."""
+
+    __tablename__ = "ingest_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    counts: Mapped[dict] = mapped_column(JSON, default=dict)
+    failures: Mapped[list] = mapped_column(JSON, default=list)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """WAL lets gunicorn readers go on while one writer ingests; foreign keys enforce cascades."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """Engine for ``url`` with the pragmas SQLite needs for concurrent use; creates tables."""
+    engine = create_engine(url, json_serializer=lambda obj: json.dumps(obj, ensure_ascii=False))
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    Base.metadata.create_all(engine)
+    return engine
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Session factory whose objects stay readable after commit (no lazy reload surprises)."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def build_report(parsed: ParsedReport) -> Report:
+    """ORM objects for a parsed report (not yet added to a session)."""
+    meta: Metadata = parsed.metadata
+    report = Report(
+        id=report_id_for(parsed.text),
+        title=meta.title,
+        issuer=meta.issuer,
+        township=meta.township,
+        county=meta.county,
+        city=meta.city,
+        province=meta.province,
+        year=meta.year,
+        doc_type=meta.doc_type,
+        issue_date=meta.issue_date,
+        division_code=meta.division_code,
+        provenance=dict(meta.provenance),
+        notes=list(meta.notes),
+        text=parsed.text,
+    )
+    ordinal = 0
+    passage_rows: list[tuple[int, Passage]] = []
+
+    def add_section(parsed_section: ParsedSection, parent: Section | None, path: list[str]) -> None:
+        nonlocal ordinal
+        ordinal += 1
+        section = Section(
+            ordinal=ordinal,
+            level=parsed_section.level,
+            number=parsed_section.number,
+            title=parsed_section.title,
+            kind=parsed_section.kind,
+            start=parsed_section.start,
+            end=parsed_section.end,
+        )
+        if parent is not None:
+            section.parent = parent  # type: ignore[attr-defined]
+        report.sections.append(section)
+        here = path + [heading_label(parsed_section)]
+        for parsed_passage in parsed_section.passages:
+            passage = Passage(
+                section_kind=parsed_section.kind,
+                heading_path=here,
+                kind=parsed_passage.kind,
+                start=parsed_passage.start,
+                end=parsed_passage.end,
+                text=parsed_passage.text,
+            )
+            passage.section = section  # type: ignore[attr-defined]
+            passage_rows.append((parsed_passage.start, passage))
+        for child in parsed_section.children:
+            add_section(child, section, here)
+
+    for top in parsed.sections:
+        add_section(top, None, [])
+    for seq, (_start, passage) in enumerate(sorted(passage_rows, key=lambda row: row[0]), start=1):
+        passage.seq = seq
+        report.passages.append(passage)
+    return report
+
+
+def heading_label(section: ParsedSection | Section) -> str:
+    """How a heading reads in a path: its number as written, then its title."""
+    if not section.number:
+        return section.title
+    return f"{section.number}{section.title}"
+
+
+Section.parent = relationship(Section, remote_side=[Section.id], backref="children")  # type: ignore[attr-defined]
+Passage.section = relationship(Section)  # type: ignore[attr-defined]
+
+
+def get_report(session: Session, report_id: str) -> Report | None:
+    """A report by id, following aliases left by replaced versions."""
+    report = session.get(Report, report_id)
+    if report is None:
+        alias = session.get(ReportAlias, report_id)
+        if alias is not None:
+            report = session.get(Report, alias.new_id)
+    return report
+
+
+def all_reports(session: Session) -> list[Report]:
+    """Every report, newest year first, then by place."""
+    stmt = select(Report).order_by(Report.year.desc(), Report.province, Report.county, Report.township)
+    return list(session.scalars(stmt))
