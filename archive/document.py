@@ -104,7 +104,7 @@ class ParsedReport:
         out: list[tuple[ParsedSection, list[ParsedSection], ParsedPassage]] = []
 
         def visit(section: ParsedSection, path: list[ParsedSection]) -> None:
-            here = path + [section]
+            here = [*path, section]
             for passage in section.passages:
                 out.append((section, here, passage))
             for child in section.children:

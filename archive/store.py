@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
@@ -30,7 +30,7 @@ from .document import Metadata, ParsedReport, ParsedSection
 
 def utcnow() -> datetime:
     """Timezone-aware now, so stored times are unambiguous."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def report_id_for(text: str) -> str:
@@ -147,7 +147,9 @@ class SourceFile(Base):
     media_type: Mapped[str] = mapped_column(String(128))
     encoding: Mapped[str] = mapped_column(String(32), default="")
     data: Mapped[bytes] = mapped_column(LargeBinary)
-    report_id: Mapped[str | None] = mapped_column(ForeignKey("reports.id", ondelete="SET NULL"), nullable=True, index=True)
+    report_id: Mapped[str | None] = mapped_column(
+        ForeignKey("reports.id", ondelete="SET NULL"), nullable=True, index=True
+    )
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     report: Mapped[Report | None] = relationship(back_populates="source_files")
@@ -234,7 +236,7 @@ def build_report(parsed: ParsedReport) -> Report:
         if parent is not None:
             section.parent = parent  # type: ignore[attr-defined]
         report.sections.append(section)
-        here = path + [heading_label(parsed_section)]
+        here = [*path, heading_label(parsed_section)]
         for parsed_passage in parsed_section.passages:
             passage = Passage(
                 section_kind=parsed_section.kind,

@@ -1,0 +1,128 @@
+"""Command-line interface: ingest files, list and show reports, and (via indexer) index and search.
+
+Exit status is 0 on success, 1 when any file failed or a requested report does not exist,
+2 for usage errors (argparse's convention).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from tqdm import tqdm
+
+from .config import ArchiveConfig
+from .ingest import FileOutcome, IngestSummary, expand_inputs, ingest_paths
+from .report_json import report_to_json, sections_to_text
+from .store import all_reports, get_report, make_engine, make_session_factory
+
+# Below this many files a progress bar is noise; per-file lines are shown instead.
+PROGRESS_BAR_MIN_FILES = 20
+
+
+def _print_json(payload: object) -> None:
+    """JSON on stdout, Chinese kept readable (UTF-8, not \\u escapes)."""
+    json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """Ingest files/folders, refresh the index, print a summary; 1 if any file failed."""
+    config = ArchiveConfig.from_env()
+    total = len(expand_inputs(args.paths))
+    bar = tqdm(total=total, unit="file", disable=total < PROGRESS_BAR_MIN_FILES, file=sys.stderr)
+
+    def on_file(outcome: FileOutcome) -> None:
+        bar.update(1)
+        if outcome.status == "failed":
+            bar.write(f"失败 {outcome.path}: {outcome.message}", file=sys.stderr)
+        elif bar.disable:
+            print(f"{outcome.status:9} {outcome.report_id:12} {outcome.path}")
+
+    summary = ingest_paths(config, args.paths, workers=args.workers, on_file=on_file)
+    bar.close()
+    if not args.no_index:
+        _refresh_index(config, summary)
+    counts = summary.counts
+    print(
+        f"已收录 {counts['ingested']} · 已更新 {counts['updated']} · 未变 {counts['unchanged']}"
+        f" · 失败 {counts['failed']}"
+    )
+    return 1 if summary.failures else 0
+
+
+def _refresh_index(config: ArchiveConfig, summary: IngestSummary) -> None:
+    """Bring the search index up to date with what this ingest changed."""
+    from indexer.build import update
+
+    if summary.changed_ids or summary.removed_ids:
+        update(config, sorted(summary.changed_ids), sorted(summary.removed_ids))
+
+
+def cmd_reports(args: argparse.Namespace) -> int:
+    """List every report (id, year, place, type, title)."""
+    config = ArchiveConfig.from_env()
+    session_factory = make_session_factory(make_engine(config.database_url))
+    with session_factory() as session:
+        reports = all_reports(session)
+        if args.json:
+            _print_json([report.metadata_dict() for report in reports])
+            return 0
+        for report in reports:
+            place = "".join(part for part in (report.county, report.township) if part) or "（地点未定）"
+            print(f"{report.id}  {report.year or '----'}  {place}  {report.doc_type}  {report.title}")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    """Metadata, section tree and passages of one report; 1 if the id is unknown."""
+    config = ArchiveConfig.from_env()
+    session_factory = make_session_factory(make_engine(config.database_url))
+    with session_factory() as session:
+        report = get_report(session, args.id)
+        if report is None:
+            print(f"没有编号为 {args.id} 的报告", file=sys.stderr)
+            return 1
+        payload = report_to_json(report)
+        if args.json:
+            _print_json(payload)
+        else:
+            for key, value in report.metadata_dict().items():
+                print(f"{key:10} {value if value not in (None, '') else '—'}")
+            print()
+            print(sections_to_text(payload["sections"]))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand, the indexer's included."""
+    parser = argparse.ArgumentParser(prog="python -m archive", description="法治政府建设报告检索库")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ingest = sub.add_parser("ingest", help="收录文件或文件夹")
+    ingest.add_argument("paths", nargs="+", help="files or folders (txt, docx, html, pdf, doc, wps)")
+    ingest.add_argument("--workers", type=int, default=None, help="parser processes (default: cores)")
+    ingest.add_argument("--no-index", action="store_true", help="do not refresh the search index")
+    ingest.set_defaults(func=cmd_ingest)
+
+    reports = sub.add_parser("reports", help="列出全部报告")
+    reports.add_argument("--json", action="store_true")
+    reports.set_defaults(func=cmd_reports)
+
+    show = sub.add_parser("show", help="显示一份报告")
+    show.add_argument("id")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(func=cmd_show)
+
+    from indexer.cli import register
+
+    register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``python -m archive``."""
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)

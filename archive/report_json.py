@@ -1,0 +1,53 @@
+"""The JSON shape of a report (CLI ``show --json`` and the web API share it).
+
+Keys: ``id, title, issuer, township, county, city, province, year, doc_type, issue_date,
+sections``; each section ``number, title, kind, children, passages``; each passage
+``id, text, start, end`` where ``id`` is the passage's 1-based sequence number (its permalink
+anchor is ``#p-<id>``) and ``start``/``end`` are character offsets into the report text.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .store import Passage, Report, Section
+
+
+def _passage_json(passage: Passage) -> dict:
+    return {"id": passage.seq, "text": passage.text, "start": passage.start, "end": passage.end}
+
+
+def report_to_json(report: Report) -> dict:
+    """Metadata plus the nested section tree with its passages."""
+    by_section: dict[int | None, list[Passage]] = defaultdict(list)
+    for passage in report.passages:
+        by_section[passage.section_id].append(passage)
+    children: dict[int | None, list[Section]] = defaultdict(list)
+    for section in report.sections:
+        children[section.parent_id].append(section)
+
+    def section_json(section: Section) -> dict:
+        return {
+            "number": section.number,
+            "title": section.title,
+            "kind": section.kind,
+            "children": [section_json(child) for child in children[section.id]],
+            "passages": [_passage_json(p) for p in by_section[section.id]],
+        }
+
+    payload = report.metadata_dict()
+    payload["sections"] = [section_json(top) for top in children[None]]
+    return payload
+
+
+def sections_to_text(sections: list[dict], depth: int = 0) -> str:
+    """An indented outline with each passage's number and text, for the terminal."""
+    lines: list[str] = []
+    for section in sections:
+        indent = "  " * depth
+        lines.append(f"{indent}{section['number']}{section['title']}  [{section['kind']}]")
+        for passage in section["passages"]:
+            lines.append(f"{indent}  ¶{passage['id']} {passage['text']}")
+        if section["children"]:
+            lines.append(sections_to_text(section["children"], depth + 1))
+    return "\n".join(lines)

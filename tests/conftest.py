@@ -1,0 +1,46 @@
+"""Shared fixtures: where the real corpora live, and a session-wide archive built from them.
+
+The archive fixture ingests the shipped reports (data/reports) and the development corpus
+(../shared/corpus/dev) through the real pipeline into a temporary instance folder, then
+builds the real search index, so every test exercises what users get.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from archive.config import ArchiveConfig
+
+REPO = Path(__file__).resolve().parents[1]
+SHIPPED_DIR = REPO / "data" / "reports"
+SHARED_CORPUS = REPO.parent / "shared" / "corpus"
+SEEDS_DIR = SHARED_CORPUS / "seeds"
+DEV_DIR = SHARED_CORPUS / "dev"
+
+
+def corpus_files() -> list[Path]:
+    """Every report file of the shipped and development corpora (labels and READMEs excluded)."""
+    return sorted(SHIPPED_DIR.glob("*.txt")) + sorted(DEV_DIR.glob("d*.txt"))
+
+
+def make_config(home: Path) -> ArchiveConfig:
+    """An isolated instance folder with its own SQLite store."""
+    return ArchiveConfig(home=home, database_url=f"sqlite:///{home / 'archive.sqlite3'}")
+
+
+@pytest.fixture(scope="session")
+def archive_config(tmp_path_factory: pytest.TempPathFactory) -> ArchiveConfig:
+    """A read-only archive of the shipped + dev corpora, ingested and indexed once per session.
+
+    Tests must not modify it; tests that ingest or delete make their own with ``make_config``.
+    """
+    from archive.ingest import ingest_paths
+    from indexer.build import rebuild
+
+    config = make_config(tmp_path_factory.mktemp("archive"))
+    summary = ingest_paths(config, corpus_files(), workers=1)
+    assert not summary.failures, summary.failures
+    rebuild(config)
+    return config
