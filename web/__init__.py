@@ -1,0 +1,57 @@
+"""The Fazhi Archive web app: search, read, compare and cite township rule-of-law reports.
+
+Built like Flask's flaskr tutorial: an application factory reading its configuration from
+the environment (``ARCHIVE_HOME`` / ``ARCHIVE_DATABASE_URL`` via ``ArchiveConfig``), one
+blueprint per page family. Like Datasette, every HTML page has a JSON twin under ``/api``.
+The app is strictly read-only: no route writes to the store or the index.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+from markupsafe import Markup
+
+from archive.config import ArchiveConfig
+
+from . import errors, security, services
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app. ``test_config`` overrides settings (``ARCHIVE_HOME``, ``SEARCH_SERVICE`` …)."""
+    app = Flask(__name__)
+    app.config.from_mapping(
+        ARCHIVE_HOME=os.environ.get("ARCHIVE_HOME") or None,
+        PUBLIC_BASE_URL=os.environ.get("ARCHIVE_PUBLIC_URL", ""),
+        JSON_AS_ASCII=False,
+        MAX_CONTENT_LENGTH=1024 * 1024,  # the only POST (citation export) is a small id list
+        SEARCH_SERVICE=None,
+        TODAY=None,
+    )
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+
+    config = app.config.get("ARCHIVE_CONFIG") or ArchiveConfig.from_env(app.config["ARCHIVE_HOME"])
+    services.init_app(app, config)
+    security.init_app(app)
+    errors.init_app(app)
+
+    from . import cite_views, compare_views, health_views, reader_views, search_views
+
+    for module in (search_views, reader_views, compare_views, cite_views, health_views):
+        app.register_blueprint(module.bp)
+    app.add_template_filter(indexer_snippet)
+    return app
+
+
+def indexer_snippet(snippet: str) -> Markup:
+    """Trust a search snippet as HTML: the indexer escapes the text and adds only ``<mark>``.
+
+    This is the one place report text is rendered without autoescaping; ``test_web`` checks
+    that a report containing ``<script>`` comes out of it escaped.
+    """
+    return Markup(snippet or "")

@@ -1,0 +1,73 @@
+"""Mark a query's words in report text for the reader and the comparison, safely.
+
+Why not reuse the search snippets: the reader shows whole passages, not snippets. The text
+is escaped first and only our own ``<mark>`` tags are added, so report text can never inject
+markup. Matching uses the archive's length-preserving folding (width, punctuation,
+traditional → simplified), so what search found is what gets marked.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup, escape
+
+from archive.normalize import fold_for_match
+
+_TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
+_OPERATORS = {"OR", "AND", "NOT", "同段", "同句", "|", "&"}
+_FIELD = re.compile(r"^[A-Za-z_]+:")
+MAX_TERMS = 20
+
+
+def query_terms(query: str) -> list[str]:
+    """The positive words and phrases of a query: quotes unwrapped, ``-x``, ``field:x`` and operators dropped.
+
+    Longer terms come first so that a phrase wins over a word it contains when both match.
+    """
+    terms: list[str] = []
+    for match in _TOKEN.finditer(query or ""):
+        phrase, word = match.group(1), match.group(2)
+        if phrase is not None:
+            candidate = phrase.strip()
+        else:
+            if word.startswith("-") or _FIELD.match(word) or word.upper() in _OPERATORS:
+                continue
+            candidate = word.strip("()（）+")
+            for op in ("同段", "同句"):
+                candidate = candidate.removeprefix(op + ":").removeprefix(op + "：")
+        if candidate and candidate not in terms:
+            terms.append(candidate)
+    terms.sort(key=len, reverse=True)
+    return terms[:MAX_TERMS]
+
+
+def mark_ranges(text: str, terms: list[str]) -> list[tuple[int, int]]:
+    """Non-overlapping (start, end) spans of ``text`` matching any term after folding."""
+    folded = fold_for_match(text)
+    spans: list[tuple[int, int]] = []
+    for term in terms:
+        needle = fold_for_match(term)
+        if not needle:
+            continue
+        start = folded.find(needle)
+        while start != -1:
+            end = start + len(needle)
+            if all(end <= s or start >= e for s, e in spans):
+                spans.append((start, end))
+            start = folded.find(needle, end)
+    return sorted(spans)
+
+
+def highlight(text: str, terms: list[str]) -> Markup:
+    """``text`` escaped, with each match wrapped in ``<mark>``; safe to render as-is."""
+    if not terms:
+        return Markup(escape(text))
+    out: list[str] = []
+    cursor = 0
+    for start, end in mark_ranges(text, terms):
+        out.append(str(escape(text[cursor:start])))
+        out.append(f"<mark>{escape(text[start:end])}</mark>")
+        cursor = end
+    out.append(str(escape(text[cursor:])))
+    return Markup("".join(out))

@@ -1,0 +1,142 @@
+"""Search parameters from a URL and back: one canonical, shareable form for every search.
+
+Why a module of its own: the HTML page, the JSON twin, the CSV export, the facet links, the
+chips and the pagination all have to agree on what a URL means, or a link would drift.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode
+
+from werkzeug.datastructures import MultiDict
+
+# URL parameter → the indexer's facet/filter key, in sidebar order.
+FILTER_PARAMS: dict[str, str] = {
+    "year": "year",
+    "province": "province",
+    "city": "city",
+    "county": "county",
+    "township": "township",
+    "section": "section",
+    "type": "doc_type",
+}
+FACET_LABELS: dict[str, str] = {
+    "year": "年份",
+    "province": "省份",
+    "city": "市",
+    "county": "县（区）",
+    "township": "乡镇（街道）",
+    "section": "章节类别",
+    "doc_type": "文件类型",
+}
+SORTS: dict[str, str] = {"relevance": "相关度", "year": "年份（新→旧）", "place": "地区"}
+PER_PAGE = 20
+MAX_PAGE = 10_000
+MAX_QUERY = 2_000
+
+
+class BadParams(ValueError):
+    """A parameter that cannot mean anything (``page=abc``); shown to the user, not raised as 500."""
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """A search as the URL states it."""
+
+    q: str = ""
+    filters: dict[str, str] = field(default_factory=dict)  # keyed by URL param name
+    sort: str = "relevance"
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args: MultiDict[str, str]) -> SearchParams:
+        """Read and validate ``request.args``; raises ``BadParams`` with a Chinese message."""
+        q = " ".join((args.get("q") or "").split())
+        if len(q) > MAX_QUERY:
+            raise BadParams(f"检索式太长（{len(q)} 个字符，上限 {MAX_QUERY}）")
+        filters = {name: args.get(name, "").strip() for name in FILTER_PARAMS if args.get(name, "").strip()}
+        sort = args.get("sort") or ("relevance" if q else "year")
+        if sort not in SORTS:
+            raise BadParams(f"不支持的排序方式：{sort}（可用：{'、'.join(SORTS)}）")
+        raw_page = args.get("page") or "1"
+        try:
+            page = int(raw_page)
+        except ValueError:
+            raise BadParams(f"页码必须是正整数，而不是“{raw_page[:20]}”") from None
+        if not 1 <= page <= MAX_PAGE:
+            raise BadParams(f"页码超出范围（1–{MAX_PAGE}）")
+        return cls(q=q, filters=filters, sort=sort, page=page)
+
+    @property
+    def is_browse(self) -> bool:
+        """No query words: the page lists reports instead of hits."""
+        return not self.q
+
+    def indexer_filters(self) -> dict[str, str]:
+        """Filters keyed as the indexer expects."""
+        return {FILTER_PARAMS[name]: value for name, value in self.filters.items()}
+
+    def to_args(self, **changes: object) -> dict[str, str]:
+        """Canonical query-string dict; defaults are left out so URLs stay short and stable."""
+        params = replace(self, **changes) if changes else self
+        out: dict[str, str] = {}
+        if params.q:
+            out["q"] = params.q
+        for name in FILTER_PARAMS:
+            if params.filters.get(name):
+                out[name] = params.filters[name]
+        default_sort = "relevance" if params.q else "year"
+        if params.sort != default_sort:
+            out["sort"] = params.sort
+        if params.page != 1:
+            out["page"] = str(params.page)
+        return out
+
+    def query_string(self, **changes: object) -> str:
+        """``to_args`` encoded."""
+        return urlencode(self.to_args(**changes))
+
+    def with_filter(self, name: str, value: str) -> str:
+        """Query string adding (or replacing) one filter, back to page 1: what a facet link does."""
+        return self.query_string(filters={**self.filters, name: value}, page=1)
+
+    def without_filter(self, name: str) -> str:
+        """Query string dropping one filter: what a chip's × does."""
+        return self.query_string(filters={k: v for k, v in self.filters.items() if k != name}, page=1)
+
+
+def param_for_facet(facet: str) -> str:
+    """URL parameter name of an indexer facet key (``doc_type`` → ``type``)."""
+    for param, key in FILTER_PARAMS.items():
+        if key == facet:
+            return param
+    return facet
+
+
+def refine(args: MultiDict[str, str]) -> dict[str, str] | None:
+    """Canonical args for a search-box submission carrying context, or None when there is none.
+
+    The search box always carries the current query (``prev``) and filters (``keep_<name>``).
+    With "在结果中检索" ticked (``within``) they are kept and the new words ANDed to the old
+    query; without it the new words start a fresh search. Either way the caller redirects to
+    the canonical URL, so what ends in the address bar is shareable.
+    """
+    if "prev" not in args and "within" not in args:
+        return None
+    new_q = " ".join((args.get("q") or "").split())
+    out: dict[str, str] = {}
+    if args.get("within"):
+        prev = " ".join((args.get("prev") or "").split())
+        combined = " ".join(x for x in (prev, new_q) if x)
+        if combined:
+            out["q"] = combined
+        for name in FILTER_PARAMS:
+            value = (args.get(f"keep_{name}") or "").strip()
+            if value:
+                out[name] = value
+    elif new_q:
+        out["q"] = new_q
+    if args.get("sort") in SORTS:
+        out["sort"] = args["sort"]
+    return out

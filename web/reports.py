@@ -1,0 +1,124 @@
+"""Loading reports for the views: validated ids, alias redirects (301), 404s.
+
+Why one helper: every route under ``/reports/<id>`` (page, JSON, source, cite) must follow a
+replaced report's alias the same way, so an old permalink keeps working wherever it points.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from flask import abort, redirect, request, url_for
+from sqlalchemy import select
+
+from archive.errors import ReportNotFound
+from archive.store import Passage, Report, ReportAlias, Section, heading_label
+
+from .services import db
+
+ID_PATTERN = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
+
+
+def find_report(report_id: str) -> tuple[Report, bool]:
+    """The report for ``report_id`` and whether it was reached through an alias.
+
+    Raises ``ReportNotFound`` (→ 404 page) for a malformed or unknown id.
+    """
+    if not ID_PATTERN.match(report_id):
+        raise ReportNotFound(f"报告编号无效：{report_id[:64]}")
+    session = db()
+    report = session.get(Report, report_id)
+    if report is not None:
+        return report, False
+    alias = session.get(ReportAlias, report_id)
+    if alias is not None:
+        current = session.get(Report, alias.new_id)
+        if current is not None:
+            return current, True
+    raise ReportNotFound(f"没有编号为 {report_id} 的报告")
+
+
+def load_report(report_id: str, endpoint: str, **values: object) -> Report:
+    """The report, or a 301 to ``endpoint`` under its current id when ``report_id`` is an alias."""
+    report, aliased = find_report(report_id)
+    if aliased:
+        args = {**request.args.to_dict(), **values, "report_id": report.id}
+        abort(redirect(url_for(endpoint, **args), code=301))
+    return report
+
+
+def load_passage(report: Report, seq: int) -> Passage:
+    """Passage ``seq`` of ``report`` or ``ReportNotFound``."""
+    passage = db().scalar(select(Passage).where(Passage.report_id == report.id, Passage.seq == seq))
+    if passage is None:
+        raise ReportNotFound(f"报告 {report.id} 没有第 {seq} 段")
+    return passage
+
+
+@dataclass
+class OutlineNode:
+    """A heading in the table of contents, with its anchor and children."""
+
+    anchor: str
+    label: str
+    kind: str
+    level: int
+    children: list[OutlineNode] = field(default_factory=list)
+
+
+def section_anchor(section: Section) -> str:
+    """Stable in-page anchor of a heading (by document order)."""
+    return f"s-{section.ordinal}"
+
+
+def outline(report: Report) -> list[OutlineNode]:
+    """The section tree as nested nodes, the untitled preamble left out."""
+    nodes: dict[int, OutlineNode] = {}
+    roots: list[OutlineNode] = []
+    for section in report.sections:
+        node = OutlineNode(section_anchor(section), heading_label(section), section.kind, section.level)
+        nodes[section.id] = node
+        if section.parent_id is not None and section.parent_id in nodes:
+            nodes[section.parent_id].children.append(node)
+        elif section.level > 0 or section.number:
+            roots.append(node)
+    return roots
+
+
+@dataclass
+class Block:
+    """One item of the reading view: a heading or a passage, in document order."""
+
+    kind: str  # "heading" | "passage"
+    section: Section | None = None
+    passage: Passage | None = None
+
+
+def reading_order(report: Report) -> list[Block]:
+    """Headings and passages interleaved by their offset in the text."""
+    items: list[tuple[int, int, int, Block]] = []
+    for section in report.sections:
+        if section.level > 0 or section.number:
+            items.append((section.start, 0, section.ordinal, Block("heading", section=section)))
+    for passage in report.passages:
+        items.append((passage.start, 1, passage.seq, Block("passage", passage=passage)))
+    items.sort(key=lambda item: item[:3])
+    return [item[3] for item in items]
+
+
+def passages_by_kind(report: Report) -> dict[str, list[Passage]]:
+    """Passages grouped by canonical section kind, document order kept (for the comparison)."""
+    grouped: dict[str, list[Passage]] = {}
+    for passage in report.passages:
+        grouped.setdefault(passage.section_kind, []).append(passage)
+    return grouped
+
+
+def place(report: Report) -> str:
+    """Province … township, without repeats (municipalities have province == city)."""
+    parts: list[str] = []
+    for part in (report.province, report.city, report.county, report.township):
+        if part and part not in parts:
+            parts.append(part)
+    return "".join(parts)

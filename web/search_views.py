@@ -1,0 +1,99 @@
+"""Search pages: ``/``, ``/search`` (HTML), ``/api/search`` (JSON twin), ``/search.csv`` (export).
+
+A bad query is the user's to fix, so it is shown on the page with the indexer's message (and
+HTTP 400 for the JSON twin) instead of failing; an empty query lists the whole archive.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
+
+from archive.errors import ArchiveError
+
+from . import export
+from .browse import browse
+from .params import FACET_LABELS, PER_PAGE, SORTS, BadParams, SearchParams, param_for_facet, refine
+from .services import SearchUnavailable, db, search_service
+
+bp = Blueprint("search", __name__)
+
+
+def run(params: SearchParams, per_page: int = PER_PAGE) -> dict:
+    """Search (or browse, for an empty query) and return the JSON-shaped result.
+
+    Raises ``ArchiveError`` (bad query) or ``SearchUnavailable`` (no index) for the caller.
+    """
+    if params.is_browse:
+        return browse(db(), params, per_page)
+    result = search_service().search(
+        params.q, params.indexer_filters() or None, page=params.page, sort=params.sort, per_page=per_page
+    )
+    payload = result.to_json()
+    payload.setdefault("mode", "search")
+    return payload
+
+
+def _params_or_error() -> tuple[SearchParams | None, str]:
+    try:
+        return SearchParams.from_args(request.args), ""
+    except BadParams as error:
+        return None, str(error)
+
+
+@bp.get("/")
+@bp.get("/search")
+def index():
+    """The search page; without a query, the browsable archive."""
+    refined = refine(request.args)
+    if refined is not None:
+        return redirect(url_for("search.index", **refined))
+    params, error = _params_or_error()
+    result: dict | None = None
+    status = 200
+    if params is not None:
+        try:
+            result = run(params)
+        except SearchUnavailable as unavailable:
+            error, status = str(unavailable), 503
+        except ArchiveError as bad_query:
+            error, status = str(bad_query), 400
+    else:
+        status = 400
+        params = SearchParams(q=" ".join((request.args.get("q") or "").split())[:200])
+    return render_template(
+        "search.html", params=params, result=result, error=error, facet_labels=FACET_LABELS,
+        sorts=SORTS, param_for_facet=param_for_facet,
+    ), status
+
+
+@bp.get("/api/search")
+def api_search():
+    """JSON twin of ``/search``; ``all=1`` returns every hit of the query (no pagination)."""
+    try:
+        params = SearchParams.from_args(request.args)
+        if request.args.get("all") == "1":
+            hits = list(export.all_hits(params))
+            return jsonify({"query": params.q, "filters": params.indexer_filters(), "total": len(hits),
+                            "hits": hits})
+        return jsonify(run(params))
+    except BadParams as error:
+        return jsonify({"error": str(error), "status": 400}), 400
+    except SearchUnavailable as error:
+        return jsonify({"error": str(error), "status": 503}), 503
+    except ArchiveError as error:
+        return jsonify({"error": str(error), "status": 400, "query": request.args.get("q", "")}), 400
+
+
+@bp.get("/search.csv")
+def search_csv():
+    """Every hit of the query as CSV (UTF-8 with BOM so Excel reads the Chinese)."""
+    try:
+        params = SearchParams.from_args(request.args)
+        body = export.hits_csv(export.all_hits(params))
+    except SearchUnavailable as error:
+        return Response(str(error), status=503, mimetype="text/plain")
+    except (BadParams, ArchiveError) as error:
+        return Response(str(error), status=400, mimetype="text/plain")
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": export.content_disposition("attachment", "fazhi-search.csv"),
+    })
