@@ -172,7 +172,8 @@ def cite(cited: CitedPassage, base_url: str, accessed: date) -> Citation:
     root = base_url.rstrip("/")
     report_url = f"{root}/reports/{cited.report_id}"
     permalink = f"{report_url}?p={cited.seq}#p-{cited.seq}"
-    quote = f"“{cited.text}”"
+    # Chinese nesting: double quotes inside a quotation become single ones.
+    quote = "“" + cited.text.replace("“", "‘").replace("”", "’") + "”"
     source = source_line(cited)
     return Citation(
         report_id=cited.report_id,
