@@ -1,0 +1,9 @@
+"""Search for the archive: exact literal matching + jieba/Whoosh ranking + facets.
+
+Modules, one job each: ``analysis`` (jieba tokenizer), ``schema`` (Whoosh fields), ``literal``
+(exact-match FTS5 trigram side table), ``generation`` (build aside / atomic swap / writer lock),
+``build`` (rebuild and incremental update from the store), ``query`` (query language),
+``ranking`` (BM25F inside the match set), ``facets``, ``snippets``, ``service`` (the search API)
+and ``cli``. Public entry points: ``indexer.service.search`` / ``SearchService`` and
+``indexer.build.rebuild`` / ``update``.
+"""

@@ -1,0 +1,377 @@
+"""The query language: parse what a user types into an exact-match tree plus metadata filters.
+
+Syntax (every word is matched literally after ``fold_for_match``; see ``indexer.literal``)::
+
+    枫桥经验 调解            both words in the same passage (AND, ranked); 同段 is the default unit
+    "法治政府建设"           exact phrase; also 「…」 “…” 『…』; spaces inside are kept
+    人民调解 OR 诉源治理     either (also ``|``); OR binds tighter than the implicit AND
+    法律明白人 -培训         exclude passages containing 培训 (also -"phrase", -(a OR b))
+    (网格员 OR 网格化) 矛盾纠纷   parentheses group
+    同句(法律明白人 培训)    all words within one sentence (split at 。！？；and line ends)
+    同段(法律明白人 培训)    all words within one passage (same as writing them side by side)
+    year:2023  year:2022..2024  year:2024..2022 (reversed ranges are swapped)
+    province:重庆市 city:… county:垫江县 township:坪山镇 section:不足 type:年度报告
+    (Chinese aliases: 年份/年 省 市 县/区县 镇/乡镇/街道 章节 类型/文种; value may be quoted.)
+
+Repeating a field ORs its values (``county:A county:B``); different fields AND. Field filters
+stand at the top level only. ``AND`` is accepted and ignored (it is the default).
+Interpretations chosen instead of errors: control characters count as spaces; a ``word:value``
+whose prefix is not an ASCII field name (``时间:2023``, ``http://…``) is an ordinary word; a
+query of only exclusions means "everything except".
+Errors (``QuerySyntaxError``, message in Chinese): unbalanced quotes or parentheses, an operator
+with nothing to act on, an empty phrase, an unknown ASCII field, a bad year, too long a query.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from archive.document import DOC_TYPES, SECTION_KINDS
+from archive.errors import ArchiveError
+from archive.normalize import fold_for_match
+
+MAX_QUERY_CHARS = 500
+MAX_TERMS = 40
+
+QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "＂": "＂", "”": "”"}
+OPEN_PARENS = "(（"
+CLOSE_PARENS = ")）"
+NOT_SIGNS = "-－"
+COLONS = ":："
+WORD_BREAKS = frozenset(" " + "".join(QUOTES) + OPEN_PARENS + CLOSE_PARENS)
+PROXIMITY = {"同句": "sentence", "同段": "passage"}
+OR_WORDS = {"OR", "|", "｜", "或"}
+
+FIELD_ALIASES = {
+    "year": "year", "年份": "year", "年度": "year", "年": "year",
+    "province": "province", "省": "province",
+    "city": "city", "市": "city",
+    "county": "county", "县": "county", "区县": "county",
+    "township": "township", "镇": "township", "乡镇": "township", "街道": "township",
+    "section": "section", "章节": "section",
+    "type": "doc_type", "doc_type": "doc_type", "类型": "doc_type", "文种": "doc_type",
+}
+FILTER_COLUMNS = ("year", "province", "city", "county", "township", "section", "doc_type")
+SENTENCE_BREAK = re.compile(r"[!?;\n\r]|(?<!\d)\.|\.(?!\d)")
+YEAR_RANGE = re.compile(r"^(\d{4})?\s*(?:\.\.|~|～|至|到|-)\s*(\d{4})?$")
+
+
+class QuerySyntaxError(ArchiveError):
+    """The query cannot be understood; the message says why, in Chinese, for the user."""
+
+
+# --- the tree ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Literal:
+    """A word or phrase, already folded: matches passages whose folded text contains it."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class AllOf:
+    parts: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    parts: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    part: Node
+
+
+@dataclass(frozen=True)
+class SameSentence:
+    """All words inside one sentence of the passage."""
+
+    words: tuple[str, ...]
+
+
+Node = Literal | AllOf | AnyOf | Not | SameSentence
+
+
+@dataclass
+class ParsedQuery:
+    """A parsed query: the literal match tree (None = everything) and metadata filters."""
+
+    text: str
+    match: Node | None
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    year_range: tuple[int, int] | None = None
+
+    def positive_literals(self) -> list[str]:
+        """Words that a matching passage contains (not under a NOT): highlighted and ranked."""
+        out: list[str] = []
+
+        def visit(node: Node | None) -> None:
+            if isinstance(node, Literal):
+                out.append(node.text)
+            elif isinstance(node, AllOf | AnyOf):
+                for part in node.parts:
+                    visit(part)
+            elif isinstance(node, SameSentence):
+                out.extend(node.words)
+
+        visit(self.match)
+        return list(dict.fromkeys(out))
+
+
+# --- sentence test used by 同句 -------------------------------------------------------------------
+
+def sentences_contain_all(folded: str, words: Sequence[str]) -> bool:
+    """True when one sentence of ``folded`` contains every word (decimal points do not split)."""
+    return any(all(word in sentence for word in words) for sentence in SENTENCE_BREAK.split(folded))
+
+
+# --- lexer ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Tok:
+    kind: str  # word | phrase | or | not | lparen | rparen | field | prox
+    text: str = ""
+    name: str = ""
+
+
+def _clean(raw: str) -> str:
+    """Control and format characters become spaces, so pasted text never breaks parsing."""
+    return "".join(
+        " " if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") or char.isspace() else char
+        for char in raw
+    )
+
+
+def _read_quoted(text: str, start: int) -> tuple[str, int]:
+    """The phrase opened at ``text[start]`` and the index after its closing quote."""
+    closing = QUOTES[text[start]]
+    end = text.find(closing, start + 1)
+    if end < 0 and text[start] in "“”":
+        end = text.find('"', start + 1)
+    if end < 0:
+        raise QuerySyntaxError(f"引号没有配对：{text[start:start + 20]}… 请补上结束引号。")
+    return text[start + 1:end], end + 1
+
+
+def _lex(text: str) -> list[_Tok]:
+    tokens: list[_Tok] = []
+    i, n = 0, len(text)
+    while i < n:
+        char = text[i]
+        if char == " ":
+            i += 1
+        elif char in QUOTES:
+            phrase, i = _read_quoted(text, i)
+            tokens.append(_Tok("phrase", phrase))
+        elif char in OPEN_PARENS:
+            tokens.append(_Tok("lparen"))
+            i += 1
+        elif char in CLOSE_PARENS:
+            tokens.append(_Tok("rparen"))
+            i += 1
+        elif char in NOT_SIGNS and (i + 1 < n and text[i + 1] not in " " + CLOSE_PARENS):
+            tokens.append(_Tok("not"))
+            i += 1
+        elif char in NOT_SIGNS:
+            raise QuerySyntaxError("减号“-”表示排除，后面要紧跟要排除的词，例如：法治 -培训。")
+        else:
+            j = i
+            while j < n and text[j] not in WORD_BREAKS:
+                j += 1
+            word = text[i:j]
+            if word in PROXIMITY and j < n and text[j] in OPEN_PARENS:
+                tokens.append(_Tok("prox", name=PROXIMITY[word]))
+            elif (fielded := _field_token(text, word, j)) is not None:
+                tok, j = fielded
+                tokens.append(tok)
+            elif word in OR_WORDS:
+                tokens.append(_Tok("or"))
+            elif word != "AND":
+                tokens.append(_Tok("word", word))
+            i = j
+    return tokens
+
+
+def _field_token(text: str, word: str, end: int) -> tuple[_Tok, int] | None:
+    """``name:value`` as a field token, or None when ``word`` is an ordinary word."""
+    colon = next((k for k, char in enumerate(word) if char in COLONS), -1)
+    if colon <= 0:
+        return None
+    name, value = word[:colon], word[colon + 1:]
+    column = FIELD_ALIASES.get(name.lower())
+    if column is None:
+        if name.isascii() and name.isalpha() and not value.startswith("//"):
+            known = "year, province, city, county, township, section, type"
+            raise QuerySyntaxError(f"不认识的字段“{name}”。可用的字段：{known}。")
+        return None
+    if not value and end < len(text) and text[end] in QUOTES:
+        value, end = _read_quoted(text, end)
+    value = value.strip()
+    if not value:
+        raise QuerySyntaxError(f"字段“{name}:”后面缺少要筛选的值，例如 {name}:2023。")
+    return _Tok("field", value, column), end
+
+
+# --- parser -----------------------------------------------------------------------------------
+
+class _Parser:
+    """Recursive descent over the token list; builds the tree and collects the filters."""
+
+    def __init__(self, tokens: list[_Tok]) -> None:
+        self.tokens = tokens
+        self.pos = 0
+        self.filters: dict[str, list[str]] = {}
+        self.year_range: tuple[int, int] | None = None
+        self.terms = 0
+
+    def peek(self) -> _Tok | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def take(self) -> _Tok:
+        tok = self.tokens[self.pos]
+        self.pos += 1
+        return tok
+
+    def parse_sequence(self, depth: int) -> Node | None:
+        parts: list[Node] = []
+        while (tok := self.peek()) is not None:
+            if tok.kind == "rparen":
+                if depth == 0:
+                    raise QuerySyntaxError("多了一个右括号“)”，括号需要成对出现。")
+                break
+            if tok.kind == "field":
+                if depth:
+                    raise QuerySyntaxError(
+                        "字段筛选（如 year:2023）不能放在括号或 OR 里，请写在检索式最外层。"
+                    )
+                self.take()
+                self.add_filter(tok.name, tok.text)
+                continue
+            parts.append(self.parse_or(depth))
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else AllOf(tuple(parts))
+
+    def parse_or(self, depth: int) -> Node:
+        options = [self.parse_unary(depth)]
+        while (tok := self.peek()) is not None and tok.kind == "or":
+            self.take()
+            nxt = self.peek()
+            if nxt is None or nxt.kind in ("or", "rparen"):
+                raise QuerySyntaxError("OR 的两边都需要检索词，例如：人民调解 OR 诉源治理。")
+            if nxt.kind == "field":
+                raise QuerySyntaxError("字段筛选（如 year:2023）不能放在 OR 里；重复写同一字段即表示“或”。")
+            options.append(self.parse_unary(depth))
+        return options[0] if len(options) == 1 else AnyOf(tuple(options))
+
+    def parse_unary(self, depth: int) -> Node:
+        tok = self.take()
+        if tok.kind == "not":
+            nxt = self.peek()
+            if nxt is None or nxt.kind in ("or", "rparen", "not", "field"):
+                raise QuerySyntaxError("减号“-”表示排除，后面要紧跟要排除的词，例如：法治 -培训。")
+            return Not(self.parse_unary(depth))
+        if tok.kind in ("word", "phrase"):
+            return self.literal(tok.text)
+        if tok.kind == "lparen":
+            inner = self.parse_sequence(depth + 1)
+            self.expect_rparen()
+            if inner is None:
+                raise QuerySyntaxError("括号里没有检索词。")
+            return inner
+        if tok.kind == "prox":
+            return self.parse_proximity(tok.name)
+        if tok.kind == "or":
+            raise QuerySyntaxError("OR 的两边都需要检索词，例如：人民调解 OR 诉源治理。")
+        raise QuerySyntaxError("检索式无法理解，请检查括号和引号。")
+
+    def parse_proximity(self, unit: str) -> Node:
+        self.take()  # the "(" that made this a proximity token
+        words: list[str] = []
+        while (tok := self.peek()) is not None and tok.kind in ("word", "phrase"):
+            self.take()
+            literal = self.literal(tok.text)
+            words.append(literal.text)
+        self.expect_rparen()
+        label = "同句" if unit == "sentence" else "同段"
+        if not words:
+            raise QuerySyntaxError(f"{label}( ) 里需要至少一个检索词，例如：{label}(法律明白人 培训)。")
+        if unit == "passage" or len(words) == 1:
+            return Literal(words[0]) if len(words) == 1 else AllOf(tuple(Literal(w) for w in words))
+        return SameSentence(tuple(words))
+
+    def expect_rparen(self) -> None:
+        tok = self.peek()
+        if tok is None or tok.kind != "rparen":
+            if tok is not None and tok.kind in ("or", "not", "lparen", "prox", "field"):
+                raise QuerySyntaxError(
+                    "同句( ) / 同段( ) 里只能写检索词或引号短语，不能再用 OR、减号或括号。"
+                )
+            raise QuerySyntaxError("括号没有配对：缺少右括号“)”。")
+        self.take()
+
+    def literal(self, raw: str) -> Literal:
+        text = fold_for_match(raw.strip())
+        if not text:
+            raise QuerySyntaxError("引号里没有内容。")
+        self.terms += 1
+        if self.terms > MAX_TERMS:
+            raise QuerySyntaxError(f"检索词太多（最多 {MAX_TERMS} 个）。")
+        return Literal(text)
+
+    def add_filter(self, column: str, value: str) -> None:
+        if column == "year":
+            self.add_year(value)
+            return
+        self.filters.setdefault(column, []).extend(_canonical_values(column, value))
+
+    def add_year(self, value: str) -> None:
+        value = fold_for_match(value).strip()
+        if re.fullmatch(r"\d{4}", value):
+            self.filters.setdefault("year", []).append(value)
+            return
+        match = YEAR_RANGE.match(value)
+        if not match or not (match.group(1) or match.group(2)):
+            raise QuerySyntaxError(f"年份“{value}”看不懂：请写四位数字，如 year:2023 或 year:2022..2024。")
+        low = int(match.group(1) or 0)
+        high = int(match.group(2) or 9999)
+        low, high = min(low, high), max(low, high)
+        if self.year_range is not None:
+            low, high = max(low, self.year_range[0]), min(high, self.year_range[1])
+        self.year_range = (low, high)
+
+
+def _canonical_values(column: str, value: str) -> list[str]:
+    """Filter values as stored. ``section`` and ``type`` accept a part of a canonical name."""
+    vocabulary = {"section": SECTION_KINDS, "doc_type": DOC_TYPES}.get(column)
+    if vocabulary is None or value in vocabulary:
+        return [value]
+    folded = fold_for_match(value)
+    matches = [name for name in vocabulary if folded in name]
+    return matches or [value]
+
+
+def parse(query: str, filters: Mapping[str, str | Sequence[str]] | None = None) -> ParsedQuery:
+    """Parse ``query`` and merge ``filters`` (as the web form sends them); never raises anything
+    but ``QuerySyntaxError``."""
+    if not isinstance(query, str):
+        raise QuerySyntaxError("检索式必须是文字。")
+    if len(query) > MAX_QUERY_CHARS:
+        raise QuerySyntaxError(f"检索式太长（{len(query)} 字），最多 {MAX_QUERY_CHARS} 字。")
+    text = _clean(query).strip()
+    parser = _Parser(_lex(text))
+    match = parser.parse_sequence(0)
+    for key, values in (filters or {}).items():
+        column = FIELD_ALIASES.get(str(key).lower(), str(key) if key in FILTER_COLUMNS else None)
+        if column is None:
+            raise QuerySyntaxError(f"不认识的筛选项“{key}”。")
+        for value in [values] if isinstance(values, str | int) else list(values):
+            if str(value).strip():
+                parser.add_filter(column, str(value).strip())
+    merged = {name: tuple(dict.fromkeys(values)) for name, values in parser.filters.items()}
+    return ParsedQuery(text=text, match=match, filters=merged, year_range=parser.year_range)

@@ -1,0 +1,311 @@
+"""The search API used by the web app and the CLI: ``SearchService.search`` → ``SearchResult``.
+
+One request, in order (each step answered by the structure that is fastest at it):
+
+1. parse the query (``indexer.query``) and compile it to an SQL condition (``indexer.literal``);
+2. materialise the exact match set into a per-connection temp table ``hits`` (FTS5 + instr, C);
+3. totals and facet counts over all of ``hits`` (``indexer.facets``, GROUP BY, C);
+4. order the matching reports: by relevance (Whoosh BM25F inside the match set,
+   ``indexer.ranking``), by year, or by place (SQL over the report table);
+5. for the reports of the requested page only: their matching passages, best first, with
+   snippets (``indexer.snippets``).
+
+A service is cheap to construct; it opens the live generation lazily, per thread (SQLite
+connections and Whoosh searchers are not shared across threads), and on every search compares
+the generation named in ``CURRENT`` with the one it holds, so a rebuild in another process is
+picked up by the next search; an incremental update is picked up by refreshing the searcher.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.searching import Searcher
+
+from archive.config import ArchiveConfig
+
+from . import literal
+from .facets import FacetCounts, facet_counts
+from .generation import LITERAL_DB, WHOOSH_DIR, current_generation
+from .query import ParsedQuery, QuerySyntaxError, parse
+from .ranking import DocMap, score
+from .schema import FACET_FIELDS
+from .snippets import snippet
+
+SORTS = ("relevance", "year", "place")
+MAX_PER_PAGE = 100
+HITS_PER_GROUP = 3
+# Passages scored in depth by Whoosh per request, at least; more when a deep page needs them.
+RANK_DEPTH = 400
+PLACE_ORDER = "r.province, r.city, r.county, r.township"
+YEAR_ORDER = "CASE r.year WHEN '' THEN 1 ELSE 0 END, r.year DESC"
+
+
+@dataclass
+class Hit:
+    """One matching passage as shown: ``passage_id`` is its 1-based ``seq`` (permalink #p-<seq>)."""
+
+    passage_id: int
+    section: str
+    heading: list[str]
+    snippet: str
+    text: str
+
+
+@dataclass
+class Group:
+    """The matching passages of one report, best first; ``more`` = matches not shown."""
+
+    report_id: str
+    township: str
+    county: str
+    year: int | None
+    title: str
+    hits: list[Hit]
+    more: int
+
+
+@dataclass
+class SearchResult:
+    """Everything a result page needs; ``to_json`` is the documented wire format."""
+
+    query: str
+    filters: dict[str, str | list[str]]
+    sort: str
+    page: int
+    per_page: int
+    total: int = 0
+    reports: int = 0
+    facets: FacetCounts = field(default_factory=lambda: {name: [] for name in FACET_FIELDS})
+    groups: list[Group] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        """Number of result pages (pages are pages of reports)."""
+        return (self.reports + self.per_page - 1) // self.per_page
+
+    def to_json(self) -> dict[str, object]:
+        """Plain JSON-ready dict with exactly the documented keys."""
+        return {
+            "total": self.total,
+            "reports": self.reports,
+            "facets": self.facets,
+            "groups": [
+                {
+                    "report_id": g.report_id, "township": g.township, "county": g.county,
+                    "year": g.year, "title": g.title, "more": g.more,
+                    "hits": [
+                        {"passage_id": h.passage_id, "section": h.section, "heading": h.heading,
+                         "snippet": h.snippet, "text": h.text}
+                        for h in g.hits
+                    ],
+                }
+                for g in self.groups
+            ],
+            "page": self.page,
+            "per_page": self.per_page,
+            "pages": self.pages,
+            "query": self.query,
+            "filters": self.filters,
+            "sort": self.sort,
+        }
+
+
+class _Generation:
+    """Open handles on one index generation for one thread."""
+
+    def __init__(self, folder: Path) -> None:
+        self.name = folder.name
+        self.conn = literal.connect(folder / LITERAL_DB)
+        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS hits (gid INTEGER PRIMARY KEY, report_id TEXT)")
+        self.index = whoosh_index.open_dir(str(folder / WHOOSH_DIR))
+        self._searcher: Searcher | None = None
+        self._docmap: DocMap | None = None
+
+    def searcher(self) -> tuple[Searcher, DocMap]:
+        """The Whoosh searcher, refreshed if an update committed since, and its gid map."""
+        if self._searcher is None:
+            self._searcher = self.index.searcher()
+        elif not self._searcher.up_to_date():
+            self._searcher = self._searcher.refresh()
+            self._docmap = None
+        if self._docmap is None:
+            self._docmap = DocMap(self._searcher)
+        return self._searcher, self._docmap
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+        self.conn.close()
+
+
+class SearchService:
+    """Search over the live index generation of one archive (see the module docstring)."""
+
+    def __init__(self, config: ArchiveConfig) -> None:
+        self.config = config
+        self._local = threading.local()
+
+    def _generation(self) -> _Generation | None:
+        folder = current_generation(self.config.index_dir)
+        held: _Generation | None = getattr(self._local, "generation", None)
+        if folder is None:
+            return None
+        if held is None or held.name != folder.name:
+            if held is not None:
+                held.close()
+            held = _Generation(folder)
+            self._local.generation = held
+        return held
+
+    def search(
+        self,
+        query: str,
+        filters: Mapping[str, str | Sequence[str]] | None = None,
+        page: int = 1,
+        sort: str = "relevance",
+        per_page: int = 20,
+    ) -> SearchResult:
+        """Run one search request; raises only ``QuerySyntaxError`` for bad input."""
+        parsed = parse(query or "", filters)
+        if sort not in SORTS:
+            raise QuerySyntaxError(
+                f"排序方式“{sort}”无效，可选：relevance（相关度）、year（年份）、place（地点）。"
+            )
+        page, per_page = _positive(page, "页码"), min(_positive(per_page, "每页条数"), MAX_PER_PAGE)
+        result = SearchResult(
+            query=query or "", filters=_echo_filters(filters), sort=sort, page=page, per_page=per_page
+        )
+        generation = self._generation()
+        if generation is None:
+            return result
+        conn = generation.conn
+        where, params = literal.compile_where(parsed)
+        with conn:  # one transaction: counts, facets and pages see the same snapshot
+            conn.execute("DELETE FROM temp.hits")
+            conn.execute(
+                f"INSERT INTO temp.hits SELECT p.gid, p.report_id FROM passages p WHERE {where}", params
+            )
+            result.total, result.reports = conn.execute(
+                "SELECT count(*), count(DISTINCT report_id) FROM temp.hits"
+            ).fetchone()
+            result.facets = facet_counts(conn)
+            words = parsed.positive_literals()
+            scores: dict[int, float] = {}
+            order = self._report_order(generation, parsed, sort, page * per_page, scores)
+            page_ids = order[(page - 1) * per_page: page * per_page]
+            if page_ids and words and sort != "relevance":
+                scores.update(self._score_page(generation, words, page_ids))
+            result.groups = _groups(conn, page_ids, words, scores)
+        return result
+
+    def _report_order(
+        self, generation: _Generation, parsed: ParsedQuery, sort: str, needed: int, scores: dict[int, float]
+    ) -> list[str]:
+        """Report ids in result order, at least the first ``needed`` (all when cheap)."""
+        conn = generation.conn
+        words = parsed.positive_literals()
+        if sort == "relevance" and words:
+            searcher, docmap = generation.searcher()
+            gids = [gid for (gid,) in conn.execute("SELECT gid FROM temp.hits")]
+            ranked = score(searcher, docmap, words, gids, max(RANK_DEPTH, needed * HITS_PER_GROUP))
+            scores.update(ranked)
+            best: dict[str, float] = {}
+            report_of = dict(conn.execute(
+                f"SELECT gid, report_id FROM temp.hits WHERE gid IN ({','.join('?' * len(ranked))})",
+                [gid for gid, _ in ranked],
+            ).fetchall()) if ranked else {}
+            for gid, value in ranked:
+                best.setdefault(report_of[gid], value)
+            rest = conn.execute(
+                "SELECT h.report_id FROM temp.hits h JOIN reports r ON r.report_id = h.report_id "
+                f"GROUP BY h.report_id ORDER BY count(*) DESC, {YEAR_ORDER}, h.report_id"
+            ).fetchall()
+            return list(best) + [rid for (rid,) in rest if rid not in best]
+        order_by = f"{PLACE_ORDER}, {YEAR_ORDER}" if sort == "place" else f"{YEAR_ORDER}, {PLACE_ORDER}"
+        rows = conn.execute(
+            "SELECT r.report_id FROM reports r WHERE r.report_id IN (SELECT report_id FROM temp.hits) "
+            f"ORDER BY {order_by}, r.report_id"
+        ).fetchall()
+        return [rid for (rid,) in rows]
+
+    def _score_page(
+        self, generation: _Generation, words: list[str], report_ids: list[str]
+    ) -> dict[int, float]:
+        """Scores of the matching passages of the reports on this page (to order passages within)."""
+        searcher, docmap = generation.searcher()
+        gids = [gid for (gid,) in generation.conn.execute(
+            f"SELECT gid FROM temp.hits WHERE report_id IN ({','.join('?' * len(report_ids))})", report_ids
+        )]
+        return dict(score(searcher, docmap, words, gids, None))
+
+
+def _groups(
+    conn: sqlite3.Connection, report_ids: list[str], words: list[str], scores: dict[int, float]
+) -> list[Group]:
+    """Groups for the page's reports, in ``report_ids`` order, best passages first."""
+    if not report_ids:
+        return []
+    marks = ",".join("?" * len(report_ids))
+    reports = {row[0]: row for row in conn.execute(
+        f"SELECT report_id, title, year, county, township FROM reports WHERE report_id IN ({marks})",
+        report_ids,
+    )}
+    passages: dict[str, list[tuple]] = {rid: [] for rid in report_ids}
+    for row in conn.execute(
+        "SELECT p.gid, p.report_id, p.seq, p.text, p.heading, p.section FROM temp.hits h "
+        f"JOIN passages p ON p.gid = h.gid WHERE h.report_id IN ({marks})",
+        report_ids,
+    ):
+        passages[row[1]].append(row)
+    groups: list[Group] = []
+    for rid in report_ids:
+        rows = sorted(passages[rid], key=lambda row: (-scores.get(row[0], 0.0), row[2]))
+        shown = rows[:HITS_PER_GROUP] if words else rows[:1]
+        _rid, title, year, county, township = reports[rid]
+        groups.append(Group(
+            report_id=rid, township=township, county=county, year=int(year) if year else None,
+            title=title, more=len(rows) - len(shown),
+            hits=[Hit(passage_id=seq, section=section, heading=json.loads(heading),
+                      snippet=snippet(text, words), text=text)
+                  for _gid, _rid2, seq, text, heading, section in shown],
+        ))
+    return groups
+
+
+def _positive(value: object, label: str) -> int:
+    try:
+        number = int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        raise QuerySyntaxError(f"{label}必须是正整数。") from None
+    if number < 1:
+        raise QuerySyntaxError(f"{label}必须是正整数。")
+    return number
+
+
+def _echo_filters(filters: Mapping[str, str | Sequence[str]] | None) -> dict[str, str | list[str]]:
+    return {str(k): (v if isinstance(v, str) else [str(x) for x in v]) for k, v in (filters or {}).items()}
+
+
+@lru_cache(maxsize=4)
+def _default_service(home: Path, database_url: str) -> SearchService:
+    return SearchService(ArchiveConfig(home=home, database_url=database_url))
+
+
+def search(
+    query: str,
+    filters: Mapping[str, str | Sequence[str]] | None = None,
+    page: int = 1,
+    sort: str = "relevance",
+    per_page: int = 20,
+) -> SearchResult:
+    """``SearchService.search`` on the archive configured by the environment (ArchiveConfig.from_env)."""
+    config = ArchiveConfig.from_env()
+    return _default_service(config.home, config.database_url).search(query, filters, page, sort, per_page)

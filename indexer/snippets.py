@@ -1,0 +1,61 @@
+"""Snippets: the part of a passage around its first match, matches wrapped in ``<mark>``.
+
+Marks come from the literal matcher's own rule (substring of the folded text), not from jieba
+offsets, so every highlighted string is exactly a string the user asked for, wherever
+segmentation cut it. Folding is length-preserving, so offsets found in the folded text are
+offsets in the display text. Everything that is not a ``<mark>`` tag is passed through
+``markupsafe.escape``: neither report text nor the query can inject markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from markupsafe import Markup, escape
+
+from archive.normalize import fold_for_match
+
+SNIPPET_CHARS = 160
+LEAD_CHARS = 40
+
+
+def match_spans(text: str, words: Sequence[str]) -> list[tuple[int, int]]:
+    """Sorted, merged (start, end) spans of every occurrence of every (folded) word in ``text``."""
+    folded = fold_for_match(text)
+    spans: list[tuple[int, int]] = []
+    for word in words:
+        if not word:
+            continue
+        start = folded.find(word)
+        while start >= 0:
+            spans.append((start, start + len(word)))
+            start = folded.find(word, start + 1)
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def snippet(text: str, words: Sequence[str], size: int = SNIPPET_CHARS) -> str:
+    """HTML: a window of ``text`` of about ``size`` characters around the first match, marked."""
+    spans = match_spans(text, words)
+    start = 0
+    if len(text) > size and spans:
+        start = max(0, min(spans[0][0] - LEAD_CHARS, len(text) - size))
+    end = min(len(text), start + size)
+    pieces: list[str] = ["…" if start > 0 else ""]
+    cursor = start
+    for span_start, span_end in spans:
+        if span_end <= start or span_start >= end:
+            continue
+        span_start, span_end = max(span_start, start), min(span_end, end)
+        pieces.append(str(escape(text[cursor:span_start])))
+        pieces.append(f"<mark>{escape(text[span_start:span_end])}</mark>")
+        cursor = span_end
+    pieces.append(str(escape(text[cursor:end])))
+    pieces.append("…" if end < len(text) else "")
+    return str(Markup("".join(pieces)))
