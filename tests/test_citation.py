@@ -44,8 +44,10 @@ def test_cite_permalink_quote_and_source():
     assert got.permalink == "https://fazhi.example.cn/reports/cde1628b6951?p=7#p-7"
     assert got.report_url == "https://fazhi.example.cn/reports/cde1628b6951"
     assert got.quote == "“坚持和发展新时代‘枫桥经验’。”"
-    assert got.source == ("——垫江县坪山镇人民政府《关于2023年法治政府建设工作的报告》（重庆市垫江县坪山镇，2023年），"
-                          "一、2023年法治政府建设工作开展情况 > （二）坚持依法治理，第7段")
+    assert got.source == (
+        "——垫江县坪山镇人民政府《关于2023年法治政府建设工作的报告》（重庆市垫江县坪山镇，2023年），"
+        "一、2023年法治政府建设工作开展情况 > （二）坚持依法治理，第7段"
+    )
     assert got.text == f"{got.quote}\n{got.source}\n{got.permalink}"
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterable, Iterator
 from urllib.parse import quote
 
@@ -16,13 +17,11 @@ from flask import url_for
 
 from .browse import browse
 from .params import SearchParams
-from .services import base_url, db, search_service
+from .services import SearchUnavailable, archive_config, base_url, db
 
 CSV_COLUMNS = ("report_id", "province", "city", "county", "township", "year", "doc_type", "title",
-               "section", "heading", "passage_id", "text", "permalink")
+               "section", "heading", "passage_id", "text", "permalink")  # order of _HIT_SQL's columns + link
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-EXPORT_PAGE = 100
-MAX_EXPORT_PAGES = 500  # 50,000 reports: a bound, so a huge export cannot run forever
 
 
 def safe_cell(value: object) -> str:
@@ -44,46 +43,59 @@ def hits_csv(rows: Iterable[dict]) -> str:
     return buffer.getvalue()
 
 
-def _hit_row(group: dict, hit: dict, root: str) -> dict:
-    seq = hit["passage_id"]
-    return {
-        "report_id": group["report_id"], "province": group.get("province", ""), "city": group.get("city", ""),
-        "county": group.get("county", ""), "township": group.get("township", ""), "year": group.get("year"),
-        "doc_type": group.get("doc_type", ""), "title": group.get("title", ""),
-        "section": hit.get("section", ""), "heading": hit.get("heading", ""), "passage_id": seq,
-        "text": hit.get("text", ""),
-        "permalink": f"{root}{url_for('reader.report', report_id=group['report_id'], p=seq)}#p-{seq}",
-    }
+def _permalink(root: str, report_id: str, seq: int | None = None) -> str:
+    if seq is None:
+        return root + url_for("reader.report", report_id=report_id)
+    return f"{root}{url_for('reader.report', report_id=report_id, p=seq)}#p-{seq}"
+
+
+_HIT_SQL = (
+    "SELECT p.report_id, r.province, r.city, r.county, r.township, r.year, r.doc_type, r.title, p.section, "
+    "p.heading, p.seq, p.text FROM passages p JOIN reports r ON r.report_id = p.report_id WHERE {where} "
+    "ORDER BY {order}, p.report_id, p.seq"
+)
+_ORDERS = {
+    "place": "r.province, r.city, r.county, r.township, r.year DESC",
+    "year": "r.year DESC, r.province, r.city, r.county, r.township",
+}
 
 
 def all_hits(params: SearchParams) -> Iterator[dict]:
-    """Every matching passage (all pages, all passages of each report), as flat rows.
+    """Every matching passage of the query, not just the three per report a result page shows.
 
+    Read straight from the live generation's literal table with the indexer's own parser and
+    match compiler, so the export matches exactly what search counts. Rows come ordered by
+    place or year (relevance order is for reading, not for a spreadsheet: it falls back to year).
     For an empty query there are no hits to list; the export then lists the reports.
     """
     root = base_url()
     if params.is_browse:
-        first = browse(db(), params, per_page=10**9)
-        for group in first["groups"]:
-            yield {**_hit_row(group, {"passage_id": 1}, root), "passage_id": "", "permalink":
-                   root + url_for("reader.report", report_id=group["report_id"])}
+        for group in browse(db(), params, per_page=10**9)["groups"]:
+            record = {name: group.get(name, "") for name in CSV_COLUMNS}
+            record.update(passage_id="", section="", heading="", text="",
+                          permalink=_permalink(root, group["report_id"]))
+            yield record
         return
-    service = search_service()
-    collect = getattr(service, "all_hits", None)
-    if callable(collect):  # the indexer can hand over everything in one pass
-        for group, hit in collect(params.q, params.indexer_filters() or None, sort=params.sort):
-            yield _hit_row(group, hit, root)
-        return
-    page = 1
-    while page <= MAX_EXPORT_PAGES:
-        result = service.search(params.q, params.indexer_filters() or None, page=page, sort=params.sort,
-                                per_page=EXPORT_PAGE).to_json()
-        for group in result["groups"]:
-            for hit in group["hits"]:
-                yield _hit_row(group, hit, root)
-        if page >= result.get("pages", 1):
-            break
-        page += 1
+    from indexer.generation import LITERAL_DB, current_generation
+    from indexer.literal import compile_where, connect
+    from indexer.query import parse
+
+    parsed = parse(params.q, params.indexer_filters() or None)
+    folder = current_generation(archive_config().index_dir)
+    if folder is None:
+        raise SearchUnavailable("检索索引尚未建立")
+    where, args = compile_where(parsed)
+    conn = connect(folder / LITERAL_DB)
+    try:
+        sql = _HIT_SQL.format(where=where, order=_ORDERS.get(params.sort, _ORDERS["year"]))
+        for row in conn.execute(sql, args):
+            record = dict(zip(CSV_COLUMNS[:-1], row, strict=True))
+            record["heading"] = " > ".join(json.loads(record["heading"] or "[]"))
+            record["year"] = int(record["year"]) if str(record["year"]).isdigit() else None
+            record["permalink"] = _permalink(root, record["report_id"], record["passage_id"])
+            yield record
+    finally:
+        conn.close()
 
 
 def content_disposition(kind: str, filename: str) -> str:

@@ -12,6 +12,7 @@ import re
 
 from markupsafe import Markup, escape
 
+from archive.errors import ArchiveError
 from archive.normalize import fold_for_match
 
 _TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
@@ -21,10 +22,25 @@ MAX_TERMS = 20
 
 
 def query_terms(query: str) -> list[str]:
-    """The positive words and phrases of a query: quotes unwrapped, ``-x``, ``field:x`` and operators dropped.
+    """The words a matching passage contains, longest first (a phrase wins over its own words).
 
-    Longer terms come first so that a phrase wins over a word it contains when both match.
+    Uses the indexer's own parser, so the reader marks exactly what search matched; a query
+    it rejects still gets a best-effort reading here, because a reader page must not fail.
     """
+    try:
+        from indexer.query import parse
+    except ImportError:
+        return simple_terms(query)
+    try:
+        terms = [t for t in parse(query or "").positive_literals() if t.strip()]
+    except ArchiveError:
+        return simple_terms(query)
+    terms.sort(key=len, reverse=True)
+    return terms[:MAX_TERMS]
+
+
+def simple_terms(query: str) -> list[str]:
+    """Fallback reading: quotes unwrapped; ``-x``, ``field:x`` and operators dropped."""
     terms: list[str] = []
     for match in _TOKEN.finditer(query or ""):
         phrase, word = match.group(1), match.group(2)
@@ -35,7 +51,7 @@ def query_terms(query: str) -> list[str]:
                 continue
             candidate = word.strip("()（）+")
             for op in ("同段", "同句"):
-                candidate = candidate.removeprefix(op + ":").removeprefix(op + "：")
+                candidate = candidate.removeprefix(op).strip("()（）:：")
         if candidate and candidate not in terms:
             terms.append(candidate)
     terms.sort(key=len, reverse=True)

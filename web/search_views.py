@@ -7,8 +7,10 @@ HTTP 400 for the JSON twin) instead of failing; an empty query lists the whole a
 from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
+from sqlalchemy import select
 
 from archive.errors import ArchiveError
+from archive.store import Report
 
 from . import export
 from .browse import browse
@@ -29,8 +31,25 @@ def run(params: SearchParams, per_page: int = PER_PAGE) -> dict:
         params.q, params.indexer_filters() or None, page=params.page, sort=params.sort, per_page=per_page
     )
     payload = result.to_json()
-    payload.setdefault("mode", "search")
+    payload["mode"] = "search"
+    add_report_fields(payload["groups"])
     return payload
+
+
+def add_report_fields(groups: list[dict]) -> None:
+    """Province, city, doc type and passage count for the page's groups, from the store.
+
+    The index's groups carry only what ranking needs; the result list also shows the full place.
+    """
+    ids = [g["report_id"] for g in groups]
+    if not ids:
+        return
+    columns = (Report.province, Report.city, Report.doc_type, Report.issue_date)
+    rows = {row.id: row for row in db().execute(select(Report.id, *columns).where(Report.id.in_(ids)))}
+    for group in groups:
+        row = rows.get(group["report_id"])
+        if row is not None:
+            group.update({column.key: getattr(row, column.key) for column in columns})
 
 
 def _params_or_error() -> tuple[SearchParams | None, str]:

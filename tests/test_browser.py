@@ -1,0 +1,197 @@
+"""Real-browser tests: Debian's Chromium driven by Playwright against a live gunicorn on loopback.
+
+Scenarios a user goes through: search 枫桥经验, narrow by a year facet, open a report at a
+cited passage, open two reports side by side (with linked scrolling), copy a citation and
+collect it in the citation list. Screenshots at 1366 and 375 px go to ``test-artifacts/`` for
+a person to look at. Any console error (a CSP violation included) or JavaScript dialog fails.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.web_fixtures import build_instance
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[1]
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+WIDTHS = {"desktop": (1366, 900), "phone": (375, 812)}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """gunicorn serving a fresh instance on a free loopback port; stopped by its pid afterwards."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
+    config = build_instance(tmp_path_factory.mktemp("browser"))
+    port = free_port()
+    env = {**os.environ, "ARCHIVE_HOME": str(config.home), "ARCHIVE_PUBLIC_URL": ""}
+    log = open(config.home / "gunicorn.log", "wb")  # noqa: SIM115 - closed in teardown
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).with_name("gunicorn")), "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError((config.home / "gunicorn.log").read_text()) from None
+            time.sleep(0.2)
+    yield base
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(params=list(WIDTHS))
+def page(request, browser, server):
+    """A page at one of the two widths; fails the test on console errors or JS dialogs."""
+    width, height = WIDTHS[request.param]
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN",
+                                  base_url=server)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
+    tab = context.new_page()
+    problems: list[str] = []
+    tab.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    tab.on("pageerror", lambda error: problems.append(str(error)))
+    tab.on("dialog", lambda dialog: (problems.append("dialog: " + dialog.message), dialog.dismiss()))
+    tab.width_name = request.param  # type: ignore[attr-defined]
+    yield tab
+    context.close()
+    assert not problems, problems
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}-{page.width_name}.png"), full_page=True)
+
+
+def in_viewport(page, selector: str) -> bool:
+    return page.eval_on_selector(selector, """el => { const r = el.getBoundingClientRect();
+        return r.top >= 0 && r.top < window.innerHeight && r.bottom > 0; }""")
+
+
+def test_search_facet_and_cited_passage(page):
+    page.goto("/")
+    shot(page, "01-browse")
+    page.fill("#q", "枫桥经验")
+    page.press("#q", "Enter")
+    page.wait_for_selector(".group")
+    assert page.locator(".snippet mark").first.inner_text() == "枫桥经验"
+    shot(page, "02-search-fengqiao")
+
+    year_link = page.locator(".facet li a[href*='year=']").first
+    year = year_link.locator(".fv").inner_text()
+    year_link.click()
+    page.wait_for_url(f"**year={year}**")
+    assert year in page.locator(".chip").first.inner_text()
+    metas = page.locator(".group .meta").all_inner_texts()
+    assert metas and all(f"{year} 年" in meta for meta in metas)
+    shot(page, "03-search-year-facet")
+
+    view = page.locator(".hit-actions a[href*='#p-']").first
+    target = view.get_attribute("href").rsplit("#", 1)[1]
+    view.click()
+    page.wait_for_selector(f"#{target}")
+    page.wait_for_timeout(400)  # smooth scrolling
+    assert page.evaluate("(document.querySelector(':target') || {}).id") == target
+    assert "is-cited" in page.get_attribute(f"#{target}", "class")
+    assert in_viewport(page, f"#{target}")
+    assert page.locator(f"#{target} mark").count() >= 1
+    shot(page, "04-report-cited")
+
+
+def test_two_reports_side_by_side(page):
+    page.goto("/search?q=矛盾纠纷")
+    boxes = page.locator("input.pick")
+    assert boxes.count() >= 2
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    page.locator(".compare-bar button").click()
+    page.wait_for_url("**/compare?ids=*")
+    assert page.locator(".cg-head .cg-report").count() == 2
+    assert page.locator(".cell-scroll mark").count() >= 1
+    toggle = page.locator("#link-scroll")
+    assert toggle.is_visible()
+    shot(page, "05-compare")
+
+    row = page.locator(".cg-row[data-kind]").filter(has=page.locator(".passage")).first
+    panes = row.locator(".cell-scroll")
+    scrollable = panes.evaluate_all("els => els.map(e => e.scrollHeight > e.clientHeight)")
+    toggle.check()
+    if all(scrollable):
+        panes.nth(0).evaluate("el => { el.scrollTop = el.scrollHeight; }")
+        page.wait_for_timeout(200)
+        assert panes.nth(1).evaluate("el => el.scrollTop") > 0
+    toggle.uncheck()
+
+
+def test_copy_citation_and_citation_list(page, server):
+    page.goto("/search?q=枫桥经验")
+    page.locator(".hit .cite-link").first.click()
+    page.wait_for_selector("#c-gbt")
+    expected = page.input_value("#c-gbt")
+    assert "[R/OL]" in expected and server in expected
+    page.locator("button[data-copy='c-gbt']").click()
+    page.wait_for_function("document.querySelector(\"button[data-copy='c-gbt']\").textContent === '已复制'")
+    assert page.evaluate("navigator.clipboard.readText()") == expected
+    shot(page, "06-cite")
+
+    page.locator("button.cite-add").click()
+    page.wait_for_selector("button.cite-add.added")
+    assert page.locator("[data-cite-count]").inner_text() == "1"
+    page.goto("/citations")
+    page.wait_for_selector("[data-cite-list] li")
+    assert expected in page.locator("[data-cite-list] li .ref").first.inner_text()
+    with page.expect_download() as download_info:
+        page.select_option("#fmt", "bibtex")
+        page.locator("[data-cite-export] button[type=submit]").click()
+    body = Path(download_info.value.path()).read_text(encoding="utf-8")
+    assert body.startswith("@techreport{")
+    shot(page, "07-citations")
+
+
+def test_hostile_report_runs_no_script(page):
+    page.goto("/search?q=onmouseover")
+    page.locator(".group h2 a").first.click()
+    page.wait_for_selector(".passage")
+    page.locator(".passage").nth(1).hover()
+    assert "<script>alert(1)</script>" in page.locator(".fulltext").inner_text()
+    shot(page, "08-hostile-report")
