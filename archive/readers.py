@@ -92,13 +92,18 @@ def decode_text(data: bytes) -> tuple[str, str]:
     encoding = best.encoding + ("_sig" if best.bom and best.encoding == "utf_8" else "")
     if text and text[0] == "\ufeff":
         text = text[1:]
-    sample = text[:20000]
-    if not sample.strip():
-        return text, encoding
-    share = sum(map(_is_textlike, sample)) / len(sample)
-    if share < MIN_TEXTLIKE_SHARE or "\x00" in sample:
+    if not looks_like_text(text):
         raise UnreadableFile(f"内容不是可读文本（decodes to binary junk as {encoding}）")
     return text, encoding
+
+
+def looks_like_text(text: str) -> bool:
+    """Whether ``text`` reads as text rather than binary decoded into characters."""
+    sample = text[:20000]
+    if not sample.strip():
+        return True
+    share = sum(map(_is_textlike, sample)) / len(sample)
+    return share >= MIN_TEXTLIKE_SHARE and "\x00" not in sample
 
 
 def read_txt(data: bytes) -> RawDocument:
@@ -257,7 +262,7 @@ def read_legacy_word(data: bytes, suffix: str = ".doc") -> RawDocument:
                 errors.append(f"{program}: timed out")
                 continue
             text = result.stdout.decode("utf-8", errors="replace")
-            if result.returncode == 0 and text.strip():
+            if result.returncode == 0 and text.strip() and looks_like_text(text):
                 return RawDocument(text=text, media_type="application/msword", encoding="utf-8")
             errors.append(f"{program}: {result.stderr.decode('utf-8', 'replace').strip()[:200] or 'no text'}")
     raise UnreadableFile(f"无法转换 {suffix} 文件（{'; '.join(errors)}）")

@@ -1,0 +1,116 @@
+"""Heading tree and passages on every corpus file: offsets exact, nothing lost, kinds canonical."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+
+from archive.document import SECTION_KINDS
+from archive.header import analyse_header, split_lines
+from archive.parse import parse_file
+from archive.structure import parse_heading, split_items
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+FILES = sorted(CORPUS.glob("seeds/*.txt")) + sorted(CORPUS.glob("dev/*.txt"))
+
+
+@pytest.fixture(scope="module", params=FILES, ids=lambda path: path.name)
+def report(request):
+    return parse_file(request.param)[2]
+
+
+def test_passage_offsets_cut_the_passage_out_of_the_text(report) -> None:
+    for _section, _path, passage in report.passages():
+        assert report.text[passage.start:passage.end] == passage.text
+        assert passage.text == passage.text.strip() and passage.text
+
+
+def test_every_body_line_is_in_exactly_one_passage(report) -> None:
+    """A user must never lose a passage: each non-header line is covered once, except lines that
+    are nothing but a heading (they live on as the section title)."""
+    header = analyse_header(report.text)
+    spans = sorted((p.start, p.end) for _s, _p, p in report.passages())
+    for (_a, end), (start, _b) in pairwise(spans):
+        assert end <= start, "passages overlap"
+    for line in split_lines(report.text):
+        if line.start in header.skipped:
+            continue
+        heading = parse_heading(line.text)
+        if heading is not None and heading.bare:
+            continue
+        covered = [s for s in spans if s[0] < line.end and s[1] > line.start]
+        assert covered, f"line lost: {line.text[:40]}"
+        text = "".join(report.text[max(a, line.start):min(b, line.end)] for a, b in covered)
+        assert text.replace(" ", "") == line.text.strip().replace(" ", "")
+
+
+def test_kinds_are_canonical_and_inherited(report) -> None:
+    for top in report.sections:
+        assert top.kind in SECTION_KINDS
+        for section in top.walk():
+            assert section.kind == top.kind
+            assert top.start <= section.start <= section.end <= top.end
+
+
+def _sections(name: str):
+    path = next(p for p in FILES if p.name.startswith(name))
+    return parse_file(path)[2].sections
+
+
+def test_annual_report_parts_map_to_canonical_kinds() -> None:
+    kinds = [(s.number, s.kind) for s in _sections("001_")]
+    assert kinds == [
+        ("", "前言"), ("一、", "第一责任人职责"), ("二、", "主要举措和成效"), ("三、", "存在的不足和原因"),
+        ("四、", "下一年度工作安排"), ("五、", "其他"),
+    ]
+
+
+def test_plan_headings_are_work_tasks() -> None:
+    sections = _sections("004_")
+    assert sections[0].title == "前言"
+    assert {s.kind for s in sections[1:]} == {"工作任务"}
+
+
+def test_heading_with_body_on_the_same_line() -> None:
+    sections = _sections("d04")
+    sub = sections[1].children[0]
+    assert (sub.number, sub.title, sub.level) == ("(一)", "强化组织领导,压实法治建设责任", 2)
+    assert [p.kind for p in sub.passages] == ["paragraph", "item", "item", "item"]
+    assert sub.passages[0].text == "(一)强化组织领导,压实法治建设责任。"
+    assert sub.passages[1].text.startswith("一是健全领导机制")
+
+
+def test_level_three_headings() -> None:
+    first = _sections("d03")[1].children[0].children
+    assert [(s.number, s.title, s.level) for s in first] == [
+        ("1.", "优化组织架构", 3), ("2.", "强化责任落实", 3), ("3.", "保障经费投入", 3),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "number", "level"),
+    [
+        ("一、总体情况", "一、", 1), ("（二）加强规划", "（二）", 2), ("(三)规范", "(三)", 2),
+        ("四)规范", "四)", 2),
+        ("1.优化", "1.", 3), ("2、优化", "2、", 3), ("3．优化", "3．", 3), ("（1）细化", "（1）", 4),
+        ("(2)细化", "(2)", 4),
+    ],
+)
+def test_heading_forms(line: str, number: str, level: int) -> None:
+    heading = parse_heading(line)
+    assert heading is not None and (heading.number, heading.level) == (number, level)
+
+
+@pytest.mark.parametrize("line", ["2023年，我镇", "3.5亿元投入", "一是加强学习"])
+def test_not_headings(line: str) -> None:
+    assert parse_heading(line) is None
+
+
+def test_enumeration_split_keeps_every_character() -> None:
+    text = "前文。一是甲；二是乙；三是丙。"
+    passages = split_items(text, 100)
+    assert [p.text for p in passages] == ["前文。", "一是甲；", "二是乙；", "三是丙。"]
+    assert [p.kind for p in passages] == ["paragraph", "item", "item", "item"]
+    assert all(text[p.start - 100:p.end - 100] == p.text for p in passages)
