@@ -187,12 +187,8 @@ class SearchService:
         if generation is None:
             return result
         conn = generation.conn
-        where, params = literal.compile_where(parsed)
         with conn:  # one transaction: counts, facets and pages see the same snapshot
-            conn.execute("DELETE FROM temp.hits")
-            conn.execute(
-                f"INSERT INTO temp.hits SELECT p.gid, p.report_id FROM passages p WHERE {where}", params
-            )
+            _materialise(conn, parsed)
             result.total, result.reports = conn.execute(
                 "SELECT count(*), count(DISTINCT report_id) FROM temp.hits"
             ).fetchone()
@@ -205,6 +201,31 @@ class SearchService:
                 scores.update(self._score_page(generation, words, page_ids))
             result.groups = _groups(conn, page_ids, words, scores)
         return result
+
+    def passage_ids(
+        self,
+        query: str,
+        filters: Mapping[str, str | Sequence[str]] | None = None,
+        report_id: str | None = None,
+    ) -> list[tuple[str, int]]:
+        """Every matching passage as (report_id, seq), in report and document order.
+
+        For a reader page that highlights all matches of a search in one report, and for tests
+        that compare the whole match set with the store.
+        """
+        parsed = parse(query or "", filters)
+        generation = self._generation()
+        if generation is None:
+            return []
+        conn = generation.conn
+        with conn:
+            _materialise(conn, parsed)
+            sql = "SELECT p.report_id, p.seq FROM temp.hits h JOIN passages p ON p.gid = h.gid"
+            args: list[str] = []
+            if report_id is not None:
+                sql += " WHERE p.report_id = ?"
+                args.append(report_id)
+            return [(rid, seq) for rid, seq in conn.execute(sql + " ORDER BY p.report_id, p.seq", args)]
 
     def _report_order(
         self, generation: _Generation, parsed: ParsedQuery, sort: str, needed: int, scores: dict[int, float]
@@ -245,6 +266,13 @@ class SearchService:
             f"SELECT gid FROM temp.hits WHERE report_id IN ({','.join('?' * len(report_ids))})", report_ids
         )]
         return dict(score(searcher, docmap, words, gids, None))
+
+
+def _materialise(conn: sqlite3.Connection, parsed: ParsedQuery) -> None:
+    """Fill ``temp.hits`` with exactly the passages matching ``parsed``."""
+    where, params = literal.compile_where(parsed)
+    conn.execute("DELETE FROM temp.hits")
+    conn.execute(f"INSERT INTO temp.hits SELECT p.gid, p.report_id FROM passages p WHERE {where}", params)
 
 
 def _groups(

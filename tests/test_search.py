@@ -1,0 +1,258 @@
+"""Exactness of search on the real seed + dev corpora: every expectation is computed from the store.
+
+The oracle is deliberately independent of the index: passages are read from the store with
+SQLAlchemy and matched with Python's ``in`` on ``fold_for_match`` text.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from archive.normalize import fold_for_match
+from archive.store import Passage, Report, make_engine, make_session_factory
+from indexer.analysis import user_words
+from indexer.build import rebuild
+from indexer.service import SearchService
+from tests.test_index_corpus import SEEDS, fill_store, make_config
+
+Key = tuple[str, int]
+
+
+class Oracle:
+    """All passages of the store, folded, with their report metadata."""
+
+    def __init__(self, config) -> None:
+        engine = make_engine(config.database_url)
+        with make_session_factory(engine)() as session:
+            rows = session.execute(
+                select(Passage.report_id, Passage.seq, Passage.text, Passage.section_kind,
+                       Report.year, Report.province, Report.city, Report.county, Report.township,
+                       Report.doc_type).join(Report, Report.id == Passage.report_id)
+            ).all()
+            seed_texts = {path.read_text(encoding="utf-8") for path in SEEDS.glob("*.txt")}
+            self.seed_reports = {
+                report.id for report in session.scalars(select(Report))
+                if report.text in seed_texts
+                or any(Path(f.path).resolve().parent == SEEDS.resolve() for f in report.source_files)
+            }
+        engine.dispose()
+        self.folded: dict[Key, str] = {(r[0], r[1]): fold_for_match(r[2]) for r in rows}
+        self.text: dict[Key, str] = {(r[0], r[1]): r[2] for r in rows}
+        self.meta: dict[Key, dict[str, str]] = {
+            (r[0], r[1]): {
+                "section": r[3], "year": str(r[4]) if r[4] is not None else "", "province": r[5],
+                "city": r[6], "county": r[7], "township": r[8], "doc_type": r[9],
+            }
+            for r in rows
+        }
+
+    def containing(self, *words: str) -> set[Key]:
+        folded = [fold_for_match(word) for word in words]
+        return {key for key, text in self.folded.items() if all(word in text for word in folded)}
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory):
+    config = make_config(tmp_path_factory.mktemp("search"))
+    fill_store(config)
+    rebuild(config)
+    return config
+
+
+@pytest.fixture(scope="module")
+def service(archive) -> SearchService:
+    return SearchService(archive)
+
+
+@pytest.fixture(scope="module")
+def oracle(archive) -> Oracle:
+    return Oracle(archive)
+
+
+def found(service: SearchService, query: str, **filters) -> set[Key]:
+    return set(service.passage_ids(query, filters or None))
+
+
+def reports_of(keys: set[Key]) -> set[str]:
+    return {report_id for report_id, _ in keys}
+
+
+# --- the traps of issue 3 -----------------------------------------------------------------------
+
+def test_oracle_knows_the_five_seed_reports(oracle) -> None:
+    assert len(oracle.seed_reports) == 5
+
+
+def test_phrase_fengqiao_finds_every_report_that_says_it(service, oracle) -> None:
+    expected = oracle.containing("枫桥经验")
+    result = service.search('"枫桥经验"', per_page=100)
+    assert found(service, '"枫桥经验"') == expected
+    assert {g.report_id for g in result.groups} == reports_of(expected)
+    assert result.total == len(expected)
+    assert len(reports_of(expected) & oracle.seed_reports) == 2  # issue 3: stock analyzer found 0 of 2
+
+
+def test_maodun_jiufen_in_all_five_seed_reports(service, oracle) -> None:
+    expected = oracle.containing("矛盾纠纷")
+    assert found(service, '"矛盾纠纷"') == expected == found(service, "矛盾纠纷")
+    assert len(reports_of(expected) & oracle.seed_reports) == 5
+
+
+def test_unquoted_falv_mingbairen_only_where_it_is_written(service, oracle) -> None:
+    expected = oracle.containing("法律明白人")
+    assert found(service, "法律明白人") == expected
+    assert len(reports_of(expected) & oracle.seed_reports) == 1  # stock analyzer: 2
+
+
+@pytest.mark.parametrize(("whole", "part"), [("坪山镇", "山镇"), ("人民调解", "调解")])
+def test_segmentation_never_loses_a_substring(service, oracle, whole: str, part: str) -> None:
+    assert found(service, whole) == oracle.containing(whole) != set()
+    assert found(service, part) == oracle.containing(part)
+    assert found(service, whole) <= found(service, part)
+
+
+# --- generated query set -------------------------------------------------------------------------
+
+def generated_queries(oracle: Oracle, count: int = 300, seed: int = 20240601) -> list[str]:
+    rng = random.Random(seed)
+    keys = sorted(oracle.text)
+    queries = [word for word, _freq in user_words()]
+    while len(queries) < len(user_words()) + count:
+        text = oracle.text[rng.choice(keys)]
+        length = rng.randint(1, 12)
+        if len(text) < length:
+            continue
+        start = rng.randrange(0, len(text) - length + 1)
+        piece = text[start:start + length]
+        if piece.strip() and '"' not in piece and "”" not in piece:
+            queries.append(piece)
+    return queries
+
+
+def test_every_generated_query_returns_exactly_the_passages_containing_it(service, oracle) -> None:
+    misses: list[str] = []
+    for query in generated_queries(oracle):
+        expected = oracle.containing(query)
+        got = found(service, '"' + query + '"')
+        if got != expected:
+            misses.append(f"{query!r}: missing {len(expected - got)}, extra {len(got - expected)}")
+    assert not misses, misses[:10]
+
+
+def test_unquoted_multi_word_queries_are_exact_and(service, oracle) -> None:
+    rng = random.Random(7)
+    words = ["法治", "调解", "培训", "镇", "2023", "矛盾纠纷", "宪法", "法律顾问", "山镇", "依法"]
+    for _ in range(60):
+        picked = rng.sample(words, rng.randint(2, 3))
+        assert found(service, " ".join(picked)) == oracle.containing(*picked), picked
+
+
+def test_traditional_and_full_width_queries_find_simplified_text(service, oracle) -> None:
+    expected = oracle.containing("矛盾纠纷")
+    assert expected
+    assert found(service, "矛盾糾紛") == expected
+    assert found(service, "「矛盾糾紛」") == expected
+    year_hits = oracle.containing("2023年")
+    assert found(service, "２０２３年") == year_hits
+
+
+# --- operators and filters --------------------------------------------------------------------
+
+def test_or_and_exclude(service, oracle) -> None:
+    a, b = oracle.containing("人民调解"), oracle.containing("诉源治理")
+    assert found(service, "人民调解 OR 诉源治理") == a | b
+    assert found(service, "人民调解 -诉源治理") == a - b
+    assert found(service, "法治 (人民调解 OR 诉源治理)") == (a | b) & oracle.containing("法治")
+    everything = set(oracle.folded)
+    assert found(service, "-法治") == everything - oracle.containing("法治")
+
+
+def test_field_filters_and_year_ranges(service, oracle) -> None:
+    law = oracle.containing("法治")
+    for year in ("2023", "2024"):
+        expected = {k for k in law if oracle.meta[k]["year"] == year}
+        assert found(service, f"法治 year:{year}") == expected
+        assert found(service, "法治", year=year) == expected
+    in_range = {k for k in law if oracle.meta[k]["year"] and 2022 <= int(oracle.meta[k]["year"]) <= 2024}
+    assert found(service, "法治 year:2022..2024") == in_range
+    assert found(service, "法治 year:2024..2022") == in_range  # reversed range is swapped
+    county = Counter(oracle.meta[k]["county"] for k in law if oracle.meta[k]["county"]).most_common(1)[0][0]
+    expected = {k for k in law if oracle.meta[k]["county"] == county}
+    assert found(service, f"法治 county:{county}") == expected
+    assert found(service, "法治", county=[county]) == expected
+
+
+def test_same_sentence_is_stricter_than_same_passage(service, oracle) -> None:
+    passage = found(service, "同段(法律明白人 培训)")
+    assert passage == oracle.containing("法律明白人", "培训")
+    sentence = found(service, "同句(法律明白人 培训)")
+    assert sentence <= passage
+    for key in sentence:
+        text = oracle.folded[key]
+        assert any("法律明白人" in s and "培训" in s for s in text.replace("!", ".").split("."))
+
+
+# --- results ----------------------------------------------------------------------------------
+
+def test_facet_counts_equal_counts_from_the_store(service, oracle) -> None:
+    for query in ("法治", "调解", "", "矛盾纠纷 -培训"):
+        result = service.search(query)
+        keys = set(oracle.folded) if not query else found(service, query)
+        if query == "":
+            keys = set(oracle.folded)
+        assert result.total == len(keys)
+        assert result.reports == len(reports_of(keys))
+        for name, pairs in result.facets.items():
+            counted = Counter(oracle.meta[k][name] for k in keys if oracle.meta[k][name])
+            assert dict((value, count) for value, count in pairs) == dict(counted), name
+            assert [c for _v, c in pairs] == sorted((c for _v, c in pairs), reverse=True)
+
+
+def test_groups_pages_and_json_shape(service, oracle) -> None:
+    result = service.search("法治", per_page=3)
+    data = result.to_json()
+    assert set(data) == {"total", "reports", "facets", "groups", "page", "per_page", "pages", "query",
+                         "filters", "sort"}
+    assert set(data["facets"]) == {"year", "province", "city", "county", "township", "section", "doc_type"}
+    assert data["pages"] == -(-result.reports // 3)
+    seen: set[str] = set()
+    shown = 0
+    for page in range(1, data["pages"] + 1):
+        for group in service.search("法治", page=page, per_page=3).to_json()["groups"]:
+            assert set(group) == {"report_id", "township", "county", "year", "title", "hits", "more"}
+            assert group["report_id"] not in seen
+            seen.add(group["report_id"])
+            shown += len(group["hits"]) + group["more"]
+            for hit in group["hits"]:
+                assert set(hit) == {"passage_id", "section", "heading", "snippet", "text"}
+                assert "<mark>法治</mark>" in hit["snippet"]
+                assert oracle.text[(group["report_id"], hit["passage_id"])] == hit["text"]
+    assert seen == reports_of(oracle.containing("法治"))
+    assert shown == result.total
+
+
+@pytest.mark.parametrize("sort", ["year", "place", "relevance"])
+def test_sorts_list_every_matching_report_once(service, oracle, sort: str) -> None:
+    result = service.search("调解", sort=sort, per_page=100)
+    ids = [g.report_id for g in result.groups]
+    assert len(ids) == len(set(ids)) == len(reports_of(oracle.containing("调解")))
+    if sort == "year":
+        years = [g.year or 0 for g in result.groups]
+        assert years == sorted(years, reverse=True)
+
+
+def test_browse_mode_lists_every_report(service, oracle) -> None:
+    result = service.search("", per_page=100)
+    assert {g.report_id for g in result.groups} == reports_of(set(oracle.folded))
+    assert result.total == len(oracle.folded)
+
+
+def test_relevance_puts_dense_passages_first(service) -> None:
+    result = service.search("法治政府建设")
+    top = result.groups[0].hits[0].text
+    assert "法治政府建设" in fold_for_match(top)
