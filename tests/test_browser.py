@@ -144,7 +144,7 @@ def test_two_reports_side_by_side(page):
     assert boxes.count() >= 2
     boxes.nth(0).check()
     boxes.nth(1).check()
-    page.locator(".compare-bar button").click()
+    page.locator(".compare-bar button").first.click()
     page.wait_for_url("**/compare?ids=*")
     assert page.locator(".cg-head .cg-report").count() == 2
     assert page.locator(".cell-scroll mark").count() >= 1
