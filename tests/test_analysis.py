@@ -1,0 +1,62 @@
+"""The jieba tokenizer: sequential positions, real offsets, domain words kept whole."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from archive.normalize import fold_for_match
+from indexer.analysis import JiebaTokenizer, ensure_jieba, make_analyzer, query_words, stop_words, user_words
+
+TEXT = "坚持和发展新时代“枫桥经验”，培育法律明白人，落实一村一法律顾问和双随机一公开制度。"
+
+
+def tokens(text: str):
+    return [t.copy() for t in make_analyzer()(text, positions=True, chars=True, removestops=False)]
+
+
+def test_positions_are_sequential_and_offsets_point_into_the_text() -> None:
+    toks = tokens(TEXT)
+    assert [t.pos for t in toks] == list(range(len(toks)))
+    for tok in toks:
+        assert fold_for_match(TEXT[tok.startchar:tok.endchar]) == tok.text
+
+
+def test_domain_terms_are_single_tokens() -> None:
+    words = [t.text for t in tokens(TEXT)]
+    for term in ("枫桥经验", "法律明白人", "一村一法律顾问", "双随机一公开"):
+        assert term in words
+
+
+@pytest.mark.parametrize("term", [word for word, _ in user_words()])
+def test_every_dictionary_term_is_one_token(term: str) -> None:
+    assert [t.text for t in tokens(term)] == [term]
+
+
+def test_punctuation_is_dropped_without_breaking_positions() -> None:
+    words = [t.text for t in tokens(TEXT)]
+    assert "“" not in words and "，" not in words and "," not in words
+
+
+def test_stop_words_are_marked_for_ranking_but_keep_their_position() -> None:
+    toks = [t.copy() for t in make_analyzer()("坚持和发展", positions=True, removestops=False)]
+    assert "和" in stop_words()
+    stopped = [t for t in toks if t.text == "和"]
+    assert stopped and stopped[0].stopped and stopped[0].pos == 1
+    assert "和" not in query_words("坚持和发展")
+
+
+def test_traditional_text_segments_like_simplified() -> None:
+    assert [t.text for t in tokens("矛盾糾紛多元化解")] == [t.text for t in tokens("矛盾纠纷多元化解")]
+
+
+def test_untokenized_value_is_one_token() -> None:
+    toks = [t.copy() for t in JiebaTokenizer()("垫江县", tokenize=False, positions=True, chars=True)]
+    assert [(t.text, t.pos, t.startchar, t.endchar) for t in toks] == [("垫江县", 0, 0, 3)]
+
+
+def test_jieba_loads_fast_from_its_cache() -> None:
+    started = time.perf_counter()
+    ensure_jieba()
+    assert time.perf_counter() - started < 2.0

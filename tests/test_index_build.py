@@ -1,0 +1,136 @@
+"""Build aside + atomic swap, incremental updates, and searching while another process rebuilds."""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+
+import pytest
+from sqlalchemy import delete
+
+from archive.document import Metadata, ParsedPassage, ParsedReport, ParsedSection
+from archive.store import Report, build_report, make_engine, make_session_factory
+from indexer import build as build_module
+from indexer.build import rebuild, update
+from indexer.generation import PREFIX, current_generation
+from indexer.service import SearchService
+from tests.test_index_corpus import corpus_files, fill_store, make_config
+
+
+def one_passage_report(text: str, township: str = "测试镇") -> ParsedReport:
+    body = f"{township}2025年法治政府建设工作报告\n{text}\n"
+    start = body.index(text)
+    section = ParsedSection("", "前言", "前言", 0, 0, len(body),
+                            passages=[ParsedPassage(text, start, start + len(text))])
+    meta = Metadata(
+        title=f"{township}报告", township=township, county="测试县", year=2025, doc_type="年度报告"
+    )
+    return ParsedReport(text=body, metadata=meta, sections=[section])
+
+
+def add_to_store(config, parsed: ParsedReport) -> str:
+    engine = make_engine(config.database_url)
+    with make_session_factory(engine)() as session:
+        report = build_report(parsed)
+        session.add(report)
+        session.commit()
+        report_id = report.id
+    engine.dispose()
+    return report_id
+
+
+def remove_from_store(config, report_id: str) -> None:
+    engine = make_engine(config.database_url)
+    with make_session_factory(engine)() as session:
+        session.execute(delete(Report).where(Report.id == report_id))
+        session.commit()
+    engine.dispose()
+
+
+@pytest.fixture
+def small_archive(tmp_path):
+    config = make_config(tmp_path)
+    fill_store(config, corpus_files()[:3])
+    rebuild(config)
+    return config
+
+
+def test_update_adds_changes_and_removes_reports(small_archive) -> None:
+    service = SearchService(small_archive)
+    assert service.search("独一无二的短语").total == 0
+    report_id = add_to_store(small_archive, one_passage_report("这是独一无二的短语，用于检验增量索引。"))
+    started = time.perf_counter()
+    update(small_archive, [report_id], [])
+    assert service.passage_ids("独一无二的短语") == [(report_id, 1)]
+    assert time.perf_counter() - started < 2.0  # issue 5: searchable within 2 s
+    assert service.search("独一无二").facets["township"] == [["测试镇", 1]]
+
+    remove_from_store(small_archive, report_id)
+    new_id = add_to_store(small_archive, one_passage_report("改写之后的另一段文字。"))
+    update(small_archive, [new_id], [report_id])
+    assert service.search("独一无二的短语").total == 0
+    assert service.passage_ids("改写之后") == [(new_id, 1)]
+
+
+def test_rebuild_swaps_generations_and_prunes_old_ones(small_archive) -> None:
+    index_dir = small_archive.index_dir
+    first = current_generation(index_dir)
+    for _ in range(4):
+        rebuild(small_archive)
+    assert current_generation(index_dir) != first
+    assert len(list(index_dir.glob(f"{PREFIX}*"))) <= 3  # live + KEEP_OLD previous
+
+
+def test_a_failed_rebuild_leaves_the_live_index_alone(small_archive, monkeypatch) -> None:
+    live = current_generation(small_archive.index_dir)
+    expected = SearchService(small_archive).passage_ids("法治")
+
+    def explode(*_args, **_kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(build_module, "_fill", explode)
+    with pytest.raises(RuntimeError):
+        rebuild(small_archive)
+    assert current_generation(small_archive.index_dir) == live
+    assert len(list(small_archive.index_dir.glob(f"{PREFIX}*"))) == 1
+    assert SearchService(small_archive).passage_ids("法治") == expected
+
+
+def _rebuild_repeatedly(config, times: int) -> None:
+    for _ in range(times):
+        rebuild(config)
+
+
+@pytest.mark.slow
+def test_searches_stay_correct_while_another_process_rebuilds(small_archive) -> None:
+    service = SearchService(small_archive)
+    queries = ["法治", "枫桥经验", "调解 -培训", "镇"]
+    expected = {query: service.passage_ids(query) for query in queries}
+    before = current_generation(small_archive.index_dir)
+    context = multiprocessing.get_context("fork")
+    worker = context.Process(target=_rebuild_repeatedly, args=(small_archive, 3))
+    worker.start()
+    searches = 0
+    generations = set()
+    while worker.is_alive() or searches < 20:
+        for query in queries:
+            assert service.passage_ids(query) == expected[query]
+            result = service.search(query)
+            assert result.total == len(expected[query])
+            searches += 1
+        generations.add(service._local.generation.name)
+    worker.join(timeout=60)
+    assert worker.exitcode == 0
+    assert current_generation(small_archive.index_dir) != before
+    assert len(generations) >= 2  # the searches really did move to a new generation
+
+
+def test_parallel_rebuild_gives_the_same_answers(small_archive, monkeypatch) -> None:
+    service = SearchService(small_archive)
+    queries = ["法治", "枫桥经验", "矛盾纠纷 -培训", "山镇"]
+    expected = {query: service.passage_ids(query) for query in queries}
+    ranked = [g.report_id for g in service.search("法治政府建设").groups]
+    monkeypatch.setattr(build_module, "PARALLEL_THRESHOLD", 0)
+    rebuild(small_archive, procs=2)
+    assert {query: service.passage_ids(query) for query in queries} == expected
+    assert [g.report_id for g in service.search("法治政府建设").groups] == ranked

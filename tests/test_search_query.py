@@ -1,0 +1,117 @@
+"""The query language: what parses to what, and malformed input → QuerySyntaxError, never a crash."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from archive.errors import ArchiveError
+from indexer.build import rebuild
+from indexer.query import AllOf, AnyOf, Literal, Not, QuerySyntaxError, SameSentence, parse
+from indexer.service import SearchService
+from tests.test_index_corpus import corpus_files, fill_store, make_config
+
+
+def test_plain_words_are_and() -> None:
+    assert parse("枫桥经验 调解").match == AllOf((Literal("枫桥经验"), Literal("调解")))
+
+
+@pytest.mark.parametrize("quoted", ['"法治 政府"', "「法治 政府」", "“法治 政府”", "『法治 政府』"])
+def test_quotes_keep_a_phrase_with_its_spaces(quoted: str) -> None:
+    assert parse(quoted).match == Literal("法治 政府")
+
+
+def test_or_binds_tighter_than_and_and_minus_excludes() -> None:
+    assert parse("法治 人民调解 OR 诉源治理 -培训").match == AllOf((
+        Literal("法治"), AnyOf((Literal("人民调解"), Literal("诉源治理"))), Not(Literal("培训")),
+    ))
+    assert parse("a | b").match == AnyOf((Literal("a"), Literal("b")))
+
+
+def test_words_are_folded_like_the_text() -> None:
+    assert parse("矛盾糾紛 ＡＢＣ").match == AllOf((Literal("矛盾纠纷"), Literal("abc")))
+
+
+def test_field_filters_and_year_ranges() -> None:
+    parsed = parse("法治 year:2023 county:垫江县 县:梁平区 type:报告 section:不足 township:\"坪山镇\"")
+    assert parsed.match == Literal("法治")
+    assert parsed.filters == {
+        "year": ("2023",), "county": ("垫江县", "梁平区"), "doc_type": ("年度报告",),
+        "section": ("存在的不足和原因",), "township": ("坪山镇",),
+    }
+    assert parse("year:2024..2022").year_range == (2022, 2024)
+    assert parse("year:2022..").year_range == (2022, 9999)
+    assert parse("年份：2021-2023").year_range == (2021, 2023)
+
+
+def test_filters_argument_merges_with_query_fields() -> None:
+    parsed = parse("法治 county:垫江县", {"county": "梁平区", "year": ["2023", "2024"], "type": "年度报告"})
+    assert parsed.filters["county"] == ("垫江县", "梁平区")
+    assert parsed.filters["year"] == ("2023", "2024")
+    assert parsed.filters["doc_type"] == ("年度报告",)
+
+
+def test_proximity() -> None:
+    assert parse("同句(法律明白人 培训)").match == SameSentence(("法律明白人", "培训"))
+    assert parse("同段（法律明白人 培训）").match == AllOf((Literal("法律明白人"), Literal("培训")))
+    assert parse("同句(法律明白人)").match == Literal("法律明白人")
+
+
+def test_sensible_interpretations() -> None:
+    assert parse("时间:2023").match == Literal("时间:2023")  # not a field: an ordinary word
+    assert parse("http://example.org").match == Literal("http://example.org")
+    assert parse("法治\x00\x07政府").match == AllOf((Literal("法治"), Literal("政府")))
+    assert parse("2021-2025年").match == Literal("2021-2025年")
+    assert parse("法治 AND 政府").match == AllOf((Literal("法治"), Literal("政府")))
+    assert parse("").match is None and parse("   ").match is None
+    assert parse("-培训").match == Not(Literal("培训"))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"枫桥经验', "「枫桥经验", "OR", "法治 OR", "OR 法治", "法治 OR OR 调解", "-", "法治 -", '""',
+        "(法治", "法治)", "()", "foo:bar", "year:二〇二三", "year:abc..", "同句()", "同句(a OR b)",
+        "county:", "(year:2023)", "a OR year:2023", "x" * 10_000, " ".join(["词"] * 100),
+    ],
+)
+def test_malformed_queries_raise_a_clear_chinese_message(query: str) -> None:
+    with pytest.raises(QuerySyntaxError) as error:
+        parse(query)
+    assert isinstance(error.value, ArchiveError)
+    assert any("\u4e00" <= char <= "\u9fff" for char in str(error.value))
+
+
+def test_unknown_filter_key_sort_and_page_are_reported(service) -> None:
+    for call in (
+        lambda: service.search("法治", {"colour": "red"}),
+        lambda: service.search("法治", sort="random"),
+        lambda: service.search("法治", page=0),
+        lambda: service.search("法治", page="x"),  # type: ignore[arg-type]
+    ):
+        with pytest.raises(QuerySyntaxError):
+            call()
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> SearchService:
+    config = make_config(tmp_path_factory.mktemp("query"))
+    fill_store(config, corpus_files()[:2])
+    rebuild(config)
+    return SearchService(config)
+
+
+QUERY_ALPHABET = st.sampled_from(
+    list('法治调解枫桥经验 "「」“”()（）-－|:：ORyear2023..同句段县\x00\t\n<>&\\%_*\'年')
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(QUERY_ALPHABET, max_size=30).map("".join))
+def test_any_input_gives_a_result_or_a_query_syntax_error(service, query: str) -> None:
+    try:
+        result = service.search(query)
+    except QuerySyntaxError:
+        return
+    assert result.total >= 0

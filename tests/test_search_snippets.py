@@ -1,0 +1,63 @@
+"""Snippets mark exactly the matched strings and escape everything else."""
+
+from __future__ import annotations
+
+import pytest
+
+from archive.document import Metadata, ParsedPassage, ParsedReport, ParsedSection
+from indexer.build import rebuild
+from indexer.service import SearchService
+from indexer.snippets import match_spans, snippet
+from tests.test_index_corpus import fill_store, make_config
+
+HOSTILE = '坚持“枫桥经验”<script>alert("x")</script>&amp; <b>法律明白人</b> <mark>假标记</mark>'
+
+
+def hostile_report() -> ParsedReport:
+    text = f"某镇2023年法治政府建设工作报告\n{HOSTILE}\n"
+    start = text.index(HOSTILE)
+    passage = ParsedPassage(HOSTILE, start, start + len(HOSTILE))
+    section = ParsedSection("", "前言", "前言", 0, 0, len(text), passages=[passage])
+    meta = Metadata(title="<i>某镇</i>报告", township="某镇", county="某县", year=2023, doc_type="年度报告")
+    return ParsedReport(text=text, metadata=meta, sections=[section])
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> SearchService:
+    config = make_config(tmp_path_factory.mktemp("snippets"))
+    fill_store(config, files=[], extra=[hostile_report()])
+    rebuild(config)
+    return SearchService(config)
+
+
+def only_marks_are_markup(html: str) -> bool:
+    stripped = html.replace("<mark>", "").replace("</mark>", "")
+    return "<" not in stripped and ">" not in stripped
+
+
+@pytest.mark.parametrize("query", ["<script>", '"</script>&amp;"', "枫桥经验", "<mark>", "b>法律"])
+def test_report_text_and_query_cannot_inject_markup(service, query: str) -> None:
+    result = service.search(query)
+    assert result.total == 1, query
+    hit = result.groups[0].hits[0]
+    assert hit.text == HOSTILE  # the raw text is data; the snippet is the HTML
+    assert only_marks_are_markup(hit.snippet), hit.snippet
+    assert "<mark>" in hit.snippet
+    assert "&lt;script&gt;" in hit.snippet
+
+
+def test_marks_wrap_the_literal_match_even_inside_a_jieba_word() -> None:
+    html = snippet("垫江县坪山镇人民政府", ["山镇"])
+    assert html == "垫江县坪<mark>山镇</mark>人民政府"
+
+
+def test_traditional_text_is_marked_for_a_simplified_query() -> None:
+    assert snippet("化解矛盾糾紛", ["矛盾纠纷"]) == "化解<mark>矛盾糾紛</mark>"
+
+
+def test_overlapping_matches_merge_and_long_text_is_windowed() -> None:
+    assert match_spans("人民调解员", ["人民调解", "调解员"]) == [(0, 5)]
+    text = "甲" * 300 + "枫桥经验" + "乙" * 300
+    html = snippet(text, ["枫桥经验"])
+    assert html.startswith("…") and html.endswith("…") and "<mark>枫桥经验</mark>" in html
+    assert len(html) < 200
