@@ -29,7 +29,7 @@ from .document import ParsedReport, RawDocument
 from .errors import ArchiveError, UnreadableFile
 from .parse import parse_file
 from .readers import MAX_FILE_BYTES
-from .sidecar import load_overrides
+from .sidecar import SIDECAR_SUFFIX, SIDECAR_TABLE, load_overrides
 from .store import (
     IngestRun,
     Report,
@@ -41,8 +41,6 @@ from .store import (
     utcnow,
 )
 
-SIDECAR_SUFFIX = ".meta.json"
-SIDECAR_TABLE = "metadata.csv"
 # Below this many files to parse, a process pool costs more than it saves.
 POOL_THRESHOLD = 16
 
@@ -208,7 +206,7 @@ def _plan(session_factory: sessionmaker[Session], files: list[Path], summary: In
           ) -> list[tuple[Path, str]]:
     """Fingerprint every file; unchanged ones are settled now, the rest are parsing jobs."""
     with session_factory() as session:
-        known = dict(session.execute(select(SourceFile.path, SourceFile.fingerprint)).tuples())
+        known = {path: fp for path, fp in session.execute(select(SourceFile.path, SourceFile.fingerprint))}
     jobs: list[tuple[Path, str]] = []
     for path in files:
         try:
