@@ -166,9 +166,27 @@ def test_bad_parameters_are_400_not_500(client, args):
     assert client.get("/api/search", query_string=args).status_code == 400
 
 
-def test_page_beyond_last_is_empty_not_error(client):
+def test_page_beyond_last_says_so(client):
     response = client.get("/search?q=枫桥经验&page=999")
-    assert response.status_code in (200, 400)
+    assert response.status_code == 200
+    assert "超出范围" in soup(response).select_one(".empty").get_text()
+
+
+def test_pagination_links_walk_all_reports(config):
+    small = create_app({"TESTING": True, "ARCHIVE_CONFIG": config, "SEARCH_PER_PAGE": 2}).test_client()
+    seen: list[str] = []
+    url = "/search?q=法治"
+    for _ in range(10):
+        page = soup(small.get(url))
+        seen += [a["href"].split("?")[0] for a in page.select(".group h2 a")]
+        following = page.select_one(".pagination a[rel=next]")
+        if following is None:
+            break
+        url = following["href"]
+    total = small.get("/api/search?q=法治").get_json()["reports"]
+    assert len(seen) == len(set(seen)) == total > 2
+    browse = soup(small.get("/?page=2"))
+    assert len(browse.select(".group")) == 2 and browse.select_one(".pagination a[rel=prev]")
 
 
 def test_query_is_echoed_escaped(client):

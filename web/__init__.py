@@ -28,6 +28,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         JSON_AS_ASCII=False,
         MAX_CONTENT_LENGTH=1024 * 1024,  # the only POST (citation export) is a small id list
         SEARCH_SERVICE=None,
+        SEARCH_PER_PAGE=20,
         TODAY=None,
     )
     if test_config:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from archive.store import Passage, Report
@@ -32,9 +32,11 @@ def _rows(session: Session) -> list[dict]:
             for values in session.execute(select(*_COLUMNS))]
     kinds: dict[str, set[str]] = defaultdict(set)
     counts: Counter[str] = Counter()
-    for report_id, kind in session.execute(select(Passage.report_id, Passage.section_kind)):
+    per_kind = select(Passage.report_id, Passage.section_kind, func.count()).group_by(
+        Passage.report_id, Passage.section_kind)
+    for report_id, kind, count in session.execute(per_kind):
         kinds[report_id].add(kind)
-        counts[report_id] += 1
+        counts[report_id] += count
     for row in rows:
         row["section"] = kinds[row["report_id"]]
         row["passages"] = counts[row["report_id"]]

@@ -6,7 +6,7 @@ HTTP 400 for the JSON twin) instead of failing; an empty query lists the whole a
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from archive.errors import ArchiveError
@@ -20,11 +20,12 @@ from .services import SearchUnavailable, db, search_service
 bp = Blueprint("search", __name__)
 
 
-def run(params: SearchParams, per_page: int = PER_PAGE) -> dict:
+def run(params: SearchParams) -> dict:
     """Search (or browse, for an empty query) and return the JSON-shaped result.
 
     Raises ``ArchiveError`` (bad query) or ``SearchUnavailable`` (no index) for the caller.
     """
+    per_page = current_app.config.get("SEARCH_PER_PAGE") or PER_PAGE
     if params.is_browse:
         return browse(db(), params, per_page)
     result = search_service().search(
