@@ -1,0 +1,36 @@
+"""The measuring loop shared by every system: warm up, check, then time repeated requests."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .check import judge
+from .queries import BenchQuery
+from .systems.base import System
+from .timing import summary, timed
+from .truth import Truth
+
+
+def measure(system: System, queries: list[BenchQuery], truths: list[Truth], reps: int) -> dict:
+    """Latency summary (overall and per query family) and one verdict per query.
+
+    The first call of each query is a warm-up and the one checked for correctness; the ``reps``
+    calls after it are timed. The full id set is fetched separately and never timed.
+    """
+    latencies: list[float] = []
+    by_family: dict[str, list[float]] = defaultdict(list)
+    per_query: list[dict] = []
+    for query, truth in zip(queries, truths, strict=True):
+        answer = system.search(query)
+        verdict = judge(answer, system.matching_ids(query), truth)
+        times = [timed(lambda q=query: system.search(q))[1] for _ in range(reps)]
+        latencies += times
+        by_family[query.family.split("-")[0]] += times
+        per_query.append({"query": query.text, "family": query.family, **verdict.as_dict(),
+                          **summary(times)})
+    return {
+        "latency": summary(latencies),
+        "families": {family: summary(values) for family, values in by_family.items()},
+        "exact": sum(item["exact"] for item in per_query),
+        "queries": per_query,
+    }

@@ -1,0 +1,260 @@
+"""This project, measured the way users meet it: ingest + index, the service, and HTTP.
+
+Steps (each run by ``bench.worker`` in its own process):
+
+- ``project-build``: ``ingest_paths`` with both cores, then ``indexer.build.rebuild``; time,
+  store and index size on disk, peak memory (this process and its pool workers);
+- ``project``: ``SearchService.search`` in-process, cold start included;
+- ``http``: a live ``gunicorn -w 2`` on loopback: time from launch to the first answered search,
+  latency of ``/api/search``, resident memory of its workers;
+- ``add``: one new report file → ingest → ``indexer.build.update`` → found by a search.
+
+The service reports passages as (report id, seq); they are mapped to the store's passage ids
+that the shared table and the truth use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import shutil
+import socket
+import subprocess
+import sys
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from time import perf_counter, sleep, time_ns
+
+from sqlalchemy.engine import Engine
+
+from archive.config import ArchiveConfig
+
+from . import passages
+from .corpus import compose, plan, read_manifest
+from .measure import measure
+from .queries import BenchQuery
+from .systems.base import Answer
+from .worker import disk_bytes, peak_rss_mb
+
+REPO = Path(__file__).resolve().parents[1]
+GUNICORN_WORKERS = 2
+BOOT_TIMEOUT_S = 120.0
+WARM_QUERY = "法治"
+
+
+def config_for(home: Path) -> ArchiveConfig:
+    """An instance folder of its own, SQLite store inside it."""
+    return ArchiveConfig(home=home.resolve(), database_url=f"sqlite:///{home.resolve() / 'archive.sqlite3'}")
+
+
+def _inputs(workdir: Path) -> dict:
+    with (workdir / "inputs.pkl").open("rb") as handle:
+        return pickle.load(handle)
+
+
+def _pid_map(workdir: Path) -> dict[tuple[str, int], int]:
+    """(report id, seq) → store passage id, from the shared table."""
+    return {(r.report_id, r.seq): r.pid for r in passages.load(workdir / "passages.pkl")}
+
+
+def to_answer(payload: dict, pids: dict[tuple[str, int], int]) -> Answer:
+    """The documented JSON (or ``SearchResult.to_json()``) reduced to what the check compares."""
+    facets = {name: {str(value): count for value, count in rows} for name, rows in payload["facets"].items()}
+    hits = [(group["report_id"], hit) for group in payload["groups"] for hit in group["hits"]]
+    return Answer(payload["total"], facets, [pids.get((rid, hit["passage_id"]), -1) for rid, hit in hits],
+                  [hit["snippet"] for _, hit in hits])
+
+
+class ServiceSystem:
+    """``SearchService`` in this process, as a web worker holds it."""
+
+    name = "project"
+
+    def __init__(self, config: ArchiveConfig, pids: dict[tuple[str, int], int]) -> None:
+        from indexer.service import SearchService
+
+        self.service = SearchService(config)
+        self.pids = pids
+
+    def search(self, query: BenchQuery) -> Answer:
+        return to_answer(self.service.search(query.text).to_json(), self.pids)
+
+    def matching_ids(self, query: BenchQuery) -> set[int]:
+        return {self.pids.get(key, -1) for key in self.service.passage_ids(query.text)}
+
+    def close(self) -> None:
+        self.service = None  # type: ignore[assignment]
+
+
+class HttpSystem:
+    """``GET /api/search`` on a live gunicorn; the full match set is not exposed over HTTP."""
+
+    name = "http"
+
+    def __init__(self, base: str, pids: dict[tuple[str, int], int]) -> None:
+        self.base = base
+        self.pids = pids
+
+    def fetch(self, text: str) -> dict:
+        url = f"{self.base}/api/search?{urllib.parse.urlencode({'q': text})}"
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return json.loads(response.read())
+
+    def search(self, query: BenchQuery) -> Answer:
+        return to_answer(self.fetch(query.text), self.pids)
+
+    def matching_ids(self, query: BenchQuery) -> None:
+        return None
+
+    def close(self) -> None:
+        pass
+
+
+def build(args: argparse.Namespace) -> dict:
+    """Fresh instance folder; ingest the corpus with both cores, then a full index rebuild."""
+    from archive.ingest import ingest_paths
+    from archive.store import Report, SourceFile, make_engine
+    from indexer.build import rebuild
+
+    shutil.rmtree(args.home, ignore_errors=True)
+    config = config_for(args.home)
+    start = perf_counter()
+    summary = ingest_paths(config, [args.corpus], workers=2)
+    ingest_s = perf_counter() - start
+    start = perf_counter()
+    stats = rebuild(config)
+    index_s = perf_counter() - start
+    placed = _placement(make_engine(config.database_url), args.corpus, Report, SourceFile)
+    return {"system": "project-build", "ingest_s": ingest_s, "index_s": index_s,
+            "build_s": ingest_s + index_s,
+            "counts": summary.counts, "index_passages": stats.passages, "placed": placed,
+            "store_bytes": disk_bytes(config.home / "archive.sqlite3"),
+            "index_bytes": disk_bytes(config.index_dir), **peak_rss_mb()}
+
+
+def _placement(engine: Engine, corpus: Path, report_table: type, source_table: type) -> dict[str, int]:
+    """How many reports the parser placed at the planned township and year (a sanity figure)."""
+    from sqlalchemy import select
+
+    planned = {item.file: item for item in read_manifest(corpus)}
+    stmt = select(source_table.filename, report_table.township, report_table.county, report_table.year).join(
+        report_table, report_table.id == source_table.report_id)
+    right = total = 0
+    with engine.connect() as conn:
+        for filename, township, county, year in conn.execute(stmt):
+            item = planned.get(filename)
+            total += 1
+            right += bool(item and (item.township, item.county, item.year) == (township, county, year))
+    engine.dispose()
+    return {"right": right, "of": total}
+
+
+def service(args: argparse.Namespace) -> dict:
+    """Cold start (import, open, first search) then the measured query set."""
+    start = perf_counter()
+    system = ServiceSystem(config_for(args.home), _pid_map(args.workdir))
+    system.service.search(WARM_QUERY)
+    first_s = perf_counter() - start
+    inputs = _inputs(args.workdir)
+    result = measure(system, inputs["queries"], inputs["truths"], args.reps)
+    return {"system": "project", "first_search_s": first_s, **peak_rss_mb(), **result}
+
+
+def free_port() -> int:
+    """A free loopback port for this run's gunicorn."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _workers_rss_mb(master: int) -> list[dict[str, float]]:
+    """Current and peak resident memory of the master's worker processes (from /proc)."""
+    found: list[dict[str, float]] = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) != master:
+                continue
+            status = dict(line.split(":", 1) for line in (stat.parent / "status").read_text().splitlines())
+        except (OSError, ValueError, IndexError):
+            continue
+        found.append({key: int(status[key].split()[0]) / 1024 for key in ("VmRSS", "VmHWM")})
+    return found
+
+
+def _wait_first(call: Callable[[], object]) -> float:
+    """Seconds until ``call`` first succeeds (connection refused while gunicorn boots)."""
+    start = perf_counter()
+    while perf_counter() - start < BOOT_TIMEOUT_S:
+        try:
+            call()
+            return perf_counter() - start
+        except OSError:
+            sleep(0.02)
+    raise TimeoutError("gunicorn did not answer")
+
+
+def http(args: argparse.Namespace) -> dict:
+    """Launch gunicorn, time its first answer, measure the query set over HTTP, stop it."""
+    port = free_port()
+    env = {"ARCHIVE_HOME": str(args.home.resolve()), "PATH": str(Path(sys.executable).parent),
+           "PYTHONHASHSEED": "0"}
+    command = [sys.executable, "-m", "gunicorn", "-w", str(GUNICORN_WORKERS), "-b", f"127.0.0.1:{port}",
+               "--log-level", "warning", "wsgi:app"]
+    system = HttpSystem(f"http://127.0.0.1:{port}", _pid_map(args.workdir))
+    server = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        first_s = _wait_first(lambda: system.fetch(WARM_QUERY))
+        second_worker_s = _wait_first(lambda: system.fetch(WARM_QUERY + " 建设"))
+        inputs = _inputs(args.workdir)
+        result = measure(system, inputs["queries"], inputs["truths"], args.reps)
+        workers = _workers_rss_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return {"system": "http", "first_search_s": first_s, "next_search_s": second_worker_s,
+            "workers_rss_mb": max((w["VmRSS"] for w in workers), default=0.0),
+            "workers_peak_rss_mb": max((w["VmHWM"] for w in workers), default=0.0), **result}
+
+
+def add_one(args: argparse.Namespace) -> dict:
+    """One new report, with a marker no other text has, until a search finds it."""
+    from archive.ingest import ingest_paths
+    from indexer.build import update
+    from indexer.service import SearchService
+
+    config = config_for(args.home)
+    size = len(read_manifest(args.corpus))
+    planned = plan(size + 1, args.seed)[size]
+    marker = "基准新增标记" + str(time_ns())[-9:]
+    text = compose(planned, args.seed).replace("\n一、", f"\n本报告编号{marker}。\n一、", 1)
+    folder = args.workdir / "added"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"{marker}.txt"
+    path.write_text(text, encoding="utf-8")
+    searcher = SearchService(config)
+    searcher.search(WARM_QUERY)  # a warm web worker, as in production
+    start = perf_counter()
+    summary = ingest_paths(config, [path], workers=1)
+    ingest_s = perf_counter() - start
+    update(config, summary.changed_ids, summary.removed_ids)
+    update_s = perf_counter() - start - ingest_s
+    found = searcher.search(f'"{marker}"').total
+    total_s = perf_counter() - start
+    return {"system": "add", "add_s": total_s, "ingest_s": ingest_s, "update_s": update_s,
+            "found": found, "counts": summary.counts}
+
+
+STEPS: dict[str, Callable[[argparse.Namespace], dict]] = {
+    "project-build": build, "project": service, "http": http, "add": add_one,
+}
+
+
+def run(step: str, args: argparse.Namespace) -> dict:
+    """Entry from ``bench.worker`` for the project's steps."""
+    if step not in STEPS:
+        raise SystemExit(f"unknown step {step!r}; known: {', '.join(STEPS)}")
+    return STEPS[step](args)

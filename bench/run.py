@@ -1,0 +1,76 @@
+"""One benchmark run at one corpus size: generate, build the project, measure every system.
+
+Order matters: the project ingests first so that the passage table every other system indexes
+is read back from the project's own store (same passages, same ids, same facet values).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+from time import perf_counter
+
+from . import passages
+from .corpus import generate
+from .queries import build_queries
+from .truth import truth_for
+
+REPO = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+
+
+def worker(system: str, workdir: Path, reps: int, *extra: str, timeout: float = 3600) -> dict:
+    """Run one measurement subprocess and return its JSON (or the error it died with)."""
+    command = [PYTHON, "-m", "bench.worker", system, str(workdir), "--reps", str(reps), *extra]
+    print(f"  … {system}", file=sys.stderr, flush=True)
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=timeout, check=False,
+                          env={**os.environ, "PYTHONHASHSEED": "0"})
+    if done.returncode != 0:
+        return {"system": system, "error": done.stderr.strip().splitlines()[-1:] or ["died"]}
+    return json.loads(done.stdout)
+
+
+def project_available() -> bool:
+    """Whether the parser and the indexer of this project exist yet (they are built in parallel)."""
+    needed = ("archive/parse.py", "indexer/build.py", "indexer/service.py")
+    return all((REPO / name).exists() for name in needed)
+
+
+def run_size(size: int, seed: int, out: Path, reps: int, systems: list[str]) -> dict:
+    """Every figure for one corpus size, as a JSON-ready dict."""
+    workdir = out / f"run-{size}-{seed}"
+    workdir.mkdir(parents=True, exist_ok=True)
+    start = perf_counter()
+    corpus = generate(out, size, seed)
+    result: dict = {"size": size, "seed": seed, "generate_s": perf_counter() - start, "systems": {}}
+    home = workdir / "home"
+    use_project = project_available() and "project" in systems
+    project_args = ("--home", str(home), "--corpus", str(corpus), "--seed", str(seed))
+    if use_project:
+        result["build"] = worker("project-build", workdir, reps, *project_args)
+    built = use_project and "error" not in result.get("build", {})
+    store_url = f"sqlite:///{home / 'archive.sqlite3'}"
+    records = passages.from_store(store_url) if built else passages.from_files(corpus)
+    result["passages_from"] = "project store" if built else "generated files (simple split)"
+    result["passages"] = len(records)
+    result["reports"] = len({r.report_id for r in records})
+    result["chars"] = sum(len(r.text) for r in records)
+    queries = build_queries(records, seed)
+    truths = [truth_for(records, query) for query in queries]
+    result["queries"] = [{"text": q.text, "family": q.family, "expected": len(t.ids), "reports": t.reports}
+                         for q, t in zip(queries, truths, strict=True)]
+    passages.save(records, workdir / "passages.pkl")
+    with (workdir / "inputs.pkl").open("wb") as handle:
+        pickle.dump({"queries": queries, "truths": truths}, handle)
+    del records
+    for name in ("scan", "fts5", "stock"):
+        if name in systems:
+            result["systems"][name] = worker(name, workdir, reps)
+    if built:
+        for name in ("project", "http", "add"):
+            result["systems"][name] = worker(name, workdir, reps, *project_args)
+    return result
