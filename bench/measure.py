@@ -10,20 +10,28 @@ from .systems.base import System
 from .timing import summary, timed
 from .truth import Truth
 
+# Above this, a request is timed once (its warm-up) instead of ``reps`` more times, so that a
+# slow baseline cannot make a run last hours; fast requests get repeated samples.
+SLOW_S = 1.0
+
 
 def measure(system: System, queries: list[BenchQuery], truths: list[Truth], reps: int) -> dict:
     """Latency summary (overall and per query family) and one verdict per query.
 
     The first call of each query is a warm-up and the one checked for correctness; the ``reps``
-    calls after it are timed. The full id set is fetched separately and never timed.
+    calls after it are timed (or the warm-up alone when it took over ``SLOW_S``). The full id
+    set is fetched separately and never timed.
     """
     latencies: list[float] = []
     by_family: dict[str, list[float]] = defaultdict(list)
     per_query: list[dict] = []
     for query, truth in zip(queries, truths, strict=True):
-        answer = system.search(query)
+        answer, first = timed(lambda q=query: system.search(q))
         verdict = judge(answer, system.matching_ids(query), truth)
-        times = [timed(lambda q=query: system.search(q))[1] for _ in range(reps)]
+        if first > SLOW_S:  # a second-long answer is not cache noise: one sample is enough
+            times = [first]
+        else:
+            times = [timed(lambda q=query: system.search(q))[1] for _ in range(reps)]
         latencies += times
         by_family[query.family.split("-")[0]] += times
         per_query.append({"query": query.text, "family": query.family, **verdict.as_dict(),
