@@ -291,6 +291,7 @@ def test_source_download_keeps_bytes_and_chinese_name(client, ids):
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith("attachment; filename=\"")
     assert "filename*=UTF-8''%E6%B5%8B%E8%AF%95%E9%95%87%202023" in disposition
+    assert "sandbox" in response.headers["Content-Security-Policy"]
     ascii_part = disposition.split(";")[1]
     assert ascii_part.isascii()
     assert HOSTILE_NAME.encode("utf-8") not in disposition.encode("utf-8", "replace")
@@ -379,6 +380,17 @@ def test_compare_needs_two_to_four(client, ids, count):
     assert response.status_code == 400
     assert "2–4" in response.get_data(as_text=True)
     assert client.get("/api/compare?ids=" + ",".join(chosen)).status_code == 400
+
+
+def test_compare_page_offers_a_third_report(client, ids):
+    a, b = ids["all"][:2]
+    form = soup(client.get(f"/compare?ids={a},{b}&q=调解")).select_one("form.add-compare")
+    assert [i["value"] for i in form.select("input[type=hidden][name=ids]")] == [a, b]
+    options = [o["value"] for o in form.select("select[name=ids] option")]
+    assert len(options) == len(ids["all"]) - 2 and a not in options
+    assert form.select_one("input[name=q]")["value"] == "调解"
+    location = client.get(f"/compare?ids={a}&ids={b}&ids={options[0]}&q=调解").headers["Location"]
+    assert parse_qs(urlsplit(location).query)["ids"] == [f"{a},{b},{options[0]}"]
 
 
 def test_report_page_offers_add_to_compare(client, ids):

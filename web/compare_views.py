@@ -14,7 +14,7 @@ from archive.document import SECTION_KINDS
 from archive.store import Report
 
 from .highlight import highlight, query_terms
-from .reports import find_report, passages_by_kind, place
+from .reports import compare_choices, find_report, passages_by_kind, place
 
 bp = Blueprint("compare", __name__)
 
@@ -62,7 +62,8 @@ def page():
     terms = query_terms(q)
     return render_template(
         "compare.html", reports=reports, places=[place(r) for r in reports], rows=rows_for(reports),
-        q=q, ids=ids, mark=lambda text: highlight(text, terms), max_reports=MAX_REPORTS,
+        q=q, ids=[r.id for r in reports], mark=lambda text: highlight(text, terms), max_reports=MAX_REPORTS,
+        choices=compare_choices([r.id for r in reports]) if len(reports) < MAX_REPORTS else [],
     )
 
 

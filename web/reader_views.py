@@ -15,13 +15,10 @@ from archive.store import Report, SourceFile
 
 from .export import content_disposition
 from .highlight import highlight, query_terms
-from .reports import load_report, outline, place, reading_order
+from .reports import compare_choices, load_report, outline, place, reading_order
 from .services import base_url, db
 
 bp = Blueprint("reader", __name__)
-
-MAX_COMPARE_CHOICES = 500
-
 
 def _cited_seq() -> int | None:
     raw = request.args.get("p", "")
@@ -35,18 +32,6 @@ def _source(report: Report) -> SourceFile | None:
     )
 
 
-def _compare_choices(report: Report) -> list[tuple[str, str]]:
-    """Other reports for the "add to comparison" select: (id, label)."""
-    rows = db().execute(
-        select(Report.id, Report.year, Report.county, Report.township, Report.title)
-        .where(Report.id != report.id)
-        .order_by(Report.year.desc(), Report.county, Report.township)
-        .limit(MAX_COMPARE_CHOICES)
-    )
-    return [(rid, f"{year or '—'} {county}{township} {title}"[:80])
-            for rid, year, county, township, title in rows]
-
-
 @bp.get("/reports/<report_id>")
 def report(report_id: str):
     """The full report with metadata, outline and anchored passages."""
@@ -57,7 +42,7 @@ def report(report_id: str):
     return render_template(
         "report.html", report=found, place=place(found), outline=outline(found), blocks=reading_order(found),
         cited=_cited_seq(), q=q, mark=lambda text: highlight(text, terms), source=source,
-        compare_choices=_compare_choices(found),
+        compare_choices=compare_choices([found.id]),
     )
 
 
@@ -94,6 +79,8 @@ def source(report_id: str):
         mimetype = f"{mimetype}; charset={original.encoding}"
     return Response(original.data, headers={
         "Content-Type": mimetype,
+        # An original may be a saved web page: never let it run as this site, even if opened inline.
+        "Content-Security-Policy": "default-src 'none'; sandbox",
         "Content-Disposition": content_disposition("attachment", original.filename or f"{found.id}.bin"),
         "Content-Length": str(len(original.data)),
     })

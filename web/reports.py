@@ -122,3 +122,18 @@ def place(report: Report) -> str:
         if part and part not in parts:
             parts.append(part)
     return "".join(parts)
+
+
+MAX_COMPARE_CHOICES = 500
+
+
+def compare_choices(exclude: list[str]) -> list[tuple[str, str]]:
+    """Reports offered by the "add a report to compare" select: (id, "year place title")."""
+    rows = db().execute(
+        select(Report.id, Report.year, Report.county, Report.township, Report.title)
+        .where(Report.id.not_in(exclude))
+        .order_by(Report.year.desc(), Report.county, Report.township)
+        .limit(MAX_COMPARE_CHOICES)
+    )
+    return [(rid, f"{year or '—'} {county}{township} {title}"[:80])
+            for rid, year, county, township, title in rows]

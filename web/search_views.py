@@ -14,7 +14,16 @@ from archive.store import Report
 
 from . import export
 from .browse import browse
-from .params import FACET_LABELS, PER_PAGE, SORTS, BadParams, SearchParams, param_for_facet, refine
+from .params import (
+    FACET_LABELS,
+    FILTER_PARAMS,
+    PER_PAGE,
+    SORTS,
+    BadParams,
+    SearchParams,
+    param_for_facet,
+    refine,
+)
 from .services import SearchUnavailable, db, search_service
 
 bp = Blueprint("search", __name__)
@@ -82,7 +91,7 @@ def index():
         params = SearchParams(q=" ".join((request.args.get("q") or "").split())[:200])
     return render_template(
         "search.html", params=params, result=result, error=error, facet_labels=FACET_LABELS,
-        sorts=SORTS, param_for_facet=param_for_facet,
+        sorts=SORTS, param_for_facet=param_for_facet, filter_keys=FILTER_PARAMS,
     ), status
 
 
