@@ -7,7 +7,6 @@ which belong in the shipped corpus. Everything goes through the real ingest and 
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 from archive.config import ArchiveConfig
@@ -31,28 +30,6 @@ HOSTILE_TEXT = """垫江县测试镇人民政府
 """
 
 
-def _store_directly(config: ArchiveConfig, files: list[Path]) -> None:
-    """Stand-in for ``ingest_paths`` while it is broken: same parser, same ORM builder."""
-    import hashlib
-
-    from archive.parse import parse_file
-    from archive.store import SourceFile, build_report, make_engine, make_session_factory
-
-    config.ensure_home()
-    engine = make_engine(config.database_url)
-    with make_session_factory(engine).begin() as session:
-        for path in files:
-            data, raw, parsed = parse_file(path)
-            report = build_report(parsed)
-            session.add(report)
-            session.add(SourceFile(
-                path=str(path.resolve()), filename=path.name, fingerprint=hashlib.sha256(data).hexdigest(),
-                sha256=hashlib.sha256(data).hexdigest(), size=len(data), media_type=raw.media_type,
-                encoding=raw.encoding, data=data, report=report,
-            ))
-    engine.dispose()
-
-
 def build_instance(home: Path) -> ArchiveConfig:
     """Ingest the shipped reports and the hostile one into ``home``, index them, add an alias."""
     from archive.ingest import ingest_paths
@@ -64,13 +41,8 @@ def build_instance(home: Path) -> ArchiveConfig:
     extra.mkdir(parents=True, exist_ok=True)
     hostile = extra / HOSTILE_NAME
     hostile.write_text(HOSTILE_TEXT, encoding="utf-8")
-    files = [*sorted(SHIPPED_DIR.glob("*.txt")), hostile]
-    try:
-        summary = ingest_paths(config, files, workers=1)
-        assert not summary.failures, summary.failures
-    except TypeError as error:  # archive.ingest bug under SQLAlchemy 2.1 (dict(Result.tuples()))
-        warnings.warn(f"ingest_paths failed ({error}); storing parsed files directly", stacklevel=1)
-        _store_directly(config, files)
+    summary = ingest_paths(config, [*sorted(SHIPPED_DIR.glob("*.txt")), hostile], workers=1)
+    assert not summary.failures, summary.failures
     rebuild(config)
     engine = make_engine(config.database_url)
     with make_session_factory(engine).begin() as session:
