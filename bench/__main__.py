@@ -1,5 +1,7 @@
 """``python -m bench run --size 2000 [--size 10000] [--seed 7] [--out bench/out]``.
 
+``python -m bench profile --size 2000`` then shows where the project's time goes.
+
 Runs every system at each size, prints the tables and writes them to ``OUT/results-*.{json,md}``.
 """
 
@@ -26,7 +28,19 @@ def main(argv: list[str] | None = None) -> None:
     run.add_argument("--reps", type=int, default=3, help="timed repetitions of each query")
     run.add_argument("--systems", default=",".join(ALL_SYSTEMS),
                      help="comma-separated subset of: " + ", ".join(ALL_SYSTEMS))
+    prof = sub.add_parser("profile", help="cProfile the project's search and ingest on a run's corpus")
+    prof.add_argument("--size", type=int, default=2000)
+    prof.add_argument("--seed", type=int, default=7)
+    prof.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "out")
+    prof.add_argument("--what", default="search,ingest", help="comma-separated: search, ingest")
     args = parser.parse_args(argv)
+    if args.command == "profile":
+        from .profile import run_profiles
+
+        text = run_profiles(args.out, args.size, args.seed, args.what.split(","))
+        (args.out / f"profile-{args.size}-{args.seed}.txt").write_text(text, encoding="utf-8")
+        print(text)
+        return
     sizes = args.size or [2000]
     systems = [name.strip() for name in args.systems.split(",") if name.strip()]
     results = []
