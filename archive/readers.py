@@ -126,6 +126,19 @@ def check_zip(data: bytes) -> None:
     packed = sum(info.compress_size for info in infos) or 1
     if total > MAX_UNCOMPRESSED_BYTES or total / packed > MAX_COMPRESSION_RATIO:
         raise UnreadableFile(f"压缩内容异常（解压后 {total} 字节，疑似压缩炸弹；suspected zip bomb）")
+    # The sizes above are what the headers *claim*; zipfile inflates until the compressed data
+    # ends, whatever they say. So inflate once in bounded chunks and count what really comes out.
+    budget = min(MAX_UNCOMPRESSED_BYTES, packed * MAX_COMPRESSION_RATIO)
+    inflated = 0
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in infos:
+            with archive.open(info) as member:
+                while chunk := member.read(1024 * 1024):
+                    inflated += len(chunk)
+                    if inflated > budget:
+                        raise UnreadableFile(
+                            f"压缩内容异常（实际解压超过 {budget} 字节，疑似压缩炸弹；suspected zip bomb）"
+                        )
 
 
 def read_docx(data: bytes) -> RawDocument:
