@@ -91,7 +91,7 @@
       button.addEventListener("click", function () {
         if (hasItem(reportId, seq)) { return; }
         button.disabled = true;
-        fetch("/api/reports/" + encodeURIComponent(reportId) + "/passages/" + seq + "/cite", {
+        fetch(button.dataset.api, {
           headers: { "Accept": "application/json" }, credentials: "same-origin"
         }).then(function (response) {
           if (!response.ok) { throw new Error("HTTP " + response.status); }
