@@ -54,10 +54,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _refresh_index(config: ArchiveConfig, summary: IngestSummary) -> None:
-    """Bring the search index up to date with what this ingest changed."""
+    """Bring the search index up to date with what this ingest changed (building it if absent)."""
     from indexer.build import update
+    from indexer.generation import current_generation
 
-    if summary.changed_ids or summary.removed_ids:
+    if summary.changed_ids or summary.removed_ids or current_generation(config.index_dir) is None:
         update(config, sorted(summary.changed_ids), sorted(summary.removed_ids))
 
 
