@@ -1,0 +1,45 @@
+"""``index`` and ``search`` subcommands as registered by ``indexer.cli.register``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import pytest
+
+from indexer.cli import register
+from tests.test_index_corpus import corpus_files, fill_store, make_config
+
+
+def run(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("ARCHIVE_HOME", str(tmp_path))
+    monkeypatch.delenv("ARCHIVE_DATABASE_URL", raising=False)
+    fill_store(make_config(tmp_path), corpus_files()[:3])
+    return tmp_path
+
+
+def test_index_then_search_json_and_listing(home, capsys) -> None:
+    assert run(["index"]) == 0
+    assert "索引完成" in capsys.readouterr().out
+    assert run(["search", "矛盾纠纷", "--json", "--per-page", "2"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["total"] > 0 and data["per_page"] == 2 and len(data["groups"]) <= 2
+    year = data["facets"]["year"][0][0]
+    assert run(["search", "矛盾纠纷", "--year", year, "--sort", "year"]) == 0
+    listing = capsys.readouterr().out
+    assert listing.startswith("共 ") and "【矛盾纠纷】" in listing and "#p-" in listing
+
+
+def test_malformed_query_exits_2_with_a_message(home, capsys) -> None:
+    run(["index"])
+    capsys.readouterr()
+    assert run(["search", '"枫桥经验']) == 2
+    assert "引号" in capsys.readouterr().err
