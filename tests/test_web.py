@@ -205,7 +205,7 @@ def test_search_csv_has_bom_all_hits_and_defused_formulas(client):
     assert raw.startswith("\ufeff".encode())
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     api = client.get("/api/search?q=矛盾纠纷&all=1").get_json()
-    assert len(rows) == api["total"] == len(api["hits"])
+    assert len(rows) == api["total"] == len(api["hits"]) and api["truncated"] is False
     assert len(rows) >= client.get("/api/search?q=矛盾纠纷").get_json()["reports"]
     assert all(r["permalink"].startswith("https://fazhi.example.cn/reports/") for r in rows)
     formula = [r["text"] for r in rows if "cmd|" in r["text"]]
@@ -213,6 +213,11 @@ def test_search_csv_has_bom_all_hits_and_defused_formulas(client):
     for row in rows:
         for value in row.values():
             assert not value.startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+def test_csv_export_bad_query_is_400_before_streaming(client):
+    response = client.get("/search.csv", query_string={"q": '"枫桥'})
+    assert response.status_code == 400 and "引号" in response.get_data(as_text=True)
 
 
 def test_csv_export_of_browse_lists_reports(client, ids):

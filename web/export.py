@@ -11,6 +11,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from urllib.parse import quote
 
 from flask import url_for
@@ -32,15 +33,23 @@ def safe_cell(value: object) -> str:
     return text
 
 
-def hits_csv(rows: Iterable[dict]) -> str:
-    """CSV text with a UTF-8 BOM, a header row and one row per hit."""
+def hits_csv(rows: Iterable[dict]) -> Iterator[str]:
+    """CSV, streamed line by line: a UTF-8 BOM, a header row and one row per hit.
+
+    Streamed because "all hits" of a common word can be hundreds of thousands of passages.
+    """
     buffer = io.StringIO()
-    buffer.write("\ufeff")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+
+    def line(values: Iterable[object]) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(values)
+        return buffer.getvalue()
+
+    yield "\ufeff" + line(CSV_COLUMNS)
     for row in rows:
-        writer.writerow([safe_cell(row.get(name)) for name in CSV_COLUMNS])
-    return buffer.getvalue()
+        yield line(safe_cell(row.get(name)) for name in CSV_COLUMNS)
 
 
 def _permalink(root: str, report_id: str, seq: int | None = None) -> str:
@@ -67,17 +76,13 @@ def all_hits(params: SearchParams) -> Iterator[dict]:
     match compiler, so the export matches exactly what search counts. Rows come ordered by
     place or year (relevance order is for reading, not for a spreadsheet: it falls back to year).
     For an empty query there are no hits to list; the export then lists the reports.
+    The query is checked here, before the first row, so a bad one fails before streaming starts.
     """
     root = base_url()
     if params.is_browse:
-        for group in browse(db(), params, per_page=10**9)["groups"]:
-            record = {name: group.get(name, "") for name in CSV_COLUMNS}
-            record.update(passage_id="", section="", heading="", text="",
-                          permalink=_permalink(root, group["report_id"]))
-            yield record
-        return
+        return iter(_report_rows(params, root))
     from indexer.generation import LITERAL_DB, current_generation
-    from indexer.literal import compile_where, connect
+    from indexer.literal import compile_where
     from indexer.query import parse
 
     parsed = parse(params.q, params.indexer_filters() or None)
@@ -85,9 +90,25 @@ def all_hits(params: SearchParams) -> Iterator[dict]:
     if folder is None:
         raise SearchUnavailable("检索索引尚未建立")
     where, args = compile_where(parsed)
-    conn = connect(folder / LITERAL_DB)
+    sql = _HIT_SQL.format(where=where, order=_ORDERS.get(params.sort, _ORDERS["year"]))
+    return _hit_rows(folder / LITERAL_DB, sql, args, root)
+
+
+def _report_rows(params: SearchParams, root: str) -> list[dict]:
+    rows = []
+    for group in browse(db(), params, per_page=10**9)["groups"]:
+        record = {name: group.get(name, "") for name in CSV_COLUMNS}
+        record.update(passage_id="", section="", heading="", text="",
+                      permalink=_permalink(root, group["report_id"]))
+        rows.append(record)
+    return rows
+
+
+def _hit_rows(database: Path, sql: str, args: list[object], root: str) -> Iterator[dict]:
+    from indexer.literal import connect
+
+    conn = connect(database)
     try:
-        sql = _HIT_SQL.format(where=where, order=_ORDERS.get(params.sort, _ORDERS["year"]))
         for row in conn.execute(sql, args):
             record = dict(zip(CSV_COLUMNS[:-1], row, strict=True))
             record["heading"] = " > ".join(json.loads(record["heading"] or "[]"))

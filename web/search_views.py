@@ -6,7 +6,19 @@ HTTP 400 for the JSON twin) instead of failing; an empty query lists the whole a
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
+from itertools import islice
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from sqlalchemy import select
 
 from archive.errors import ArchiveError
@@ -27,6 +39,8 @@ from .params import (
 from .services import SearchUnavailable, db, search_service
 
 bp = Blueprint("search", __name__)
+
+MAX_JSON_HITS = 100_000  # one JSON document must fit in memory; the CSV export streams and has no cap
 
 
 def run(params: SearchParams) -> dict:
@@ -97,13 +111,14 @@ def index():
 
 @bp.get("/api/search")
 def api_search():
-    """JSON twin of ``/search``; ``all=1`` returns every hit of the query (no pagination)."""
+    """JSON twin of ``/search``; ``all=1`` returns every hit of the query (no pagination, capped)."""
     try:
         params = SearchParams.from_args(request.args)
         if request.args.get("all") == "1":
-            hits = list(export.all_hits(params))
-            return jsonify({"query": params.q, "filters": params.indexer_filters(), "total": len(hits),
-                            "hits": hits})
+            hits = list(islice(export.all_hits(params), MAX_JSON_HITS + 1))
+            return jsonify({"query": params.q, "filters": params.indexer_filters(),
+                            "total": min(len(hits), MAX_JSON_HITS), "truncated": len(hits) > MAX_JSON_HITS,
+                            "hits": hits[:MAX_JSON_HITS]})
         return jsonify(run(params))
     except BadParams as error:
         return jsonify({"error": str(error), "status": 400}), 400
@@ -115,14 +130,14 @@ def api_search():
 
 @bp.get("/search.csv")
 def search_csv():
-    """Every hit of the query as CSV (UTF-8 with BOM so Excel reads the Chinese)."""
+    """Every hit of the query as CSV (UTF-8 with BOM so Excel reads the Chinese), streamed."""
     try:
         params = SearchParams.from_args(request.args)
-        body = export.hits_csv(export.all_hits(params))
+        rows = export.all_hits(params)
     except SearchUnavailable as error:
         return Response(str(error), status=503, mimetype="text/plain")
     except (BadParams, ArchiveError) as error:
         return Response(str(error), status=400, mimetype="text/plain")
-    return Response(body, mimetype="text/csv", headers={
+    return Response(stream_with_context(export.hits_csv(rows)), mimetype="text/csv", headers={
         "Content-Disposition": export.content_disposition("attachment", "fazhi-search.csv"),
     })
