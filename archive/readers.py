@@ -230,6 +230,8 @@ def read_html(data: bytes) -> RawDocument:
     if heading is not None and _compact(heading.get_text()) not in _compact(text):
         text = heading.get_text(" ", strip=True) + "\n" + text
     encoding = soup.original_encoding or ""
+    if not looks_like_text(text):  # lxml "parses" any bytes; junk must not become a report
+        raise UnreadableFile(f"内容不是可读文本（decodes to binary junk as {encoding or 'html'}）")
     return RawDocument(text=text, media_type="text/html", encoding=encoding, fields=fields)
 
 
