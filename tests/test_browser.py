@@ -46,7 +46,8 @@ def server(tmp_path_factory):
     env = {**os.environ, "ARCHIVE_HOME": str(config.home), "ARCHIVE_PUBLIC_URL": ""}
     log = open(config.home / "gunicorn.log", "wb")  # noqa: SIM115 - closed in teardown
     proc = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
+        [str(Path(sys.executable).with_name("gunicorn")), "-w", "2", "--preload", "-b", f"127.0.0.1:{port}",
+         "wsgi:app"],
         cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"

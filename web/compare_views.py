@@ -52,11 +52,11 @@ def rows_for(reports: list[Report]) -> list[tuple[str, list[list]]]:
 def page():
     """The comparison page (works without JavaScript; JS adds linked scrolling)."""
     ids = _requested_ids()
+    _check_count(ids)
     canonical = ",".join(ids)
     if len(request.args.getlist("ids")) > 1 or (request.args.get("ids") or "") != canonical:
         args = {k: v for k, v in request.args.items() if k != "ids"}
         return redirect(url_for("compare.page", ids=canonical, **args))
-    _check_count(ids)
     reports = _load_all(ids)
     q = (request.args.get("q") or "")[:500]
     terms = query_terms(q)

@@ -28,6 +28,9 @@ class SearchUnavailable(ArchiveError):
 def init_app(app: Flask, config: ArchiveConfig) -> None:
     """Create the engine and register the per-request session teardown."""
     engine = make_engine(config.database_url)
+    # gunicorn --preload builds the app before forking: drop the connection make_engine opened so
+    # no SQLite connection is ever shared between worker processes (each opens its own on demand).
+    engine.dispose()
     app.extensions[EXTENSION] = {
         "config": config,
         "engine": engine,
