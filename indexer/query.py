@@ -35,6 +35,9 @@ from archive.normalize import fold_for_match
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 40
+# Nested parentheses compile to nested SQL (NOT (… NOT (…))); SQLite's parser overflows near
+# 100 levels, and no real query needs more than a few.
+MAX_NESTING = 20
 
 QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "＂": "＂", "”": "”"}
 OPEN_PARENS = "(（"
@@ -279,6 +282,8 @@ class _Parser:
         if tok.kind in ("word", "phrase"):
             return self.literal(tok.text)
         if tok.kind == "lparen":
+            if depth >= MAX_NESTING:
+                raise QuerySyntaxError(f"括号嵌套太深（最多 {MAX_NESTING} 层）。")
             inner = self.parse_sequence(depth + 1)
             self.expect_rparen()
             if inner is None:
