@@ -10,10 +10,12 @@ import csv
 import io
 import json
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.web_fixtures import ALIAS_ID, HOSTILE_NAME, HOSTILE_TEXT, build_instance
 from web import create_app
@@ -498,3 +500,37 @@ def test_wsgi_module_exposes_app(monkeypatch, config):
 
     module = importlib.reload(wsgi)
     assert module.app.test_client().get("/healthz").get_json()["reports"] == 6
+
+
+# --- hostile input never gives a 500 ----------------------------------------------------------
+
+QUERY_CHARS = list('枫桥经验"()（）:-|*?~^[]{}!+&\\/ OR同句段year:2023..\x00\x07\t\n')
+ID_ROUTES = ("/reports/{}", "/api/reports/{}", "/reports/{}/source", "/api/reports/{}/passages/1/cite")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=st.text(alphabet=st.sampled_from(QUERY_CHARS), max_size=40),
+       page=st.sampled_from(["1", "2", "0", "-1", "x", "99999999999"]),
+       sort=st.sampled_from(["relevance", "year", "place", "", "bogus"]))
+def test_search_fuzz_never_500(client, query, page, sort):
+    args = {"q": query, "page": page, "sort": sort}
+    for path in ("/search", "/api/search", "/search.csv"):
+        response = client.get(path, query_string=args)
+        assert response.status_code in (200, 400), (path, args, response.status_code)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(report_id=st.text(min_size=1, max_size=80).filter(lambda s: "/" not in s and s not in (".", "..")))
+def test_report_id_fuzz_never_500(client, report_id):
+    for template in ID_ROUTES:
+        response = client.get(template.format(quote(report_id, safe="")))
+        assert response.status_code in (200, 301, 404), (template, report_id, response.status_code)
+
+
+@pytest.mark.parametrize("query", ["year:2024..2022 法治", "x" * 10_000, "\x00\x01枫桥", "OR", "-", '""',
+                                   "year:", "同句()", "nosuch:field"])
+def test_hostile_queries_answer_in_words(client, query):
+    response = client.get("/api/search", query_string={"q": query})
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert response.get_json()["error"]
