@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from archive.config import ArchiveConfig
 
-from . import errors, security, services
+from . import cite_views, compare_views, errors, health_views, reader_views, search_views, security, services
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -25,7 +25,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(
         ARCHIVE_HOME=os.environ.get("ARCHIVE_HOME") or None,
         PUBLIC_BASE_URL=os.environ.get("ARCHIVE_PUBLIC_URL", ""),
-        JSON_AS_ASCII=False,
         MAX_CONTENT_LENGTH=1024 * 1024,  # the only POST (citation export) is a small id list
         SEARCH_SERVICE=None,
         SEARCH_PER_PAGE=20,
@@ -40,8 +39,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     services.init_app(app, config)
     security.init_app(app)
     errors.init_app(app)
-
-    from . import cite_views, compare_views, health_views, reader_views, search_views
 
     for module in (search_views, reader_views, compare_views, cite_views, health_views):
         app.register_blueprint(module.bp)

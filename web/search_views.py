@@ -61,7 +61,7 @@ def run(params: SearchParams) -> dict:
 
 
 def add_report_fields(groups: list[dict]) -> None:
-    """Province, city, doc type and passage count for the page's groups, from the store.
+    """Province, city, doc type and issue date for the page's groups, from the store.
 
     The index's groups carry only what ranking needs; the result list also shows the full place.
     """

@@ -66,12 +66,7 @@ def search_service() -> Any:
             from indexer.service import SearchService
         except ImportError as error:
             raise SearchUnavailable(f"检索服务不可用：{error}") from error
-        try:
-            ext["search"] = SearchService(ext["config"])
-        except ArchiveError:
-            raise
-        except Exception as error:  # a missing index must read as a message, not a 500
-            raise SearchUnavailable(f"检索索引无法打开：{error}") from error
+        ext["search"] = SearchService(ext["config"])  # cheap: opens the index lazily, per thread
     return ext["search"]
 
 
