@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 packages=(antiword catdoc)
 if [[ "${1:-}" == "--with-browser" ]]; then
-  packages+=(chromium fonts-wqy-microhei)
+  packages+=(chromium fonts-noto-cjk)
 fi
 
 missing=()
