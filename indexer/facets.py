@@ -2,7 +2,9 @@
 
 Why not Whoosh's ``groupedby``: it walks the column of every matching document in Python, one
 call per document per facet (seven facets × every match), while here each facet is one
-``GROUP BY`` in C over the ``hits`` temp table the search already filled. The values are the
+``GROUP BY`` in C over the ``hits`` temp table the search already filled, which carries the
+facet values of each match (joining back to the wide passage rows cost 0.44 s per request at
+2,000 reports; grouping the temp table costs a few ms). The values are the
 same ones indexed in the Whoosh columns (both are written from the same rows by
 ``indexer.build``). Counts are passage counts, like ``total``; empty values (a place the parser
 could not resolve) are not listed.
@@ -22,8 +24,8 @@ def facet_counts(conn: sqlite3.Connection) -> FacetCounts:
     out: FacetCounts = {}
     for name in FACET_FIELDS:
         rows = conn.execute(
-            f"SELECT p.{name}, count(*) FROM temp.hits h JOIN passages p ON p.gid = h.gid "
-            f"WHERE p.{name} <> '' GROUP BY p.{name} ORDER BY count(*) DESC, p.{name}"
+            f"SELECT {name}, count(*) FROM temp.hits WHERE {name} <> '' "
+            f"GROUP BY {name} ORDER BY count(*) DESC, {name}"
         ).fetchall()
         out[name] = [[value, count] for value, count in rows]
     return out

@@ -1,0 +1,124 @@
+"""Start-up self-repair: a lost, corrupt or stale search index is rebuilt from the store.
+
+Why: the store is the source of truth and the index is derived from it (``indexer.build``), so
+an index that is missing (``instance/index`` deleted, a fresh deploy), corrupt (a disk error, a
+truncated file) or out of date (an ingest killed between its store writes and its index update)
+must never turn into empty results or a 500. ``ensure_index`` checks the live generation
+cheaply and, when anything is wrong, says so in one clear log line and rebuilds aside.
+
+Concurrency: gunicorn workers may all start at once. A separate ``recover.lock`` (not the
+writer lock, which ``rebuild`` takes itself) makes one process rebuild while the others wait
+and then find a healthy index, so the rebuild happens once.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import sqlite3
+from pathlib import Path
+
+from archive.config import ArchiveConfig
+from archive.store import Report, make_engine, make_session_factory
+
+from .generation import LITERAL_DB, WHOOSH_DIR, current_generation
+
+log = logging.getLogger("indexer.recovery")
+RECOVER_LOCK = "recover.lock"
+
+
+def index_problem(config: ArchiveConfig) -> str | None:
+    """What is wrong with the live index generation, in one line; None when it is usable and current."""
+    problem, _missing, _extra = _diagnose(config)
+    return problem
+
+
+def ensure_index(config: ArchiveConfig) -> str | None:
+    """Repair the index if ``index_problem`` finds anything; returns the problem repaired.
+
+    A stale but readable generation gets an incremental update of exactly the reports that
+    differ; a missing or unreadable one is rebuilt from the whole store.
+    """
+    from .build import rebuild, update
+
+    if index_problem(config) is None:
+        return None
+    config.index_dir.mkdir(parents=True, exist_ok=True)
+    with open(config.index_dir / RECOVER_LOCK, "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            problem, missing, extra = _diagnose(config)  # another process may have repaired it
+            if problem is None:
+                return None
+            if missing is not None and extra is not None:
+                log.warning("search index is stale: %s; updating those reports from the store", problem)
+                stats = update(config, sorted(missing), sorted(extra))
+            else:
+                log.warning("search index needs rebuilding: %s; rebuilding from the store", problem)
+                stats = rebuild(config)
+            log.warning("search index repaired from the store: %d reports, %d passages in %.1f s (%s)",
+                        stats.reports, stats.passages, stats.seconds, stats.generation)
+            return problem
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _diagnose(config: ArchiveConfig) -> tuple[str | None, set[str] | None, set[str] | None]:
+    """(problem, reports to index, reports to drop); the sets are None when only a rebuild helps."""
+    generation = current_generation(config.index_dir)
+    if generation is None:
+        return f"no index generation in {config.index_dir}", None, None
+    try:
+        indexed_reports, indexed_passages = _literal_contents(generation / LITERAL_DB)
+        whoosh_docs = _whoosh_doc_count(generation / WHOOSH_DIR)
+    except Exception as error:  # any failure to read a structure means it is corrupt
+        reason = " ".join(f"{type(error).__name__}: {error}".split())[:300]
+        return f"generation {generation.name} is unreadable ({reason})", None, None
+    if whoosh_docs != indexed_passages:
+        return (f"generation {generation.name} is inconsistent "
+                f"({whoosh_docs} ranked documents, {indexed_passages} literal passages)"), None, None
+    stored = _stored_report_ids(config)
+    missing, extra = stored - indexed_reports, indexed_reports - stored
+    if missing or extra:
+        problem = (f"generation {generation.name} is out of date with the store "
+                   f"({len(missing)} reports not indexed, {len(extra)} indexed but no longer stored)")
+        return problem, missing, extra
+    return None, set(), set()
+
+
+def _literal_contents(path: Path) -> tuple[set[str], int]:
+    """Report ids and passage count of a literal table, after SQLite's own integrity check."""
+    if not path.is_file():
+        raise FileNotFoundError(path)
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        verdict = conn.execute("PRAGMA quick_check").fetchone()[0]
+        if verdict != "ok":
+            raise sqlite3.DatabaseError(f"quick_check: {verdict}")
+        reports = {rid for (rid,) in conn.execute("SELECT report_id FROM reports")}
+        (passages,) = conn.execute("SELECT count(*) FROM passages").fetchone()
+    finally:
+        conn.close()
+    return reports, passages
+
+
+def _whoosh_doc_count(folder: Path) -> int:
+    """Documents in the Whoosh index, reading every segment's table of contents and postings."""
+    from whoosh import index as whoosh_index
+
+    ix = whoosh_index.open_dir(str(folder))
+    with ix.searcher() as searcher:
+        count = searcher.doc_count()
+        reader = searcher.reader()
+        for _ in zip(range(1000), reader.all_terms(), strict=False):  # touch the term dictionary
+            pass
+    return count
+
+
+def _stored_report_ids(config: ArchiveConfig) -> set[str]:
+    engine = make_engine(config.database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            return set(session.scalars(session.query(Report.id).statement))
+    finally:
+        engine.dispose()
