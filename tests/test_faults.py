@@ -262,3 +262,20 @@ def test_damaged_index_is_repaired_on_start_with_a_log_line(tmp_path: Path, dama
     if damage is not _stale_index:
         assert answers(config) == expected
     assert_store_and_index_agree(config)
+
+
+@pytest.mark.xfail(strict=True, reason="indexer/service.py SearchService.search returns an empty result when "
+                   "no "
+                   "generation is live (`if generation is None: return result`), so a lost index reads as "
+                   "'0 hits' (200) instead of 503 'index unavailable' as /search.csv already says")
+def test_index_lost_while_serving_is_reported_not_zero_hits(tmp_path: Path) -> None:
+    from web import create_app
+
+    config = make_config(tmp_path / "archive")
+    ingest_paths(config, sorted(SHIPPED_DIR.glob("*.txt")), workers=1)
+    rebuild(config)
+    client = create_app({"ARCHIVE_CONFIG": config}).test_client()
+    assert client.get("/api/search?q=枫桥经验").get_json()["total"] > 0
+    _lose_index(config)
+    response = client.get("/api/search?q=枫桥经验")
+    assert response.status_code == 503, (response.status_code, response.get_data(as_text=True)[:200])
