@@ -122,7 +122,8 @@ def build(args: argparse.Namespace) -> dict:
     shutil.rmtree(args.home, ignore_errors=True)
     config = config_for(args.home)
     start = perf_counter()
-    summary = ingest_paths(config, [args.corpus], workers=2)
+    # The report files only: the corpus folder also holds the generator's manifest.
+    summary = ingest_paths(config, sorted(args.corpus.glob("*.txt")), workers=2)
     ingest_s = perf_counter() - start
     start = perf_counter()
     stats = rebuild(config)
