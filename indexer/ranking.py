@@ -7,9 +7,14 @@ so passages that contain the words adjacently, as typed, rank first. Passages th
 literally but share no jieba token with the query (e.g. 山镇 inside the word 坪山镇) get score 0:
 they are still results, ranked after the scored ones.
 
-Whoosh's top-N collector with block-quality skipping scores at most ``limit`` passages deeply,
-which keeps common-word queries cheap; the pages beyond that depth are ordered by
-``indexer.service`` without scores.
+Two ways to get the scores, chosen by the size of the match set (``indexer.service``):
+
+* ``score``: few matches → walk the query's matcher to exactly those passages (cost follows
+  the number of matches);
+* ``top``: very many matches → Whoosh's own top-N over the whole index, intersected with the
+  match set (cost follows the words' posting lists; measured ≈ 140 ms for 法治 at 2,000
+  reports, the Whoosh floor for a term in half of all passages). Matches outside that top-N
+  are still results, ordered after it.
 """
 
 from __future__ import annotations
@@ -52,14 +57,51 @@ def scoring_query(literals: Sequence[str]) -> wq.Query | None:
 
 
 def score(
-    searcher: Searcher, docmap: DocMap, literals: Sequence[str], gids: Iterable[int], limit: int | None
-) -> list[tuple[int, float]]:
-    """(gid, score) of the best ``limit`` passages among ``gids``, best first."""
+    searcher: Searcher, docmap: DocMap, literals: Sequence[str], gids: Iterable[int]
+) -> dict[int, float]:
+    """BM25F (plus phrase boost) of each of ``gids`` that shares a jieba word with the query.
+
+    Walks the query's matcher segment by segment and ``skip_to``s each candidate: posting
+    blocks are skipped whole, so the cost follows the number of candidates, not the length of
+    the words' posting lists. (Whoosh's own ``search(filter=…)`` steps through every posting in
+    Python: 27,000 per request for 法治 at 2,000 reports, ≈ 0.15 s.)
+    """
     query = scoring_query(literals)
     if query is None:
-        return []
-    allow = {docmap.to_docnum[gid] for gid in gids if gid in docmap.to_docnum}
-    if not allow:
-        return []
-    results = searcher.search(query, filter=allow, limit=limit)
-    return [(docmap.to_gid[docnum], float(value)) for docnum, value in results.items()]
+        return {}
+    wanted = sorted(docmap.to_docnum[gid] for gid in gids if gid in docmap.to_docnum)
+    if not wanted:
+        return {}
+    context = searcher.context()
+    out: dict[int, float] = {}
+    position = 0
+    for subsearcher, offset in searcher.leaf_searchers():
+        end = offset + subsearcher.doc_count_all()
+        matcher = query.matcher(subsearcher, context)
+        while position < len(wanted) and wanted[position] < end:
+            docnum = wanted[position]
+            position += 1
+            local = docnum - offset
+            if not matcher.is_active():
+                continue
+            if matcher.id() < local:
+                matcher.skip_to(local)
+            if matcher.is_active() and matcher.id() == local:
+                out[docmap.to_gid[docnum]] = float(matcher.score())
+    return out
+
+
+def top(
+    searcher: Searcher, docmap: DocMap, literals: Sequence[str], allowed: set[int], limit: int
+) -> dict[int, float]:
+    """BM25F scores of the best ``limit`` passages of the index that are in ``allowed`` (gids)."""
+    query = scoring_query(literals)
+    if query is None:
+        return {}
+    results = searcher.search(query, limit=limit)
+    out: dict[int, float] = {}
+    for docnum, value in results.items():
+        gid = docmap.to_gid[docnum]
+        if gid in allowed:
+            out[gid] = float(value)
+    return out

@@ -35,15 +35,16 @@ from . import literal
 from .facets import FacetCounts, facet_counts
 from .generation import LITERAL_DB, WHOOSH_DIR, current_generation
 from .query import ParsedQuery, QuerySyntaxError, parse
-from .ranking import DocMap, score
+from .ranking import DocMap, score, top
 from .schema import FACET_FIELDS
 from .snippets import snippet
 
 SORTS = ("relevance", "year", "place")
 MAX_PER_PAGE = 100
 HITS_PER_GROUP = 3
-# Passages scored in depth by Whoosh per request, at least; more when a deep page needs them.
-RANK_DEPTH = 60
+# Up to this many matches, every match is scored with BM25F; above it, Whoosh's top-N over the
+# index (intersected with the matches) is scored and the other reports follow by match count.
+RANK_CANDIDATES = 2_000
 PLACE_ORDER = "r.province, r.city, r.county, r.township"
 YEAR_ORDER = "CASE r.year WHEN '' THEN 1 ELSE 0 END, r.year DESC"
 
@@ -125,8 +126,10 @@ class _Generation:
         self.name = folder.name
         self.conn = literal.connect(folder / LITERAL_DB)
         self.conn.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS hits (gid INTEGER PRIMARY KEY, report_id TEXT, "
-            f"{', '.join(FACET_FIELDS)})"
+            "CREATE TEMP TABLE IF NOT EXISTS hits (gid INTEGER PRIMARY KEY, report_id TEXT, section TEXT)"
+        )
+        self.conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS hit_reports (report_id TEXT PRIMARY KEY, n INTEGER)"
         )
         self.index = whoosh_index.open_dir(str(folder / WHOOSH_DIR))
         self._searcher: Searcher | None = None
@@ -168,6 +171,19 @@ class SearchService:
             self._local.generation = held
         return held
 
+    def warm(self) -> None:
+        """Open the live generation, load jieba and the gid map now rather than on the first search.
+
+        For a gunicorn ``post_fork`` hook or app start-up: the first user request then costs
+        what every later one does (issue 5: first answer ≤ 2 s after a worker starts).
+        """
+        from .analysis import ensure_jieba
+
+        ensure_jieba()
+        generation = self._generation()
+        if generation is not None:
+            generation.searcher()
+
     def search(
         self,
         query: str,
@@ -193,12 +209,12 @@ class SearchService:
         with conn:  # one transaction: counts, facets and pages see the same snapshot
             _materialise(conn, parsed)
             result.total, result.reports = conn.execute(
-                "SELECT count(*), count(DISTINCT report_id) FROM temp.hits"
+                "SELECT coalesce(sum(n), 0), count(*) FROM temp.hit_reports"
             ).fetchone()
             result.facets = facet_counts(conn)
             words = parsed.positive_literals()
             scores: dict[int, float] = {}
-            order = self._report_order(generation, parsed, sort, page * per_page, scores)
+            order = self._report_order(generation, parsed, sort, scores)
             page_ids = order[(page - 1) * per_page: page * per_page]
             if page_ids and words and sort != "relevance":
                 scores.update(self._score_page(generation, words, page_ids))
@@ -231,31 +247,28 @@ class SearchService:
             return [(rid, seq) for rid, seq in conn.execute(sql + " ORDER BY p.report_id, p.seq", args)]
 
     def _report_order(
-        self, generation: _Generation, parsed: ParsedQuery, sort: str, needed: int, scores: dict[int, float]
+        self, generation: _Generation, parsed: ParsedQuery, sort: str, scores: dict[int, float]
     ) -> list[str]:
-        """Report ids in result order, at least the first ``needed`` (all when cheap)."""
+        """Every matching report id in result order; fills ``scores`` when ranking by relevance."""
         conn = generation.conn
         words = parsed.positive_literals()
         if sort == "relevance" and words:
             searcher, docmap = generation.searcher()
-            gids = [gid for (gid,) in conn.execute("SELECT gid FROM temp.hits")]
-            ranked = score(searcher, docmap, words, gids, max(RANK_DEPTH, needed * HITS_PER_GROUP))
-            scores.update(ranked)
-            best: dict[str, float] = {}
-            report_of = dict(conn.execute(
-                f"SELECT gid, report_id FROM temp.hits WHERE gid IN ({','.join('?' * len(ranked))})",
-                [gid for gid, _ in ranked],
-            ).fetchall()) if ranked else {}
-            for gid, value in ranked:
-                best.setdefault(report_of[gid], value)
+            hits = dict(conn.execute("SELECT gid, report_id FROM temp.hits").fetchall())
+            if len(hits) <= RANK_CANDIDATES:
+                scores.update(score(searcher, docmap, words, hits))
+            else:
+                scores.update(top(searcher, docmap, words, set(hits), RANK_CANDIDATES))
+            ranked = sorted(scores, key=lambda gid: (-scores[gid], gid))
+            best = dict.fromkeys(hits[gid] for gid in ranked)
             rest = conn.execute(
-                "SELECT h.report_id FROM temp.hits h JOIN reports r ON r.report_id = h.report_id "
-                f"GROUP BY h.report_id ORDER BY count(*) DESC, {YEAR_ORDER}, h.report_id"
+                f"SELECT h.report_id FROM temp.hit_reports h JOIN reports r ON r.report_id = h.report_id "
+                f"ORDER BY h.n DESC, {YEAR_ORDER}, h.report_id"
             ).fetchall()
             return list(best) + [rid for (rid,) in rest if rid not in best]
         order_by = f"{PLACE_ORDER}, {YEAR_ORDER}" if sort == "place" else f"{YEAR_ORDER}, {PLACE_ORDER}"
         rows = conn.execute(
-            "SELECT r.report_id FROM reports r WHERE r.report_id IN (SELECT report_id FROM temp.hits) "
+            "SELECT r.report_id FROM reports r WHERE r.report_id IN (SELECT report_id FROM temp.hit_reports) "
             f"ORDER BY {order_by}, r.report_id"
         ).fetchall()
         return [rid for (rid,) in rows]
@@ -268,22 +281,23 @@ class SearchService:
         gids = [gid for (gid,) in generation.conn.execute(
             f"SELECT gid FROM temp.hits WHERE report_id IN ({','.join('?' * len(report_ids))})", report_ids
         )]
-        return dict(score(searcher, docmap, words, gids, None))
+        return score(searcher, docmap, words, gids)
 
 
 def _materialise(conn: sqlite3.Connection, parsed: ParsedQuery) -> None:
-    """Fill ``temp.hits`` with exactly the passages matching ``parsed``, and their facet values.
+    """Fill ``temp.hits`` with exactly the passages matching ``parsed`` (and their section kind),
+    and ``temp.hit_reports`` with the number of matches per report.
 
-    Copying the facet values here, in the one pass that already reads each matching row, lets
-    facet counting group the small temp table instead of re-reading the wide passage rows
-    (measured: 0.44 s → see the module notes in ``indexer.facets``).
+    The per-report table is what makes facets cheap: six of the seven facets are report-level
+    values, so they are summed over at most one row per report (see ``indexer.facets``).
     """
     where, params = literal.compile_where(parsed)
     conn.execute("DELETE FROM temp.hits")
-    columns = ", ".join(f"p.{name}" for name in FACET_FIELDS)
+    conn.execute("DELETE FROM temp.hit_reports")
     conn.execute(
-        f"INSERT INTO temp.hits SELECT p.gid, p.report_id, {columns} FROM passages p WHERE {where}", params
+        f"INSERT INTO temp.hits SELECT p.gid, p.report_id, p.section FROM passages p WHERE {where}", params
     )
+    conn.execute("INSERT INTO temp.hit_reports SELECT report_id, count(*) FROM temp.hits GROUP BY report_id")
 
 
 def _groups(

@@ -256,3 +256,15 @@ def test_relevance_puts_dense_passages_first(service) -> None:
     result = service.search("法治政府建设")
     top = result.groups[0].hits[0].text
     assert "法治政府建设" in fold_for_match(top)
+
+
+def test_many_matches_path_still_lists_every_report_once(service, oracle, monkeypatch) -> None:
+    import indexer.service as service_module
+
+    full = [g.report_id for g in service.search("法治", per_page=100).groups]
+    monkeypatch.setattr(service_module, "RANK_CANDIDATES", 5)  # force Whoosh top-N ∩ matches
+    result = service.search("法治", per_page=100)
+    ids = [g.report_id for g in result.groups]
+    assert len(ids) == len(set(ids)) and set(ids) == set(full) == reports_of(oracle.containing("法治"))
+    assert result.total == len(oracle.containing("法治"))
+    assert sum(len(g.hits) + g.more for g in result.groups) == result.total
