@@ -230,3 +230,36 @@ def assert_store_and_index_agree(config: ArchiveConfig, probe_limit: int | None 
         assert key in found, f"passage {key} not found by its own words {probe!r}"
         probed += 1
     return probed
+
+
+def archive_snapshot(config: ArchiveConfig) -> tuple[object, ...]:
+    """Everything a data-changing request could change: store rows and the live index generation.
+
+    Compared before and after requests to prove they were read-only by their effect, not by
+    trusting their names or methods.
+    """
+    import sqlite3
+
+    from indexer.generation import LITERAL_DB, current_generation
+
+    conn = sqlite3.connect(config.database_url.removeprefix("sqlite:///"))
+    try:
+        store = tuple(
+            tuple(conn.execute(sql).fetchall()) for sql in (
+                "SELECT id, text FROM reports ORDER BY id",
+                "SELECT report_id, seq, text FROM passages ORDER BY report_id, seq",
+                "SELECT path, sha256, report_id FROM source_files ORDER BY path",
+                "SELECT old_id, new_id FROM report_aliases ORDER BY old_id",
+            )
+        )
+    finally:
+        conn.close()
+    generation = current_generation(config.index_dir)
+    if generation is None:
+        return store, None
+    literal = sqlite3.connect(f"file:{generation / LITERAL_DB}?mode=ro", uri=True)
+    try:
+        indexed = tuple(literal.execute("SELECT report_id, seq FROM passages ORDER BY report_id, seq"))
+    finally:
+        literal.close()
+    return store, generation.name, indexed

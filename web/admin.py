@@ -1,0 +1,162 @@
+"""Admin endpoints: upload-and-ingest, rebuild the index, delete a report — behind a token.
+
+Why this shape (issue 6 §6): the public archive is read-only; anything that changes data is
+reachable only with an admin credential set in configuration (``ADMIN_TOKEN`` in the app
+config, else the ``ARCHIVE_ADMIN_TOKEN`` environment variable). Without one, this blueprint
+answers 404 to everything, as if it did not exist.
+
+* The token travels only in the ``Authorization: Bearer …`` header: never in a URL (it would
+  end up in logs and browser history) and never in a cookie, so a hostile page cannot make a
+  logged-in browser send it (no CSRF: custom headers need a CORS preflight nobody grants).
+* Tokens are compared with ``hmac.compare_digest`` (constant time), and a configured token
+  shorter than ``MIN_TOKEN_CHARS`` disables admin instead of inviting guesses.
+* Uploads keep their (Chinese) file names but are reduced to a bare name in one folder under
+  the instance (``uploads/``), so no name can write outside it; re-uploading a name replaces
+  that file's report the way re-ingesting a changed file does.
+
+Register it in ``create_app`` with ``app.register_blueprint(admin.bp)``.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import os
+import re
+import tempfile
+import unicodedata
+from functools import wraps
+from pathlib import Path
+
+from flask import Blueprint, current_app, jsonify, request
+from sqlalchemy import delete, select
+
+from archive.ingest import ingest_paths
+from archive.readers import MAX_FILE_BYTES
+from archive.store import Report, ReportAlias, SourceFile, make_engine, make_session_factory
+
+from .reports import ID_PATTERN
+from .services import archive_config
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+log = logging.getLogger("web.admin")
+
+MIN_TOKEN_CHARS = 16
+MAX_UPLOAD_FILES = 50
+MAX_UPLOAD_BYTES = MAX_UPLOAD_FILES * MAX_FILE_BYTES
+UPLOAD_DIR = "uploads"
+
+
+def configured_token() -> str:
+    """The admin token from the app config or the environment ('' = admin disabled)."""
+    token = current_app.config.get("ADMIN_TOKEN") or os.environ.get("ARCHIVE_ADMIN_TOKEN") or ""
+    if token and len(token) < MIN_TOKEN_CHARS:
+        log.warning("admin disabled: the configured token is shorter than %d characters", MIN_TOKEN_CHARS)
+        return ""
+    return token
+
+
+def _error(status: int, message: str):
+    return jsonify({"error": message, "status": status}), status
+
+
+def require_token(view):
+    """404 when admin is not configured, 403 unless the request carries the token."""
+
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        token = configured_token()
+        if not token:
+            return _error(404, "没有找到这个页面")
+        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+            log.warning("admin: refused %s %s from %s", request.method, request.path, request.remote_addr)
+            return _error(403, "需要管理员凭据（Authorization: Bearer …）")
+        log.warning("admin: %s %s from %s", request.method, request.path, request.remote_addr)
+        return view(*args, **kwargs)
+
+    return guarded
+
+
+@bp.before_request
+def _allow_uploads() -> None:
+    """Report files are bigger than the public app's 1 MB request limit."""
+    request.max_content_length = MAX_UPLOAD_BYTES
+
+
+def safe_filename(name: str) -> str:
+    """A bare file name that keeps Chinese, spaces and quotes but cannot leave the upload folder."""
+    name = unicodedata.normalize("NFC", name or "").replace("\\", "/").split("/")[-1]
+    name = re.sub(r"[\x00-\x1f\x7f]", "", name).strip().lstrip(".")
+    return name[:200] or "upload.bin"
+
+
+def _refresh_index(changed: set[str], removed: set[str]) -> None:
+    from indexer.build import update
+
+    if changed or removed:
+        update(archive_config(), sorted(changed), sorted(removed))
+
+
+@bp.post("/ingest")
+@require_token
+def ingest():
+    """Multipart upload (field ``files``): ingest each file, refresh the index, report per file."""
+    uploads = request.files.getlist("files")
+    if not uploads:
+        return _error(400, "请用 multipart 字段 files 上传至少一个文件")
+    if len(uploads) > MAX_UPLOAD_FILES:
+        return _error(400, f"一次最多上传 {MAX_UPLOAD_FILES} 个文件")
+    config = archive_config()
+    folder = config.home / UPLOAD_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    paths: list[Path] = []
+    for upload in uploads:
+        target = folder / safe_filename(upload.filename or "")
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".upload-")
+        with os.fdopen(handle, "wb") as out:
+            upload.save(out)
+        os.replace(temporary, target)
+        paths.append(target)
+    summary = ingest_paths(config, paths, workers=1)
+    _refresh_index(summary.changed_ids, summary.removed_ids)
+    return jsonify({
+        "counts": summary.counts,
+        "files": [{"filename": Path(o.path).name, "status": o.status, "report_id": o.report_id,
+                   "message": o.message} for o in summary.outcomes],
+    }), (200 if not summary.failures else 422)
+
+
+@bp.post("/rebuild")
+@require_token
+def rebuild():
+    """Rebuild the whole index aside and swap it in (readers keep searching meanwhile)."""
+    from indexer.build import rebuild as rebuild_index
+
+    stats = rebuild_index(archive_config())
+    return jsonify({"reports": stats.reports, "passages": stats.passages, "seconds": round(stats.seconds, 2),
+                    "generation": stats.generation})
+
+
+@bp.post("/reports/<report_id>/delete")
+@require_token
+def delete_report(report_id: str):
+    """Remove a report, its original files and its aliases in one transaction, then from the index."""
+    if not ID_PATTERN.match(report_id):
+        return _error(404, "报告编号无效")
+    config = archive_config()
+    engine = make_engine(config.database_url)
+    try:
+        with make_session_factory(engine).begin() as session:
+            report = session.get(Report, report_id)
+            if report is None:
+                return _error(404, f"没有编号为 {report_id} 的报告")
+            files = session.scalars(select(SourceFile).where(SourceFile.report_id == report_id)).all()
+            for source in files:
+                session.delete(source)
+            session.execute(delete(ReportAlias).where(ReportAlias.new_id == report_id))
+            session.delete(report)
+    finally:
+        engine.dispose()
+    _refresh_index(set(), {report_id})
+    return jsonify({"deleted": report_id, "source_files": len(files)})
