@@ -45,6 +45,9 @@ HITS_PER_GROUP = 3
 # Up to this many matches, every match is scored with BM25F; above it, Whoosh's top-N over the
 # index (intersected with the matches) is scored and the other reports follow by match count.
 RANK_CANDIDATES = 2_000
+# A match containing all the query's words adjacently, as typed: score × BOOST + BONUS.
+PHRASE_BOOST = 2.0
+PHRASE_BONUS = 1.0
 PLACE_ORDER = "r.province, r.city, r.county, r.township"
 YEAR_ORDER = "CASE r.year WHEN '' THEN 1 ELSE 0 END, r.year DESC"
 
@@ -259,6 +262,7 @@ class SearchService:
                 scores.update(score(searcher, docmap, words, hits))
             else:
                 scores.update(top(searcher, docmap, words, set(hits), RANK_CANDIDATES))
+            _boost_exact_phrase(conn, words, scores)
             ranked = sorted(scores, key=lambda gid: (-scores[gid], gid))
             best = dict.fromkeys(hits[gid] for gid in ranked)
             rest = conn.execute(
@@ -282,6 +286,20 @@ class SearchService:
             f"SELECT gid FROM temp.hits WHERE report_id IN ({','.join('?' * len(report_ids))})", report_ids
         )]
         return score(searcher, docmap, words, gids)
+
+
+def _boost_exact_phrase(conn: sqlite3.Connection, words: list[str], scores: dict[int, float]) -> None:
+    """Rank first the matches that contain the words as typed, side by side (exactly, in SQL).
+
+    Only for several words: each single word is contained by every match already.
+    """
+    if len(words) < 2:
+        return
+    for gid, in conn.execute(
+        "SELECT h.gid FROM temp.hits h JOIN passages p ON p.gid = h.gid WHERE instr(p.folded, ?) > 0",
+        ["".join(words)],
+    ):
+        scores[gid] = scores.get(gid, 0.0) * PHRASE_BOOST + PHRASE_BONUS
 
 
 def _materialise(conn: sqlite3.Connection, parsed: ParsedQuery) -> None:

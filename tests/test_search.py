@@ -268,3 +268,10 @@ def test_many_matches_path_still_lists_every_report_once(service, oracle, monkey
     assert len(ids) == len(set(ids)) and set(ids) == set(full) == reports_of(oracle.containing("法治"))
     assert result.total == len(oracle.containing("法治"))
     assert sum(len(g.hits) + g.more for g in result.groups) == result.total
+
+
+def test_words_typed_side_by_side_rank_first(service, oracle) -> None:
+    result = service.search("依法 行政")
+    adjacent = reports_of(oracle.containing("依法行政"))
+    assert adjacent and result.groups[0].report_id in adjacent
+    assert "依法行政" in fold_for_match(result.groups[0].hits[0].text)
