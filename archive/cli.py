@@ -57,9 +57,13 @@ def _refresh_index(config: ArchiveConfig, summary: IngestSummary) -> None:
     """Bring the search index up to date with what this ingest changed (building it if absent)."""
     from indexer.build import update
     from indexer.generation import current_generation
+    from indexer.recovery import ensure_index
 
     if summary.changed_ids or summary.removed_ids or current_generation(config.index_dir) is None:
         update(config, sorted(summary.changed_ids), sorted(summary.removed_ids))
+    # Reports an earlier ingest committed but was killed before indexing are "unchanged" now,
+    # so they are not in this summary: reconcile the index with the store.
+    ensure_index(config)
 
 
 def cmd_reports(args: argparse.Namespace) -> int:

@@ -31,7 +31,7 @@ from archive.config import ArchiveConfig
 from archive.ingest import ingest_paths
 from indexer.build import rebuild
 from indexer.generation import KEEP_OLD, LITERAL_DB, PREFIX, WHOOSH_DIR, current_generation
-from indexer.recovery import ensure_index, index_problem
+from indexer.recovery import index_problem
 from indexer.service import SearchService
 from tests.hostile import (
     REPO,
@@ -196,18 +196,13 @@ def test_ingest_killed_mid_batch_keeps_whole_reports_and_the_next_run_completes(
     rerun = run_archive(config, "ingest", str(tmp_path / "batch"))
     assert rerun.returncode == 0, rerun.stderr
     assert _count_sources(config) == shipped + len(batch)
-    # The rerun indexes what it ingested; reports committed by the killed run are healed by
-    # ensure_index (called at app start by wsgi.py) with an incremental update.
-    ensure_index(config)
+    # The rerun indexes what it ingested *and* what the killed run committed but never indexed.
     assert index_problem(config) is None
     assert_store_and_index_agree(config)
 
 
-@pytest.mark.xfail(strict=True, reason="archive/cli.py _refresh_index indexes only the ids changed "
-                   "in *this* run, so reports committed by a killed ingest stay unsearchable until "
-                   "the app restarts; fix: call indexer.recovery.ensure_index(config) at the end "
-                   "of _refresh_index")
 def test_rerun_of_a_killed_ingest_alone_leaves_the_index_complete(tmp_path: Path) -> None:
+    """Regression: the CLI used to index only the ids changed in its own run."""
     config = make_config(tmp_path / "archive")
     first = _write_reports(tmp_path / "batch", 12, first=2000)
     ingest_paths(config, first[:6], workers=1)  # a run whose index update never happened (killed)
