@@ -9,7 +9,7 @@ import sys
 from archive.config import ArchiveConfig
 from archive.errors import ArchiveError
 
-from .service import SearchResult, SearchService
+from .service import IndexUnavailable, SearchResult, SearchService
 
 FILTER_OPTIONS = (
     ("--year", "year", "年份，或范围 2022..2024"),
@@ -54,6 +54,9 @@ def cmd_search(args: argparse.Namespace) -> int:
         result = SearchService(ArchiveConfig.from_env()).search(
             args.query, filters, page=args.page, sort=args.sort, per_page=args.per_page
         )
+    except IndexUnavailable as error:
+        print(str(error), file=sys.stderr)
+        return 3
     except ArchiveError as error:
         print(f"检索式有误：{error}", file=sys.stderr)
         return 2

@@ -30,6 +30,7 @@ from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
 from archive.config import ArchiveConfig
+from archive.errors import ArchiveError
 
 from . import literal
 from .facets import FacetCounts, facet_counts
@@ -50,6 +51,10 @@ PHRASE_BOOST = 2.0
 PHRASE_BONUS = 1.0
 PLACE_ORDER = "r.province, r.city, r.county, r.township"
 YEAR_ORDER = "CASE r.year WHEN '' THEN 1 ELSE 0 END, r.year DESC"
+
+
+class IndexUnavailable(ArchiveError):
+    """No index generation is live (never built, or lost): "cannot search", not "0 hits"."""
 
 
 @dataclass
@@ -174,6 +179,12 @@ class SearchService:
             self._local.generation = held
         return held
 
+    def _live_generation(self) -> _Generation:
+        generation = self._generation()
+        if generation is None:
+            raise IndexUnavailable("检索索引尚未建立或已丢失，请运行 python -m archive index 重建。")
+        return generation
+
     def warm(self) -> None:
         """Open the live generation, load jieba and the gid map now rather than on the first search.
 
@@ -195,7 +206,11 @@ class SearchService:
         sort: str = "relevance",
         per_page: int = 20,
     ) -> SearchResult:
-        """Run one search request; raises only ``QuerySyntaxError`` for bad input."""
+        """Run one search request.
+
+        Raises ``QuerySyntaxError`` for bad input and ``IndexUnavailable`` when no index is live
+        (a missing index must not read as "no hits"); nothing else.
+        """
         parsed = parse(query or "", filters)
         if sort not in SORTS:
             raise QuerySyntaxError(
@@ -205,9 +220,7 @@ class SearchService:
         result = SearchResult(
             query=query or "", filters=_echo_filters(filters), sort=sort, page=page, per_page=per_page
         )
-        generation = self._generation()
-        if generation is None:
-            return result
+        generation = self._live_generation()
         conn = generation.conn
         with conn:  # one transaction: counts, facets and pages see the same snapshot
             _materialise(conn, parsed)
@@ -236,9 +249,7 @@ class SearchService:
         that compare the whole match set with the store.
         """
         parsed = parse(query or "", filters)
-        generation = self._generation()
-        if generation is None:
-            return []
+        generation = self._live_generation()
         conn = generation.conn
         with conn:
             _materialise(conn, parsed)

@@ -134,3 +134,15 @@ def test_parallel_rebuild_gives_the_same_answers(small_archive, monkeypatch) -> 
     rebuild(small_archive, procs=2)
     assert {query: service.passage_ids(query) for query in queries} == expected
     assert [g.report_id for g in service.search("法治政府建设").groups] == ranked
+
+
+def test_searching_without_a_live_index_says_so(tmp_path) -> None:
+    from indexer.service import IndexUnavailable
+
+    config = make_config(tmp_path)
+    fill_store(config, corpus_files()[:1])
+    service = SearchService(config)
+    with pytest.raises(IndexUnavailable):
+        service.search("法治")
+    rebuild(config)
+    assert service.search("法治").total > 0
