@@ -18,6 +18,8 @@ Two ways to get the scores, chosen by the size of the match set (``indexer.servi
 
 from __future__ import annotations
 
+import sys
+from array import array
 from collections.abc import Iterable, Sequence
 
 from whoosh import query as wq
@@ -29,15 +31,38 @@ COMMON_SHARE = 0.3
 
 
 class DocMap:
-    """gid ↔ Whoosh docnum for one reader (docnums change when segments merge; gids never do)."""
+    """gid ↔ Whoosh docnum for one reader (docnums change when segments merge; gids never do).
+
+    Built once per reader generation. The gid column is read a segment at a time as one block of
+    big-endian int64 (``array`` + ``byteswap``, C speed) instead of one ``__getitem__`` per
+    document (0.17 s at 70,000 passages, which would be seconds at national scale).
+    """
 
     def __init__(self, searcher: Searcher) -> None:
-        reader = searcher.reader()
-        self.to_gid: list[int] = list(reader.column_reader("gid"))
-        self.to_docnum: dict[int, int] = {}
-        for docnum, gid in enumerate(self.to_gid):
-            if not reader.is_deleted(docnum):
-                self.to_docnum[gid] = docnum
+        self.to_gid: array[int] = array("q")
+        deleted: set[int] = set()
+        for subsearcher, offset in searcher.leaf_searchers():
+            reader = subsearcher.reader()
+            self.to_gid.extend(_gid_column(reader))
+            if reader.has_deletions():
+                deleted.update(offset + docnum for docnum in reader.deleted_docs_set())
+        self.to_docnum: dict[int, int] = dict(zip(self.to_gid, range(len(self.to_gid)), strict=True))
+        for docnum in deleted:
+            self.to_docnum.pop(self.to_gid[docnum], None)
+
+
+def _gid_column(reader) -> array[int]:
+    """The gid of every document of one segment, deleted ones included, in docnum order."""
+    column = reader.column_reader("gid")
+    values = array("q")
+    raw = getattr(column, "_dbfile", None)
+    if raw is not None and getattr(column, "_fixedlen", 0) == values.itemsize:
+        values.frombytes(raw.get(column._basepos, column._count * values.itemsize))
+        if sys.byteorder == "little":
+            values.byteswap()  # Whoosh writes NumericColumn values big-endian ("!q")
+    if len(values) != reader.doc_count_all():
+        values = array("q", column)  # layout not as expected: the slow, sure way
+    return values
 
 
 def scoring_query(searcher: Searcher, literals: Sequence[str]) -> wq.Query | None:
