@@ -27,6 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.index import IndexError as WhooshError
 from whoosh.searching import Searcher
 
 from archive.config import ArchiveConfig
@@ -175,7 +176,13 @@ class SearchService:
         if held is None or held.name != folder.name:
             if held is not None:
                 held.close()
-            held = _Generation(folder)
+            self._local.generation = None
+            try:
+                held = _Generation(folder)
+            except (OSError, sqlite3.Error, WhooshError) as error:
+                raise IndexUnavailable(
+                    f"检索索引无法打开（{error}），请运行 python -m archive index 重建。"
+                ) from error
             self._local.generation = held
         return held
 

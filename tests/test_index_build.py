@@ -146,3 +146,17 @@ def test_searching_without_a_live_index_says_so(tmp_path) -> None:
         service.search("法治")
     rebuild(config)
     assert service.search("法治").total > 0
+
+
+def test_a_broken_live_generation_is_reported_as_unavailable(small_archive) -> None:
+    import shutil
+
+    from indexer.service import IndexUnavailable
+
+    live = current_generation(small_archive.index_dir)
+    shutil.rmtree(live / "whoosh")
+    (live / "whoosh").mkdir()
+    with pytest.raises(IndexUnavailable):
+        SearchService(small_archive).search("法治")
+    rebuild(small_archive)
+    assert SearchService(small_archive).search("法治").total > 0
