@@ -143,9 +143,13 @@ class _Tok:
 
 
 def _clean(raw: str) -> str:
-    """Control and format characters become spaces, so pasted text never breaks parsing."""
+    """Control and format characters become spaces, so pasted text never breaks parsing.
+
+    Lone surrogates ("Cs": undecodable bytes of a command-line argument) too: SQLite cannot
+    encode them, and they match nothing anyway.
+    """
     return "".join(
-        " " if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") or char.isspace() else char
+        " " if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp") or char.isspace() else char
         for char in raw
     )
 
