@@ -3,8 +3,8 @@
 What is proved here, for issue 6 §6: on the app as ``create_app`` builds it, every route that
 accepts POST/PUT/DELETE/PATCH is refused (403/404/405) or, for the one read-only POST (the
 citation-list export), provably changes nothing — checked by comparing the store and the live
-index before and after, not by trusting route names. ``web.admin`` (registered on a test app,
-as ``create_app`` would) is invisible without a configured token, refuses every request without
+index before and after, not by trusting route names. ``web.admin`` (registered by ``create_app``)
+is invisible without a configured token, refuses every request without
 the exact token (header only; not in the URL, not in a cookie), and with it ingests uploads
 (hostile file names included), deletes reports and rebuilds the index, leaving store and index
 in agreement.
@@ -50,9 +50,7 @@ def _concrete(rule: str, report_id: str) -> str:
 
 
 def _admin_app(config: ArchiveConfig, token: str | None) -> Flask:
-    app = create_app({"ARCHIVE_CONFIG": config, "ADMIN_TOKEN": token})
-    app.register_blueprint(admin.bp)
-    return app
+    return create_app({"ARCHIVE_CONFIG": config, "ADMIN_TOKEN": token})
 
 
 def test_public_app_has_no_data_changing_route(config: ArchiveConfig, monkeypatch) -> None:

@@ -17,6 +17,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.web_fixtures import build_instance
 
@@ -173,7 +174,9 @@ def test_copy_citation_and_citation_list(page, server):
     expected = page.input_value("#c-gbt")
     assert "[R/OL]" in expected and server in expected
     page.locator("button[data-copy='c-gbt']").click()
-    page.wait_for_function("document.querySelector(\"button[data-copy='c-gbt']\").textContent === '已复制'")
+    # A locator assertion, not wait_for_function: a string predicate is eval()ed in the page and
+    # the app's CSP (script-src 'self', no unsafe-eval) rightly refuses it.
+    expect(page.locator("button[data-copy='c-gbt']")).to_have_text("已复制")
     assert page.evaluate("navigator.clipboard.readText()") == expected
     shot(page, "06-cite")
 

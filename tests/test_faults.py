@@ -259,9 +259,6 @@ def test_damaged_index_is_repaired_on_start_with_a_log_line(tmp_path: Path, dama
     assert_store_and_index_agree(config)
 
 
-@pytest.mark.xfail(strict=True, reason="indexer now raises IndexUnavailable (an ArchiveError) with a clear "
-                   "message, but web/search_views.py maps every ArchiveError to 400 'bad query'; a lost "
-                   "index is the server's fault: 503, as /search.csv and SearchUnavailable already answer")
 def test_index_lost_while_serving_is_reported_not_zero_hits(tmp_path: Path) -> None:
     from web import create_app
 

@@ -82,10 +82,15 @@ def test_pages_have_no_inline_script_or_style(client, ids):
 
 
 def test_read_only_routes(app):
-    """No route changes data: everything is GET, except the stateless citation export."""
+    """No public route changes data: everything is GET, except the stateless citation export.
+
+    The token-guarded ``/admin`` routes are the exception by design (``tests/test_admin.py``).
+    """
     for rule in app.url_map.iter_rules():
         methods = rule.methods - {"HEAD", "OPTIONS"}
-        if rule.endpoint == "cite.export":
+        if rule.endpoint.startswith("admin."):
+            assert rule.rule.startswith("/admin/") and methods == {"POST"}, rule
+        elif rule.endpoint == "cite.export":
             assert methods == {"POST"}
         else:
             assert methods == {"GET"}, rule
@@ -485,8 +490,9 @@ def test_healthz(client, ids):
 
 
 def test_every_route_is_tested(app):
-    """Guard: a new route must be added to this module's tests."""
-    tested = {"search.index", "search.api_search", "search.search_csv",
+    """Guard: a new route must be added to this module's tests (admin routes: ``test_admin``)."""
+    admin = {"admin.ingest", "admin.rebuild", "admin.delete_report"}
+    tested = admin | {"search.index", "search.api_search", "search.search_csv",
               "reader.report", "reader.api_report", "reader.source", "compare.page", "compare.api_compare",
               "cite.page", "cite.api", "cite.citations", "cite.export", "health.healthz", "static"}
     assert {rule.endpoint for rule in app.url_map.iter_rules()} == tested

@@ -3,7 +3,8 @@
 Built like Flask's flaskr tutorial: an application factory reading its configuration from
 the environment (``ARCHIVE_HOME`` / ``ARCHIVE_DATABASE_URL`` via ``ArchiveConfig``), one
 blueprint per page family. Like Datasette, every HTML page has a JSON twin under ``/api``.
-The app is strictly read-only: no route writes to the store or the index.
+The public routes are read-only; the only routes that change data (``web.admin``: upload and
+ingest, rebuild, delete) answer 404 unless an admin token is configured, and 403 without it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,17 @@ from markupsafe import Markup
 
 from archive.config import ArchiveConfig
 
-from . import cite_views, compare_views, errors, health_views, reader_views, search_views, security, services
+from . import (
+    admin,
+    cite_views,
+    compare_views,
+    errors,
+    health_views,
+    reader_views,
+    search_views,
+    security,
+    services,
+)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -40,7 +51,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
 
-    for module in (search_views, reader_views, compare_views, cite_views, health_views):
+    for module in (search_views, reader_views, compare_views, cite_views, health_views, admin):
         app.register_blueprint(module.bp)
     app.add_template_filter(indexer_snippet)
     return app

@@ -13,8 +13,6 @@ answers 404 to everything, as if it did not exist.
 * Uploads keep their (Chinese) file names but are reduced to a bare name in one folder under
   the instance (``uploads/``), so no name can write outside it; re-uploading a name replaces
   that file's report the way re-ingesting a changed file does.
-
-Register it in ``create_app`` with ``app.register_blueprint(admin.bp)``.
 """
 
 from __future__ import annotations

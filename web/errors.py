@@ -12,8 +12,7 @@ from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from archive.errors import ArchiveError, ReportNotFound
-
-from .services import SearchUnavailable
+from indexer.service import IndexUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +53,8 @@ def init_app(app: Flask) -> None:
     def not_found(error: ReportNotFound):
         return error_response(404, str(error) or MESSAGES[404])
 
-    @app.errorhandler(SearchUnavailable)
-    def unavailable(error: SearchUnavailable):
+    @app.errorhandler(IndexUnavailable)
+    def unavailable(error: IndexUnavailable):
         log.warning("search unavailable: %s", error)
         return error_response(503, str(error))
 

@@ -16,9 +16,11 @@ from urllib.parse import quote
 
 from flask import url_for
 
+from indexer.service import IndexUnavailable
+
 from .browse import browse
 from .params import SearchParams
-from .services import SearchUnavailable, archive_config, base_url, db
+from .services import archive_config, base_url, db
 
 CSV_COLUMNS = ("report_id", "province", "city", "county", "township", "year", "doc_type", "title",
                "section", "heading", "passage_id", "text", "permalink")  # order of _HIT_SQL's columns + link
@@ -88,7 +90,7 @@ def all_hits(params: SearchParams) -> Iterator[dict]:
     parsed = parse(params.q, params.indexer_filters() or None)
     folder = current_generation(archive_config().index_dir)
     if folder is None:
-        raise SearchUnavailable("检索索引尚未建立")
+        raise IndexUnavailable("检索索引尚未建立")
     where, args = compile_where(parsed)
     sql = _HIT_SQL.format(where=where, order=_ORDERS.get(params.sort, _ORDERS["year"]))
     return _hit_rows(folder / LITERAL_DB, sql, args, root)

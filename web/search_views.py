@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from archive.errors import ArchiveError
 from archive.store import Report
+from indexer.service import IndexUnavailable
 
 from . import export
 from .browse import browse
@@ -36,7 +37,7 @@ from .params import (
     param_for_facet,
     refine,
 )
-from .services import SearchUnavailable, db, search_service
+from .services import db, search_service
 
 bp = Blueprint("search", __name__)
 
@@ -46,7 +47,7 @@ MAX_JSON_HITS = 100_000  # one JSON document must fit in memory; the CSV export 
 def run(params: SearchParams) -> dict:
     """Search (or browse, for an empty query) and return the JSON-shaped result.
 
-    Raises ``ArchiveError`` (bad query) or ``SearchUnavailable`` (no index) for the caller.
+    Raises ``ArchiveError`` (bad query) or ``IndexUnavailable`` (no index) for the caller.
     """
     per_page = current_app.config.get("SEARCH_PER_PAGE") or PER_PAGE
     if params.is_browse:
@@ -96,7 +97,7 @@ def index():
     if params is not None:
         try:
             result = run(params)
-        except SearchUnavailable as unavailable:
+        except IndexUnavailable as unavailable:
             error, status = str(unavailable), 503
         except ArchiveError as bad_query:
             error, status = str(bad_query), 400
@@ -122,7 +123,7 @@ def api_search():
         return jsonify(run(params))
     except BadParams as error:
         return jsonify({"error": str(error), "status": 400}), 400
-    except SearchUnavailable as error:
+    except IndexUnavailable as error:
         return jsonify({"error": str(error), "status": 503}), 503
     except ArchiveError as error:
         return jsonify({"error": str(error), "status": 400, "query": request.args.get("q", "")}), 400
@@ -134,7 +135,7 @@ def search_csv():
     try:
         params = SearchParams.from_args(request.args)
         rows = export.all_hits(params)
-    except SearchUnavailable as error:
+    except IndexUnavailable as error:
         return Response(str(error), status=503, mimetype="text/plain")
     except (BadParams, ArchiveError) as error:
         return Response(str(error), status=400, mimetype="text/plain")

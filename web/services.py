@@ -14,15 +14,11 @@ from flask import Flask, current_app, g, request
 from sqlalchemy.orm import Session
 
 from archive.config import ArchiveConfig
-from archive.errors import ArchiveError
 from archive.store import make_engine, make_session_factory
+from indexer.service import SearchService
 
 CHINA_TZ = timezone(timedelta(hours=8))
 EXTENSION = "fazhi"
-
-
-class SearchUnavailable(ArchiveError):
-    """The search index cannot be opened (missing, being built, or the indexer is not installed)."""
 
 
 def init_app(app: Flask, config: ArchiveConfig) -> None:
@@ -62,10 +58,6 @@ def search_service() -> Any:
     """The indexer's ``SearchService``, opened once per process."""
     ext = current_app.extensions[EXTENSION]
     if ext["search"] is None:
-        try:
-            from indexer.service import SearchService
-        except ImportError as error:
-            raise SearchUnavailable(f"检索服务不可用：{error}") from error
         ext["search"] = SearchService(ext["config"])  # cheap: opens the index lazily, per thread
     return ext["search"]
 
