@@ -304,6 +304,7 @@ def test_source_download_keeps_bytes_and_chinese_name(client, ids):
     assert disposition.startswith("attachment; filename=\"")
     assert "filename*=UTF-8''%E6%B5%8B%E8%AF%95%E9%95%87%202023" in disposition
     assert "sandbox" in response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     ascii_part = disposition.split(";")[1]
     assert ascii_part.isascii()
     assert HOSTILE_NAME.encode("utf-8") not in disposition.encode("utf-8", "replace")

@@ -80,7 +80,7 @@ def source(report_id: str):
     return Response(original.data, headers={
         "Content-Type": mimetype,
         # An original may be a saved web page: never let it run as this site, even if opened inline.
-        "Content-Security-Policy": "default-src 'none'; sandbox",
+        "Content-Security-Policy": "default-src 'none'; sandbox; frame-ancestors 'none'",
         "Content-Disposition": content_disposition("attachment", original.filename or f"{found.id}.bin"),
         "Content-Length": str(len(original.data)),
     })
