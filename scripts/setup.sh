@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Install everything the archive needs on a fresh Debian machine, from the project's own files:
-# Debian packages (legacy .doc/.wps converters; with --with-browser also Chromium and a CJK font
-# for the real-browser tests), a virtualenv in .venv, and the pinned requirements.txt.
+# Debian packages (legacy .doc/.wps converters; with --for-tests also Chromium and a CJK font for
+# the real-browser tests and the PostgreSQL server the store is tested on), a virtualenv in .venv,
+# and the pinned requirements.txt.
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(antiword catdoc)
-if [[ "${1:-}" == "--with-browser" ]]; then
-  packages+=(chromium fonts-noto-cjk)
+if [[ "${1:-}" == "--for-tests" ]]; then
+  packages+=(chromium fonts-noto-cjk postgresql)
 fi
 
 missing=()

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Set up (browser included) and run every check: ruff, then the whole pytest suite.
+# Set up (browser and PostgreSQL included) and run every check: ruff, then the whole pytest suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh --with-browser
+bash scripts/setup.sh --for-tests
 .venv/bin/ruff check .
 mkdir -p test-artifacts
 .venv/bin/python -m pytest "$@"
