@@ -73,13 +73,19 @@ def title_of(cited: CitedPassage) -> str:
     return f"{cited.county}{cited.township}{year}法治政府建设报告"
 
 
-def place_of(cited: CitedPassage) -> str:
-    """Province, city, county and township run together the way Chinese addresses are written."""
+def join_place(province: str, city: str, county: str, township: str) -> str:
+    """Province … township run together the way Chinese addresses are written, without repeats
+    (a municipality such as 重庆市 is both province and city)."""
     parts: list[str] = []
-    for part in (cited.province, cited.city, cited.county, cited.township):
+    for part in (province, city, county, township):
         if part and part not in parts:
             parts.append(part)
     return "".join(parts)
+
+
+def place_of(cited: CitedPassage) -> str:
+    """The cited report's place as one string."""
+    return join_place(cited.province, cited.city, cited.county, cited.township)
 
 
 def gbt7714(cited: CitedPassage, report_url: str, accessed: date) -> str:

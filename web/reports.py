@@ -15,6 +15,7 @@ from sqlalchemy import select
 from archive.errors import ReportNotFound
 from archive.store import Passage, Report, ReportAlias, Section, heading_label
 
+from .citation import join_place
 from .services import db
 
 ID_PATTERN = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
@@ -116,12 +117,8 @@ def passages_by_kind(report: Report) -> dict[str, list[Passage]]:
 
 
 def place(report: Report) -> str:
-    """Province … township, without repeats (municipalities have province == city)."""
-    parts: list[str] = []
-    for part in (report.province, report.city, report.county, report.township):
-        if part and part not in parts:
-            parts.append(part)
-    return "".join(parts)
+    """The report's place as one string (see ``join_place``)."""
+    return join_place(report.province, report.city, report.county, report.township)
 
 
 MAX_COMPARE_CHOICES = 500
