@@ -106,6 +106,24 @@ def looks_like_text(text: str) -> bool:
     return share >= MIN_TEXTLIKE_SHARE and "\x00" not in sample
 
 
+def looks_garbled(text: str) -> bool:
+    """Whether Chinese text carries the debris of a failed binary conversion.
+
+    catdoc, fed a Word 97 file it half understands, drops paragraphs and emits runs such as
+    ``专˜˜ xvz`` / ``OÕl»l,g†˜`` in their place. Real Chinese reports contain almost no Latin-1
+    or Latin-extended letters and no control characters; debris is full of them. Symbols such
+    as ``·`` ``°`` ``×`` are not counted, so ordinary typography never trips this; a few pinyin
+    letters with tone marks stay under the threshold.
+    """
+    cjk = sum("\u4e00" <= char <= "\u9fff" for char in text)
+    stray = sum(
+        ("\u00c0" <= char <= "\u02ff" and unicodedata.category(char) in ("Lu", "Ll", "Lo", "Lm", "Sk"))
+        or (unicodedata.category(char) == "Cc" and char not in "\t\n\r\f")
+        for char in text
+    )
+    return cjk > 0 and stray > max(8, cjk // 100)
+
+
 def read_txt(data: bytes) -> RawDocument:
     """Plain text; a metadata block pasted from a web page still yields its fields."""
     text, encoding = decode_text(data)
@@ -278,7 +296,10 @@ def read_legacy_word(data: bytes, suffix: str = ".doc") -> RawDocument:
                 continue
             text = result.stdout.decode("utf-8", errors="replace")
             if result.returncode == 0 and text.strip() and looks_like_text(text):
-                return RawDocument(text=text, media_type="application/msword", encoding="utf-8")
+                if not looks_garbled(text):
+                    return RawDocument(text=text, media_type="application/msword", encoding="utf-8")
+                errors.append(f"{program}: garbled output (text lost in conversion)")
+                continue
             errors.append(f"{program}: {result.stderr.decode('utf-8', 'replace').strip()[:200] or 'no text'}")
     raise UnreadableFile(f"无法转换 {suffix} 文件（{'; '.join(errors)}）")
 

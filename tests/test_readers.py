@@ -185,6 +185,42 @@ def test_legacy_word_garbage_is_unreadable(tmp_path: Path) -> None:
         read_file(_write(tmp_path, "old.doc", b"\xd0\xcf\x11\xe0" + b"\x00" * 600))
 
 
+LEGACY_DOC = Path(__file__).parent / "fixtures" / "城口县北屏乡2022年法治政府建设情况报告.doc"
+LEGACY_SEED = CORPUS / "seeds" / "003_a9c7216add76d17d.txt"
+
+
+def _without_spaces(text: str) -> str:
+    return "".join(text.split())
+
+
+def _only_converter(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not readers.shutil.which(name):
+        pytest.fail(f"{name} is not installed: run scripts/setup.sh (Debian package {name})")
+    only = tuple(entry for entry in readers.LEGACY_CONVERTERS if entry[0] == name)
+    monkeypatch.setattr(readers, "LEGACY_CONVERTERS", only)
+
+
+def test_legacy_word_file_gives_the_seed_text_and_metadata(monkeypatch) -> None:
+    """A real Word 97 file of seed 003 through antiword: the same text and the same place."""
+    _only_converter("antiword", monkeypatch)
+    _data, raw = read_file(LEGACY_DOC)
+    assert raw.media_type == "application/msword"
+    assert _without_spaces(raw.text) == _without_spaces(LEGACY_SEED.read_text(encoding="utf-8"))
+    from_doc, from_txt = parse_file(LEGACY_DOC)[2].metadata, parse_file(LEGACY_SEED)[2].metadata
+    for field in ("township", "county", "city", "province", "year", "doc_type"):
+        assert getattr(from_doc, field) == getattr(from_txt, field), field
+    assert (from_doc.township, from_doc.county, from_doc.year) == ("北屏乡", "城口县", 2022)
+
+
+def test_garbled_conversion_is_refused_not_stored(monkeypatch) -> None:
+    """catdoc drops half of this file and leaves debris (专˜˜ xvz): refused, never ingested."""
+    _only_converter("catdoc", monkeypatch)
+    with pytest.raises(UnreadableFile, match="catdoc: garbled"):
+        read_file(LEGACY_DOC)
+    assert not readers.looks_garbled(LEGACY_SEED.read_text(encoding="utf-8"))
+    assert not readers.looks_garbled("气温 25°C，面积 3×4 米，马克思·韦伯。" * 50)
+
+
 def test_text_without_content_is_refused(tmp_path: Path) -> None:
     with pytest.raises(UnreadableFile, match=r"正文|text"):
         parse_file(_write(tmp_path, "blank.txt", b"\n\n   \n--\n"))
