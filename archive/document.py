@@ -11,6 +11,33 @@ from dataclasses import dataclass, field
 
 DOC_TYPES = ("年度报告", "实施方案", "工作要点", "其他")
 
+# Provenance: where a metadata value came from. Users read it in the report reader (来源：…) and
+# in JSON, so it is Chinese like the rest of the interface. Templates take the text's own words
+# (a field name, a clue as written) and are filled with ``str.format``.
+PROV_TITLE_LINE = "标题行"
+PROV_COMPOSED = "据地名、年份与文件类型生成（原文无标题）"
+PROV_FIELD = "网页“{}”栏"
+PROV_HEADER_LINE = "文头发文机关"
+PROV_SIGNATURE = "文末落款"
+PROV_SIGNATURE_DATE = "落款日期"
+PROV_SIDECAR = "随附元数据文件（sidecar）"
+PROV_YEAR_TITLE = "标题中的年份"
+PROV_YEAR_REPORTED = "“现将…年…情况汇报如下”一句"
+PROV_YEAR_OPENING = "首段开头的“…年，”"
+PROV_YEAR_HEADING = "第一个含年份的一级标题"
+PROV_YEAR_FILENAME = "文件名中的年份"
+PROV_TYPE_DISCLOSURE = "标题：政府信息公开工作年度报告"
+PROV_TYPE_KIND = "标题含“{}”"
+PROV_TYPE_RULE_OF_LAW = "标题：法治（依法）工作报告"
+PROV_TYPE_TITLE_OTHER = "标题：非已知文件类型"
+PROV_TYPE_OPENING = "首段：“现将…汇报如下”"
+PROV_TYPE_OPENING_OTHER = "首段：非已知文件类型"
+PROV_TOWNSHIP_NAMED = "文中乡镇名（见于行政区划库）"
+PROV_WRITTEN_TOGETHER = "文中写明：{}"  # <county><township> as written, e.g. 城口县北屏乡
+PROV_UNIQUE = "行政区划库：{} 在全国唯一"
+PROV_CLUE = "文中线索：{}"  # e.g. 平安信阳指数 → 信阳市
+PROV_UNDECIDED = "同名乡镇全国有 {} 处，文中无可判定线索，未能确定的上级区划留空"
+
 # Canonical section kinds. Annual reports use the five parts the national rules require
 # (plus 前言 for the preamble); plans use 工作任务 for their task headings.
 SECTION_KINDS = (
@@ -28,8 +55,8 @@ SECTION_KINDS = (
 class Metadata:
     """Everything known about a report besides its text.
 
-    ``provenance`` maps a field name to where its value came from (e.g. ``"title line"``,
-    ``"sidecar"``, ``"gazetteer: 平安信阳指数 → 信阳市"``) so a user can see why a place was chosen;
+    ``provenance`` maps a field name to where its value came from (``PROV_*`` above, e.g.
+    ``"标题行"``, ``"文中线索：平安信阳指数 → 信阳市"``) so a user can see why a place was chosen;
     ``notes`` holds human-readable remarks such as why a county was left empty.
     """
 

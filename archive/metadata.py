@@ -4,7 +4,7 @@ Each value records where it came from in ``Metadata.provenance``. The rules, fie
 
 - **title**: the title lines of the header (``archive.header``), joined when split over lines;
   without one, a title is composed from place, year and type (红江镇2023年法治政府建设工作报告),
-  provenance ``composed``.
+  provenance ``PROV_COMPOSED``.
 - **issuer**: the 发布机构 field, else the organ lines above the title (joined with 、 when a
   party committee and a government issue together), else the organ that signs at the end.
 - **place**: ``archive.places`` (never a guess).
@@ -25,7 +25,26 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from .document import Metadata
+from .document import (
+    PROV_COMPOSED,
+    PROV_FIELD,
+    PROV_HEADER_LINE,
+    PROV_SIGNATURE,
+    PROV_SIGNATURE_DATE,
+    PROV_TITLE_LINE,
+    PROV_TYPE_DISCLOSURE,
+    PROV_TYPE_KIND,
+    PROV_TYPE_OPENING,
+    PROV_TYPE_OPENING_OTHER,
+    PROV_TYPE_RULE_OF_LAW,
+    PROV_TYPE_TITLE_OTHER,
+    PROV_YEAR_FILENAME,
+    PROV_YEAR_HEADING,
+    PROV_YEAR_OPENING,
+    PROV_YEAR_REPORTED,
+    PROV_YEAR_TITLE,
+    Metadata,
+)
 from .header import ORGAN_SUFFIX, Header
 from .places import resolve_place
 
@@ -51,7 +70,7 @@ def extract_metadata(text: str, header: Header, fields: dict[str, str], filename
     meta = Metadata()
     title = header.title_text
     if title:
-        meta.title, meta.provenance["title"] = title, "title line"
+        meta.title, meta.provenance["title"] = title, PROV_TITLE_LINE
     _set_issuer(meta, header, fields)
     header_text = "\n".join([title, *(line.text for line in header.issuer + header.place),
                              *(fields.get(name, "") for name in ISSUER_FIELDS)])
@@ -66,7 +85,7 @@ def extract_metadata(text: str, header: Header, fields: dict[str, str], filename
     meta.doc_type, meta.provenance["doc_type"] = _doc_type(title, text, header)
     meta.issue_date, meta.provenance["issue_date"] = _issue_date(text, fields)
     if not meta.title:
-        meta.title, meta.provenance["title"] = _compose_title(meta), "composed"
+        meta.title, meta.provenance["title"] = _compose_title(meta), PROV_COMPOSED
     meta.provenance = {key: value for key, value in meta.provenance.items() if value}
     return meta
 
@@ -77,20 +96,20 @@ def extract_metadata(text: str, header: Header, fields: dict[str, str], filename
 def _set_issuer(meta: Metadata, header: Header, fields: dict[str, str]) -> None:
     for name in ISSUER_FIELDS:
         if fields.get(name):
-            meta.issuer, meta.provenance["issuer"] = fields[name], f"{name} field"
+            meta.issuer, meta.provenance["issuer"] = fields[name], PROV_FIELD.format(name)
             return
     organs = [line.text.strip() for line in header.issuer] or [line.text.strip() for line in header.place]
     if organs:
-        meta.issuer, meta.provenance["issuer"] = "、".join(organs), "header line"
+        meta.issuer, meta.provenance["issuer"] = "、".join(organs), PROV_HEADER_LINE
         return
     for line in reversed(header.lines[-4:]):
         value = line.text.strip()
         if ORGAN_SUFFIX.search(value) and len(value) <= 40 and not re.search(r"[，。；,;]", value):
-            meta.issuer, meta.provenance["issuer"] = value, "signature"
+            meta.issuer, meta.provenance["issuer"] = value, PROV_SIGNATURE
             return
     for name in SOURCE_FIELDS:
         if fields.get(name):
-            meta.issuer, meta.provenance["issuer"] = fields[name], f"{name} field"
+            meta.issuer, meta.provenance["issuer"] = fields[name], PROV_FIELD.format(name)
             return
 
 
@@ -100,24 +119,24 @@ def _set_issuer(meta: Metadata, header: Header, fields: dict[str, str]) -> None:
 def _year(title: str, text: str, header: Header, filename: str) -> tuple[int | None, str]:
     match = TITLE_YEAR.search(title)
     if match:
-        return int(match.group(1)), "title"
+        return int(match.group(1)), PROV_YEAR_TITLE
     body = [line.text.strip() for line in header.lines if line.start not in header.skipped]
     opening = "\n".join(body[:3])
     match = REPORTED_YEAR.search(opening)
     if match:
-        return int(match.group(1)), "现将…年 sentence"
+        return int(match.group(1)), PROV_YEAR_REPORTED
     for line in body[:3]:
         match = OPENING_YEAR.match(line)
         if match:
-            return int(match.group(1)), "opening paragraph"
+            return int(match.group(1)), PROV_YEAR_OPENING
     for line in body:
         if re.match(r"^[一二三四五六七八九十]+、", line):
             match = TITLE_YEAR.search(line)
             if match:
-                return int(match.group(1)), "first heading"
+                return int(match.group(1)), PROV_YEAR_HEADING
     match = TITLE_YEAR.search(filename)
     if match:
-        return int(match.group(1)), "file name"
+        return int(match.group(1)), PROV_YEAR_FILENAME
     return None, ""
 
 
@@ -127,13 +146,13 @@ def _year(title: str, text: str, header: Header, filename: str) -> tuple[int | N
 def _doc_type(title: str, text: str, header: Header) -> tuple[str, str]:
     if title:
         if "政府信息公开" in title:
-            return "其他", "title: 政府信息公开 report"
+            return "其他", PROV_TYPE_DISCLOSURE
         for kind in ("实施方案", "工作要点"):
             if kind in title:
-                return kind, f"title: {kind}"
+                return kind, PROV_TYPE_KIND.format(kind)
         if re.search(r"法治|依法", title) and re.search(r"报告|情况|总结|年报", title):
-            return "年度报告", "title: rule-of-law report"
-        return "其他", "title: no known document type"
+            return "年度报告", PROV_TYPE_RULE_OF_LAW
+        return "其他", PROV_TYPE_TITLE_OTHER
     # Without a title only the opening sentence says what the text is; the plans it cites
     # (…工作要点》) must not make it one.
     body = [line.text for line in header.lines if line.start not in header.skipped]
@@ -141,8 +160,8 @@ def _doc_type(title: str, text: str, header: Header) -> tuple[str, str]:
     if "政府信息公开" not in opening and re.search(r"法治|依法", opening) and re.search(
         r"(?:汇报|报告|总结)如下", opening
     ):
-        return "年度报告", "opening paragraph: 现将…汇报如下"
-    return "其他", "opening paragraph: no known document type"
+        return "年度报告", PROV_TYPE_OPENING
+    return "其他", PROV_TYPE_OPENING_OTHER
 
 
 # ------------------------------------------------------------------------------ issue date
@@ -171,13 +190,13 @@ def _issue_date(text: str, fields: dict[str, str]) -> tuple[str, str]:
         if match:
             iso = _iso(*match.groups())
             if iso:
-                return iso, f"{name} field"
+                return iso, PROV_FIELD.format(name)
     for line in text.split("\n"):
         match = SIGNATURE_DATE.match(line.strip())
         if match:
             iso = _iso(*match.groups())
             if iso:
-                return iso, "signature date"
+                return iso, PROV_SIGNATURE_DATE
     return "", ""
 
 

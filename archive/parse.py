@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from .cleaning import clean_text, extract_fields
-from .document import Metadata, ParsedReport, RawDocument
+from .document import PROV_SIDECAR, Metadata, ParsedReport, RawDocument
 from .errors import UnreadableFile
 from .header import analyse_header
 from .metadata import extract_metadata
@@ -39,10 +39,10 @@ def parse_document(
 
 
 def apply_overrides(metadata: Metadata, overrides: dict[str, str]) -> None:
-    """Sidecar values replace extracted ones; provenance says "sidecar"."""
+    """Sidecar values replace extracted ones; provenance says so (``PROV_SIDECAR``)."""
     for key, value in overrides.items():
         setattr(metadata, key, int(value) if key == "year" and value else value)
-        metadata.provenance[key] = "sidecar"
+        metadata.provenance[key] = PROV_SIDECAR
     if overrides:
         fields = ", ".join(sorted(overrides))
         metadata.notes.append(f"由元数据文件覆盖的字段 / overridden by sidecar: {fields}")

@@ -24,6 +24,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .document import (
+    PROV_CLUE,
+    PROV_TOWNSHIP_NAMED,
+    PROV_UNDECIDED,
+    PROV_UNIQUE,
+    PROV_WRITTEN_TOGETHER,
+)
 from .gazetteer import Division, Gazetteer, Place, get_gazetteer, strip_township_suffix
 
 HEADER_WEIGHT = 10
@@ -110,8 +117,8 @@ def _decide(gazetteer: Gazetteer, candidate: _Candidate, text: str) -> Resolutio
     if candidate.via_county is not None:
         division = candidate.divisions[0]
         resolution = Resolution(gazetteer.place(division, name))
-        resolution.provenance["township"] = f"text: {candidate.via_county.name}{name}"
-        resolution.provenance["county"] = f"text names it: {candidate.via_county.name}{name}"
+        written = PROV_WRITTEN_TOGETHER.format(f"{candidate.via_county.name}{name}")
+        resolution.provenance["township"] = resolution.provenance["county"] = written
         if division.name != name:
             resolution.notes.append(
                 f"{name} 在 2025-12-31 区划表中为 {division.name}（同县同一地名，按原文显示）"
@@ -120,14 +127,14 @@ def _decide(gazetteer: Gazetteer, candidate: _Candidate, text: str) -> Resolutio
     divisions = candidate.divisions
     if len(divisions) == 1:
         resolution = Resolution(gazetteer.place(divisions[0]))
-        resolution.provenance["township"] = "gazetteer: township named in the text"
-        resolution.provenance["county"] = f"gazetteer: {name} is unique nationally"
+        resolution.provenance["township"] = PROV_TOWNSHIP_NAMED
+        resolution.provenance["county"] = PROV_UNIQUE.format(name)
         return resolution
     chosen, clue = _decide_by_clues(gazetteer, divisions, _mask(text, name))
     if chosen is not None:
         resolution = Resolution(gazetteer.place(chosen))
-        resolution.provenance["township"] = "gazetteer: township named in the text"
-        resolution.provenance["county"] = f"clue: {clue}"
+        resolution.provenance["township"] = PROV_TOWNSHIP_NAMED
+        resolution.provenance["county"] = PROV_CLUE.format(clue)
         return resolution
     return _undecided(gazetteer, name, divisions)
 
@@ -142,8 +149,8 @@ def _undecided(gazetteer: Gazetteer, name: str, divisions: list[Division]) -> Re
 
     county, city, province = shared("county"), shared("city"), shared("province")
     resolution = Resolution(Place(name, county, city, province, ""))
-    resolution.provenance["township"] = "gazetteer: township named in the text"
-    resolution.provenance["county"] = "undecided"
+    resolution.provenance["township"] = PROV_TOWNSHIP_NAMED
+    resolution.provenance["county"] = PROV_UNDECIDED.format(len(divisions))
     where = "、".join(place.county or place.city for place in places)
     resolution.notes.append(
         f"{name} 在 {len(divisions)} 个县级区划中都有（{where}），"
@@ -230,10 +237,10 @@ def _resolve_county_only(gazetteer: Gazetteer, header_text: str) -> Resolution:
     for name in names:
         divisions = gazetteer.counties(name)
         chosen: Division | None = divisions[0] if len(divisions) == 1 else None
-        clue = f"gazetteer: {name} is unique nationally"
+        clue = PROV_UNIQUE.format(name)
         if chosen is None:
             chosen, clue = _decide_by_clues(gazetteer, divisions, _mask(header_text, name))
-            clue = f"clue: {clue}"
+            clue = PROV_CLUE.format(clue)
         if chosen is not None:
             place = gazetteer.place(chosen)
             resolution = Resolution(Place("", place.county, place.city, place.province, place.code))

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
 
+from archive.document import PROV_CLUE, PROV_COMPOSED, PROV_SIDECAR, PROV_TITLE_LINE, PROV_UNDECIDED
 from archive.errors import UnreadableFile
 from archive.parse import parse_file
 from archive.sidecar import load_overrides
@@ -51,10 +53,11 @@ def test_seed_field_is_extracted_exactly(filename: str, field: str, expected: st
 @pytest.mark.parametrize(
     ("filename", "title", "provenance"),
     [
-        ("000_cde1628b69510f98.txt", "关于2023年法治政府建设工作的报告", "title line"),
-        ("002_0bd4420a3e9538ce.txt", "红江镇2023年法治政府建设工作报告", "composed"),
-        ("003_a9c7216add76d17d.txt", "城口县北屏乡2022年法治政府建设情况报告", "title line"),
-        ("004_8711e1a2b86376af.txt", "关于印发《木凉镇2023年法治政府建设工作实施方案》的通知", "title line"),
+        ("000_cde1628b69510f98.txt", "关于2023年法治政府建设工作的报告", PROV_TITLE_LINE),
+        ("002_0bd4420a3e9538ce.txt", "红江镇2023年法治政府建设工作报告", PROV_COMPOSED),
+        ("003_a9c7216add76d17d.txt", "城口县北屏乡2022年法治政府建设情况报告", PROV_TITLE_LINE),
+        ("004_8711e1a2b86376af.txt", "关于印发《木凉镇2023年法治政府建设工作实施方案》的通知",
+         PROV_TITLE_LINE),
     ],
 )
 def test_seed_titles(filename: str, title: str, provenance: str) -> None:
@@ -64,7 +67,8 @@ def test_seed_titles(filename: str, title: str, provenance: str) -> None:
 
 def test_ambiguous_township_is_decided_by_a_recorded_clue() -> None:
     metadata = _metadata(SEEDS / "001_832404b272c0b67c.txt")
-    assert metadata.provenance["county"] == "clue: 平安信阳指数 → 信阳市"
+    assert metadata.provenance["county"] == PROV_CLUE.format("平安信阳指数 → 信阳市")
+    assert metadata.provenance["county"] == "文中线索：平安信阳指数 → 信阳市"
     assert metadata.division_code.startswith("411526")
 
 
@@ -72,6 +76,17 @@ def test_undecidable_township_leaves_county_empty_and_says_why() -> None:
     metadata = _metadata(DEV / "d03.txt")
     assert (metadata.township, metadata.county, metadata.city, metadata.province) == ("龙溪镇", "", "", "")
     assert any("7" in note and "龙溪镇" in note for note in metadata.notes)
+    assert metadata.provenance["county"] == PROV_UNDECIDED.format(7)
+
+
+@pytest.mark.parametrize("path", [SEEDS / row["file"] for row in _rows(SEEDS / "labels.tsv")]
+                         + [DEV / row["file"] for row in _rows(DEV / "INDEX.tsv")], ids=lambda p: p.name)
+def test_provenance_is_shown_in_chinese(path: Path) -> None:
+    # Users read provenance in a Chinese interface (来源：…): no English phrase may reach them.
+    provenance = _metadata(path).provenance
+    assert provenance
+    for field, why in provenance.items():
+        assert re.search(r"[\u4e00-\u9fff]", why) and not re.search(r"[A-Za-z]{2,}", why), (field, why)
 
 
 def test_dev_accuracy_is_at_least_95_percent() -> None:
@@ -117,7 +132,7 @@ def test_sidecar_json_overrides_extracted_fields(tmp_path: Path) -> None:
     )
     metadata = parse_file(report)[2].metadata
     assert (metadata.county, metadata.city, metadata.year) == ("武冈市", "邵阳市", 2024)
-    assert metadata.provenance["county"] == "sidecar"
+    assert metadata.provenance["county"] == PROV_SIDECAR
 
 
 def test_sidecar_stem_json_and_csv(tmp_path: Path) -> None:
