@@ -37,6 +37,7 @@ PROV_WRITTEN_TOGETHER = "文中写明：{}"  # <county><township> as written, e.
 PROV_UNIQUE = "行政区划库：{} 在全国唯一"
 PROV_CLUE = "文中线索：{}"  # e.g. 平安信阳指数 → 信阳市
 PROV_UNDECIDED = "同名乡镇全国有 {} 处，文中无可判定线索，未能确定的上级区划留空"
+PROV_CONTRADICTED = "文头所写的 {} 不是该乡镇在行政区划库中的上级区划，上级区划留空"
 
 # Canonical section kinds. Annual reports use the five parts the national rules require
 # (plus 前言 for the preamble); plans use 工作任务 for their task headings.

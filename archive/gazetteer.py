@@ -20,11 +20,14 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Container
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 TOWNSHIP_SUFFIXES = ("街道", "镇", "乡", "苏木")
+# Every name above township level ends with one of these (海西蒙古族藏族自治州 has townships directly).
+UPPER_SUFFIXES = ("省", "市", "县", "区", "州", "盟", "旗")
 MUNICIPALITY_CODES = ("110000", "120000", "310000", "500000")
 # Official-name endings a short form may drop (longest first). "自治X" also drops the ethnic
 # names before it: 石柱土家族自治县 → 石柱.
@@ -83,7 +86,15 @@ class Gazetteer:
                 if short:
                     self.by_short[short].append(division)
         self.township_names = frozenset(d.name for d in divisions if d.level == 4)
-        self.max_township_len = max(map(len, self.township_names))
+        self.max_name_len = max(len(d.name) for d in divisions)
+        self.upper_names = frozenset(d.name for d in divisions if d.level < 4)
+        self.county_names = frozenset(d.name for d in divisions if d.level == 3)
+        # Divisions that townships sit directly under: counties, and the prefecture-level cities
+        # without counties (东莞市, 中山市…), so 东莞市东城街道 pairs like 社旗县桥头镇.
+        self.township_parent_codes = frozenset(
+            d.parent_code for d in divisions if d.level == 4 and d.parent_code in self.by_code
+        )
+        self.township_parent_names = frozenset(self.by_code[c].name for c in self.township_parent_codes)
 
     # -- hierarchy -----------------------------------------------------------------------------
 
@@ -119,27 +130,49 @@ class Gazetteer:
         """County-level divisions called ``name`` (full official name)."""
         return [d for d in self.by_name.get(name, ()) if d.level == 3]
 
-    def township_variants(self, county: Division, name: str) -> list[Division]:
-        """Townships of ``county`` whose name is ``name`` or differs only by 乡/镇/街道 (a 乡 that
-        became a 镇 keeps its stem: 北屏乡 → 北屏镇)."""
+    def township_parents(self, name: str) -> list[Division]:
+        """Divisions called ``name`` that townships sit directly under (see ``__init__``)."""
+        return [d for d in self.by_name.get(name, ()) if d.code in self.township_parent_codes]
+
+    def township_variants(self, parent: Division, name: str) -> list[Division]:
+        """Townships directly under ``parent`` called ``name``; failing that, those whose name
+        differs only by 乡/镇/街道 (a 乡 that became a 镇 keeps its stem: 北屏乡 → 北屏镇). The exact
+        name wins so that a county with both 万宝镇 and 万宝乡 still yields one."""
+        townships = [d for d in self.children.get(parent.code, ()) if d.level == 4]
+        exact = [d for d in townships if d.name == name]
         stem = strip_township_suffix(name)
-        return [
-            d for d in self.children.get(county.code, ())
-            if d.level == 4 and (d.name == name or strip_township_suffix(d.name) == stem)
-        ]
+        return exact or [d for d in townships if strip_township_suffix(d.name) == stem]
 
     def find_township_mentions(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, name) of every gazetteer township name in ``text``, longest match at
-        each suffix. Names with a one-character stem (新镇) are skipped: too often plain words."""
-        found: list[tuple[int, int, str]] = []
-        for match in re.finditer("|".join(TOWNSHIP_SUFFIXES), text):
-            end = match.end()
-            for length in range(min(self.max_township_len, end), len(match.group()) + 1, -1):
-                candidate = text[end - length:end]
-                if candidate in self.township_names:
-                    found.append((end - length, end, candidate))
-                    break
-        return found
+        each suffix, leaving out a name that only begins a longer one (道口镇 of 道口镇街道) and
+        one that starts inside a province, city or county name (市西河街道 of 吕梁市西河街道).
+        Names with a one-character stem (新镇) are skipped: too often plain words."""
+        inside = {i for start, end, _name in self.find_upper_mentions(text) for i in range(start + 1, end)}
+        found = _mentions(text, TOWNSHIP_SUFFIXES, self.township_names, self.max_name_len, 2, inside)
+        longest_from = {start: end for start, end, _name in found}  # later ends overwrite earlier
+        return [(start, end, name) for start, end, name in found if longest_from[start] == end]
+
+    def find_upper_mentions(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, name) of every province, city or county name in ``text``, read left to
+        right like a person would: the longest name ending at each suffix (社旗县 and 梅县区 whole,
+        although 旗 and 县 end other names), a longer name replacing one it starts with, and a
+        name starting inside the previous one dropped (市北区 of 呼伦贝尔市北区街道)."""
+        kept: list[tuple[int, int, str]] = []
+        for mention in _mentions(text, UPPER_SUFFIXES, self.upper_names, self.max_name_len, 1):
+            if kept and mention[0] <= kept[-1][0]:
+                kept[-1] = mention
+            elif not kept or mention[0] >= kept[-1][1]:
+                kept.append(mention)
+        return kept
+
+    def find_county_mentions(self, text: str) -> list[tuple[int, int, str]]:
+        """The county-level names among ``find_upper_mentions``."""
+        return [mention for mention in self.find_upper_mentions(text) if mention[2] in self.county_names]
+
+    def find_parent_mentions(self, text: str) -> list[tuple[int, int, str]]:
+        """The names among ``find_upper_mentions`` of divisions townships sit under (``__init__``)."""
+        return [m for m in self.find_upper_mentions(text) if m[2] in self.township_parent_names]
 
     def clue_names(self, division: Division) -> list[str]:
         """Strings that name ``division`` in running text: its full name and a safe short form."""
@@ -148,6 +181,24 @@ class Gazetteer:
         if short and (division.level == 1 or short not in common_words()):
             names.append(short)
         return names
+
+
+def _mentions(
+    text: str, suffixes: tuple[str, ...], names: frozenset[str], max_len: int, min_stem: int,
+    no_start: Container[int] = (),
+) -> list[tuple[int, int, str]]:
+    """(start, end, name) of the longest of ``names`` ending at each occurrence of a suffix,
+    ignoring names whose part before the suffix is shorter than ``min_stem`` and names that would
+    start at a position in ``no_start``."""
+    found: list[tuple[int, int, str]] = []
+    for match in re.finditer("|".join(suffixes), text):
+        end = match.end()
+        for length in range(min(max_len, end), len(match.group()) + min_stem - 1, -1):
+            candidate = text[end - length:end]
+            if candidate in names and end - length not in no_start:
+                found.append((end - length, end, candidate))
+                break
+    return found
 
 
 def strip_township_suffix(name: str) -> str:

@@ -6,12 +6,16 @@ report. So a township name only yields a county when the gazetteer makes it cert
 1. candidates are township names of the gazetteer found in the text (title, issuer and metadata
    fields weigh more than the body), plus ``<county><township>`` pairs such as 城口县北屏乡 whose
    township the gazetteer lists under that county, possibly under a newer name (北屏乡 → 北屏镇);
+   a city without counties stands for the county (东莞市东城街道);
 2. a pair written as ``<county><township>`` decides by itself;
 3. a name that exists once nationally decides by itself;
-4. otherwise, clues anywhere in the text (the full or short name of a county, city or province
-   above exactly some of the candidates: 平安信阳指数 → 信阳市) decide when they point to a single
-   candidate; the deciding clue is recorded in the provenance;
-5. when nothing decides, only the levels shared by every candidate are filled, and a note says so.
+4. otherwise clues — the full or short name of a county, city or province above some of the
+   candidates (平安信阳指数 → 信阳市) — decide when one candidate is named by every clue that names
+   any other, and by more (河南省…社旗县 beats 河南省 alone); the header's clues are weighed
+   before the body's, and the deciding clues are recorded in the provenance;
+5. when nothing decides, only the levels shared by every candidate are filled, and a note says so;
+6. a decision the header contradicts (it names a province, city or county off the resolved path)
+   keeps only the township.
 
 A report without a township (a district's own report) gets its county from a county-level name
 in its title, issuer or metadata fields, under the same uniqueness rule.
@@ -20,22 +24,29 @@ in its title, issuer or metadata fields, under the same uniqueness rule.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .document import (
     PROV_CLUE,
+    PROV_CONTRADICTED,
     PROV_TOWNSHIP_NAMED,
     PROV_UNDECIDED,
     PROV_UNIQUE,
     PROV_WRITTEN_TOGETHER,
 )
-from .gazetteer import Division, Gazetteer, Place, get_gazetteer, strip_township_suffix
+from .gazetteer import (
+    TOWNSHIP_SUFFIXES,
+    UPPER_SUFFIXES,
+    Division,
+    Gazetteer,
+    Place,
+    get_gazetteer,
+    strip_township_suffix,
+)
 
 HEADER_WEIGHT = 10
-COUNTY_THEN_TOWNSHIP = re.compile(r"([\u4e00-\u9fff]{1,12}?(?:镇|乡|街道|苏木))")
-SUFFIX_CHARS = "省市县区州盟旗"
+TOWNSHIP_WORD = re.compile(r"[\u4e00-\u9fff]{2,14}")
 
 
 @dataclass
@@ -53,7 +64,7 @@ class _Candidate:
     divisions: list[Division]
     score: int = 0
     first: int = 0
-    via_county: Division | None = None  # decided by a "<county><township>" pair
+    via_parent: Division | None = None  # decided by a "<county><township>" pair
 
 
 def resolve_place(text: str, header_text: str) -> Resolution:
@@ -63,7 +74,8 @@ def resolve_place(text: str, header_text: str) -> Resolution:
     if not candidates:
         return _resolve_county_only(gazetteer, header_text)
     best = max(candidates, key=lambda c: (c.score, -c.first))
-    return _decide(gazetteer, best, text)
+    resolution = _decide(gazetteer, best, text, header_text)
+    return _checked(gazetteer, resolution, _mask(header_text, best.name))
 
 
 def _township_candidates(gazetteer: Gazetteer, text: str, header_text: str) -> list[_Candidate]:
@@ -74,51 +86,52 @@ def _township_candidates(gazetteer: Gazetteer, text: str, header_text: str) -> l
             fresh = _Candidate(name, gazetteer.townships(name), first=start + offset)
             candidate = found.setdefault(name, fresh)
             candidate.score += weight
-        for county, name, start in _county_pairs(gazetteer, source):
-            variants = gazetteer.township_variants(county, name)
-            if len(variants) != 1:
-                continue
+        for parent, name, township, start in _parent_pairs(gazetteer, source):
             candidate = found.get(name)
-            if candidate is None or candidate.via_county is None:
+            if candidate is None or candidate.via_parent is None:
                 score = candidate.score if candidate else 0
-                candidate = _Candidate(name, variants, score, start + offset, county)
+                candidate = _Candidate(name, [township], score, start + offset, parent)
                 found[name] = candidate
             candidate.score += weight
     return list(found.values())
 
 
-def _county_pairs(gazetteer: Gazetteer, text: str) -> list[tuple[Division, str, int]]:
-    """(county, township name as written, position) for every ``<county><township>`` in text."""
-    pairs: list[tuple[Division, str, int]] = []
-    for name in _county_names_in(gazetteer, text):
-        for match in re.finditer(re.escape(name), text):
-            follow = COUNTY_THEN_TOWNSHIP.match(text, match.end())
-            if follow is None:
-                continue
-            for county in gazetteer.counties(name):
-                pairs.append((county, follow.group(1), match.start()))
+def _parent_pairs(gazetteer: Gazetteer, text: str) -> list[tuple[Division, str, Division, int]]:
+    """(county, township as written, township, position) for every ``<county><township>`` in
+    ``text`` (社旗县桥头镇; 东莞市东城街道 where no county exists) that names exactly one township."""
+    pairs: list[tuple[Division, str, Division, int]] = []
+    for start, end, parent_name in gazetteer.find_parent_mentions(text):
+        for written in _township_words(text, end):
+            matches = [
+                (parent, township)
+                for parent in gazetteer.township_parents(parent_name)
+                for township in gazetteer.township_variants(parent, written)
+            ]
+            if len(matches) == 1:
+                parent, township = matches[0]
+                pairs.append((parent, written, township, start))
+            if matches:
+                break
     return pairs
 
 
-def _county_names_in(gazetteer: Gazetteer, text: str) -> set[str]:
-    names = set()
-    for match in re.finditer(r"[\u4e00-\u9fff]{1,12}?(?:县|区|市|旗)", text):
-        # try every start inside the run so 重庆市南川区 yields 南川区
-        run = match.group()
-        for i in range(len(run) - 1):
-            if gazetteer.counties(run[i:]):
-                names.add(run[i:])
-                break
-    return names
+def _township_words(text: str, start: int) -> list[str]:
+    """Words at ``start`` that end like a township name, longest first, so that 滑县道口镇街道 is
+    read as 道口镇街道 before 道口镇."""
+    match = TOWNSHIP_WORD.match(text, start)
+    run = match.group() if match else ""
+    return [run[:end] for end in range(len(run), 1, -1) if run[:end].endswith(TOWNSHIP_SUFFIXES)]
 
 
-def _decide(gazetteer: Gazetteer, candidate: _Candidate, text: str) -> Resolution:
+def _decide(gazetteer: Gazetteer, candidate: _Candidate, text: str, header_text: str) -> Resolution:
+    """The place of ``candidate``: by its pair, its uniqueness, or clues — those of the header
+    first, since the title and issuer speak of the report itself while the body may cite other
+    places (《重庆市…条例》 in a 山东 report)."""
     name = candidate.name
-    if candidate.via_county is not None:
+    if candidate.via_parent is not None:
         division = candidate.divisions[0]
-        resolution = Resolution(gazetteer.place(division, name))
-        written = PROV_WRITTEN_TOGETHER.format(f"{candidate.via_county.name}{name}")
-        resolution.provenance["township"] = resolution.provenance["county"] = written
+        written = PROV_WRITTEN_TOGETHER.format(f"{candidate.via_parent.name}{name}")
+        resolution = _decided(gazetteer.place(division, name), written, written)
         if division.name != name:
             resolution.notes.append(
                 f"{name} 在 2025-12-31 区划表中为 {division.name}（同县同一地名，按原文显示）"
@@ -126,17 +139,42 @@ def _decide(gazetteer: Gazetteer, candidate: _Candidate, text: str) -> Resolutio
         return resolution
     divisions = candidate.divisions
     if len(divisions) == 1:
-        resolution = Resolution(gazetteer.place(divisions[0]))
-        resolution.provenance["township"] = PROV_TOWNSHIP_NAMED
-        resolution.provenance["county"] = PROV_UNIQUE.format(name)
-        return resolution
-    chosen, clue = _decide_by_clues(gazetteer, divisions, _mask(text, name))
-    if chosen is not None:
-        resolution = Resolution(gazetteer.place(chosen))
-        resolution.provenance["township"] = PROV_TOWNSHIP_NAMED
-        resolution.provenance["county"] = PROV_CLUE.format(clue)
-        return resolution
+        return _decided(gazetteer.place(divisions[0]), PROV_TOWNSHIP_NAMED, PROV_UNIQUE.format(name))
+    for source in (header_text, text):
+        chosen, clue = _decide_by_clues(gazetteer, divisions, _mask(source, name))
+        if chosen is not None:
+            return _decided(gazetteer.place(chosen), PROV_TOWNSHIP_NAMED, PROV_CLUE.format(clue))
     return _undecided(gazetteer, name, divisions)
+
+
+def _decided(place: Place, township_why: str, county_why: str) -> Resolution:
+    """A resolved township; the reason for its upper levels goes with the county, or with the
+    city where the township has no county (东莞市东城街道)."""
+    resolution = Resolution(place)
+    resolution.provenance["township"] = township_why
+    resolution.provenance["county" if place.county else "city"] = county_why
+    return resolution
+
+
+def _checked(gazetteer: Gazetteer, resolution: Resolution, header_text: str) -> Resolution:
+    """``resolution``, unless its header names a province, city or county off the resolved path
+    (a title 四川省乐山市市中区永安镇 while the only 市中区永安镇 is 内江's, or a township that has
+    since moved county): a contradiction, so only the township is kept."""
+    place = resolution.place
+    if not place.code:
+        return resolution
+    path = {place.county, place.city, place.province}
+    mentions = gazetteer.find_upper_mentions(header_text)
+    foreign = "、".join(dict.fromkeys(name for _start, _end, name in mentions if name not in path))
+    if not foreign:
+        return resolution
+    checked = Resolution(Place(place.township, "", "", "", ""))
+    checked.provenance["township"] = resolution.provenance["township"]
+    checked.provenance["county"] = PROV_CONTRADICTED.format(foreign)
+    where = "".join(dict.fromkeys(name for name in (place.province, place.city, place.county) if name))
+    checked.notes.append(f"{place.township} 在行政区划库中属 {where}，与文头所写的 {foreign} 不符，"
+                         "上级区划留空")
+    return checked
 
 
 def _undecided(gazetteer: Gazetteer, name: str, divisions: list[Division]) -> Resolution:
@@ -168,28 +206,42 @@ def _mask(text: str, name: str) -> str:
 def _decide_by_clues(
     gazetteer: Gazetteer, divisions: list[Division], text: str
 ) -> tuple[Division | None, str]:
-    """The single candidate that discriminating clues point to, with the clue as shown."""
-    clue_owners: dict[str, set[str]] = {}
+    """The candidate the clues point to, with the deciding clues as shown.
+
+    The chosen candidate must be named by every clue that names another candidate, and by more:
+    in 山东省枣庄市市中区 all three point to the 永安镇 of 枣庄's 市中区, while only 市中区 points to
+    乐山's and only 山东省 to another 永安镇 of 山东省. Clues pointing different ways (信阳 and 南阳
+    both) decide nothing. Shown are the clues naming the chosen candidate alone.
+    """
+    hits = _clue_hits(gazetteer, divisions, text)
+    for code, found in hits.items():
+        others = [other.keys() for other_code, other in hits.items() if other_code != code]
+        if all(other < found.keys() for other in others):
+            own = [clue for clue in found if not any(clue in other for other in others)]
+            shown = dict.fromkeys(found[clue] for clue in own or found)
+            return gazetteer.by_code[code], "；".join(shown)
+    return None, ""
+
+
+def _clue_hits(gazetteer: Gazetteer, divisions: list[Division], text: str) -> dict[str, dict[str, str]]:
+    """Candidate code → {clue: the clue in context → the division it names}, for every clue in
+    ``text`` naming an ancestor of some but not all candidates (nearest ancestors first)."""
+    owners: dict[str, list[tuple[Division, Division]]] = {}
     for division in divisions:
         for ancestor in gazetteer.ancestors(division):
             for clue in gazetteer.clue_names(ancestor):
-                clue_owners.setdefault(clue, set()).add(division.code)
-    everyone = {d.code for d in divisions}
-    pointed: Counter[str] = Counter()
-    shown: dict[str, str] = {}
-    for clue, owners in clue_owners.items():
-        if owners == everyone:
+                owners.setdefault(clue, []).append((division, ancestor))
+    hits: dict[str, dict[str, str]] = {}
+    for clue, pairs in owners.items():
+        if len({division.code for division, _ancestor in pairs}) == len(divisions):
             continue
-        for start in _word_hits(text, clue):
-            for code in owners:
-                pointed[code] += 1
-                target = gazetteer.by_code[code]
-                owner = next(a for a in gazetteer.ancestors(target) if clue in gazetteer.clue_names(a))
-                shown.setdefault(code, f"{text[max(0, start - 2):start + len(clue) + 2]} → {owner.name}")
-    if len(pointed) != 1:
-        return None, ""
-    code = next(iter(pointed))
-    return gazetteer.by_code[code], shown[code]
+        starts = _word_hits(text, clue)
+        if not starts:
+            continue
+        context = text[max(0, starts[0] - 2):starts[0] + len(clue) + 2]
+        for division, ancestor in pairs:
+            hits.setdefault(division.code, {}).setdefault(clue, f"{context} → {ancestor.name}")
+    return hits
 
 
 def _word_hits(text: str, word: str) -> list[int]:
@@ -207,7 +259,7 @@ def _word_hits(text: str, word: str) -> list[int]:
         token = tokens.get(local)
         if token is None:
             continue
-        with_suffix = token.startswith(word) and len(token) == len(word) + 1 and token[-1] in SUFFIX_CHARS
+        with_suffix = token[:-1] == word and token.endswith(UPPER_SUFFIXES)
         split_up = len(token) < len(word) and _covers(tokens, local, local + len(word))
         if token == word or with_suffix or split_up:
             accepted.append(start)
@@ -233,18 +285,18 @@ def _tokens(window: str) -> dict[int, str]:
 
 def _resolve_county_only(gazetteer: Gazetteer, header_text: str) -> Resolution:
     """A report without a township: a county-level name in its title/issuer/fields."""
-    names = sorted(_county_names_in(gazetteer, header_text), key=header_text.find)
+    names = dict.fromkeys(name for _start, _end, name in gazetteer.find_county_mentions(header_text))
     for name in names:
         divisions = gazetteer.counties(name)
         chosen: Division | None = divisions[0] if len(divisions) == 1 else None
-        clue = PROV_UNIQUE.format(name)
+        why = PROV_UNIQUE.format(name)
         if chosen is None:
             chosen, clue = _decide_by_clues(gazetteer, divisions, _mask(header_text, name))
-            clue = PROV_CLUE.format(clue)
+            why = PROV_CLUE.format(clue)
         if chosen is not None:
             place = gazetteer.place(chosen)
             resolution = Resolution(Place("", place.county, place.city, place.province, place.code))
-            resolution.provenance["county"] = clue
+            resolution.provenance["county"] = why
             return resolution
     return Resolution()
 
