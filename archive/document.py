@@ -117,6 +117,7 @@ class RawDocument:
     media_type: str
     encoding: str = ""
     fields: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what the reader had to repair, for the user
 
 
 @dataclass

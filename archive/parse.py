@@ -33,6 +33,7 @@ def parse_document(
     fields = {**extract_fields(raw.text), **raw.fields}
     header = analyse_header(text)
     metadata = extract_metadata(text, header, fields, filename)
+    metadata.notes.extend(raw.notes)
     apply_overrides(metadata, overrides or {})
     sections = build_sections(text, header.skipped, metadata.doc_type)
     return ParsedReport(text=text, metadata=metadata, sections=sections)
@@ -45,7 +46,7 @@ def apply_overrides(metadata: Metadata, overrides: dict[str, str]) -> None:
         metadata.provenance[key] = PROV_SIDECAR
     if overrides:
         fields = ", ".join(sorted(overrides))
-        metadata.notes.append(f"由元数据文件覆盖的字段 / overridden by sidecar: {fields}")
+        metadata.notes.append(f"由随附元数据文件（sidecar）覆盖的字段：{fields}")
 
 
 def parse_file(path: Path) -> tuple[bytes, RawDocument, ParsedReport]:

@@ -193,7 +193,6 @@ def _undecided(gazetteer: Gazetteer, name: str, divisions: list[Division]) -> Re
     resolution.notes.append(
         f"{name} 在 {len(divisions)} 个县级区划中都有（{where}），"
         "正文中没有能确定所属县的线索，未能确定的上级区划留空"
-        f" / {name} exists in {len(divisions)} counties and nothing in the text decides which"
     )
     return resolution
 

@@ -36,6 +36,10 @@ CONVERTER_TIMEOUT_SECONDS = 120
 # Below this share of "text-like" characters a decoded file is binary junk, whatever encoding
 # the detector settled on.
 MIN_TEXTLIKE_SHARE = 0.9
+# Broken UTF-8 bytes tolerated in a text file (see read_txt): one stray byte inside a character
+# already makes two or three U+FFFD, so a short file gets a fixed allowance.
+MAX_DAMAGED_BYTES_PER_100K = 10
+MIN_DAMAGED_ALLOWANCE = 8
 
 
 def read_file(path: Path) -> tuple[bytes, RawDocument]:
@@ -97,6 +101,21 @@ def decode_text(data: bytes) -> tuple[str, str]:
     return text, encoding
 
 
+def _utf8_with_damaged_bytes(data: bytes) -> str | None:
+    """UTF-8 text with a few broken bytes (a cut download, a bad copy), each shown as U+FFFD.
+
+    charset-normalizer rightly finds no encoding that fits such a file, but refusing a whole
+    report for one bad byte loses far more than it protects. The damage is bounded (at most
+    ``MAX_DAMAGED_BYTES_PER_100K`` per 100,000 characters, ``MIN_DAMAGED_ALLOWANCE`` at least),
+    visible as �, and noted on the report by ``read_txt``.
+    """
+    text = data.decode("utf-8", errors="replace").removeprefix("\ufeff")
+    allowance = max(MIN_DAMAGED_ALLOWANCE, len(text) * MAX_DAMAGED_BYTES_PER_100K // 100_000)
+    return text if text.count("\ufffd") <= allowance and looks_like_text(text) else None
+
+
+
+
 def looks_like_text(text: str) -> bool:
     """Whether ``text`` reads as text rather than binary decoded into characters."""
     sample = text[:20000]
@@ -126,8 +145,17 @@ def looks_garbled(text: str) -> bool:
 
 def read_txt(data: bytes) -> RawDocument:
     """Plain text; a metadata block pasted from a web page still yields its fields."""
-    text, encoding = decode_text(data)
-    return RawDocument(text=text, media_type="text/plain", encoding=encoding, fields=extract_fields(text))
+    notes: list[str] = []
+    try:
+        text, encoding = decode_text(data)
+    except UnreadableFile:
+        damaged = _utf8_with_damaged_bytes(data)
+        if damaged is None:
+            raise
+        text, encoding = damaged, "utf_8"
+        notes.append(f"原文件含损坏的 UTF-8 字节，已在 {text.count(chr(0xFFFD))} 处显示为 �")
+    return RawDocument(text=text, media_type="text/plain", encoding=encoding, fields=extract_fields(text),
+                       notes=notes)
 
 
 # ---------------------------------------------------------------------------------------- docx

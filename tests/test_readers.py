@@ -221,6 +221,30 @@ def test_garbled_conversion_is_refused_not_stored(monkeypatch) -> None:
     assert not readers.looks_garbled("气温 25°C，面积 3×4 米，马克思·韦伯。" * 50)
 
 
+def test_utf8_with_a_cut_character_keeps_the_report(tmp_path: Path) -> None:
+    """One bad byte must not lose a whole report: the rest is kept exactly, the damage shown and noted.
+
+    (A stray byte *between* characters is already dropped by charset-normalizer; a character cut
+    in half is what makes it give up.)
+    """
+    data = SEED.read_bytes()
+    cut = data.index("。".encode(), len(data) // 2)  # drop the first of its three bytes
+    _data, raw = read_file(_write(tmp_path, "damaged.txt", data[:cut] + data[cut + 1:]))
+    assert raw.encoding == "utf_8"
+    assert raw.text == data[:cut].decode("utf-8") + "\ufffd" * 2 + data[cut + 3:].decode("utf-8")
+    report = parse_document(raw)
+    assert "原文件含损坏的 UTF-8 字节，已在 2 处显示为 �" in report.metadata.notes
+    assert report.metadata.township == parse_document(read_file(SEED)[1]).metadata.township == "红江镇"
+
+
+def test_many_broken_bytes_are_still_refused(tmp_path: Path) -> None:
+    """GBK bytes read as UTF-8 break everywhere: that is a wrong guess, not a damaged file."""
+    data = SEED_TEXT.encode("gbk")
+    broken = data[:2000] + b"\x80\x80" + data[2000:]
+    with pytest.raises(UnreadableFile, match="编码"):
+        read_file(_write(tmp_path, "gbk-damaged.txt", broken))
+
+
 def test_text_without_content_is_refused(tmp_path: Path) -> None:
     with pytest.raises(UnreadableFile, match=r"正文|text"):
         parse_file(_write(tmp_path, "blank.txt", b"\n\n   \n--\n"))
