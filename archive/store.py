@@ -177,9 +177,16 @@ class IngestRun(Base):
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """WAL lets gunicorn readers go on while one writer ingests; foreign keys enforce cascades."""
+    """WAL lets gunicorn readers go on while one writer ingests; foreign keys enforce cascades.
+
+    ``synchronous=NORMAL`` is SQLite's recommended setting with WAL: a commit no longer waits
+    for an fsync (only checkpoints do), which was a fixed cost per ingested file (one
+    transaction each); the database stays consistent after a crash or power loss, at worst
+    losing the last commits, which a re-run of the idempotent ingest redoes.
+    """
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()

@@ -203,8 +203,9 @@ def http(args: argparse.Namespace) -> dict:
     port = free_port()
     env = {"ARCHIVE_HOME": str(args.home.resolve()), "PATH": str(Path(sys.executable).parent),
            "PYTHONHASHSEED": "0"}
-    command = [sys.executable, "-m", "gunicorn", "-w", str(GUNICORN_WORKERS), "-b", f"127.0.0.1:{port}",
-               "--log-level", "warning", "wsgi:app"]
+    # The command of scripts/serve.sh (same config file: preload + per-worker warm-up).
+    command = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "-w", str(GUNICORN_WORKERS),
+               "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"]
     system = HttpSystem(f"http://127.0.0.1:{port}", _pid_map(args.workdir))
     server = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:

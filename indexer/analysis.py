@@ -33,6 +33,7 @@ import logging
 import os
 import tempfile
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -41,6 +42,8 @@ import jieba
 from whoosh.analysis import Token, Tokenizer
 from whoosh.analysis.analyzers import Analyzer
 from whoosh.analysis.filters import StopFilter
+from whoosh.formats import Frequency
+from whoosh.system import pack_uint
 
 from archive.normalize import fold_for_match
 
@@ -166,3 +169,21 @@ class JiebaTokenizer(Tokenizer):
 def make_analyzer() -> Analyzer:
     """The analyzer of the ranked ``text`` field: jieba tokens, stop words kept in place."""
     return JiebaTokenizer() | StopFilter(stoplist=stop_words(), minsize=1, renumber=False)
+
+
+class JiebaFrequency(Frequency):
+    """Postings format of the ranked field: term frequencies counted straight from ``segment``.
+
+    The same terms and counts as ``make_analyzer`` gives (meaningful words, stop words out),
+    without a Whoosh ``Token`` passing through two generators for every word: indexing is
+    per-token Python, and that pipeline was about a third of a writer process's time.
+    The analyzer stays the field's analyzer for anything that asks for tokens.
+    """
+
+    def word_values(
+        self, value: str, analyzer: Analyzer, **kwargs
+    ) -> Iterator[tuple[str, int, float, bytes]]:
+        stops = stop_words()
+        counts = Counter(word for word, _start, _end in segment(fold_for_match(value)) if word not in stops)
+        boost = self.field_boost
+        return ((word, count, count * boost, pack_uint(count)) for word, count in counts.items())

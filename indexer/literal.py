@@ -19,14 +19,21 @@ smaller but FTS5 then refuses phrase (substring) queries, so ``detail=full`` it 
 
 How a word is matched (always exact, never approximate):
 
-* ≥ 3 characters: FTS5 trigram phrase match gives candidates (every trigram, in order), and
-  ``instr(folded, word)`` verifies each in C. Candidates are a superset by construction, the
-  check removes anything that is not a literal substring.
+* ≥ 3 characters: an FTS5 trigram phrase match, and nothing else. With ``case_sensitive 1`` the
+  trigram tokenizer neither folds nor drops anything: every character starts a trigram token at
+  its own position, so the phrase (every trigram of the word, at consecutive positions) matches
+  exactly the texts that contain the word as a substring. No ``instr`` re-check is needed, and
+  so the wide passage row (two copies of the text) is never read: the match set is answered from
+  the FTS5 index plus the narrow covering index ``passages_hit`` (measured at 10,000 reports,
+  矛盾纠纷: 21 ms instead of 46 ms with the re-check on the row).
 * 1–2 characters: trigrams cannot answer, so ``instr`` scans the folded column (C, ≈ 200 ms at
   300 k passages for a very common character; the FTS5 baseline has to do the same LIKE scan).
 
 The table also carries each passage's display text, heading path and facet values, so counts,
 facets and snippets of a search are answered from this one file without touching the store.
+``passages_hit`` repeats the short columns a match set needs (report, section, length, facet
+values) so that ``covered`` queries never touch a passage row; ``SCHEMA_VERSION`` in ``meta``
+lets ``indexer.recovery`` rebuild a generation written with an older layout.
 """
 
 from __future__ import annotations
@@ -41,6 +48,10 @@ from .query import AllOf, AnyOf, Literal, Node, Not, ParsedQuery, SameSentence, 
 
 # Trigrams need three characters; shorter words are answered by a scan with instr().
 TRIGRAM = 3
+# Bumped whenever the layout below changes; stored in ``meta`` under ``schema``.
+SCHEMA_VERSION = 2
+# Columns of the covering index ``passages_hit`` (besides gid).
+COVERED = ("report_id", "section", "chars", "year", "province", "city", "county", "township", "doc_type")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS passages (
@@ -49,6 +60,7 @@ CREATE TABLE IF NOT EXISTS passages (
     seq INTEGER NOT NULL,
     folded TEXT NOT NULL,
     text TEXT NOT NULL,
+    chars INTEGER NOT NULL,
     heading TEXT NOT NULL,
     section TEXT NOT NULL,
     year TEXT NOT NULL,
@@ -59,6 +71,9 @@ CREATE TABLE IF NOT EXISTS passages (
     doc_type TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS passages_report ON passages(report_id, seq);
+CREATE INDEX IF NOT EXISTS passages_hit ON passages(
+    gid, report_id, section, chars, year, province, city, county, township, doc_type
+);
 CREATE TABLE IF NOT EXISTS reports (
     report_id TEXT PRIMARY KEY,
     title TEXT NOT NULL,
@@ -71,7 +86,7 @@ CREATE TABLE IF NOT EXISTS reports (
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER);
 CREATE VIRTUAL TABLE IF NOT EXISTS trigrams USING fts5(
-    folded, content='passages', content_rowid='gid', tokenize='trigram', detail=full
+    folded, content='passages', content_rowid='gid', tokenize='trigram case_sensitive 1', detail=full
 );
 CREATE TRIGGER IF NOT EXISTS passages_ad AFTER DELETE ON passages BEGIN
     INSERT INTO trigrams(trigrams, rowid, folded) VALUES ('delete', old.gid, old.folded);
@@ -129,16 +144,23 @@ def connect(path: Path) -> sqlite3.Connection:
 
 
 def create(conn: sqlite3.Connection) -> None:
-    """Create the tables of an empty literal index."""
+    """Create the tables of an empty literal index, stamped with ``SCHEMA_VERSION``."""
     conn.executescript(SCHEMA)
+    conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema', ?)", (SCHEMA_VERSION,))
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """Layout version of an existing literal index (1: before the version was recorded)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    return int(row[0]) if row else 1
 
 
 def insert(conn: sqlite3.Connection, passages: Iterable[PassageRow], reports: Iterable[ReportRow]) -> None:
     """Add passages (rows and trigrams) and their reports; the caller commits."""
-    rows = [tuple(getattr(row, name) for name in PASSAGE_COLUMNS) for row in passages]
+    rows = [(*(getattr(row, name) for name in PASSAGE_COLUMNS), len(row.text)) for row in passages]
     conn.executemany(
-        f"INSERT INTO passages({', '.join(PASSAGE_COLUMNS)}) "
-        f"VALUES ({', '.join('?' * len(PASSAGE_COLUMNS))})",
+        f"INSERT INTO passages({', '.join(PASSAGE_COLUMNS)}, chars) "
+        f"VALUES ({', '.join('?' * (len(PASSAGE_COLUMNS) + 1))})",
         rows,
     )
     conn.executemany(
@@ -181,6 +203,23 @@ def heading_json(path: list[str]) -> str:
 
 # --- match expressions ------------------------------------------------------------------------
 
+def covered(parsed: ParsedQuery) -> bool:
+    """Whether ``compile_where(parsed)`` can be answered from ``passages_hit`` without the rows:
+    every word is long enough for the trigram index and no same-sentence test reads the text
+    (filters are on covered columns by construction)."""
+    return parsed.match is None or _covered(parsed.match)
+
+
+def _covered(node: Node) -> bool:
+    if isinstance(node, Literal):
+        return len(node.text) >= TRIGRAM
+    if isinstance(node, AllOf | AnyOf):
+        return all(_covered(part) for part in node.parts)
+    if isinstance(node, Not):
+        return _covered(node.part)
+    return False
+
+
 def compile_where(parsed: ParsedQuery) -> tuple[str, list[object]]:
     """SQL condition on ``passages`` (alias ``p``) selecting exactly the matching passages."""
     clauses: list[str] = []
@@ -203,7 +242,7 @@ def compile_where(parsed: ParsedQuery) -> tuple[str, list[object]]:
 
 def _compile_node(node: Node) -> tuple[str, list[object]]:
     if isinstance(node, Literal):
-        return _compile_literal(node.text)
+        return compile_literal(node.text)
     if isinstance(node, AllOf | AnyOf):
         parts = [_compile_node(part) for part in node.parts]
         joiner = " AND " if isinstance(node, AllOf) else " OR "
@@ -212,21 +251,23 @@ def _compile_node(node: Node) -> tuple[str, list[object]]:
         sql, args = _compile_node(node.part)
         return f"NOT ({sql})", args
     if isinstance(node, SameSentence):
-        parts = [_compile_literal(word) for word in node.words]
+        parts = [compile_literal(word) for word in node.words]
         sql = " AND ".join(f"({part})" for part, _ in parts)
         args = [arg for _, part_args in parts for arg in part_args]
         return f"{sql} AND same_sentence(p.folded, ?)", [*args, json.dumps(list(node.words))]
     raise TypeError(f"unknown query node {node!r}")
 
 
-def _compile_literal(word: str) -> tuple[str, list[object]]:
+def compile_literal(word: str) -> tuple[str, list[object]]:
+    """SQL condition on ``passages`` (alias ``p``): the folded text contains ``word``."""
     if len(word) >= TRIGRAM:
-        phrase = '"' + word.replace('"', '""') + '"'
-        return (
-            "p.gid IN (SELECT rowid FROM trigrams WHERE trigrams MATCH ?) AND instr(p.folded, ?) > 0",
-            [phrase, word],
-        )
+        return "p.gid IN (SELECT rowid FROM trigrams WHERE trigrams MATCH ?)", [fts_phrase(word)]
     return "instr(p.folded, ?) > 0", [word]
+
+
+def fts_phrase(word: str) -> str:
+    """``word`` as an FTS5 phrase (a word of ``TRIGRAM`` characters or more): exact substring."""
+    return '"' + word.replace('"', '""') + '"'
 
 
 def _same_sentence_sql(folded: str, words_json: str) -> int:

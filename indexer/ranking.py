@@ -6,21 +6,21 @@ query's words as jieba segments them (see ``scoring_query``). Passages that matc
 literally but share no jieba token with the query (e.g. 山镇 inside the word 坪山镇) get score 0:
 they are still results, ranked after the scored ones.
 
-Two ways to get the scores, chosen by the size of the match set (``indexer.service``):
-
-* ``score``: few matches → walk the query's matcher to exactly those passages (cost follows
-  the number of matches);
-* ``top``: very many matches → Whoosh's own top-N over the whole index, intersected with the
-  match set (cost follows the words' posting lists; measured ≈ 140 ms for 法治 at 2,000
-  reports, the Whoosh floor for a term in half of all passages). Matches outside that top-N
-  are still results, ordered after it.
+Only a bounded set of candidates is scored (``indexer.service`` picks them from the literal
+table: the adjacent-as-typed and the shortest matches, at most ``RANK_CANDIDATES`` each), and
+``score`` walks the query's matcher to exactly those passages, so the cost follows the number
+of candidates, never the words' posting lists (Whoosh's own top-N over a word in half of all
+passages was ≈ 0.1–0.3 s at 10,000 reports, most of the request).
 """
 
 from __future__ import annotations
 
 import sys
 from array import array
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
+from itertools import islice
+from operator import ge
 
 from whoosh import query as wq
 from whoosh.searching import Searcher
@@ -31,24 +31,38 @@ COMMON_SHARE = 0.3
 
 
 class DocMap:
-    """gid ↔ Whoosh docnum for one reader (docnums change when segments merge; gids never do).
+    """gid → Whoosh docnum for one reader (docnums change when segments merge; gids never do).
 
-    Built once per reader generation. The gid column is read a segment at a time as one block of
-    big-endian int64 (``array`` + ``byteswap``, C speed) instead of one ``__getitem__`` per
-    document (0.17 s at 70,000 passages, which would be seconds at national scale).
+    Built once per reader generation, kept as one sorted ``array`` of gids per segment (8 bytes
+    a passage) and looked up by bisection: a dict of Python ints cost ≈ 110 bytes a passage
+    (≈ 30 MB per worker at 10,000 reports, ≈ 150 MB at 50,000, against a 400 MB budget) and
+    0.3 s to build at start-up. Segments written by one writer hold ascending gids; a merged
+    segment may not, and then also keeps the permutation back to its docnums. The gid column is
+    read a segment at a time as one block of big-endian int64 (``array`` + ``byteswap``, C speed)
+    instead of one ``__getitem__`` per document.
     """
 
     def __init__(self, searcher: Searcher) -> None:
-        self.to_gid: array[int] = array("q")
-        deleted: set[int] = set()
+        self._segments: list[tuple[int, array[int], array[int] | None, frozenset[int]]] = []
         for subsearcher, offset in searcher.leaf_searchers():
             reader = subsearcher.reader()
-            self.to_gid.extend(_gid_column(reader))
-            if reader.has_deletions():
-                deleted.update(offset + docnum for docnum in reader.deleted_docs_set())
-        self.to_docnum: dict[int, int] = dict(zip(self.to_gid, range(len(self.to_gid)), strict=True))
-        for docnum in deleted:
-            self.to_docnum.pop(self.to_gid[docnum], None)
+            gids = _gid_column(reader)
+            order: array[int] | None = None
+            if any(map(ge, gids, islice(gids, 1, None))):
+                order = array("q", sorted(range(len(gids)), key=gids.__getitem__))
+                gids = array("q", (gids[i] for i in order))
+            deleted = frozenset(reader.deleted_docs_set()) if reader.has_deletions() else frozenset()
+            self._segments.append((offset, gids, order, deleted))
+
+    def docnum(self, gid: int) -> int | None:
+        """The live Whoosh document of passage ``gid``, or None when Whoosh does not hold it."""
+        for offset, gids, order, deleted in self._segments:
+            index = bisect_left(gids, gid)
+            if index < len(gids) and gids[index] == gid:
+                local = order[index] if order is not None else index
+                if local not in deleted:
+                    return offset + local
+        return None
 
 
 def _gid_column(reader) -> array[int]:
@@ -98,7 +112,7 @@ def score(
     query = scoring_query(searcher, literals)
     if query is None:
         return {}
-    wanted = sorted(docmap.to_docnum[gid] for gid in gids if gid in docmap.to_docnum)
+    wanted = sorted((docnum, gid) for gid in gids if (docnum := docmap.docnum(gid)) is not None)
     if not wanted:
         return {}
     context = searcher.context()
@@ -107,8 +121,8 @@ def score(
     for subsearcher, offset in searcher.leaf_searchers():
         end = offset + subsearcher.doc_count_all()
         matcher = query.matcher(subsearcher, context)
-        while position < len(wanted) and wanted[position] < end:
-            docnum = wanted[position]
+        while position < len(wanted) and wanted[position][0] < end:
+            docnum, gid = wanted[position]
             position += 1
             local = docnum - offset
             if not matcher.is_active():
@@ -116,21 +130,6 @@ def score(
             if matcher.id() < local:
                 matcher.skip_to(local)
             if matcher.is_active() and matcher.id() == local:
-                out[docmap.to_gid[docnum]] = float(matcher.score())
+                out[gid] = float(matcher.score())
     return out
 
-
-def top(
-    searcher: Searcher, docmap: DocMap, literals: Sequence[str], allowed: set[int], limit: int
-) -> dict[int, float]:
-    """BM25F scores of the best ``limit`` passages of the index that are in ``allowed`` (gids)."""
-    query = scoring_query(searcher, literals)
-    if query is None:
-        return {}
-    results = searcher.search(query, limit=limit)
-    out: dict[int, float] = {}
-    for docnum, value in results.items():
-        gid = docmap.to_gid[docnum]
-        if gid in allowed:
-            out[gid] = float(value)
-    return out

@@ -22,6 +22,7 @@ from archive.config import ArchiveConfig
 from archive.store import Report, make_engine, make_session_factory
 
 from .generation import LITERAL_DB, WHOOSH_DIR, current_generation
+from .literal import SCHEMA_VERSION, schema_version
 
 log = logging.getLogger("indexer.recovery")
 RECOVER_LOCK = "recover.lock"
@@ -69,11 +70,14 @@ def _diagnose(config: ArchiveConfig) -> tuple[str | None, set[str] | None, set[s
     if generation is None:
         return f"no index generation in {config.index_dir}", None, None
     try:
-        indexed_reports, indexed_passages = _literal_contents(generation / LITERAL_DB)
+        indexed_reports, indexed_passages, version = _literal_contents(generation / LITERAL_DB)
         whoosh_docs = _whoosh_doc_count(generation / WHOOSH_DIR)
     except Exception as error:  # any failure to read a structure means it is corrupt
         reason = " ".join(f"{type(error).__name__}: {error}".split())[:300]
         return f"generation {generation.name} is unreadable ({reason})", None, None
+    if version != SCHEMA_VERSION:
+        return (f"generation {generation.name} has an older layout "
+                f"(literal schema {version}, this version reads {SCHEMA_VERSION})"), None, None
     if whoosh_docs != indexed_passages:
         return (f"generation {generation.name} is inconsistent "
                 f"({whoosh_docs} ranked documents, {indexed_passages} literal passages)"), None, None
@@ -86,8 +90,9 @@ def _diagnose(config: ArchiveConfig) -> tuple[str | None, set[str] | None, set[s
     return None, set(), set()
 
 
-def _literal_contents(path: Path) -> tuple[set[str], int]:
-    """Report ids and passage count of a literal table, after SQLite's own integrity check."""
+def _literal_contents(path: Path) -> tuple[set[str], int, int]:
+    """Report ids, passage count and layout version of a literal table, after SQLite's own
+    integrity check."""
     if not path.is_file():
         raise FileNotFoundError(path)
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
@@ -97,9 +102,10 @@ def _literal_contents(path: Path) -> tuple[set[str], int]:
             raise sqlite3.DatabaseError(f"quick_check: {verdict}")
         reports = {rid for (rid,) in conn.execute("SELECT report_id FROM reports")}
         (passages,) = conn.execute("SELECT count(*) FROM passages").fetchone()
+        version = schema_version(conn)
     finally:
         conn.close()
-    return reports, passages
+    return reports, passages, version
 
 
 def _whoosh_doc_count(folder: Path) -> int:

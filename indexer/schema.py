@@ -1,22 +1,23 @@
-"""The Whoosh schema of the ranked passage index, with per-document facet columns.
+"""The Whoosh schema of the ranked passage index: only what BM25F ranking needs.
 
-One Whoosh document per passage. ``text`` is analysed by the jieba tokenizer with positions and
-character offsets (BM25F, phrase scoring, highlighting). Place/time/type values are *columns*
-(Whoosh ``COLUMN`` fields: sortable, groupable with ``whoosh.sorting.FieldFacet``), not indexed
-terms: filtering by them is done exactly in the literal table, and indexing them cost more than
-half of the build. Profiled on 7,000 passages: for every posting of a field without a length
-column Whoosh-Reloaded's ``doc_field_length`` stats the filesystem (``has_column`` →
-``file_exists``), 224,000 stats and 8.7 s of a 48 s build, for seven ID fields nothing queries.
-``report_id`` stays an indexed ID because incremental updates delete by it. ``gid`` is the
-passage's key in the literal table (``indexer.literal``): the two structures meet through it.
+One Whoosh document per passage. ``text`` is analysed by the jieba tokenizer and keeps term
+frequencies and field lengths — all BM25F reads. Nothing else is kept, because everything else
+is served by the literal table beside it (``indexer.literal``): matching, the cross-word phrase
+test, facet counts, display text and snippets. Positions, character offsets and stored text were
+written for every token and passage and read by nothing, and the seven facet columns were
+likewise unread (facets are ``GROUP BY``s in SQLite); profiled, they were a large share of the
+index build (issue 5: 10,000 reports in ≤ 180 s). ``report_id`` stays an indexed ID because
+incremental updates delete by it. Postings are counted by ``JiebaFrequency`` (same terms as the
+analyzer, without its per-token objects). ``gid`` is the passage's key in the literal table: the two
+structures meet through it (``indexer.ranking.DocMap``).
 """
 
 from __future__ import annotations
 
-from whoosh.columns import NumericColumn, RefBytesColumn
-from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
+from whoosh.columns import NumericColumn
+from whoosh.fields import COLUMN, ID, TEXT, Schema
 
-from .analysis import make_analyzer
+from .analysis import JiebaFrequency, make_analyzer
 
 # Metadata fields of a passage that can be filtered and counted, in the order the API lists them.
 FACET_FIELDS = ("year", "province", "city", "county", "township", "section", "doc_type")
@@ -24,17 +25,6 @@ FACET_FIELDS = ("year", "province", "city", "county", "township", "section", "do
 
 def make_schema() -> Schema:
     """A fresh schema object (analyzers are not shared between indexes)."""
-    facets = {name: COLUMN(RefBytesColumn()) for name in FACET_FIELDS}
-    return Schema(
-        gid=COLUMN(NumericColumn("q")),
-        report_id=ID(stored=True),
-        seq=STORED(),
-        heading=STORED(),
-        text=TEXT(analyzer=make_analyzer(), stored=True, phrase=True, chars=True),
-        **facets,
-    )
-
-
-def column_value(value: str) -> bytes:
-    """How a facet value is written into its Whoosh column."""
-    return value.encode("utf-8")
+    text = TEXT(analyzer=make_analyzer(), phrase=False)
+    text.format = JiebaFrequency(field_boost=text.format.field_boost)
+    return Schema(gid=COLUMN(NumericColumn("q")), report_id=ID(), text=text)

@@ -5,8 +5,9 @@ One request, in order (each step answered by the structure that is fastest at it
 1. parse the query (``indexer.query``) and compile it to an SQL condition (``indexer.literal``);
 2. materialise the exact match set into a per-connection temp table ``hits`` (FTS5 + instr, C);
 3. totals and facet counts over all of ``hits`` (``indexer.facets``, GROUP BY, C);
-4. order the matching reports: by relevance (Whoosh BM25F inside the match set,
-   ``indexer.ranking``), by year, or by place (SQL over the report table);
+4. order the matching reports, only as far as the requested page: by relevance (Whoosh BM25F
+   over a bounded set of candidate matches, ``indexer.ranking``; see ``_candidates``), by
+   year, or by place (SQL over the report table);
 5. for the reports of the requested page only: their matching passages, best first, with
    snippets (``indexer.snippets``).
 
@@ -37,16 +38,18 @@ from . import literal
 from .facets import FacetCounts, facet_counts
 from .generation import LITERAL_DB, WHOOSH_DIR, current_generation
 from .query import ParsedQuery, QuerySyntaxError, parse
-from .ranking import DocMap, score, top
+from .ranking import DocMap, score
 from .schema import FACET_FIELDS
 from .snippets import snippet
 
 SORTS = ("relevance", "year", "place")
 MAX_PER_PAGE = 100
 HITS_PER_GROUP = 3
-# Up to this many matches, every match is scored with BM25F; above it, Whoosh's top-N over the
-# index (intersected with the matches) is scored and the other reports follow by match count.
-RANK_CANDIDATES = 2_000
+# Matches scored by Whoosh BM25F per request, per kind of candidate (see ``_candidates``); the
+# reports of matches not scored follow the scored ones by match count.
+RANK_CANDIDATES = 100
+# Up to this many matches of 1–2 character words, the pre-rank counts the words in their text.
+COUNT_LIMIT = 20_000
 # A match containing all the query's words adjacently, as typed: score × BOOST + BONUS.
 PHRASE_BOOST = 2.0
 PHRASE_BONUS = 1.0
@@ -135,7 +138,8 @@ class _Generation:
         self.name = folder.name
         self.conn = literal.connect(folder / LITERAL_DB)
         self.conn.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS hits (gid INTEGER PRIMARY KEY, report_id TEXT, section TEXT)"
+            "CREATE TEMP TABLE IF NOT EXISTS hits "
+            "(gid INTEGER PRIMARY KEY, report_id TEXT, section TEXT, chars INTEGER)"
         )
         self.conn.execute(
             "CREATE TEMP TABLE IF NOT EXISTS hit_reports (report_id TEXT PRIMARY KEY, n INTEGER)"
@@ -143,6 +147,14 @@ class _Generation:
         self.index = whoosh_index.open_dir(str(folder / WHOOSH_DIR))
         self._searcher: Searcher | None = None
         self._docmap: DocMap | None = None
+        self._average_chars: float | None = None
+
+    def average_chars(self) -> float:
+        """Mean passage length in characters (BM25's length norm for the SQL pre-rank)."""
+        if self._average_chars is None:
+            (value,) = self.conn.execute("SELECT avg(chars) FROM passages INDEXED BY passages_hit").fetchone()
+            self._average_chars = float(value or 1.0)
+        return self._average_chars
 
     def searcher(self) -> tuple[Searcher, DocMap]:
         """The Whoosh searcher, refreshed if an update committed since, and its gid map."""
@@ -204,6 +216,7 @@ class SearchService:
         generation = self._generation()
         if generation is not None:
             generation.searcher()
+            generation.average_chars()
 
     def search(
         self,
@@ -237,7 +250,7 @@ class SearchService:
             result.facets = facet_counts(conn)
             words = parsed.positive_literals()
             scores: dict[int, float] = {}
-            order = self._report_order(generation, parsed, sort, scores)
+            order = self._report_order(generation, parsed, sort, scores, page * per_page)
             page_ids = order[(page - 1) * per_page: page * per_page]
             if page_ids and words and sort != "relevance":
                 scores.update(self._score_page(generation, words, page_ids))
@@ -268,30 +281,31 @@ class SearchService:
             return [(rid, seq) for rid, seq in conn.execute(sql + " ORDER BY p.report_id, p.seq", args)]
 
     def _report_order(
-        self, generation: _Generation, parsed: ParsedQuery, sort: str, scores: dict[int, float]
+        self, generation: _Generation, parsed: ParsedQuery, sort: str, scores: dict[int, float], upto: int
     ) -> list[str]:
-        """Every matching report id in result order; fills ``scores`` when ranking by relevance."""
+        """The first ``upto`` matching report ids in result order; fills ``scores`` for relevance."""
         conn = generation.conn
         words = parsed.positive_literals()
         if sort == "relevance" and words:
             searcher, docmap = generation.searcher()
-            hits = dict(conn.execute("SELECT gid, report_id FROM temp.hits").fetchall())
-            if len(hits) <= RANK_CANDIDATES:
-                scores.update(score(searcher, docmap, words, hits))
-            else:
-                scores.update(top(searcher, docmap, words, set(hits), RANK_CANDIDATES))
-            _boost_exact_phrase(conn, words, scores)
+            candidates, adjacent = _candidates(conn, words, generation.average_chars())
+            scores.update(score(searcher, docmap, words, candidates))
+            for gid in adjacent:
+                scores[gid] = scores.get(gid, 0.0) * PHRASE_BOOST + PHRASE_BONUS
             ranked = sorted(scores, key=lambda gid: (-scores[gid], gid))
-            best = dict.fromkeys(hits[gid] for gid in ranked)
+            best = list(dict.fromkeys(candidates[gid] for gid in ranked))[:upto]
             rest = conn.execute(
                 f"SELECT h.report_id FROM temp.hit_reports h JOIN reports r ON r.report_id = h.report_id "
-                f"ORDER BY h.n DESC, {YEAR_ORDER}, h.report_id"
+                f"ORDER BY h.n DESC, {YEAR_ORDER}, h.report_id LIMIT ?",
+                [upto + len(best)],
             ).fetchall()
-            return list(best) + [rid for (rid,) in rest if rid not in best]
+            chosen = set(best)
+            return (best + [rid for (rid,) in rest if rid not in chosen])[:upto]
         order_by = f"{PLACE_ORDER}, {YEAR_ORDER}" if sort == "place" else f"{YEAR_ORDER}, {PLACE_ORDER}"
         rows = conn.execute(
             "SELECT r.report_id FROM reports r WHERE r.report_id IN (SELECT report_id FROM temp.hit_reports) "
-            f"ORDER BY {order_by}, r.report_id"
+            f"ORDER BY {order_by}, r.report_id LIMIT ?",
+            [upto],
         ).fetchall()
         return [rid for (rid,) in rows]
 
@@ -301,37 +315,79 @@ class SearchService:
         """Scores of the matching passages of the reports on this page (to order passages within)."""
         searcher, docmap = generation.searcher()
         gids = [gid for (gid,) in generation.conn.execute(
-            f"SELECT gid FROM temp.hits WHERE report_id IN ({','.join('?' * len(report_ids))})", report_ids
+            "SELECT p.gid FROM passages p INDEXED BY passages_report JOIN temp.hits h ON h.gid = p.gid "
+            f"WHERE p.report_id IN ({','.join('?' * len(report_ids))})", report_ids
         )]
         return score(searcher, docmap, words, gids)
 
 
-def _boost_exact_phrase(conn: sqlite3.Connection, words: list[str], scores: dict[int, float]) -> None:
-    """Rank first the matches that contain the words as typed, side by side (exactly, in SQL).
+def _candidates(
+    conn: sqlite3.Connection, words: list[str], average_chars: float
+) -> tuple[dict[int, str], list[int]]:
+    """The matches Whoosh scores (gid → report id), and those holding the words as typed.
 
-    Only for several words: each single word is contained by every match already.
+    A cheap pre-rank in SQLite (C) bounds the BM25F work in Python to at most twice
+    ``RANK_CANDIDATES`` passages however many match (scoring every match, or Whoosh's top-N over
+    whole posting lists, was ≈ 67 % of a request at 10,000 reports):
+
+    * the best matches by FTS5's own bm25 over the query's words of 3+ characters (term
+      frequency and length normalisation, on trigrams), inside the match set. A query of 1–2
+      character words only has no trigram to rank by: then BM25's own formula on the literal
+      counts in SQL (k1 = 1.2, b = 0.75, length in characters) when at most ``COUNT_LIMIT``
+      passages match (it reads their text), else the shortest matches (BM25 normalises by
+      length and every match contains every word; length is in the covering index);
+    * for several words, the shortest matches that contain them side by side as typed (an FTS5
+      phrase match of the words joined, inside the match set): ranked first (score × BOOST +
+      BONUS), exactly, so they are never crowded out by other matches.
     """
-    if len(words) < 2:
-        return
-    for gid, in conn.execute(
-        "SELECT h.gid FROM temp.hits h JOIN passages p ON p.gid = h.gid WHERE instr(p.folded, ?) > 0",
-        ["".join(words)],
-    ):
-        scores[gid] = scores.get(gid, 0.0) * PHRASE_BOOST + PHRASE_BONUS
+    adjacent: dict[int, str] = {}
+    if len(words) > 1:
+        joined = "".join(words)
+        sql, args = literal.compile_literal(joined)
+        source = "passages p INDEXED BY passages_hit" if len(joined) >= literal.TRIGRAM else "passages p"
+        adjacent = dict(conn.execute(
+            f"SELECT h.gid, h.report_id FROM temp.hits h JOIN {source} ON p.gid = h.gid WHERE {sql} "
+            "ORDER BY h.chars, h.gid LIMIT ?",
+            [*args, RANK_CANDIDATES],
+        ).fetchall())
+    rankable = [literal.fts_phrase(word) for word in words if len(word) >= literal.TRIGRAM]
+    if rankable:
+        best = conn.execute(
+            "SELECT t.rowid, h.report_id FROM trigrams t JOIN temp.hits h ON h.gid = t.rowid "
+            "WHERE trigrams MATCH ? ORDER BY rank LIMIT ?",
+            [" OR ".join(rankable), RANK_CANDIDATES],
+        ).fetchall()
+    elif conn.execute("SELECT count(*) FROM temp.hits").fetchone()[0] <= COUNT_LIMIT:
+        counts = [f"(h.chars - length(replace(p.folded, ?, ''))) / {len(word)}.0" for word in words]
+        bm25 = " + ".join(f"{tf} / ({tf} + 0.3 + 0.9 * h.chars / ?)" for tf in counts)
+        best = conn.execute(
+            f"SELECT h.gid, h.report_id FROM temp.hits h JOIN passages p ON p.gid = h.gid "
+            f"ORDER BY {bm25} DESC, h.gid LIMIT ?",
+            [arg for word in words for arg in (word, word, average_chars)] + [RANK_CANDIDATES],
+        ).fetchall()
+    else:
+        best = conn.execute(
+            "SELECT gid, report_id FROM temp.hits ORDER BY chars, gid LIMIT ?", [RANK_CANDIDATES]
+        ).fetchall()
+    return {**dict(best), **adjacent}, list(adjacent)
 
 
 def _materialise(conn: sqlite3.Connection, parsed: ParsedQuery) -> None:
     """Fill ``temp.hits`` with exactly the passages matching ``parsed`` (and their section kind),
     and ``temp.hit_reports`` with the number of matches per report.
 
+    When the condition needs no passage text (``literal.covered``) it is answered from the FTS5
+    index and the covering index ``passages_hit`` alone, never reading a wide passage row.
     The per-report table is what makes facets cheap: six of the seven facets are report-level
     values, so they are summed over at most one row per report (see ``indexer.facets``).
     """
     where, params = literal.compile_where(parsed)
+    source = "passages p INDEXED BY passages_hit" if literal.covered(parsed) else "passages p"
     conn.execute("DELETE FROM temp.hits")
     conn.execute("DELETE FROM temp.hit_reports")
     conn.execute(
-        f"INSERT INTO temp.hits SELECT p.gid, p.report_id, p.section FROM passages p WHERE {where}", params
+        f"INSERT INTO temp.hits SELECT p.gid, p.report_id, p.section, p.chars FROM {source} WHERE {where}",
+        params,
     )
     conn.execute("INSERT INTO temp.hit_reports SELECT report_id, count(*) FROM temp.hits GROUP BY report_id")
 
@@ -349,8 +405,8 @@ def _groups(
     )}
     passages: dict[str, list[tuple]] = {rid: [] for rid in report_ids}
     for row in conn.execute(
-        "SELECT p.gid, p.report_id, p.seq, p.text, p.heading, p.section FROM temp.hits h "
-        f"JOIN passages p ON p.gid = h.gid WHERE h.report_id IN ({marks})",
+        "SELECT p.gid, p.report_id, p.seq, p.text, p.heading, p.section FROM passages p "
+        f"INDEXED BY passages_report JOIN temp.hits h ON h.gid = p.gid WHERE p.report_id IN ({marks})",
         report_ids,
     ):
         passages[row[1]].append(row)

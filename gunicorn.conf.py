@@ -1,0 +1,28 @@
+"""gunicorn settings, used by ``scripts/serve.sh`` and the benchmark (``--config gunicorn.conf.py``).
+
+Issue 5: a worker must answer its first search ≤ 2 s after start. So everything that can be
+shared is done once, in the master, before workers are forked (``preload_app``: importing
+``wsgi`` repairs the index if needed and loads jieba's dictionary, ≈ 0.7 s, which forked
+workers then share copy-on-write). What cannot cross a fork — SQLite connections, Whoosh file
+handles and the gid map read through them — is opened by each worker in ``post_fork``, before it
+accepts its first request, so that request costs what every later one does.
+"""
+
+from __future__ import annotations
+
+import logging
+
+preload_app = True
+
+
+def post_fork(server, worker) -> None:
+    """Open the live index generation in the new worker (``SearchService.warm``)."""
+    from archive.errors import ArchiveError
+    from web.services import search_service
+
+    app = worker.app.wsgi()
+    with app.app_context():
+        try:
+            search_service().warm()
+        except ArchiveError as error:  # no usable index yet: the worker still serves reports
+            logging.getLogger("gunicorn.error").warning("search not warmed: %s", error)
