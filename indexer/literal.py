@@ -244,8 +244,12 @@ def _compile_node(node: Node) -> tuple[str, list[object]]:
     if isinstance(node, Literal):
         return compile_literal(node.text)
     if isinstance(node, AllOf | AnyOf):
-        parts = [_compile_node(part) for part in node.parts]
         joiner = " AND " if isinstance(node, AllOf) else " OR "
+        long_words = [part.text for part in node.parts if _trigram_literal(part)]
+        parts = [_compile_node(part) for part in node.parts if not _trigram_literal(part)]
+        if long_words:  # one FTS5 query: the doclists are intersected / merged inside FTS5, in C
+            parts.insert(0, ("p.gid IN (SELECT rowid FROM trigrams WHERE trigrams MATCH ?)",
+                             [joiner.join(fts_phrase(word) for word in long_words)]))
         return joiner.join(f"({sql})" for sql, _ in parts), [arg for _, args in parts for arg in args]
     if isinstance(node, Not):
         sql, args = _compile_node(node.part)
@@ -256,6 +260,26 @@ def _compile_node(node: Node) -> tuple[str, list[object]]:
         args = [arg for _, part_args in parts for arg in part_args]
         return f"{sql} AND same_sentence(p.folded, ?)", [*args, json.dumps(list(node.words))]
     raise TypeError(f"unknown query node {node!r}")
+
+
+def rank_match(parsed: ParsedQuery) -> str | None:
+    """FTS5 query ranking the matches by bm25: the query's positive words of ``TRIGRAM``+
+    characters, ANDed when the query requires every one of them (FTS5 then intersects before
+    scoring, far fewer rows), else ORed. None when the query has no such word."""
+    words = [word for word in parsed.positive_literals() if len(word) >= TRIGRAM]
+    if not words:
+        return None
+    match = parsed.match
+    if isinstance(match, AllOf):
+        required = {part.text for part in match.parts if isinstance(part, Literal)}
+    else:
+        required = {match.text} if isinstance(match, Literal) else set()
+    joiner = " AND " if set(words) <= required else " OR "
+    return joiner.join(fts_phrase(word) for word in words)
+
+
+def _trigram_literal(node: Node) -> bool:
+    return isinstance(node, Literal) and len(node.text) >= TRIGRAM
 
 
 def compile_literal(word: str) -> tuple[str, list[object]]:

@@ -35,7 +35,7 @@ from archive.config import ArchiveConfig
 from archive.errors import ArchiveError
 
 from . import literal
-from .facets import FacetCounts, facet_counts
+from .facets import REPORT_FACETS, FacetCounts, facet_counts
 from .generation import LITERAL_DB, WHOOSH_DIR, current_generation
 from .query import ParsedQuery, QuerySyntaxError, parse
 from .ranking import DocMap, score
@@ -142,7 +142,8 @@ class _Generation:
             "(gid INTEGER PRIMARY KEY, report_id TEXT, section TEXT, chars INTEGER)"
         )
         self.conn.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS hit_reports (report_id TEXT PRIMARY KEY, n INTEGER)"
+            "CREATE TEMP TABLE IF NOT EXISTS hit_reports (report_id TEXT PRIMARY KEY, n INTEGER, "
+            f"{', '.join(REPORT_FACETS)})"
         )
         self.index = whoosh_index.open_dir(str(folder / WHOOSH_DIR))
         self._searcher: Searcher | None = None
@@ -288,15 +289,15 @@ class SearchService:
         words = parsed.positive_literals()
         if sort == "relevance" and words:
             searcher, docmap = generation.searcher()
-            candidates, adjacent = _candidates(conn, words, generation.average_chars())
+            candidates, adjacent = _candidates(conn, parsed, generation.average_chars())
             scores.update(score(searcher, docmap, words, candidates))
             for gid in adjacent:
                 scores[gid] = scores.get(gid, 0.0) * PHRASE_BOOST + PHRASE_BONUS
             ranked = sorted(scores, key=lambda gid: (-scores[gid], gid))
             best = list(dict.fromkeys(candidates[gid] for gid in ranked))[:upto]
             rest = conn.execute(
-                f"SELECT h.report_id FROM temp.hit_reports h JOIN reports r ON r.report_id = h.report_id "
-                f"ORDER BY h.n DESC, {YEAR_ORDER}, h.report_id LIMIT ?",
+                f"SELECT r.report_id FROM temp.hit_reports r "
+                f"ORDER BY r.n DESC, {YEAR_ORDER}, r.report_id LIMIT ?",
                 [upto + len(best)],
             ).fetchall()
             chosen = set(best)
@@ -322,7 +323,7 @@ class SearchService:
 
 
 def _candidates(
-    conn: sqlite3.Connection, words: list[str], average_chars: float
+    conn: sqlite3.Connection, parsed: ParsedQuery, average_chars: float
 ) -> tuple[dict[int, str], list[int]]:
     """The matches Whoosh scores (gid → report id), and those holding the words as typed.
 
@@ -340,6 +341,7 @@ def _candidates(
       phrase match of the words joined, inside the match set): ranked first (score × BOOST +
       BONUS), exactly, so they are never crowded out by other matches.
     """
+    words = parsed.positive_literals()
     adjacent: dict[int, str] = {}
     if len(words) > 1:
         joined = "".join(words)
@@ -350,12 +352,12 @@ def _candidates(
             "ORDER BY h.chars, h.gid LIMIT ?",
             [*args, RANK_CANDIDATES],
         ).fetchall())
-    rankable = [literal.fts_phrase(word) for word in words if len(word) >= literal.TRIGRAM]
-    if rankable:
+    rankable = literal.rank_match(parsed)
+    if rankable is not None:
         best = conn.execute(
             "SELECT t.rowid, h.report_id FROM trigrams t JOIN temp.hits h ON h.gid = t.rowid "
             "WHERE trigrams MATCH ? ORDER BY rank LIMIT ?",
-            [" OR ".join(rankable), RANK_CANDIDATES],
+            [rankable, RANK_CANDIDATES],
         ).fetchall()
     elif conn.execute("SELECT count(*) FROM temp.hits").fetchone()[0] <= COUNT_LIMIT:
         counts = [f"(h.chars - length(replace(p.folded, ?, ''))) / {len(word)}.0" for word in words]
@@ -379,7 +381,8 @@ def _materialise(conn: sqlite3.Connection, parsed: ParsedQuery) -> None:
     When the condition needs no passage text (``literal.covered``) it is answered from the FTS5
     index and the covering index ``passages_hit`` alone, never reading a wide passage row.
     The per-report table is what makes facets cheap: six of the seven facets are report-level
-    values, so they are summed over at most one row per report (see ``indexer.facets``).
+    values, copied into it by one join, so they are summed over at most one row per report
+    (see ``indexer.facets``).
     """
     where, params = literal.compile_where(parsed)
     source = "passages p INDEXED BY passages_hit" if literal.covered(parsed) else "passages p"
@@ -389,7 +392,12 @@ def _materialise(conn: sqlite3.Connection, parsed: ParsedQuery) -> None:
         f"INSERT INTO temp.hits SELECT p.gid, p.report_id, p.section, p.chars FROM {source} WHERE {where}",
         params,
     )
-    conn.execute("INSERT INTO temp.hit_reports SELECT report_id, count(*) FROM temp.hits GROUP BY report_id")
+    facets = ", ".join(f"r.{name}" for name in REPORT_FACETS)
+    conn.execute(
+        f"INSERT INTO temp.hit_reports SELECT g.report_id, g.n, {facets} "
+        "FROM (SELECT report_id, count(*) AS n FROM temp.hits GROUP BY report_id) g "
+        "LEFT JOIN reports r ON r.report_id = g.report_id"
+    )
 
 
 def _groups(
