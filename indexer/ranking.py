@@ -67,7 +67,7 @@ class DocMap:
 
 def _gid_column(reader) -> array[int]:
     """The gid of every document of one segment, deleted ones included, in docnum order."""
-    column = reader.column_reader("gid")
+    column = reader.column_reader("gid", translate=False)  # the raw NumericColumn reader
     values = array("q")
     raw = getattr(column, "_dbfile", None)
     if raw is not None and getattr(column, "_fixedlen", 0) == values.itemsize:
