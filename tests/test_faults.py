@@ -229,6 +229,19 @@ def _corrupt_literal(config: ArchiveConfig) -> None:
     path.write_bytes(bytes(data))
 
 
+def _corrupt_literal_after_a_passed_check(config: ArchiveConfig) -> None:
+    """Same size, pages in the middle overwritten, after a start-up check recorded a pass: the
+    recorded pass must not hide the damage (the skip is keyed to the file's size and mtime)."""
+    assert index_problem(config) is None  # records the pass beside the file
+    generation = current_generation(config.index_dir)
+    assert generation is not None
+    path = generation / LITERAL_DB
+    data = bytearray(path.read_bytes())
+    quarter = len(data) // 4
+    data[quarter: 3 * quarter] = b"\xff" * (2 * quarter)
+    path.write_bytes(bytes(data))
+
+
 def _lose_index(config: ArchiveConfig) -> None:
     shutil.rmtree(config.index_dir)
 
@@ -237,8 +250,10 @@ def _stale_index(config: ArchiveConfig) -> None:
     ingest_paths(config, _write_reports(config.home / "late", 3, first=3000), workers=1)
 
 
-@pytest.mark.parametrize("damage", [_lose_index, _corrupt_whoosh, _corrupt_literal, _stale_index],
-                         ids=["deleted", "whoosh-truncated", "literal-overwritten", "stale"])
+@pytest.mark.parametrize("damage", [_lose_index, _corrupt_whoosh, _corrupt_literal,
+                                    _corrupt_literal_after_a_passed_check, _stale_index],
+                         ids=["deleted", "whoosh-truncated", "literal-overwritten", "literal-pages",
+                              "stale"])
 def test_damaged_index_is_repaired_on_start_with_a_log_line(tmp_path: Path, damage) -> None:
     config = make_config(tmp_path / "archive")
     ingest_paths(config, sorted(SHIPPED_DIR.glob("*.txt")), workers=1)
