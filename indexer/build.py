@@ -40,7 +40,7 @@ from .generation import (
     publish,
     writer_lock,
 )
-from .schema import make_schema
+from .schema import FACET_FIELDS, column_value, make_schema
 
 # Below this many passages a multi-process writer costs more than it saves.
 PARALLEL_THRESHOLD = 5_000
@@ -218,4 +218,9 @@ def _batches(
 
 
 def _whoosh_doc(row: literal.PassageRow) -> dict[str, object]:
-    return {"gid": row.gid, "report_id": row.report_id, "text": row.text}
+    doc: dict[str, object] = {
+        "gid": row.gid, "report_id": row.report_id, "seq": row.seq, "heading": row.heading, "text": row.text,
+    }
+    for name in FACET_FIELDS:
+        doc[name] = column_value(getattr(row, name))
+    return doc

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import multiprocessing
 import time
+from collections import Counter
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, select
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh import sorting
 
 from archive.document import Metadata, ParsedPassage, ParsedReport, ParsedSection
-from archive.store import Report, build_report, make_engine, make_session_factory
+from archive.store import Passage, Report, build_report, make_engine, make_session_factory
 from indexer import build as build_module
 from indexer.build import rebuild, update
-from indexer.generation import PREFIX, current_generation
+from indexer.generation import PREFIX, WHOOSH_DIR, current_generation
+from indexer.schema import FACET_FIELDS
 from indexer.service import SearchService
 from tests.test_index_corpus import corpus_files, fill_store, make_config
 
@@ -160,3 +165,32 @@ def test_a_broken_live_generation_is_reported_as_unavailable(small_archive) -> N
         SearchService(small_archive).search("法治")
     rebuild(small_archive)
     assert SearchService(small_archive).search("法治").total > 0
+
+
+def test_whoosh_documents_carry_identity_and_facet_columns(archive_config) -> None:
+    """Issue 3 §2: every Whoosh document carries its report, passage number, heading path and the
+    seven facet values as sortable columns, and they agree with the store, value for value."""
+    engine = make_engine(archive_config.database_url)
+    with make_session_factory(engine)() as session:
+        rows = session.execute(
+            select(Passage.report_id, Passage.seq, Passage.section_kind, Report.year, Report.province,
+                   Report.city, Report.county, Report.township, Report.doc_type)
+            .join(Report, Report.id == Passage.report_id)
+        ).all()
+    engine.dispose()
+    expected = {name: Counter() for name in FACET_FIELDS}
+    for _rid, _seq, section, year, province, city, county, township, doc_type in rows:
+        values = {"year": str(year or ""), "province": province, "city": city, "county": county,
+                  "township": township, "section": section, "doc_type": doc_type}
+        for name in FACET_FIELDS:
+            expected[name][values[name]] += 1
+
+    folder = current_generation(archive_config.index_dir) / WHOOSH_DIR
+    with whoosh_index.open_dir(str(folder)).searcher() as searcher:
+        assert searcher.doc_count() == len(rows)
+        stored = {(fields["report_id"], fields["seq"]) for fields in searcher.all_stored_fields()}
+        assert stored == {(rid, seq) for rid, seq, *_rest in rows}
+        for name in FACET_FIELDS:
+            results = searcher.search(wq.Every(), limit=None, groupedby=sorting.FieldFacet(name))
+            counts = {key.decode("utf-8"): len(docs) for key, docs in results.groups(name).items()}
+            assert counts == {value: n for value, n in expected[name].items()}, name
