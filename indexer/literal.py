@@ -50,10 +50,10 @@ from .query import AllOf, AnyOf, Literal, Node, Not, ParsedQuery, SameSentence, 
 TRIGRAM = 3
 # Bumped whenever the layout below changes; stored in ``meta`` under ``schema``.
 SCHEMA_VERSION = 2
-# Columns of the covering index ``passages_hit`` (besides gid).
+# Columns of the covering index ``passages_hit`` (besides gid): what ``covered`` queries read.
 COVERED = ("report_id", "section", "chars", "year", "province", "city", "county", "township", "doc_type")
 
-SCHEMA = """
+SCHEMA_TEMPLATE = """
 CREATE TABLE IF NOT EXISTS passages (
     gid INTEGER PRIMARY KEY,
     report_id TEXT NOT NULL,
@@ -71,9 +71,7 @@ CREATE TABLE IF NOT EXISTS passages (
     doc_type TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS passages_report ON passages(report_id, seq);
-CREATE INDEX IF NOT EXISTS passages_hit ON passages(
-    gid, report_id, section, chars, year, province, city, county, township, doc_type
-);
+CREATE INDEX IF NOT EXISTS passages_hit ON passages(gid, {covered});
 CREATE TABLE IF NOT EXISTS reports (
     report_id TEXT PRIMARY KEY,
     title TEXT NOT NULL,
@@ -92,6 +90,8 @@ CREATE TRIGGER IF NOT EXISTS passages_ad AFTER DELETE ON passages BEGIN
     INSERT INTO trigrams(trigrams, rowid, folded) VALUES ('delete', old.gid, old.folded);
 END;
 """
+SCHEMA = SCHEMA_TEMPLATE.format(covered=", ".join(COVERED))
+
 
 PASSAGE_COLUMNS = (
     "gid", "report_id", "seq", "folded", "text", "heading", "section",

@@ -8,7 +8,6 @@ the app still starts (and serves reports) when the index is missing or being reb
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
-from typing import Any
 
 from flask import Flask, current_app, g, request
 from sqlalchemy.orm import Session
@@ -54,7 +53,7 @@ def _close_session(_exc: BaseException | None) -> None:
         session.close()
 
 
-def search_service() -> Any:
+def search_service() -> SearchService:
     """The indexer's ``SearchService``, opened once per process."""
     ext = current_app.extensions[EXTENSION]
     if ext["search"] is None:
