@@ -1,7 +1,7 @@
 """Shared fixtures: where the real corpora live, and a session-wide archive built from them.
 
 The archive fixture ingests the shipped reports (data/reports) and the development corpus
-(../shared/corpus/dev) through the real pipeline into a temporary instance folder, then
+(tests/corpus/dev) through the real pipeline into a temporary instance folder, then
 builds the real search index, so every test exercises what users get.
 """
 
@@ -15,9 +15,9 @@ from archive.config import ArchiveConfig
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED_DIR = REPO / "data" / "reports"
-SHARED_CORPUS = REPO.parent / "shared" / "corpus"
-SEEDS_DIR = SHARED_CORPUS / "seeds"
-DEV_DIR = SHARED_CORPUS / "dev"
+CORPUS = REPO / "tests" / "corpus"  # copies of ../shared/corpus: the suite runs from a clone alone
+SEEDS_DIR = CORPUS / "seeds"
+DEV_DIR = CORPUS / "dev"
 
 
 def corpus_files() -> list[Path]:

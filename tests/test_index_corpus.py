@@ -17,7 +17,7 @@ from archive.config import ArchiveConfig
 from archive.document import Metadata, ParsedPassage, ParsedReport, ParsedSection
 from archive.store import build_report, make_engine, make_session_factory
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parent / "corpus"
 SEEDS = CORPUS / "seeds"
 DEV = CORPUS / "dev"
 

@@ -15,7 +15,7 @@ from archive.errors import UnreadableFile
 from archive.parse import parse_file
 from archive.sidecar import load_overrides
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parent / "corpus"
 SEEDS, DEV = CORPUS / "seeds", CORPUS / "dev"
 FIELDS = ("township", "county", "city", "province", "report_year", "doc_type", "issue_date")
 ACCURACY_BAR = 0.95

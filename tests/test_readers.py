@@ -14,7 +14,7 @@ from archive.errors import UnreadableFile, UnsupportedFormat
 from archive.parse import parse_document, parse_file
 from archive.readers import read_file
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parent / "corpus"
 SEED = CORPUS / "seeds" / "002_0bd4420a3e9538ce.txt"
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 

@@ -12,7 +12,7 @@ from archive.header import analyse_header, split_lines
 from archive.parse import parse_file
 from archive.structure import parse_heading, split_items
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parent / "corpus"
 FILES = sorted(CORPUS.glob("seeds/*.txt")) + sorted(CORPUS.glob("dev/*.txt"))
 
 
