@@ -77,12 +77,12 @@ class Metadata:
 
 @dataclass
 class ParsedPassage:
-    """A paragraph, or one ``一是…`` item of a paragraph: the unit that is searched and cited."""
+    """A paragraph of the source (one body line): the unit that is searched and cited."""
 
     text: str
     start: int
     end: int
-    kind: str = "paragraph"  # "paragraph" | "item"
+    kind: str = "paragraph"
 
 
 @dataclass
@@ -97,6 +97,9 @@ class ParsedSection:
     end: int
     passages: list[ParsedPassage] = field(default_factory=list)
     children: list[ParsedSection] = field(default_factory=list)
+    # Where the heading as written ends: the end of its line, or of its first sentence when the
+    # paragraph goes on after it (an inline heading, styled inside its passage); 0 for 前言.
+    heading_end: int = 0
 
     def walk(self):
         """Yield this section and all its descendants in document order."""

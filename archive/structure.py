@@ -1,14 +1,21 @@
 """The heading tree of a report and its passages, with offsets into the display text.
 
 Headings are recognised at the start of a line: ``一、`` (level 1), ``（一）`` ``(一)`` ``一)``
-(level 2), ``1.`` ``1、`` ``1．`` (level 3), ``（1）`` ``(1)`` (level 4). Reports often write a
-heading sentence and its body on one line ("（一）健全工作机制。党政主要负责人…"); the section
-title is then the first sentence, and the *whole line* is still a passage so no text is lost. A
-line that is only a heading is the section's title and not a passage.
+(level 2), ``1.`` ``1、`` ``1．`` (level 3), ``（1）`` ``(1)`` (level 4).
 
-Passages are lines. A line with an ``一是…二是…`` enumeration is split into its items (kind
-``item``); text before 一是 stays a passage of its own. Header lines (title, issuer, addressee) are
-not passages; every other non-empty line is in exactly one passage.
+Passages are the source's paragraphs: one per body line, never split and never repeated, so
+that ¶ *n* is the *n*-th paragraph a reader sees in the file and a citation of it stays valid
+across re-ingest (issue 10). Two kinds of heading line:
+
+* a line that is only a heading (``（一）强化制度建设，以机制促法制。``) is the section's heading
+  and not a passage: citing it as a paragraph would point at a bare heading;
+* a heading sentence with its body on the same line (``（三）压实领导责任。按照…``) is an *inline*
+  heading: the whole line is one passage, and the section records where the heading part ends
+  (``ParsedSection.heading_end``) so the reader styles it inside the paragraph instead of
+  showing it twice.
+
+Header lines (title, issuer, addressee) are not passages; every other non-empty line is in
+exactly one passage.
 
 Level-1 headings get a canonical kind (``SECTION_KINDS``): for annual reports by keywords
 (第一责任人 / 不足·问题 / 下一步·计划·打算 / 举措·成效·开展情况); an unrecognised heading before the
@@ -34,7 +41,6 @@ HEADING_PATTERNS = (
 )
 SENTENCE_END = re.compile(r"[。；;！!？?]")
 MAX_TITLE = 60
-ENUM_MARK = re.compile(rf"([{CN_NUM}]+)是")
 
 KIND_RULES = (
     ("其他", re.compile(r"^其他|其它")),
@@ -56,6 +62,7 @@ class Heading:
     title: str
     level: int
     bare: bool  # the line is only the heading (no body text after its first sentence)
+    end: int  # offset in the line where the heading as written ends (its 。 included)
 
 
 def parse_heading(line: str) -> Heading | None:
@@ -67,14 +74,18 @@ def parse_heading(line: str) -> Heading | None:
         rest = line[match.end():].strip()
         if not rest:
             return None
+        offset = line.index(rest, match.end())  # where ``rest`` starts in ``line``
         end = SENTENCE_END.search(rest)
         title = rest[: end.start()] if end else rest
+        cut_at = end.end() if end else len(rest)  # the heading sentence with its full stop
         if len(title) > MAX_TITLE:
             cut = re.search(r"[：:，,]", title)
             title = title[: cut.start()] if cut and cut.start() > 0 else title[:MAX_TITLE]
+            cut_at = len(title)
         tail = rest[end.end():].strip() if end else ""
         bare = title == rest or (not tail and title == rest[: end.start()])
-        return Heading(match.group(1), title.strip(), level, bare)
+        heading_end = len(line.rstrip()) if bare else offset + cut_at
+        return Heading(match.group(1), title.strip(), level, bare, heading_end)
     return None
 
 
@@ -86,33 +97,6 @@ def heading_kind(title: str, doc_type: str, seen_later_part: bool) -> str:
         if pattern.search(title):
             return kind
     return "主要举措和成效" if doc_type == "年度报告" and not seen_later_part else "其他"
-
-
-def split_items(text: str, start: int) -> list[ParsedPassage]:
-    """A line as passages: its 一是/二是… items when it enumerates, else the line itself."""
-    marks: list[re.Match[str]] = []
-    expected = 1
-    for match in ENUM_MARK.finditer(text):
-        if expected <= len(CN_NUM) and match.group(1) == CN_NUM[expected - 1]:
-            marks.append(match)
-            expected += 1
-    if not marks or (len(marks) == 1 and marks[0].start() != 0):
-        # a line of its own that starts "二是…" is still an enumerated item
-        kind = "item" if ENUM_MARK.match(text) else "paragraph"
-        return [ParsedPassage(text, start, start + len(text), kind)]
-    pieces: list[tuple[int, int, str]] = []
-    if marks[0].start() > 0:
-        pieces.append((0, marks[0].start(), "paragraph"))
-    bounds = [m.start() for m in marks] + [len(text)]
-    pieces.extend((bounds[i], bounds[i + 1], "item") for i in range(len(marks)))
-    passages = []
-    for a, b, kind in pieces:
-        chunk = text[a:b]
-        stripped = chunk.rstrip()
-        lead = len(chunk) - len(chunk.lstrip())
-        if stripped.strip():
-            passages.append(ParsedPassage(stripped[lead:], start + a + lead, start + a + len(stripped), kind))
-    return passages
 
 
 def build_sections(text: str, skipped: set[int], doc_type: str) -> list[ParsedSection]:
@@ -135,7 +119,8 @@ def build_sections(text: str, skipped: set[int], doc_type: str) -> list[ParsedSe
                 kind = heading_kind(heading.title, doc_type, seen_later_part)
                 seen_later_part = seen_later_part or kind in ("存在的不足和原因", "下一年度工作安排")
             section = ParsedSection(
-                heading.number, heading.title, kind, heading.level, line.start, line.start
+                heading.number, heading.title, kind, heading.level, line.start, line.start,
+                heading_end=line.start + heading.end,
             )
             (stack[-1].children if stack else roots).append(section)
             stack.append(section)
@@ -147,7 +132,7 @@ def build_sections(text: str, skipped: set[int], doc_type: str) -> list[ParsedSe
                 preamble = ParsedSection("", "前言", "前言", 0, line.start, line.start)
                 roots.insert(0, preamble)
             target = preamble
-        target.passages.extend(split_items(content, line.start))
+        target.passages.append(ParsedPassage(content, line.start, line.start + len(content)))
     _set_ends(roots, len(text))
     return roots
 

@@ -10,7 +10,7 @@ import pytest
 from archive.document import SECTION_KINDS
 from archive.header import analyse_header, split_lines
 from archive.parse import parse_file
-from archive.structure import parse_heading, split_items
+from archive.structure import parse_heading
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 FILES = sorted(CORPUS.glob("seeds/*.txt")) + sorted(CORPUS.glob("dev/*.txt"))
@@ -74,12 +74,63 @@ def test_plan_headings_are_work_tasks() -> None:
 
 
 def test_heading_with_body_on_the_same_line() -> None:
+    """d04's （一） heading and its 一是/二是/三是 items are one line of the file: one passage."""
     sections = _sections("d04")
     sub = sections[1].children[0]
     assert (sub.number, sub.title, sub.level) == ("(一)", "强化组织领导,压实法治建设责任", 2)
-    assert [p.kind for p in sub.passages] == ["paragraph", "item", "item", "item"]
-    assert sub.passages[0].text == "(一)强化组织领导,压实法治建设责任。"
-    assert sub.passages[1].text.startswith("一是健全领导机制")
+    assert len(sub.passages) == 1
+    assert sub.passages[0].text.startswith("(一)强化组织领导,压实法治建设责任。一是健全领导机制")
+    assert "二是" in sub.passages[0].text and "三是" in sub.passages[0].text
+
+
+def _body_lines(report) -> list[tuple[int, str]]:
+    """The file's paragraphs as a reader sees them: body lines that are not only a heading."""
+    header = analyse_header(report.text)
+    out = []
+    for line in split_lines(report.text):
+        heading = parse_heading(line.text.rstrip())
+        if line.start not in header.skipped and not (heading is not None and heading.bare):
+            out.append((line.start, line.text.strip()))
+    return out
+
+
+def test_paragraph_n_is_the_files_nth_paragraph(report) -> None:
+    """¶ numbers follow the source: one passage per body line, in order, none split or added."""
+    assert [(p.start, p.text) for _s, _p, p in report.passages()] == _body_lines(report)
+
+
+def test_inline_heading_is_styled_inside_its_paragraph_not_repeated(report) -> None:
+    """A heading line is a heading; a heading sentence followed by its body is the start of
+    that body's passage (``heading_end`` inside it), never a passage of its own."""
+    starts = {p.start: p for _s, _p, p in report.passages()}
+    for top in report.sections:
+        for section in top.walk():
+            if not section.number:
+                continue
+            written = report.text[section.start:section.heading_end]
+            assert written.startswith(section.number) and section.title in written
+            passage = starts.get(section.start)
+            if passage is None:  # a heading line: nothing of it is left for a passage
+                line_end = report.text.find("\n", section.start)
+                assert report.text[section.heading_end:line_end if line_end >= 0 else None].strip() == ""
+            else:  # inline: the heading is the opening of the paragraph, which goes on after it
+                assert passage.text.startswith(written) and len(passage.text) > len(written)
+
+
+def test_inline_and_line_headings_of_seed_001() -> None:
+    """The two cases of issue 10: （三）压实领导责任 opens ¶4; （一）强化制度建设… is no ¶ of its own."""
+    path = next(p for p in FILES if p.name.startswith("001_"))
+    report = parse_file(path)[2]
+    texts = [p.text for _s, _p, p in report.passages()]
+    assert texts[3].startswith("（三）压实领导责任。按照包村领导包案")
+    third = report.sections[1].children[2]
+    assert report.text[third.start:third.heading_end] == "（三）压实领导责任。"
+    assert "（一）强化制度建设，以机制促法制。" not in texts
+    assert texts[4].startswith("（一）强化制度建设，以机制促法制。一是进一步完善了依法决策工作制度")
+    bare = report.sections[1]
+    assert report.text[bare.start:bare.heading_end] == (
+        "一、2024年党政主要负责人履行推进法治建设第一责任人职责，加强法治政府建设的有关情况"
+    )
 
 
 def test_level_three_headings() -> None:
@@ -108,9 +159,15 @@ def test_not_headings(line: str) -> None:
     assert parse_heading(line) is None
 
 
-def test_enumeration_split_keeps_every_character() -> None:
-    text = "前文。一是甲；二是乙；三是丙。"
-    passages = split_items(text, 100)
-    assert [p.text for p in passages] == ["前文。", "一是甲；", "二是乙；", "三是丙。"]
-    assert [p.kind for p in passages] == ["paragraph", "item", "item", "item"]
-    assert all(text[p.start - 100:p.end - 100] == p.text for p in passages)
+@pytest.mark.parametrize(
+    ("line", "written", "bare"),
+    [
+        ("（一）强化制度建设，以机制促法制。", "（一）强化制度建设，以机制促法制。", True),
+        ("（三）压实领导责任。按照包村领导", "（三）压实领导责任。", False),
+        ("二、 存在的问题", "二、 存在的问题", True),
+        ("1. 优化组织架构；细化分工", "1. 优化组织架构；", False),
+    ],
+)
+def test_heading_end_covers_the_heading_as_written(line: str, written: str, bare: bool) -> None:
+    heading = parse_heading(line)
+    assert heading is not None and (line[:heading.end], heading.bare) == (written, bare)
