@@ -151,7 +151,7 @@ class Catalogue:
             raise RuntimeError(f"/api/search answered {status}: {body[:200]!r}")
         result = json.loads(body)
         passages = [(g["report_id"], h["passage_id"]) for g in result["groups"] for h in g["hits"]]
-        facets = {name: [str(value) for value, _count in values][:20]
+        facets = {name: [str(value) for value, *_counts in values][:20]
                   for name, values in result["facets"].items() if values}
         _status, body = _get_once(base, "/api/search")
         ids = [g["report_id"] for g in json.loads(body)["groups"]] or [rid for rid, _ in passages]

@@ -31,6 +31,7 @@ from time import perf_counter, sleep, time_ns
 from sqlalchemy.engine import Engine
 
 from archive.config import ArchiveConfig
+from indexer.query import UNKNOWN_PLACE, UNKNOWN_YEAR
 
 from . import passages
 from .corpus import compose, plan, read_manifest
@@ -62,7 +63,10 @@ def _pid_map(workdir: Path) -> dict[tuple[str, int], int]:
 
 def to_answer(payload: dict, pids: dict[tuple[str, int], int]) -> Answer:
     """The documented JSON (or ``SearchResult.to_json()``) reduced to what the check compares."""
-    facets = {name: {str(value): count for value, count in rows} for name, rows in payload["facets"].items()}
+    # Entries are [value, reports, passages]; the truth counts passages and lists no unknown place.
+    facets = {name: {str(value): passages for value, _reports, passages in rows
+                     if value not in (UNKNOWN_PLACE, UNKNOWN_YEAR)}
+              for name, rows in payload["facets"].items()}
     hits = [(group["report_id"], hit) for group in payload["groups"] for hit in group["hits"]]
     return Answer(payload["total"], facets, [pids.get((rid, hit["passage_id"]), -1) for rid, hit in hits],
                   [hit["snippet"] for _, hit in hits])

@@ -1,36 +1,69 @@
 """Facet counts over *all* matching passages, computed in SQLite from the materialised match set.
 
+What is counted: **reports**, the unit a user filters by ("2022 · 2 份报告"), with the number of
+matching passages second (issue 10: counting passages alone read as "7 reports" where two
+matched). Each entry is ``[value, reports, passages]``. A report whose place or year is not
+known is counted under the field's ``unknown`` label (``地区不详``, ``年份不详``), which is also
+the value that filters to it (``indexer.query``), so those reports can be selected like any
+other. Years are listed newest first (as browsing lists reports), every other field by report
+count; the unknown entry always comes last.
+
 Why not Whoosh's ``groupedby``: it walks the column of every matching document in Python, one
 call per document per facet (seven facets × every match), while here each facet is one
-``GROUP BY`` in C. Report-level facets (year, places, doc type) are summed over the per-report
-match counts in ``temp.hit_reports`` (at most one row per report, the report's facet values
-copied in by one join when it is filled, so no facet joins), only ``section`` groups the
+``GROUP BY`` in C. Report-level facets (year, places, doc type) are grouped over
+``temp.hit_reports`` (at most one row per report, with its match count ``n`` and its facet
+values copied in by one join when it is filled, so no facet joins); only ``section`` groups the
 passage-level ``temp.hits``. Measured at 2,000 reports / 70,000 passages: joining every match
 back to the wide passage rows cost 0.44 s per request, grouping a temp table of all matches per
-facet 0.2–0.6 s, the per-report sums a few ms. The values are the
-same ones indexed in the Whoosh columns (both are written from the same rows by
-``indexer.build``). Counts are passage counts, like ``total``; empty values (a place the parser
-could not resolve) are not listed.
+facet 0.2–0.6 s, the per-report sums a few ms. The values are the same ones indexed in the
+Whoosh columns (both are written from the same rows by ``indexer.build``).
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 
+from .query import FIELDS
 from .schema import FACET_FIELDS
 
-FacetCounts = dict[str, list[list[object]]]
+FacetEntry = list[object]  # [value, reports, passages]
+FacetCounts = dict[str, list[FacetEntry]]
 # Facets whose value belongs to the passage; every other facet is a property of the report.
 PASSAGE_LEVEL = ("section",)
 REPORT_FACETS = tuple(name for name in FACET_FIELDS if name not in PASSAGE_LEVEL)
 
 
 def facet_counts(conn: sqlite3.Connection) -> FacetCounts:
-    """``{field: [[value, count], …]}`` for the passages in ``temp.hits``, count desc then value."""
+    """``{field: [[value, reports, passages], …]}`` for the passages in ``temp.hits``."""
     out: FacetCounts = {}
     for name in FACET_FIELDS:
-        table, count = ("temp.hits", "count(*)") if name in PASSAGE_LEVEL else ("temp.hit_reports", "sum(n)")
-        sql = (f"SELECT {name}, {count} FROM {table} WHERE {name} <> '' "
-               f"GROUP BY {name} ORDER BY {count} DESC, {name}")
-        out[name] = [[value, count] for value, count in conn.execute(sql)]
+        if name in PASSAGE_LEVEL:
+            sql = f"SELECT {name}, count(DISTINCT report_id), count(*) FROM temp.hits GROUP BY {name}"
+        else:
+            sql = f"SELECT {name}, count(*), sum(n) FROM temp.hit_reports GROUP BY {name}"
+        out[name] = order_facet(name, conn.execute(sql))
     return out
+
+
+def order_facet(name: str, rows: Iterable[tuple[object, int, int]]) -> list[FacetEntry]:
+    """Facet entries in display order, empty values under the field's unknown label.
+
+    Shared with the browse page (``web.browse``), so searching and browsing list a facet the
+    same way. Years newest first; others by report count, then value; the unknown entry last.
+    A field without an unknown label (section, type) drops empty values.
+    """
+    unknown = FIELDS[name].unknown
+    known: list[FacetEntry] = []
+    missing: list[FacetEntry] = []
+    for value, reports, passages in rows:
+        if value in (None, ""):
+            if unknown:
+                missing.append([unknown, reports, passages])
+        else:
+            known.append([value, reports, passages])
+    if name == "year":
+        known.sort(key=lambda entry: -int(str(entry[0])))
+    else:
+        known.sort(key=lambda entry: (-int(entry[1]), str(entry[0])))  # type: ignore[call-overload]
+    return known + missing

@@ -9,17 +9,21 @@ Syntax (every word is matched literally after ``fold_for_match``; see ``indexer.
     (网格员 OR 网格化) 矛盾纠纷   parentheses group
     同句(法律明白人 培训)    all words within one sentence (split at 。！？；and line ends)
     同段(法律明白人 培训)    all words within one passage (same as writing them side by side)
-    year:2023  year:2022..2024  year:2024..2022 (reversed ranges are swapped)
+    year:2023  year:2024年  year:2022..2024  year:2024..2022 (reversed ranges are swapped)
     province:重庆市 city:… county:垫江县 township:坪山镇 section:不足 type:年度报告
-    (Chinese aliases: 年份/年 省 市 县/区县 镇/乡镇/街道 章节 类型/文种; value may be quoted.)
+    (Chinese names, see ``FIELD_SPECS``: 年份：2023  县：潢川县  镇：坪山镇 …; value may be quoted.)
+    county:潢川  township:坪山   a short place name means every name in the index starting with it
+    county:地区不详  year:年份不详   reports whose place / year is not known
 
 Repeating a field ORs its values (``county:A county:B``); different fields AND. Field filters
 stand at the top level only. ``AND`` is accepted and ignored (it is the default).
 Interpretations chosen instead of errors: control characters count as spaces; a ``word:value``
 whose prefix is not an ASCII field name (``时间:2023``, ``http://…``) is an ordinary word; a
-query of only exclusions means "everything except".
+query of only exclusions means "everything except"; a place name found nowhere in the index is
+kept (it finds nothing) with a note naming places that exist.
 Errors (``QuerySyntaxError``, message in Chinese): unbalanced quotes or parentheses, an operator
-with nothing to act on, an empty phrase, an unknown ASCII field, a bad year, too long a query.
+with nothing to act on, an empty phrase, an unknown ASCII field, a bad year, a section or type
+that does not exist, too long a query. Every message about a field shows a valid example of it.
 """
 
 from __future__ import annotations
@@ -48,18 +52,47 @@ WORD_BREAKS = frozenset(" " + "".join(QUOTES) + OPEN_PARENS + CLOSE_PARENS)
 PROXIMITY = {"同句": "sentence", "同段": "passage"}
 OR_WORDS = {"OR", "|", "｜", "或"}
 
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One filterable field: how users may name it, what it is called on the page, and a
+    valid example (every message about the field shows one, so the user can copy it)."""
+
+    column: str  # the indexer's column (``doc_type`` for ``type:``)
+    name: str  # the ASCII name users type and URLs carry
+    label: str  # the page's Chinese label
+    aliases: tuple[str, ...]  # Chinese names that work as well (``县：潢川县``)
+    example: str
+    unknown: str = ""  # the selectable label for "no value" (a report whose place or year is not known)
+
+
+UNKNOWN_PLACE = "地区不详"
+UNKNOWN_YEAR = "年份不详"
+FIELD_SPECS = (
+    FieldSpec("year", "year", "年份", ("年份", "年度", "年"), "2023", UNKNOWN_YEAR),
+    FieldSpec("province", "province", "省份", ("省", "省份"), "河南省", UNKNOWN_PLACE),
+    FieldSpec("city", "city", "市", ("市",), "信阳市", UNKNOWN_PLACE),
+    FieldSpec("county", "county", "县（区）", ("县", "区县"), "潢川县", UNKNOWN_PLACE),
+    FieldSpec("township", "township", "乡镇（街道）", ("镇", "乡", "乡镇", "街道"), "坪山镇", UNKNOWN_PLACE),
+    FieldSpec("section", "section", "章节类别", ("章节",), "不足"),
+    FieldSpec("doc_type", "type", "文件类型", ("类型", "文种"), "年度报告"),
+)
+FIELDS = {spec.column: spec for spec in FIELD_SPECS}
 FIELD_ALIASES = {
-    "year": "year", "年份": "year", "年度": "year", "年": "year",
-    "province": "province", "省": "province",
-    "city": "city", "市": "city",
-    "county": "county", "县": "county", "区县": "county",
-    "township": "township", "镇": "township", "乡镇": "township", "街道": "township",
-    "section": "section", "章节": "section",
-    "type": "doc_type", "doc_type": "doc_type", "类型": "doc_type", "文种": "doc_type",
+    alias: spec.column
+    for spec in FIELD_SPECS
+    for alias in (spec.name, spec.column, *spec.aliases)
 }
-FILTER_COLUMNS = ("year", "province", "city", "county", "township", "section", "doc_type")
+FILTER_COLUMNS = tuple(FIELDS)
+PLACE_COLUMNS = ("province", "city", "county", "township")
+# Values present in the index, per filter column: what short names resolve against.
+Vocabulary = Mapping[str, Sequence[str]]
 SENTENCE_BREAK = re.compile(r"[!?;\n\r]|(?<!\d)\.|\.(?!\d)")
 YEAR_RANGE = re.compile(r"^(\d{4})?\s*(?:\.\.|~|～|至|到|-)\s*(\d{4})?$")
+YEAR_SUFFIX = re.compile(r"(\d{4})\s*年度?")  # 2024年 / 2024年度 → 2024 (also inside a range)
+# A short name resolving to more places than this is still applied to all, but the note lists these.
+MAX_RESOLVED = 5
 
 
 class QuerySyntaxError(ArchiveError):
@@ -108,6 +141,7 @@ class ParsedQuery:
     match: Node | None
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
     year_range: tuple[int, int] | None = None
+    notes: list[str] = field(default_factory=list)  # how a filter was read (``county:潢川`` → 潢川县)
 
     def positive_literals(self) -> list[str]:
         """Words that a matching passage contains (not under a NOT): highlighted and ranked."""
@@ -213,15 +247,22 @@ def _field_token(text: str, word: str, end: int) -> tuple[_Tok, int] | None:
     column = FIELD_ALIASES.get(name.lower())
     if column is None:
         if name.isascii() and name.isalpha() and not value.startswith("//"):
-            known = "year, province, city, county, township, section, type"
-            raise QuerySyntaxError(f"不认识的字段“{name}”。可用的字段：{known}。")
+            raise QuerySyntaxError(f"不认识的字段“{name}”。可用的字段：{field_names()}。")
         return None
     if not value and end < len(text) and text[end] in QUOTES:
         value, end = _read_quoted(text, end)
     value = value.strip()
     if not value:
-        raise QuerySyntaxError(f"字段“{name}:”后面缺少要筛选的值，例如 {name}:2023。")
+        spec = FIELDS[column]
+        raise QuerySyntaxError(f"字段“{name}:”后面缺少要筛选的{spec.label}，例如 {name}:{spec.example}。")
     return _Tok("field", value, column), end
+
+
+def field_names() -> str:
+    """Every field with its Chinese names and an example, for messages and the syntax help."""
+    return "；".join(
+        f"{spec.name}（{'/'.join(spec.aliases)}）如 {spec.name}:{spec.example}" for spec in FIELD_SPECS
+    )
 
 
 # --- parser -----------------------------------------------------------------------------------
@@ -229,8 +270,10 @@ def _field_token(text: str, word: str, end: int) -> tuple[_Tok, int] | None:
 class _Parser:
     """Recursive descent over the token list; builds the tree and collects the filters."""
 
-    def __init__(self, tokens: list[_Tok]) -> None:
+    def __init__(self, tokens: list[_Tok], vocabulary: Vocabulary | None) -> None:
         self.tokens = tokens
+        self.vocabulary = vocabulary
+        self.notes: list[str] = []
         self.pos = 0
         self.filters: dict[str, list[str]] = {}
         self.year_range: tuple[int, int] | None = None
@@ -336,17 +379,28 @@ class _Parser:
     def add_filter(self, column: str, value: str) -> None:
         if column == "year":
             self.add_year(value)
-            return
-        self.filters.setdefault(column, []).extend(_canonical_values(column, value))
+        elif column in PLACE_COLUMNS:
+            values, note = resolve_place(column, value, (self.vocabulary or {}).get(column))
+            self.filters.setdefault(column, []).extend(values)
+            if note:
+                self.notes.append(note)
+        else:
+            self.filters.setdefault(column, []).extend(_canonical_values(column, value))
 
     def add_year(self, value: str) -> None:
-        value = fold_for_match(value).strip()
+        value = YEAR_SUFFIX.sub(r"\1", fold_for_match(value).strip())
+        if value in (UNKNOWN_YEAR, "不详"):
+            self.filters.setdefault("year", []).append("")
+            return
         if re.fullmatch(r"\d{4}", value):
             self.filters.setdefault("year", []).append(value)
             return
         match = YEAR_RANGE.match(value)
         if not match or not (match.group(1) or match.group(2)):
-            raise QuerySyntaxError(f"年份“{value}”看不懂：请写四位数字，如 year:2023 或 year:2022..2024。")
+            raise QuerySyntaxError(
+                f"年份“{value}”看不懂：请写四位数字，如 year:2023、year:2024年 或 year:2022..2024；"
+                f"年份不详的报告用 year:{UNKNOWN_YEAR}。"
+            )
         low = int(match.group(1) or 0)
         high = int(match.group(2) or 9999)
         low, high = min(low, high), max(low, high)
@@ -355,32 +409,70 @@ class _Parser:
         self.year_range = (low, high)
 
 
+def resolve_place(column: str, value: str, present: Sequence[str] | None) -> tuple[list[str], str]:
+    """The stored place names ``value`` stands for, and a note saying so (or ``""``).
+
+    Users write names the way they say them: ``潢川`` for 潢川县, ``坪山`` for 坪山镇. An exact
+    stored name is taken as is; otherwise every name present in the index that starts with the
+    value (or, for two characters or more, contains it) is meant, and the note tells the user
+    what it was resolved to, so a filter never finds nothing in silence. ``地区不详`` selects
+    the reports whose place is not known. Without ``present`` (no index) the value is kept.
+    """
+    spec = FIELDS[column]
+    if value in (UNKNOWN_PLACE, "不详"):
+        return [""], ""
+    if present is None or value in present:
+        return [value], ""
+    folded = fold_for_match(value)
+    names = [name for name in present if name]
+    found = [name for name in names if fold_for_match(name).startswith(folded)]
+    if not found and len(folded) >= 2:
+        found = [name for name in names if folded in fold_for_match(name)]
+    if found:
+        shown = "、".join(found[:MAX_RESOLVED]) + ("等" if len(found) > MAX_RESOLVED else "")
+        return found, f"{spec.name}:{value} 按{spec.label}“{shown}”检索。"
+    examples = "、".join(f"{spec.name}:{name}" for name in names[:3]) or f"{spec.name}:{spec.example}"
+    return [value], f"索引中没有{spec.label}“{value}”，所以没有结果；可用的写法例如 {examples}。"
+
+
 def _canonical_values(column: str, value: str) -> list[str]:
-    """Filter values as stored. ``section`` and ``type`` accept a part of a canonical name."""
-    vocabulary = {"section": SECTION_KINDS, "doc_type": DOC_TYPES}.get(column)
-    if vocabulary is None or value in vocabulary:
+    """Filter values as stored. ``section`` and ``type`` accept a part of a canonical name;
+    a value matching none is refused with the names that exist (it could only find nothing)."""
+    vocabulary = {"section": SECTION_KINDS, "doc_type": DOC_TYPES}[column]
+    if value in vocabulary:
         return [value]
     folded = fold_for_match(value)
     matches = [name for name in vocabulary if folded in name]
-    return matches or [value]
+    if not matches:
+        spec = FIELDS[column]
+        raise QuerySyntaxError(
+            f"没有{spec.label}“{value}”。可选：{'、'.join(vocabulary)}，例如 {spec.name}:{spec.example}。"
+        )
+    return matches
 
 
-def parse(query: str, filters: Mapping[str, str | Sequence[str]] | None = None) -> ParsedQuery:
+def parse(
+    query: str,
+    filters: Mapping[str, str | Sequence[str]] | None = None,
+    vocabulary: Vocabulary | None = None,
+) -> ParsedQuery:
     """Parse ``query`` and merge ``filters`` (as the web form sends them); never raises anything
-    but ``QuerySyntaxError``."""
+    but ``QuerySyntaxError``. ``vocabulary`` (the place names present in the index) lets short
+    place names resolve; the service passes it, the pure parser tests need not."""
     if not isinstance(query, str):
         raise QuerySyntaxError("检索式必须是文字。")
     if len(query) > MAX_QUERY_CHARS:
         raise QuerySyntaxError(f"检索式太长（{len(query)} 字），最多 {MAX_QUERY_CHARS} 字。")
     text = _clean(query).strip()
-    parser = _Parser(_lex(text))
+    parser = _Parser(_lex(text), vocabulary)
     match = parser.parse_sequence(0)
     for key, values in (filters or {}).items():
-        column = FIELD_ALIASES.get(str(key).lower(), str(key) if key in FILTER_COLUMNS else None)
+        column = FIELD_ALIASES.get(str(key).lower())
         if column is None:
-            raise QuerySyntaxError(f"不认识的筛选项“{key}”。")
+            raise QuerySyntaxError(f"不认识的筛选项“{key}”。可用的筛选项：{field_names()}。")
         for value in [values] if isinstance(values, str | int) else list(values):
             if str(value).strip():
                 parser.add_filter(column, str(value).strip())
     merged = {name: tuple(dict.fromkeys(values)) for name, values in parser.filters.items()}
-    return ParsedQuery(text=text, match=match, filters=merged, year_range=parser.year_range)
+    return ParsedQuery(text=text, match=match, filters=merged, year_range=parser.year_range,
+                       notes=list(dict.fromkeys(parser.notes)))

@@ -33,14 +33,16 @@ from whoosh.searching import Searcher
 
 from archive.config import ArchiveConfig
 from archive.errors import ArchiveError
+from archive.normalize import fold_for_match
 
 from . import literal
 from .facets import REPORT_FACETS, FacetCounts, facet_counts
 from .generation import LITERAL_DB, WHOOSH_DIR, current_generation
-from .query import ParsedQuery, QuerySyntaxError, parse
+from .query import PLACE_COLUMNS, ParsedQuery, QuerySyntaxError, parse
 from .ranking import DocMap, score
 from .schema import FACET_FIELDS
 from .snippets import snippet
+from .suggest import Suggester
 
 SORTS = ("relevance", "year", "place")
 MAX_PER_PAGE = 100
@@ -54,6 +56,8 @@ COUNT_LIMIT = 20_000
 PHRASE_BOOST = 2.0
 PHRASE_BONUS = 1.0
 PLACE_ORDER = "r.province, r.city, r.county, r.township"
+# Corrected queries counted per search that found nothing (each is one more match-set query).
+MAX_SUGGESTIONS = 3
 YEAR_ORDER = "CASE r.year WHEN '' THEN 1 ELSE 0 END, r.year DESC"
 
 
@@ -83,11 +87,28 @@ class Group:
     title: str
     hits: list[Hit]
     more: int
+    passages: int = 0  # matching passages of the report (all of them for a filter-only listing)
+
+
+@dataclass
+class Suggestion:
+    """A corrected query that finds something: ``query`` with each ``(typed, meant)`` replaced."""
+
+    query: str
+    changes: list[tuple[str, str]]
+    reports: int
+    total: int
 
 
 @dataclass
 class SearchResult:
-    """Everything a result page needs; ``to_json`` is the documented wire format."""
+    """Everything a result page needs; ``to_json`` is the documented wire format.
+
+    ``listing`` is a query of filters only (``year:2024``): there are no words to match, so the
+    groups are the filtered reports with no passages shown (like browsing), not every report's
+    ¶1 as a pseudo-hit. ``notes`` say how filters were read (``county:潢川`` → 潢川县);
+    ``suggestions`` are filled only when nothing was found.
+    """
 
     query: str
     filters: dict[str, str | list[str]]
@@ -98,6 +119,9 @@ class SearchResult:
     reports: int = 0
     facets: FacetCounts = field(default_factory=lambda: {name: [] for name in FACET_FIELDS})
     groups: list[Group] = field(default_factory=list)
+    listing: bool = False
+    notes: list[str] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
@@ -107,13 +131,20 @@ class SearchResult:
     def to_json(self) -> dict[str, object]:
         """Plain JSON-ready dict with exactly the documented keys."""
         return {
+            "mode": "list" if self.listing else "search",
             "total": self.total,
             "reports": self.reports,
             "facets": self.facets,
+            "notes": self.notes,
+            "suggestions": [
+                {"query": s.query, "changes": [list(change) for change in s.changes],
+                 "reports": s.reports, "total": s.total}
+                for s in self.suggestions
+            ],
             "groups": [
                 {
                     "report_id": g.report_id, "township": g.township, "county": g.county,
-                    "year": g.year, "title": g.title, "more": g.more,
+                    "year": g.year, "title": g.title, "more": g.more, "passages": g.passages,
                     "hits": [
                         {"passage_id": h.passage_id, "section": h.section, "heading": h.heading,
                          "snippet": h.snippet, "text": h.text}
@@ -149,6 +180,36 @@ class _Generation:
         self._searcher: Searcher | None = None
         self._docmap: DocMap | None = None
         self._average_chars: float | None = None
+        # Built from the index, kept until another connection commits (``PRAGMA data_version``
+        # changes: an incremental update); never rebuilt per request.
+        self._vocabulary: tuple[int, dict[str, list[str]]] | None = None
+        self._suggester: tuple[int, Suggester] | None = None
+
+    def _data_version(self) -> int:
+        (version,) = self.conn.execute("PRAGMA data_version").fetchone()
+        return int(version)
+
+    def vocabulary(self) -> dict[str, list[str]]:
+        """Place names present in the index, most reports first: what short names resolve to."""
+        version = self._data_version()
+        if self._vocabulary is None or self._vocabulary[0] != version:
+            names = {
+                column: [value for (value,) in self.conn.execute(
+                    f"SELECT {column} FROM reports WHERE {column} <> '' "
+                    f"GROUP BY {column} ORDER BY count(*) DESC, {column}"
+                )]
+                for column in PLACE_COLUMNS
+            }
+            self._vocabulary = (version, names)
+        return self._vocabulary[1]
+
+    def suggester(self) -> Suggester:
+        """The did-you-mean tables over this generation's words (built on first need)."""
+        version = self._data_version()
+        if self._suggester is None or self._suggester[0] != version:
+            searcher, _docmap = self.searcher()
+            self._suggester = (version, Suggester.from_reader(searcher.reader()))
+        return self._suggester[1]
 
     def average_chars(self) -> float:
         """Mean passage length in characters (BM25's length norm for the SQL pre-rank)."""
@@ -232,22 +293,21 @@ class SearchService:
         Raises ``QuerySyntaxError`` for bad input and ``IndexUnavailable`` when no index is live
         (a missing index must not read as "no hits"); nothing else.
         """
-        parsed = parse(query or "", filters)
+        generation = self._live_generation()
+        parsed = parse(query or "", filters, generation.vocabulary())
         if sort not in SORTS:
             raise QuerySyntaxError(
                 f"排序方式“{sort}”无效，可选：relevance（相关度）、year（年份）、place（地点）。"
             )
         page, per_page = _positive(page, "页码"), min(_positive(per_page, "每页条数"), MAX_PER_PAGE)
         result = SearchResult(
-            query=query or "", filters=_echo_filters(filters), sort=sort, page=page, per_page=per_page
+            query=query or "", filters=_echo_filters(filters), sort=sort, page=page, per_page=per_page,
+            listing=parsed.match is None, notes=parsed.notes,
         )
-        generation = self._live_generation()
         conn = generation.conn
         with conn:  # one transaction: counts, facets and pages see the same snapshot
             _materialise(conn, parsed)
-            result.total, result.reports = conn.execute(
-                "SELECT coalesce(sum(n), 0), count(*) FROM temp.hit_reports"
-            ).fetchone()
+            result.total, result.reports = _totals(conn)
             result.facets = facet_counts(conn)
             words = parsed.positive_literals()
             scores: dict[int, float] = {}
@@ -255,8 +315,48 @@ class SearchService:
             page_ids = order[(page - 1) * per_page: page * per_page]
             if page_ids and words and sort != "relevance":
                 scores.update(self._score_page(generation, words, page_ids))
-            result.groups = _groups(conn, page_ids, words, scores)
+            result.groups = _groups(conn, page_ids, words, scores, result.listing)
+            if not result.total and words:
+                result.suggestions = self._suggestions(generation, parsed, result.query, filters)
         return result
+
+    def _suggestions(
+        self,
+        generation: _Generation,
+        parsed: ParsedQuery,
+        query: str,
+        filters: Mapping[str, str | Sequence[str]] | None,
+    ) -> list[Suggestion]:
+        """Corrected queries that find something, for a search that found nothing.
+
+        Only the words that occur nowhere are corrected (a word that exists but not together
+        with the others is no typo); the k-th suggestion takes every such word's k-th
+        candidate. Each is checked by counting its matches (same filters), so a suggestion
+        never leads to another empty page. Runs inside the caller's transaction.
+        """
+        conn = generation.conn
+        missing = [word for word in parsed.positive_literals() if not _occurs(conn, word)]
+        if not missing:
+            return []
+        suggester = generation.suggester()
+        options = [suggester.candidates(word) for word in missing]
+        out: list[Suggestion] = []
+        for rank in range(min(MAX_SUGGESTIONS, max(len(found) for found in options))):
+            changes = [(word, found[min(rank, len(found) - 1)])
+                       for word, found in zip(missing, options, strict=True) if found]
+            corrected = query
+            for typed, meant in changes:
+                corrected = replace_word(corrected, typed, meant)
+            if corrected == query or any(s.query == corrected for s in out):
+                continue
+            try:
+                _materialise(conn, parse(corrected, filters, generation.vocabulary()))
+            except QuerySyntaxError:
+                continue
+            total, reports = _totals(conn)
+            if total:
+                out.append(Suggestion(query=corrected, changes=changes, reports=reports, total=total))
+        return out
 
     def passage_ids(
         self,
@@ -269,8 +369,8 @@ class SearchService:
         For a reader page that highlights all matches of a search in one report, and for tests
         that compare the whole match set with the store.
         """
-        parsed = parse(query or "", filters)
         generation = self._live_generation()
+        parsed = parse(query or "", filters, generation.vocabulary())
         conn = generation.conn
         with conn:
             _materialise(conn, parsed)
@@ -401,18 +501,23 @@ def _materialise(conn: sqlite3.Connection, parsed: ParsedQuery) -> None:
 
 
 def _groups(
-    conn: sqlite3.Connection, report_ids: list[str], words: list[str], scores: dict[int, float]
+    conn: sqlite3.Connection, report_ids: list[str], words: list[str], scores: dict[int, float],
+    listing: bool = False,
 ) -> list[Group]:
-    """Groups for the page's reports, in ``report_ids`` order, best passages first."""
+    """Groups for the page's reports, in ``report_ids`` order, best passages first.
+
+    A ``listing`` (filters only) shows no passages: there is nothing to point at in them.
+    """
     if not report_ids:
         return []
     marks = ",".join("?" * len(report_ids))
     reports = {row[0]: row for row in conn.execute(
-        f"SELECT report_id, title, year, county, township FROM reports WHERE report_id IN ({marks})",
+        f"SELECT r.report_id, r.title, r.year, r.county, r.township, h.n FROM reports r "
+        f"JOIN temp.hit_reports h ON h.report_id = r.report_id WHERE r.report_id IN ({marks})",
         report_ids,
     )}
     passages: dict[str, list[tuple]] = {rid: [] for rid in report_ids}
-    for row in conn.execute(
+    for row in [] if listing else conn.execute(
         "SELECT p.gid, p.report_id, p.seq, p.text, p.heading, p.section FROM passages p "
         f"INDEXED BY passages_report JOIN temp.hits h ON h.gid = p.gid WHERE p.report_id IN ({marks})",
         report_ids,
@@ -422,15 +527,39 @@ def _groups(
     for rid in report_ids:
         rows = sorted(passages[rid], key=lambda row: (-scores.get(row[0], 0.0), row[2]))
         shown = rows[:HITS_PER_GROUP] if words else rows[:1]
-        _rid, title, year, county, township = reports[rid]
+        _rid, title, year, county, township, matched = reports[rid]
         groups.append(Group(
             report_id=rid, township=township, county=county, year=int(year) if year else None,
-            title=title, more=len(rows) - len(shown),
+            title=title, more=len(rows) - len(shown), passages=matched,
             hits=[Hit(passage_id=seq, section=section, heading=json.loads(heading),
                       snippet=snippet(text, words), text=text)
                   for _gid, _rid2, seq, text, heading, section in shown],
         ))
     return groups
+
+
+def _totals(conn: sqlite3.Connection) -> tuple[int, int]:
+    """(matching passages, matching reports) of the match set in ``temp.hit_reports``."""
+    total, reports = conn.execute("SELECT coalesce(sum(n), 0), count(*) FROM temp.hit_reports").fetchone()
+    return int(total), int(reports)
+
+
+def _occurs(conn: sqlite3.Connection, word: str) -> bool:
+    """Whether any passage contains ``word`` (one indexed lookup for 3+ characters)."""
+    sql, args = literal.compile_literal(word)
+    return conn.execute(f"SELECT 1 FROM passages p WHERE {sql} LIMIT 1", args).fetchone() is not None
+
+
+def replace_word(query: str, word: str, replacement: str) -> str:
+    """``query`` with the first occurrence of the folded ``word`` replaced as typed.
+
+    Folding is length-preserving, so the position found in the folded query is the position
+    in what the user typed; everything else they wrote (filters, quotes, operators) stays.
+    """
+    start = fold_for_match(query).find(word)
+    if start < 0:
+        return query
+    return query[:start] + replacement + query[start + len(word):]
 
 
 def _positive(value: object, label: str) -> int:

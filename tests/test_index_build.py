@@ -68,7 +68,7 @@ def test_update_adds_changes_and_removes_reports(small_archive) -> None:
     update(small_archive, [report_id], [])
     assert service.passage_ids("独一无二的短语") == [(report_id, 1)]
     assert time.perf_counter() - started < 2.0  # issue 5: searchable within 2 s
-    assert service.search("独一无二").facets["township"] == [["测试镇", 1]]
+    assert service.search("独一无二").facets["township"] == [["测试镇", 1, 1]]  # reports, passages
 
     remove_from_store(small_archive, report_id)
     new_id = add_to_store(small_archive, one_passage_report("改写之后的另一段文字。"))

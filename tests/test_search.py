@@ -17,6 +17,7 @@ from archive.normalize import fold_for_match
 from archive.store import Passage, Report, make_engine, make_session_factory
 from indexer.analysis import user_words
 from indexer.build import rebuild
+from indexer.query import FIELDS, UNKNOWN_PLACE, UNKNOWN_YEAR
 from indexer.service import SearchService
 from tests.test_index_corpus import SEEDS, fill_store, make_config
 
@@ -200,31 +201,56 @@ def test_same_sentence_is_stricter_than_same_passage(service, oracle) -> None:
 # --- results ----------------------------------------------------------------------------------
 
 def test_facet_counts_equal_counts_from_the_store(service, oracle) -> None:
+    """Facets count reports first and passages second; a report with no known place or year is
+    counted under the field's unknown label (the value that filters to it), listed last."""
     for query in ("法治", "调解", "", "矛盾纠纷 -培训"):
         result = service.search(query)
-        keys = set(oracle.folded) if not query else found(service, query)
-        if query == "":
-            keys = set(oracle.folded)
+        keys = found(service, query) if query else set(oracle.folded)
         assert result.total == len(keys)
         assert result.reports == len(reports_of(keys))
-        for name, pairs in result.facets.items():
-            counted = Counter(oracle.meta[k][name] for k in keys if oracle.meta[k][name])
-            assert dict((value, count) for value, count in pairs) == dict(counted), name
-            assert [c for _v, c in pairs] == sorted((c for _v, c in pairs), reverse=True)
+        for name, entries in result.facets.items():
+            unknown = FIELDS[name].unknown
+            passages = Counter(oracle.meta[k][name] or unknown for k in keys if oracle.meta[k][name] or unknown)
+            reports = {value: len({k[0] for k in keys if (oracle.meta[k][name] or unknown) == value})
+                       for value in passages}
+            assert {value: (r, p) for value, r, p in entries} == {
+                value: (reports[value], passages[value]) for value in passages}, name
+            values = [value for value, _r, _p in entries]
+            if unknown in values:
+                assert values[-1] == unknown, name
+                values.pop()
+            if name == "year":
+                assert values == sorted(values, reverse=True)
+            else:
+                counts = [r for value, r, _p in entries if value != unknown]
+                assert counts == sorted(counts, reverse=True), name
+
+
+def test_unknown_place_and_year_are_selectable(service, oracle) -> None:
+    placeless = {k for k, meta in oracle.meta.items() if not meta["county"]}
+    assert placeless, "the corpus has a report whose county is not known"
+    assert found(service, "county:地区不详") == placeless
+    assert found(service, "", county=UNKNOWN_PLACE) == placeless
+    assert found(service, "法治 县:不详") == placeless & oracle.containing("法治")
+    yearless = {k for k, meta in oracle.meta.items() if not meta["year"]}
+    assert found(service, f"year:{UNKNOWN_YEAR}") == yearless
 
 
 def test_groups_pages_and_json_shape(service, oracle) -> None:
     result = service.search("法治", per_page=3)
     data = result.to_json()
-    assert set(data) == {"total", "reports", "facets", "groups", "page", "per_page", "pages", "query",
-                         "filters", "sort"}
+    assert set(data) == {"mode", "total", "reports", "facets", "notes", "suggestions", "groups", "page",
+                         "per_page", "pages", "query", "filters", "sort"}
+    assert data["mode"] == "search" and data["notes"] == [] and data["suggestions"] == []
     assert set(data["facets"]) == {"year", "province", "city", "county", "township", "section", "doc_type"}
     assert data["pages"] == -(-result.reports // 3)
     seen: set[str] = set()
     shown = 0
     for page in range(1, data["pages"] + 1):
         for group in service.search("法治", page=page, per_page=3).to_json()["groups"]:
-            assert set(group) == {"report_id", "township", "county", "year", "title", "hits", "more"}
+            assert set(group) == {"report_id", "township", "county", "year", "title", "hits", "more",
+                                  "passages"}
+            assert group["passages"] == len(group["hits"]) + group["more"]
             assert group["report_id"] not in seen
             seen.add(group["report_id"])
             shown += len(group["hits"]) + group["more"]
