@@ -11,25 +11,11 @@ from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
 
-# URL parameter → the indexer's facet/filter key, in sidebar order.
-FILTER_PARAMS: dict[str, str] = {
-    "year": "year",
-    "province": "province",
-    "city": "city",
-    "county": "county",
-    "township": "township",
-    "section": "section",
-    "type": "doc_type",
-}
-FACET_LABELS: dict[str, str] = {
-    "year": "年份",
-    "province": "省份",
-    "city": "市",
-    "county": "县（区）",
-    "township": "乡镇（街道）",
-    "section": "章节类别",
-    "doc_type": "文件类型",
-}
+from indexer.query import FIELD_SPECS
+
+# URL parameter → the indexer's facet/filter key, in sidebar order (``type`` → ``doc_type``).
+FILTER_PARAMS: dict[str, str] = {spec.name: spec.column for spec in FIELD_SPECS}
+FACET_LABELS: dict[str, str] = {spec.column: spec.label for spec in FIELD_SPECS}
 SORTS: dict[str, str] = {"relevance": "相关度", "year": "年份（新→旧）", "place": "地区"}
 PER_PAGE = 20
 MAX_PAGE = 10_000
@@ -72,6 +58,11 @@ class SearchParams:
     def is_browse(self) -> bool:
         """No query words: the page lists reports instead of hits."""
         return not self.q
+
+    @property
+    def is_everything(self) -> bool:
+        """Neither words nor filters: the whole archive, which the store can list without the index."""
+        return not self.q and not self.filters
 
     def indexer_filters(self) -> dict[str, str]:
         """Filters keyed as the indexer expects."""

@@ -1,7 +1,10 @@
 """Search pages: ``/``, ``/search`` (HTML), ``/api/search`` (JSON twin), ``/search.csv`` (export).
 
-A bad query is the user's to fix, so it is shown on the page with the indexer's message (and
-HTTP 400 for the JSON twin) instead of failing; an empty query lists the whole archive.
+A bad query or parameter is the user's to fix, so it is shown on the page with the indexer's
+message (and HTTP 400 for the JSON twin) instead of failing or being silently ignored. With
+neither words nor filters the page lists the whole archive from the store (it works while the
+index is rebuilt); filters alone (``?year=2024``, ``q=year:2024``) list the matching reports
+through the index, which resolves short place names and reads ``地区不详``/``年份不详``.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from sqlalchemy import select
 
 from archive.errors import ArchiveError
 from archive.store import Report
+from indexer.query import FIELD_SPECS
 from indexer.service import IndexUnavailable
 
 from . import export
@@ -45,18 +49,17 @@ MAX_JSON_HITS = 100_000  # one JSON document must fit in memory; the CSV export 
 
 
 def run(params: SearchParams) -> dict:
-    """Search (or browse, for an empty query) and return the JSON-shaped result.
+    """Search (or browse, for no words and no filters) and return the JSON-shaped result.
 
     Raises ``ArchiveError`` (bad query) or ``IndexUnavailable`` (no index) for the caller.
     """
     per_page = current_app.config.get("SEARCH_PER_PAGE") or PER_PAGE
-    if params.is_browse:
+    if params.is_everything:
         return browse(db(), params, per_page)
     result = search_service().search(
         params.q, params.indexer_filters() or None, page=params.page, sort=params.sort, per_page=per_page
     )
     payload = result.to_json()
-    payload["mode"] = "search"
     add_report_fields(payload["groups"])
     return payload
 
@@ -106,7 +109,7 @@ def index():
         params = SearchParams(q=" ".join((request.args.get("q") or "").split())[:200])
     return render_template(
         "search.html", params=params, result=result, error=error, facet_labels=FACET_LABELS,
-        sorts=SORTS, param_for_facet=param_for_facet, filter_keys=FILTER_PARAMS,
+        sorts=SORTS, param_for_facet=param_for_facet, filter_keys=FILTER_PARAMS, fields=FIELD_SPECS,
     ), status
 
 
