@@ -71,6 +71,10 @@ def format_listing(result: SearchResult) -> str:
     """A human-readable listing: totals, then each report with its best passages."""
     pages = max(result.pages, 1)
     lines = [f"共 {result.total} 个段落，{result.reports} 份报告（第 {result.page}/{pages} 页）"]
+    lines.extend(f"注：{note}" for note in result.notes)
+    if result.suggestions:
+        offers = (f"{s.query}（{s.reports} 份报告）" for s in result.suggestions)
+        lines.append("您是不是要找：" + "、".join(offers))
     for group in result.groups:
         place = "".join(part for part in (group.county, group.township) if part) or "（地点未定）"
         lines.append("")

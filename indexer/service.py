@@ -358,6 +358,13 @@ class SearchService:
                 out.append(Suggestion(query=corrected, changes=changes, reports=reports, total=total))
         return out
 
+    def parse(
+        self, query: str, filters: Mapping[str, str | Sequence[str]] | None = None
+    ) -> ParsedQuery:
+        """``indexer.query.parse`` with the live index's place names, so a short name
+        (``county:潢川``) means the same for every caller: search, passage lists, exports."""
+        return parse(query or "", filters, self._live_generation().vocabulary())
+
     def passage_ids(
         self,
         query: str,

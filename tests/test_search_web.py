@@ -276,3 +276,17 @@ def test_suggestions_are_exact_searches(config) -> None:
 
 def test_yearless_report_is_in_the_corpus(everything: dict) -> None:
     assert any(g["title"] == YEARLESS_TITLE and g["year"] is None for g in everything["groups"])
+
+
+def test_csv_export_resolves_short_names_like_the_page(client: FlaskClient) -> None:
+    short = client.get("/search.csv", query_string={"q": "法治 county:潢川"}).get_data(as_text=True)
+    full = client.get("/search.csv", query_string={"q": "法治 county:潢川县"}).get_data(as_text=True)
+    assert short == full and len(short.splitlines()) > 1
+
+
+def test_cli_listing_shows_notes_and_suggestions(config) -> None:
+    from indexer.cli import format_listing
+
+    service = SearchService(config)
+    assert "潢川县" in format_listing(service.search("county:潢川"))
+    assert "您是不是要找：枫桥经验" in format_listing(service.search("枫桥精验"))

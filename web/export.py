@@ -20,7 +20,7 @@ from indexer.service import IndexUnavailable
 
 from .browse import browse
 from .params import SearchParams
-from .services import archive_config, base_url, db
+from .services import archive_config, base_url, db, search_service
 
 CSV_COLUMNS = ("report_id", "province", "city", "county", "township", "year", "doc_type", "title",
                "section", "heading", "passage_id", "text", "permalink")  # order of _HIT_SQL's columns + link
@@ -85,9 +85,8 @@ def all_hits(params: SearchParams) -> Iterator[dict]:
         return iter(_report_rows(params, root))
     from indexer.generation import LITERAL_DB, current_generation
     from indexer.literal import compile_where
-    from indexer.query import parse
 
-    parsed = parse(params.q, params.indexer_filters() or None)
+    parsed = search_service().parse(params.q, params.indexer_filters() or None)
     folder = current_generation(archive_config().index_dir)
     if folder is None:
         raise IndexUnavailable("检索索引尚未建立")
