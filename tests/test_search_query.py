@@ -6,6 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from archive.document import DOC_TYPES
 from archive.errors import ArchiveError
 from indexer.build import rebuild
 from indexer.query import AllOf, AnyOf, Literal, Not, QuerySyntaxError, SameSentence, parse
@@ -37,12 +38,28 @@ def test_field_filters_and_year_ranges() -> None:
     parsed = parse("法治 year:2023 county:垫江县 县:梁平区 type:报告 section:不足 township:\"坪山镇\"")
     assert parsed.match == Literal("法治")
     assert parsed.filters == {
-        "year": ("2023",), "county": ("垫江县", "梁平区"), "doc_type": ("年度报告",),
+        "year": ("2023",), "county": ("垫江县", "梁平区"),
+        "doc_type": tuple(name for name in DOC_TYPES if "报告" in name),  # a part names every type with it
         "section": ("存在的不足和原因",), "township": ("坪山镇",),
     }
     assert parse("year:2024..2022").year_range == (2022, 2024)
     assert parse("year:2022..").year_range == (2022, 9999)
     assert parse("年份：2021-2023").year_range == (2021, 2023)
+    assert parse("year:2021年..2023年度").year_range == (2021, 2023)
+    assert parse("year:2024年").filters == {"year": ("2024",)}
+    assert parse("county:地区不详 year:年份不详").filters == {"county": ("",), "year": ("",)}
+
+
+def test_short_place_names_resolve_against_the_names_present() -> None:
+    present = {"county": ["潢川县", "潢川区", "垫江县"], "township": ["坪山镇", "坪山街道", "山镇乡"]}
+    parsed = parse("county:潢川 township:坪山", vocabulary=present)
+    assert parsed.filters == {"county": ("潢川县", "潢川区"), "township": ("坪山镇", "坪山街道")}
+    assert any("潢川县、潢川区" in note for note in parsed.notes)
+    assert parse("township:山镇", vocabulary=present).filters == {"township": ("山镇乡",)}  # prefix first
+    assert parse("county:江县", vocabulary=present).filters == {"county": ("垫江县",)}  # then contained
+    unknown = parse("county:无此县", vocabulary=present)
+    assert unknown.filters == {"county": ("无此县",)} and "county:潢川县" in unknown.notes[0]
+    assert parse("county:潢川").filters == {"county": ("潢川",)}  # no index: kept as written
 
 
 def test_filters_argument_merges_with_query_fields() -> None:
