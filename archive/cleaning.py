@@ -1,6 +1,6 @@
 """Display normalisation: the text a user reads, cites and downloads excerpts from.
 
-``clean_text`` turns what a reader extracted into the display text (``ParsedReport.text``).
+``clean_page`` turns what a reader extracted into the display text (``ParsedReport.text``).
 Every passage offset points into its result, so it is applied exactly once, before metadata and
 structure. Matching-form folding (full/half width, punctuation variants, traditional →
 simplified) is *not* done here: it lives in ``archive.normalize.fold_for_match`` and the display
@@ -18,15 +18,22 @@ The transformations, in order:
    documents indent paragraphs with two full-width spaces) and its trailing whitespace;
    spaces *inside* a line are kept as written;
 5. web metadata lines (the 索引号/发布机构/成文日期… table of a saved government page, written as
-   ``| 索 引 号 | … |`` rows, ``- 发布机构: …`` items or ``来源:… 发布时间:…`` lines) are dropped
-   from the body; ``extract_fields`` returns their values for ``RawDocument.fields``;
-6. blank lines: runs of blank lines become one blank line; leading/trailing blank lines go.
+   ``| 索 引 号 | … |`` rows, ``- 发布机构: …`` items, ``[ 成文日期 ] 2025-01-22``, ``来源:…
+   发布时间:…`` lines, or a label alone on a line with its value on the next) are dropped from
+   the body; ``clean_page`` returns their values as ``CleanPage.fields``;
+6. page furniture at the edges (breadcrumbs, the site's name, widgets, footer: see
+   ``archive.page_chrome``) is dropped; the breadcrumb's crumbs are kept in ``CleanPage.crumbs``;
+7. blank lines: runs of blank lines become one blank line; leading/trailing blank lines go.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from functools import lru_cache
+
+from .normalize import simplify
+from .page_chrome import breadcrumb, head_end, is_site_banner, strip_chrome
 
 # Labels of the metadata block that government web pages put above a document. A line made only
 # of these label/value pairs is page furniture, not report text.
@@ -34,7 +41,9 @@ METADATA_LABELS = (
     "索引号", "发布机构", "成文日期", "发布日期", "公文生成日期", "生成日期", "发布时间", "来源",
     "信息来源", "文号", "备注/文号", "发文字号", "发文机关", "公开方式", "公开范围", "公开时限",
     "组配分类", "主题分类", "体裁分类", "服务对象分类", "废止日期", "有效性", "时效", "所属机构",
-    "信息分类", "发布单位", "浏览次数", "字号",
+    "信息分类", "发布单位", "浏览次数", "字号", "发文日期", "公开日期", "日期", "作者", "点击", "浏览",
+    "点击数", "点击率", "阅读次数", "访问量", "标题", "名称", "分类", "文件分类", "主题词", "生效时间",
+    "终止时间", "生效日期", "失效日期", "字体大小", "责任编辑", "编辑", "发布人", "文件编号",
 )
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]\n]*\]")
@@ -44,11 +53,22 @@ _LEADING = re.compile("^[ \t\u3000]+")
 _BULLET = re.compile(r"^[-*•·]\s*")
 
 
-@lru_cache(maxsize=1)
-def _label_pattern() -> re.Pattern[str]:
+def _spaced_labels() -> str:
     """Any known label, tolerating the spaces pages put between its characters (索 引 号)."""
     spaced = [r"\s*".join(map(re.escape, label)) for label in sorted(METADATA_LABELS, key=len, reverse=True)]
-    return re.compile("(" + "|".join(spaced) + r")\s*[:：]\s*")
+    return "(" + "|".join(spaced) + ")"
+
+
+@lru_cache(maxsize=1)
+def _label_pattern() -> re.Pattern[str]:
+    """A label and its colon (``发布机构：``)."""
+    return re.compile(_spaced_labels() + r"\s*[:：]\s*")
+
+
+@lru_cache(maxsize=1)
+def _bracketed_label() -> re.Pattern[str]:
+    """A label in brackets instead of before a colon: ``[ 成文日期 ] 2025-01-22``, ``【发布机构】…``."""
+    return re.compile(r"[\[【]\s*" + _spaced_labels() + r"\s*[\]】]\s*")
 
 
 def _compact(label: str) -> str:
@@ -67,13 +87,15 @@ def parse_metadata_line(line: str) -> dict[str, str] | None:
         return None
     if stripped.startswith("|"):
         cells = [cell.strip() for cell in stripped.strip("|").split("|")]
-        labels = [_compact(cell) for cell in cells[0::2]]
+        labels = [_compact(simplify(cell)).rstrip(":：") for cell in cells[0::2]]
         if not labels or labels[0] not in METADATA_LABELS:
             return None
         values = [*cells[1::2], *[""] * len(labels)]
         return {label: values[i] for i, label in enumerate(labels) if label}
-    body = _BULLET.sub("", stripped)
-    matches = list(_label_pattern().finditer(body))
+    body = _bracketed_label().sub(r"\1:", _BULLET.sub("", stripped))
+    # Labels are matched in simplified form (發布時間 is 发布时间: same length, same offsets);
+    # values keep their characters as written.
+    matches = list(_label_pattern().finditer(simplify(body)))
     if not matches or matches[0].start() != 0:
         return None
     pairs: dict[str, str] = {}
@@ -93,20 +115,93 @@ def extract_fields(text: str) -> dict[str, str]:
     return fields
 
 
-def clean_text(text: str) -> str:
-    """The display text of ``text`` (see the module docstring for every step)."""
+def _label_alone(line: str) -> str:
+    """The label when ``line`` is nothing but a metadata label (``索 引 号``, ``来 源：``)."""
+    label = _compact(simplify(line)).rstrip(":：")
+    return label if label in METADATA_LABELS else ""
+
+
+def _join_split_labels(lines: list[str]) -> list[str]:
+    """``label`` / ``value`` on consecutive lines (a table copied cell by cell) → ``label:value``.
+
+    A label followed by another label had no value; a value is short and not a sentence.
+    """
+    joined: list[str] = []
+    index = 0
+    while index < len(lines):
+        label = _label_alone(lines[index])
+        if not label:
+            joined.append(lines[index])
+            index += 1
+            continue
+        following = lines[index + 1].strip() if index + 1 < len(lines) else ""
+        if following and not _label_alone(following) and len(following) <= 40 and not re.search(
+            r"[。，；]", following
+        ):
+            joined.append(f"{label}:{following}")
+            index += 2
+        else:
+            joined.append(f"{label}:")
+            index += 1
+    return joined
+
+
+def _split_trailing_fields(line: str) -> list[str]:
+    """A navigation or banner line with metadata glued on (``…> 年度报告日期:2025-02-28 字体:``,
+    ``某县人民政府门户网站 www.… 发布时间:…``) → the furniture part and the metadata part."""
+    for match in _label_pattern().finditer(simplify(line)):
+        if match.start() == 0:
+            return [line]
+        head, tail = line[:match.start()].rstrip(), line[match.start():]
+        if parse_metadata_line(tail) is not None and (breadcrumb(head) is not None or is_site_banner(head)):
+            return [head, tail]
+    return [line]
+
+
+@dataclass
+class CleanPage:
+    """The display text of a page, with the metadata values and breadcrumb taken out of it."""
+
+    text: str
+    fields: dict[str, str] = field(default_factory=dict)
+    crumbs: list[str] = field(default_factory=list)
+
+
+def _normalised_lines(text: str) -> list[str]:
+    """Steps 1–4 of the module docstring, line by line."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _BOOKMARK.sub("", text)
     text = _INVISIBLE.sub("", text)
     text = _ODD_SPACES.sub(" ", text)
-    lines: list[str] = []
-    for raw_line in text.split("\n"):
-        line = _LEADING.sub("", raw_line).rstrip()
-        if parse_metadata_line(line) is not None:
+    return [_LEADING.sub("", raw_line).rstrip() for raw_line in text.split("\n")]
+
+
+def _is_metadata(line: str) -> bool:
+    return parse_metadata_line(line) is not None
+
+
+def clean_page(text: str) -> CleanPage:
+    """The display text of ``text`` and what its page furniture said (module docstring)."""
+    split = [part for line in _normalised_lines(text) for part in _split_trailing_fields(line)]
+    lines = _join_split_labels(split)
+    chrome = strip_chrome(lines, _is_metadata)
+    page = CleanPage(text="", crumbs=chrome.crumbs)
+    lines = chrome.text.split("\n")
+    head = head_end(lines, _is_metadata)
+    kept: list[str] = []
+    for index, line in enumerate(lines):
+        pairs = parse_metadata_line(line)
+        # In the body only an unmistakable metadata line goes (a table row, or two labelled
+        # values): a sentence that happens to open with 日期: or 名称: is report text.
+        if pairs is not None and (index < head or line.lstrip().startswith("|") or len(pairs) > 1):
+            for label, value in pairs.items():
+                if value and label not in page.fields:
+                    page.fields[label] = value
             continue
-        if not line and (not lines or not lines[-1]):
+        if not line and (not kept or not kept[-1]):
             continue
-        lines.append(line)
-    while lines and not lines[-1]:
-        lines.pop()
-    return "\n".join(lines)
+        kept.append(line)
+    while kept and not kept[-1]:
+        kept.pop()
+    page.text = "\n".join(kept)
+    return page

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-DOC_TYPES = ("年度报告", "实施方案", "工作要点", "其他")
+DOC_TYPES = ("年度报告", "述法报告", "实施方案", "工作要点", "其他")
 
 # Provenance: where a metadata value came from. Users read it in the report reader (来源：…) and
 # in JSON, so it is Chinese like the rest of the interface. Templates take the text's own words
 # (a field name, a clue as written) and are filled with ``str.format``.
 PROV_TITLE_LINE = "标题行"
-PROV_COMPOSED = "据地名、年份与文件类型生成（原文无标题）"
+PROV_COMPOSED = "原文无标题，据地名、年份与文件类型拟定（方括号内为本库所加）"
 PROV_FIELD = "网页“{}”栏"
 PROV_HEADER_LINE = "文头发文机关"
 PROV_SIGNATURE = "文末落款"
@@ -32,6 +32,9 @@ PROV_TYPE_RULE_OF_LAW = "标题：法治（依法）工作报告"
 PROV_TYPE_TITLE_OTHER = "标题：非已知文件类型"
 PROV_TYPE_OPENING = "首段：“现将…汇报如下”"
 PROV_TYPE_OPENING_OTHER = "首段：非已知文件类型"
+PROV_TYPE_SHUFA = "述法：履行推进法治建设第一责任人职责情况"
+PROV_TYPE_COLUMN = "网页栏目：{}"
+PROV_TYPE_PARTS = "无标题；首段谈法治政府建设，且有年度报告的法定部分（举措成效、不足、下一年度安排）"
 PROV_TOWNSHIP_NAMED = "文中乡镇名（见于行政区划库）"
 PROV_WRITTEN_TOGETHER = "文中写明：{}"  # <county><township> as written, e.g. 城口县北屏乡
 PROV_UNIQUE = "行政区划库：{} 在全国唯一"
@@ -70,6 +73,10 @@ class Metadata:
     year: int | None = None
     doc_type: str = "其他"
     issue_date: str = ""  # ISO yyyy-mm-dd, empty when the text does not state it
+    # True when the document has no title and ``title`` is the archive's label in [brackets].
+    title_supplied: bool = False
+    # The page's record: 发布机构, 成文日期, 发布日期, 索引号, 发文字号 as the site gives them.
+    page_fields: dict[str, str] = field(default_factory=dict)
     division_code: str = ""  # official code of the most precise place resolved
     provenance: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)

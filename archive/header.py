@@ -15,6 +15,7 @@ HEADER_SCAN_LINES = 8
 MAX_TITLE_LINE = 60
 ORGAN_SUFFIX = re.compile(r"(委员会|人民政府|政府|办公室|党委|办事处|管委会|管理委员会)$")
 TITLE_WORDS = re.compile(r"报告|方案|要点|情况|通知|总结|计划|意见|年报|办法|安排")
+TITLE_END = re.compile(r"(?:报告|方案|要点|情况|通知|总结|计划|意见|年报|办法|安排|决定|函)[》」”\"]?$")
 BARE_PLACE = re.compile(r"^[\u4e00-\u9fff]{2,16}(镇|乡|街道|县|区|市)$")
 ADDRESSEE = re.compile(r"^[^。；;]{2,60}[:：]$")
 HEADING_START = re.compile(
@@ -41,22 +42,28 @@ class Header:
     issuer: list[Line] = field(default_factory=list)
     place: list[Line] = field(default_factory=list)  # a bare place line that prefixes the title
     addressee: Line | None = None
+    # Lines of the head that are not the report's words: a title printed twice (a site's list
+    # title above the document's own), a column name above the title.
+    repeats: list[Line] = field(default_factory=list)
 
     @property
     def skipped(self) -> set[int]:
         """Start offsets of the lines that are not report body (never passages)."""
-        lines = [*self.title, *self.issuer, *self.place]
+        lines = [*self.title, *self.issuer, *self.place, *self.repeats]
         if self.addressee is not None:
             lines.append(self.addressee)
         return {line.start for line in lines}
 
+    def title_in(self, text: str) -> str:
+        """The title as one string cut from ``text`` (the display text, whose offsets these
+        lines share): a bare place line, then the title lines joined (a title split over lines,
+        like 关于印发《…工作 / 实施方案》的通知, reads as one)."""
+        return "".join(text[line.start:line.end].strip() for line in [*self.place, *self.title])
+
     @property
     def title_text(self) -> str:
-        """The title as one string: a bare place line, then the title lines joined (a title split
-        over lines, like 关于印发《…工作 / 实施方案》的通知, reads as one)."""
-        if not self.title:
-            return ""
-        return "".join(line.text for line in [*self.place, *self.title])
+        """The title in the form the header was read in."""
+        return "".join(line.text.strip() for line in [*self.place, *self.title])
 
 
 def split_lines(text: str) -> list[Line]:
@@ -76,11 +83,27 @@ def _is_body(text: str) -> bool:
     )
 
 
+def _is_complete_title(text: str) -> bool:
+    """A title that has ended: its document kind last, its 《》 closed (关于印发《…工作 is not)."""
+    return bool(TITLE_END.search(text)) and text.count("《") <= text.count("》")
+
+
+def _starts_title(text: str) -> bool:
+    """A line that opens a title continued on the next line (关于…, 关于印发《…, 2023年…法治…)."""
+    return text.startswith("关于") or text.count("《") > text.count("》")
+
+
+def _adjacent(first: Line, second: Line) -> bool:
+    """No blank line between the two: a letterhead stands apart, a title's parts do not."""
+    return second.start == first.end + 1
+
+
 def analyse_header(text: str) -> Header:
-    """Classify the opening lines of the display text ``text``."""
+    """Classify the opening lines of ``text`` (the display text, or its simplified reading)."""
     lines = split_lines(text)
     header = Header(lines=lines)
     pending_place: list[Line] = []
+    pending_other: list[Line] = []
     for line in lines[:HEADER_SCAN_LINES]:
         value = line.text.strip()
         if ADDRESSEE.match(value) and not TITLE_WORDS.search(value):
@@ -88,13 +111,25 @@ def analyse_header(text: str) -> Header:
             break
         if _is_body(value) or re.search(r"[。；;]", value):
             break
+        complete = bool(header.title) and _is_complete_title(header.title_text)
         if ORGAN_SUFFIX.search(value) and not TITLE_WORDS.search(value):
             header.issuer.append(line)
         elif BARE_PLACE.match(value) and not TITLE_WORDS.search(value):
             pending_place.append(line)
-        else:
+        elif complete:
+            header.repeats.append(line)  # the same title again, or a second wording of it
+        elif TITLE_WORDS.search(value) or _starts_title(value) or header.title:
+            if not header.title and value.startswith("关于") and len(header.issuer) == 1 and _adjacent(
+                header.issuer[0], line
+            ):
+                header.title.append(header.issuer.pop())  # 尼山镇人民政府 / 关于…的情况报告
             header.title.append(line)
             header.place.extend(pending_place)
-            pending_place = []
+            header.repeats.extend(pending_other)
+            pending_place, pending_other = [], []
+        else:
+            pending_other.append(line)
     header.issuer.extend(pending_place)  # a place line with no title after it names the organ
+    if header.title:
+        header.repeats.extend(pending_other)
     return header

@@ -1,30 +1,36 @@
 """Metadata of a report from its display text, its page fields and its file name.
 
-Each value records where it came from in ``Metadata.provenance``. The rules, field by field:
+Each value records where it came from in ``Metadata.provenance``. A report in traditional
+characters is read through its simplified form (``Evidence.reading``) and shown as written. The
+rules, field by field:
 
-- **title**: the title lines of the header (``archive.header``), joined when split over lines;
-  without one, a title is composed from place, year and type (红江镇2023年法治政府建设工作报告),
-  provenance ``PROV_COMPOSED``.
+- **title**: the title lines of the header (``archive.header``), joined when split over lines, a
+  repeated title dropped; else the page's 标题/名称 field; without either the report has no
+  title, and the archive supplies a label in square brackets ([红江镇2023年法治政府建设情况报告],
+  ``Metadata.title_supplied``, provenance ``PROV_COMPOSED``).
 - **issuer**: the 发布机构 field, else the organ lines above the title (joined with 、 when a
   party committee and a government issue together), else the organ that signs at the end.
-- **place**: ``archive.places`` (never a guess).
+- **place**: ``archive.places`` (never a guess), from the title, organ lines, addressee and
+  issuer fields, and for an untitled report its opening paragraph.
 - **year** (the year the report *covers*): the year in the title, else the year of
   "现将2023年度工作情况汇报如下", else a paragraph opening "2023年，…", else the first numbered
-  heading with a year; a report issued in January 2024 covers 2023, so the issue date is not used.
-- **doc_type**: from the title (or, without one, the opening paragraph): 政府信息公开工作年度报告
-  is 其他 (it reports on disclosure, not on the rule of law); a notice that issues a 实施方案 is a
-  实施方案; 工作要点 likewise; a report/情况/总结 on 法治/依法 is a 年度报告.
-- **issue_date**: the 成文日期/公文生成日期/发布日期/发布时间 field, else a date standing alone
-  (or after the signing organ, or before 印发) on a line: a signature. Dates inside sentences
-  (2021年以来…) and plan periods (2021-2025年) are not issue dates, so a report without a
-  signature block has none.
+  heading with a year; a report issued in January 2024 covers 2023, so no date of the page or
+  of issue is used.
+- **doc_type**: ``archive.doctype``.
+- **issue_date**: 成文日期 (the page's 成文日期/公文生成日期/发文日期 field, else a date standing
+  alone on a line, as a signature: dates inside sentences and plan periods are not issue dates),
+  else the page's 发布日期/发布时间; provenance says which.
+- **page_fields**: the page's 发布机构, 成文日期, 发布日期, 索引号, 发文字号 as it gives them.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
+from .doctype import classify
 from .document import (
     PROV_COMPOSED,
     PROV_FIELD,
@@ -33,11 +39,6 @@ from .document import (
     PROV_SIGNATURE_DATE,
     PROV_TITLE_LINE,
     PROV_TYPE_DISCLOSURE,
-    PROV_TYPE_KIND,
-    PROV_TYPE_OPENING,
-    PROV_TYPE_OPENING_OTHER,
-    PROV_TYPE_RULE_OF_LAW,
-    PROV_TYPE_TITLE_OTHER,
     PROV_YEAR_FILENAME,
     PROV_YEAR_HEADING,
     PROV_YEAR_OPENING,
@@ -45,15 +46,34 @@ from .document import (
     PROV_YEAR_TITLE,
     Metadata,
 )
-from .header import ORGAN_SUFFIX, Header
+from .header import ORGAN_SUFFIX, TITLE_WORDS, Header
+from .normalize import simplify
 from .places import resolve_place
 
-DATE_FIELDS = ("成文日期", "公文生成日期", "生成日期", "发布日期", "发布时间")
-ISSUER_FIELDS = ("发布机构", "发文机关", "发布单位")
+# The page's record of a document, one name per fact and the labels sites use for it, in order.
+RECORD_FIELDS = {
+    "发布机构": ("发布机构", "发文机关", "发布单位"),
+    "成文日期": ("成文日期", "公文生成日期", "生成日期", "发文日期"),
+    "发布日期": ("发布日期", "发布时间", "公开日期", "日期"),
+    "索引号": ("索引号",),
+    "发文字号": ("发文字号", "文号", "备注/文号", "字号", "文件编号"),
+}
+WRITTEN_DATE_FIELDS = RECORD_FIELDS["成文日期"]
+PUBLISHED_DATE_FIELDS = RECORD_FIELDS["发布日期"]
+ISSUER_FIELDS = RECORD_FIELDS["发布机构"]
 SOURCE_FIELDS = ("来源", "信息来源")
+TITLE_FIELDS = ("标题", "名称")
+SUPPLIED_KINDS = {
+    "年度报告": "法治政府建设情况报告",
+    "述法报告": "述法报告",
+    "实施方案": "法治政府建设实施方案",
+    "工作要点": "法治政府建设工作要点",
+}
+CITED_TITLE = re.compile(r"《[^》\n]{0,80}》")
 YEAR = r"((?:19|20)\d{2})"
 TITLE_YEAR = re.compile(rf"(?<![\d\-—－~～至到]){YEAR}\s*年(?!\s*[\-—－~～至到])")
-REPORTED_YEAR = re.compile(rf"现将[^。]{{0,20}}?{YEAR}\s*年")
+# 现将2023年度工作情况汇报如下 / 现对2023年所做工作总结如下 / 现就2024年…报告如下
+REPORTED_YEAR = re.compile(rf"现(?:将|对|就|把)[^。]{{0,20}}?{YEAR}\s*年")
 OPENING_YEAR = re.compile(rf"^{YEAR}\s*年(?:度)?\s*[，,以来]")
 CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
              "八": 8, "九": 9}
@@ -65,29 +85,89 @@ SIGNATURE_DATE = re.compile(
 FIELD_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 
 
-def extract_metadata(text: str, header: Header, fields: dict[str, str], filename: str = "") -> Metadata:
-    """Everything ``Metadata`` holds, from the display text, header, page fields and file name."""
+@dataclass
+class Evidence:
+    """Everything metadata is read from.
+
+    ``reading`` has the offsets of ``text`` (the display text) and is the simplified form of a
+    report written in traditional characters (``archive.normalize.simplify``), else ``text``
+    itself: titles, places, years and types are read from it, what users see is cut from
+    ``text``. ``fields`` are the page's labelled values (索引号, 发布机构…) and ``crumbs`` its
+    breadcrumb, both from ``archive.cleaning.clean_page``.
+    """
+
+    text: str
+    reading: str
+    header: Header
+    fields: dict[str, str] = field(default_factory=dict)
+    crumbs: list[str] = field(default_factory=list)
+    filename: str = ""
+
+    @property
+    def body(self) -> list[str]:
+        """The lines of the reading that are report body, in order."""
+        return [line.text.strip() for line in self.header.lines if line.start not in self.header.skipped]
+
+    @property
+    def opening(self) -> str:
+        """The report's first paragraph: where an untitled report says what it is and whose."""
+        return next(iter(self.body), "")
+
+
+def extract_metadata(evidence: Evidence) -> Metadata:
+    """Everything ``Metadata`` holds, from the evidence of one report."""
     meta = Metadata()
-    title = header.title_text
+    header = evidence.header
+    title, title_source = _title(evidence)
     if title:
-        meta.title, meta.provenance["title"] = title, PROV_TITLE_LINE
-    _set_issuer(meta, header, fields)
-    header_text = "\n".join([title, *(line.text for line in header.issuer + header.place),
-                             *(fields.get(name, "") for name in ISSUER_FIELDS)])
-    resolution = resolve_place(text, header_text)
+        meta.title, meta.provenance["title"] = title, title_source
+    reading_title = simplify(title) if evidence.reading is not evidence.text else title
+    _set_issuer(meta, header, evidence.fields)
+    meta.page_fields = page_fields(evidence.fields)
+    opening = "" if header.title else CITED_TITLE.sub(lambda m: "\u3000" * len(m.group()), evidence.opening)
+    resolution = resolve_place(evidence.reading, _place_header(evidence, reading_title), opening)
     place = resolution.place
     meta.township, meta.county = place.township, place.county
     meta.city, meta.province = place.city, place.province
     meta.division_code = place.code
     meta.provenance.update(resolution.provenance)
     meta.notes.extend(resolution.notes)
-    meta.year, meta.provenance["year"] = _year(title, text, header, filename)
-    meta.doc_type, meta.provenance["doc_type"] = _doc_type(title, text, header)
-    meta.issue_date, meta.provenance["issue_date"] = _issue_date(text, fields)
+    meta.year, meta.provenance["year"] = _year(reading_title, evidence)
+    meta.doc_type, meta.provenance["doc_type"] = classify(reading_title, evidence)
+    meta.issue_date, meta.provenance["issue_date"] = _issue_date(evidence)
     if not meta.title:
-        meta.title, meta.provenance["title"] = _compose_title(meta), PROV_COMPOSED
+        meta.title, meta.title_supplied = supplied_title(meta, evidence.filename), True
+        meta.provenance["title"] = PROV_COMPOSED
     meta.provenance = {key: value for key, value in meta.provenance.items() if value}
     return meta
+
+
+# ----------------------------------------------------------------------------------- title
+
+
+def _title(evidence: Evidence) -> tuple[str, str]:
+    """The document's own title: its title lines, else the page's 标题/名称 field."""
+    if evidence.header.title:
+        return evidence.header.title_in(evidence.text), PROV_TITLE_LINE
+    for name in TITLE_FIELDS:
+        value = evidence.fields.get(name, "").strip()
+        if value and TITLE_WORDS.search(simplify(value)) and not re.search(r"[|>»]|https?:|www\\.", value):
+            return value, PROV_FIELD.format(name)
+    return "", ""
+
+
+def _place_header(evidence: Evidence, reading_title: str) -> str:
+    """The text that speaks of the report itself, for place resolution: title, organ lines,
+    addressee (a report goes to its own county's party committee and government) and the issuer
+    fields. (With no title, the opening paragraph speaks too: see ``extract_metadata``; titles
+    of other documents cited there, 《河南省…》, are masked, as they name other places.)"""
+    header = evidence.header
+    lines = [*header.issuer, *header.place]
+    if header.addressee is not None:
+        lines.append(header.addressee)
+    parts = [reading_title, *(line.text for line in lines),
+             *(simplify(evidence.fields.get(name, "")) for name in ISSUER_FIELDS)]
+    return "\n".join(parts)
 
 
 # ---------------------------------------------------------------------------------- issuer
@@ -116,11 +196,13 @@ def _set_issuer(meta: Metadata, header: Header, fields: dict[str, str]) -> None:
 # ------------------------------------------------------------------------------------ year
 
 
-def _year(title: str, text: str, header: Header, filename: str) -> tuple[int | None, str]:
+def _year(title: str, evidence: Evidence) -> tuple[int | None, str]:
+    """The year reported on: from the title, the opening, or the part headings — never from a
+    page header, a publication date or an index number, which tell when, not what about."""
     match = TITLE_YEAR.search(title)
     if match:
         return int(match.group(1)), PROV_YEAR_TITLE
-    body = [line.text.strip() for line in header.lines if line.start not in header.skipped]
+    body = evidence.body
     opening = "\n".join(body[:3])
     match = REPORTED_YEAR.search(opening)
     if match:
@@ -134,34 +216,10 @@ def _year(title: str, text: str, header: Header, filename: str) -> tuple[int | N
             match = TITLE_YEAR.search(line)
             if match:
                 return int(match.group(1)), PROV_YEAR_HEADING
-    match = TITLE_YEAR.search(filename)
+    match = TITLE_YEAR.search(evidence.filename)
     if match:
         return int(match.group(1)), PROV_YEAR_FILENAME
     return None, ""
-
-
-# -------------------------------------------------------------------------------- doc type
-
-
-def _doc_type(title: str, text: str, header: Header) -> tuple[str, str]:
-    if title:
-        if "政府信息公开" in title:
-            return "其他", PROV_TYPE_DISCLOSURE
-        for kind in ("实施方案", "工作要点"):
-            if kind in title:
-                return kind, PROV_TYPE_KIND.format(kind)
-        if re.search(r"法治|依法", title) and re.search(r"报告|情况|总结|年报", title):
-            return "年度报告", PROV_TYPE_RULE_OF_LAW
-        return "其他", PROV_TYPE_TITLE_OTHER
-    # Without a title only the opening sentence says what the text is; the plans it cites
-    # (…工作要点》) must not make it one.
-    body = [line.text for line in header.lines if line.start not in header.skipped]
-    opening = "\n".join(body[:2])
-    if "政府信息公开" not in opening and re.search(r"法治|依法", opening) and re.search(
-        r"(?:汇报|报告|总结)如下", opening
-    ):
-        return "年度报告", PROV_TYPE_OPENING
-    return "其他", PROV_TYPE_OPENING_OTHER
 
 
 # ------------------------------------------------------------------------------ issue date
@@ -184,32 +242,54 @@ def _iso(year: str, month: str, day: str) -> str:
         return ""
 
 
-def _issue_date(text: str, fields: dict[str, str]) -> tuple[str, str]:
-    for name in DATE_FIELDS:
+def _field_date(fields: dict[str, str], names: tuple[str, ...]) -> tuple[str, str]:
+    for name in names:
         match = FIELD_DATE.search(fields.get(name, ""))
         if match:
             iso = _iso(*match.groups())
             if iso:
                 return iso, PROV_FIELD.format(name)
-    for line in text.split("\n"):
+    return "", ""
+
+
+def _issue_date(evidence: Evidence) -> tuple[str, str]:
+    """成文日期 (the page's field, else the date the document is signed with), else 发布日期."""
+    iso, why = _field_date(evidence.fields, WRITTEN_DATE_FIELDS)
+    if iso:
+        return iso, why
+    for line in evidence.reading.split("\n"):
         match = SIGNATURE_DATE.match(line.strip())
         if match:
             iso = _iso(*match.groups())
             if iso:
                 return iso, PROV_SIGNATURE_DATE
-    return "", ""
+    return _field_date(evidence.fields, PUBLISHED_DATE_FIELDS)
 
 
 # ------------------------------------------------------------------------------- title
 
 
-def _compose_title(meta: Metadata) -> str:
-    """A title for a file that has none, from what is known (never from guesses)."""
+def supplied_title(meta: Metadata, filename: str = "") -> str:
+    """The label the archive supplies for an untitled report, in square brackets as catalogues
+    do ([红江镇2023年法治政府建设情况报告]); never shown as the document's own words. Without a
+    known place the file name tells two such reports apart."""
     who = meta.township or meta.county or meta.issuer
     year = f"{meta.year}年" if meta.year else ""
-    kind = {
-        "年度报告": "法治政府建设工作报告",
-        "实施方案": "法治政府建设实施方案",
-        "工作要点": "法治政府建设工作要点",
-    }.get(meta.doc_type, "法治政府建设相关文件")
-    return f"{who}{year}{kind}"
+    kind = SUPPLIED_KINDS.get(meta.doc_type, "文件")
+    if meta.provenance.get("doc_type") == PROV_TYPE_DISCLOSURE:
+        kind = "政府信息公开工作年度报告"
+    source = "" if who else f"（{Path(filename).stem}）" if filename else ""
+    return f"[{who}{year}{kind}{source}]"
+
+
+def page_fields(fields: dict[str, str]) -> dict[str, str]:
+    """The page's record of the document under one name per fact (发文日期 → 成文日期, 文号 →
+    发文字号…): 发布机构, 成文日期, 发布日期, 索引号, 发文字号, where the page gives them."""
+    record: dict[str, str] = {}
+    for canonical, names in RECORD_FIELDS.items():
+        for name in names:
+            value = fields.get(name, "").strip()
+            if value and value not in ("无", "-", "—"):
+                record[canonical] = value
+                break
+    return record

@@ -50,3 +50,34 @@ def fold_char(char: str) -> str:
 def fold_for_match(text: str) -> str:
     """``text`` in matching form, same length as ``text`` (see the module docstring)."""
     return "".join(map(fold_char, text))
+
+
+def simplify(text: str) -> str:
+    """``text`` with traditional characters written in simplified form, nothing else changed.
+
+    Length-preserving like ``fold_for_match``, so offsets carry over. Used to *read* a report
+    written in traditional characters (its title, places, type, structure); what users see keeps
+    the characters as written. Per-character conversion turns a few simplified place names into
+    others (乾县 → 干县), so metadata reads through it only when ``is_traditional`` says the whole
+    text is traditional.
+    """
+    return "".join(_simplified_char(char) for char in text)
+
+
+@lru_cache(maxsize=65536)
+def _simplified_char(char: str) -> str:
+    if char.isascii():
+        return char
+    simplified = _T2S.convert(char)
+    return simplified if len(simplified) == 1 else char
+
+
+TRADITIONAL_SHARE = 0.02
+
+
+def is_traditional(text: str) -> bool:
+    """Whether ``text`` is written in traditional characters: more than 2 % of its Chinese
+    characters have a different simplified form (a simplified text has a stray few at most)."""
+    chinese = [char for char in text if "\u4e00" <= char <= "\u9fff"]
+    changed = sum(1 for char in chinese if _simplified_char(char) != char)
+    return len(chinese) > 0 and changed > max(3, TRADITIONAL_SHARE * len(chinese))

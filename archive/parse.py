@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .cleaning import clean_text, extract_fields
+from .cleaning import clean_page
 from .document import PROV_SIDECAR, Metadata, ParsedReport, RawDocument
 from .errors import UnreadableFile
 from .header import analyse_header
-from .metadata import extract_metadata
+from .metadata import Evidence, extract_metadata
+from .normalize import is_traditional, simplify
 from .readers import read_file
 from .sidecar import load_overrides
 from .structure import build_sections
@@ -27,12 +28,15 @@ def parse_document(
     raw: RawDocument, overrides: dict[str, str] | None = None, filename: str = ""
 ) -> ParsedReport:
     """The parsed report of ``raw``; ``UnreadableFile`` when it holds no usable text."""
-    text = clean_text(raw.text)
+    page = clean_page(raw.text)
+    text = page.text
     if len(re.findall(r"[\u4e00-\u9fffA-Za-z]", text)) < MIN_CONTENT_CHARS:
         raise UnreadableFile("没有可用的正文（no usable text）")
-    fields = {**extract_fields(raw.text), **raw.fields}
-    header = analyse_header(text)
-    metadata = extract_metadata(text, header, fields, filename)
+    fields = {**page.fields, **raw.fields}
+    reading = simplify(text) if is_traditional(text) else text
+    header = analyse_header(reading)
+    evidence = Evidence(text, reading, header, fields, page.crumbs, filename)
+    metadata = extract_metadata(evidence)
     metadata.notes.extend(raw.notes)
     apply_overrides(metadata, overrides or {})
     sections = build_sections(text, header.skipped, metadata.doc_type)

@@ -36,6 +36,7 @@ from .document import (
     PROV_WRITTEN_TOGETHER,
 )
 from .gazetteer import (
+    MUNICIPALITY_CODES,
     TOWNSHIP_SUFFIXES,
     UPPER_SUFFIXES,
     Division,
@@ -46,6 +47,8 @@ from .gazetteer import (
 )
 
 HEADER_WEIGHT = 10
+# A county-level name as written between a city and a township (渝北区 of 重庆市渝北区古路镇).
+WRITTEN_COUNTY = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:自治县|县|区|市|旗)")
 TOWNSHIP_WORD = re.compile(r"[\u4e00-\u9fff]{2,14}")
 
 
@@ -67,15 +70,80 @@ class _Candidate:
     via_parent: Division | None = None  # decided by a "<county><township>" pair
 
 
-def resolve_place(text: str, header_text: str) -> Resolution:
-    """Resolve the place of a report from its display text and its header/fields text."""
+def resolve_place(text: str, header_text: str, opening: str = "") -> Resolution:
+    """Resolve the place of a report from its text and its header/fields text.
+
+    ``opening`` is the first paragraph of a report without a title ("" otherwise): it says
+    whose report it is (2022年,管城回族区法治政府建设工作…), so it weighs like the header when
+    finding and deciding a place, but it runs on into general words (领导和县司法局), so it
+    cannot contradict one.
+    """
     gazetteer = get_gazetteer()
-    candidates = _township_candidates(gazetteer, text, header_text)
+    speaking = "\n".join(part for part in (header_text, opening) if part)
+    candidates = _township_candidates(gazetteer, text, speaking)
     if not candidates:
-        return _resolve_county_only(gazetteer, header_text)
+        return _resolve_county_only(gazetteer, speaking)
     best = max(candidates, key=lambda c: (c.score, -c.first))
-    resolution = _decide(gazetteer, best, text, header_text)
+    if best.via_parent is None:
+        written = _written_off_table(gazetteer, best, header_text)
+        if written is not None:
+            return written
+    resolution = _decide(gazetteer, best, text, speaking)
     return _checked(gazetteer, resolution, _mask(header_text, best.name))
+
+
+def _written_off_table(gazetteer: Gazetteer, candidate: _Candidate, header_text: str) -> Resolution | None:
+    """The place as the report writes it, ``<county><township>`` in its title or organ lines
+    (重庆市渝北区古路镇人民政府), when today's table lists that township elsewhere: divisions
+    change every year (古路镇 is now administered by 两江新区), and the archive records what the
+    document says, with a note on where the table puts it today. The county must be one
+    division, by its name alone or by the province/city written before it."""
+    for start, end, county_name in gazetteer.find_county_mentions(header_text):
+        if not header_text.startswith(candidate.name, end):
+            continue
+        counties = gazetteer.counties(county_name)
+        county = counties[0] if len(counties) == 1 else None
+        if county is None:
+            county, _clue = _decide_by_clues(gazetteer, counties, header_text[:start])
+        if county is None or gazetteer.township_variants(county, candidate.name):
+            return None  # undecided, or the table agrees with the text: the usual rules decide
+        place = gazetteer.place(county)
+        return _as_written(gazetteer, candidate, Place(candidate.name, place.county, place.city,
+                                                        place.province, place.code))
+    return _under_written_city(gazetteer, candidate, header_text)
+
+
+def _under_written_city(gazetteer: Gazetteer, candidate: _Candidate, header_text: str) -> Resolution | None:
+    """``<city or province><county><township>`` where today's table no longer has the county
+    (重庆市渝北区古路镇: the 2025 table files 古路镇 under 两江新区): the county as written, the
+    levels above from the table's own division written before it."""
+    for _start, end, upper_name in gazetteer.find_upper_mentions(header_text):
+        match = WRITTEN_COUNTY.match(header_text, end)
+        if not match or not header_text.startswith(candidate.name, match.end()):
+            continue
+        uppers = [d for d in gazetteer.by_name.get(upper_name, ()) if d.level in (1, 2)]
+        if len(uppers) != 1 or gazetteer.counties(match.group()):
+            return None
+        upper = gazetteer.place(uppers[0])
+        city = upper.city or (upper.province if uppers[0].code in MUNICIPALITY_CODES else "")
+        written = Place(candidate.name, match.group(), city, upper.province, "")
+        return _as_written(gazetteer, candidate, written)
+    return None
+
+
+def _as_written(gazetteer: Gazetteer, candidate: _Candidate, place: Place) -> Resolution:
+    """A place recorded as the report writes it, with a note on where the table puts it today."""
+    written = f"{place.county}{candidate.name}"
+    resolution = Resolution(place)
+    resolution.provenance["township"] = PROV_WRITTEN_TOGETHER.format(written)
+    resolution.provenance["county"] = PROV_WRITTEN_TOGETHER.format(written)
+    today = "、".join(dict.fromkeys(
+        gazetteer.place(division).county or gazetteer.place(division).city for division in candidate.divisions
+    ))
+    resolution.notes.append(
+        f"原文写作 {written}；2025-12-31 区划表中 {candidate.name} 现属 {today}，按原文记录"
+    )
+    return resolution
 
 
 def _township_candidates(gazetteer: Gazetteer, text: str, header_text: str) -> list[_Candidate]:
@@ -164,8 +232,13 @@ def _checked(gazetteer: Gazetteer, resolution: Resolution, header_text: str) -> 
     if not place.code:
         return resolution
     path = {place.county, place.city, place.province}
-    mentions = gazetteer.find_upper_mentions(header_text)
-    foreign = "、".join(dict.fromkeys(name for _start, _end, name in mentions if name not in path))
+    mentions = [
+        (start, name) for start, _end, name in gazetteer.find_upper_mentions(header_text) if name not in path
+    ]
+    # A name counts only where it stands as a word: 和县 in 领导和县司法局 is no county.
+    foreign = "、".join(dict.fromkeys(
+        name for start, name in mentions if start in _word_hits(header_text, name)
+    ))
     if not foreign:
         return resolution
     checked = Resolution(Place(place.township, "", "", "", ""))

@@ -86,13 +86,24 @@ def test_county_name_shared_by_cities_without_a_city_stays_undecided(tmp_path: P
     assert metadata.provenance["county"] == PROV_UNDECIDED.format(len(get_gazetteer().townships("永安镇")))
 
 
-def test_title_contradicting_the_gazetteer_leaves_the_place_empty(tmp_path: Path) -> None:
-    # 乐山市 has a 市中区 but no 永安镇 in it: the only 四川省…市中区永安镇 is 内江's, yet the title
-    # says 乐山市, so no county or city may be shown.
+def test_title_naming_a_county_the_table_does_not_list_the_township_under_is_recorded_as_written(
+    tmp_path: Path,
+) -> None:
+    # 乐山市 has a 市中区 but today's table has no 永安镇 in it (the only 四川省…市中区永安镇 is
+    # 内江's). Divisions change every year and the title says 乐山市市中区: the archive records
+    # what the document says, never the table's other 市中区, and notes where the table puts it.
     metadata = _report_at(tmp_path, "四川省乐山市市中区永安镇2022年法治政府建设情况报告",
                           "市中区永安镇人民政府", "永安镇")
-    assert _place(metadata) == ("永安镇", "", "", "")
-    assert metadata.provenance["county"] == PROV_CONTRADICTED.format("乐山市")
+    assert _place(metadata) == ("永安镇", "市中区", "乐山市", "四川省")
+    assert metadata.provenance["county"] == PROV_WRITTEN_TOGETHER.format("市中区永安镇")
+    assert any("现属" in note and "按原文记录" in note for note in metadata.notes)
+
+
+def test_header_naming_another_place_than_the_table_leaves_the_place_empty(tmp_path: Path) -> None:
+    # 通城镇 is unique to 巫溪县 (重庆市), but this header speaks of 四川省: no county may be shown.
+    metadata = _report_at(tmp_path, "四川省通城镇2022年法治政府建设情况报告", "通城镇人民政府", "通城镇")
+    assert _place(metadata)[1:] == ("", "", "")
+    assert metadata.provenance["county"] == PROV_CONTRADICTED.format("四川省")
 
 
 def test_township_alone_stays_undecided(tmp_path: Path) -> None:
