@@ -20,8 +20,10 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    inspect,
     select,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
@@ -102,12 +104,19 @@ class Section(Base):
     kind: Mapped[str] = mapped_column(String(16), index=True)
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
+    # End of the heading as written (``ParsedSection.heading_end``): ``text[start:heading_end]`` is
+    # what the reader shows and search finds; 0 in stores written before it was recorded.
+    heading_end: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     report: Mapped[Report] = relationship(back_populates="sections")
 
+    def written(self, text: str) -> str:
+        """The heading as the file writes it (number, title and its full stop), from ``text``."""
+        return written_heading(text, self.start, self.heading_end, self.number, self.title)
+
 
 class Passage(Base):
-    """A paragraph or enumerated item: the unit searched, shown and cited.
+    """A paragraph of the source: the unit searched, shown and cited (¶ ``seq``).
 
     ``seq`` is 1-based within the report and is what permalinks use (``#p-<seq>``).
     ``heading_path`` lists the titles of the enclosing headings, outermost first.
@@ -198,7 +207,22 @@ def make_engine(url: str) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     Base.metadata.create_all(engine)
+    _add_missing_columns(engine)
     return engine
+
+
+# Columns added after the first release: (table, column, DDL type with default). ``create_all``
+# does not alter existing tables, and an older store must keep opening.
+ADDED_COLUMNS = (("sections", "heading_end", "INTEGER NOT NULL DEFAULT 0"),)
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """Add ``ADDED_COLUMNS`` missing from an existing store (SQLite and PostgreSQL alike)."""
+    inspector = inspect(engine)
+    for table, column, ddl in ADDED_COLUMNS:
+        if column not in {c["name"] for c in inspector.get_columns(table)}:
+            with engine.begin() as conn:
+                conn.execute(sql_text(f"ALTER TABLE {table} ADD COLUMN {column} {ddl}"))
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -239,6 +263,7 @@ def build_report(parsed: ParsedReport) -> Report:
             kind=parsed_section.kind,
             start=parsed_section.start,
             end=parsed_section.end,
+            heading_end=parsed_section.heading_end,
         )
         if parent is not None:
             section.parent = parent  # type: ignore[attr-defined]
@@ -268,9 +293,21 @@ def build_report(parsed: ParsedReport) -> Report:
 
 def heading_label(section: ParsedSection | Section) -> str:
     """How a heading reads in a path: its number as written, then its title."""
-    if not section.number:
-        return section.title
-    return f"{section.number}{section.title}"
+    return heading_label_of(section.number, section.title)
+
+
+def heading_label_of(number: str, title: str) -> str:
+    """``heading_label`` from the two columns (for code reading rows rather than objects)."""
+    return f"{number}{title}" if number else title
+
+
+def written_heading(text: str, start: int, heading_end: int, number: str, title: str) -> str:
+    """The heading as written in the report ``text`` (what the reader shows and search finds);
+    its label when the store predates ``Section.heading_end``."""
+    if heading_end > start:
+        return text[start:heading_end]
+    return heading_label_of(number, title)
+
 
 
 Section.parent = relationship(Section, remote_side=[Section.id], backref="children")  # type: ignore[attr-defined]

@@ -8,6 +8,7 @@ run: a facet count is checked by following its link, a suggestion by running it.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
@@ -290,3 +291,27 @@ def test_cli_listing_shows_notes_and_suggestions(config) -> None:
     service = SearchService(config)
     assert "潢川县" in format_listing(service.search("county:潢川"))
     assert "您是不是要找：枫桥经验" in format_listing(service.search("枫桥精验"))
+
+
+def test_an_incremental_update_refreshes_place_names(tmp_path: Path) -> None:
+    """The cached place names follow the index: a county added by ``update`` resolves from its
+    short name without a new generation or a restart (``PRAGMA data_version`` changed)."""
+    from archive.ingest import ingest_paths
+    from indexer.build import rebuild, update
+
+    config = make_config(tmp_path)
+    files = corpus_files()
+    ingest_paths(config, files[:3], workers=1)
+    rebuild(config)
+    service = SearchService(config)
+
+    def counties() -> set[str]:
+        return {value for value, _r, _p in service.search("-不存在的词").facets["county"]} - {UNKNOWN_PLACE}
+
+    before = counties()  # also fills the service's cache of place names
+    summary = ingest_paths(config, files[3:], workers=1)
+    update(config, summary.changed_ids, summary.removed_ids)
+    added = sorted(name for name in counties() - before if len(name) > 2)
+    assert added
+    result = service.search(f"county:{added[0][:-1]}")
+    assert result.reports >= 1 and added[0] in result.notes[0]

@@ -41,7 +41,7 @@ def report(report_id: str):
     source = _source(found)
     return render_template(
         "report.html", report=found, place=place(found), outline=outline(found), blocks=reading_order(found),
-        cited=_cited_seq(), q=q, mark=lambda text: highlight(text, terms), source=source,
+        cited=_cited_seq(), q=q, mark=lambda text, *lead: highlight(text, terms, *lead), source=source,
         compare_choices=compare_choices([found.id]),
     )
 
