@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,7 +28,15 @@ from whoosh.writing import IndexWriter
 
 from archive.config import ArchiveConfig
 from archive.normalize import fold_for_match
-from archive.store import Passage, Report, make_engine, make_session_factory
+from archive.store import (
+    Passage,
+    Report,
+    Section,
+    heading_label_of,
+    make_engine,
+    make_session_factory,
+    written_heading,
+)
 
 from . import literal
 from .analysis import ensure_jieba
@@ -164,7 +173,7 @@ def _fill(config: ArchiveConfig, conn, writer: IndexWriter, report_ids: list[str
                 for row in passage_rows:
                     writer.add_document(**_whoosh_doc(row))
                 n_reports += len(report_rows)
-                n_passages += len(passage_rows)
+                n_passages += sum(row.unit == literal.PASSAGE for row in passage_rows)
                 gid += len(passage_rows)
     finally:
         engine.dispose()
@@ -175,9 +184,10 @@ def _fill(config: ArchiveConfig, conn, writer: IndexWriter, report_ids: list[str
 def _batches(
     session: Session, report_ids: list[str] | None, first_gid: int
 ) -> Iterator[tuple[list[literal.ReportRow], list[literal.PassageRow]]]:
-    """Rows for the literal table, a batch of reports at a time (bounded memory at any size).
+    """Rows for the literal table, a batch of reports at a time (bounded memory at any size):
+    each report's title, headings and passages (``literal.UNITS``), in document order.
 
-    Plain column selects, two per batch, not ORM objects with a lazy load of each report's
+    Plain column selects, three per batch, not ORM objects with a lazy load of each report's
     passages: building those objects was ≈ 30 % of the parent process's time in a rebuild,
     and the parent shares the two cores with the segmenting writer processes.
     """
@@ -189,37 +199,73 @@ def _batches(
     gid = first_gid
     reports = list(session.scalars(stmt))
     report_columns = (Report.id, Report.title, Report.year, Report.province, Report.city, Report.county,
-                      Report.township, Report.doc_type)
-    passage_columns = (Passage.report_id, Passage.seq, Passage.text, Passage.heading_path,
+                      Report.township, Report.doc_type, Report.text)
+    section_columns = (Section.report_id, Section.id, Section.parent_id, Section.ordinal, Section.number,
+                       Section.title, Section.kind, Section.start, Section.heading_end)
+    passage_columns = (Passage.report_id, Passage.seq, Passage.start, Passage.text, Passage.heading_path,
                        Passage.section_kind)
     for start in range(0, len(reports), REPORTS_PER_BATCH):
         chunk = reports[start:start + REPORTS_PER_BATCH]
-        report_rows = [
-            literal.ReportRow(rid, title or "", str(year) if year is not None else "", province or "",
-                              city or "", county or "", township or "", doc_type or "")
-            for rid, title, year, province, city, county, township, doc_type in session.execute(
-                select(*report_columns).where(Report.id.in_(chunk)).order_by(Report.id))
-        ]
-        by_id = {row.report_id: row for row in report_rows}
-        passage_rows: list[literal.PassageRow] = []
-        for rid, seq, text, heading, section in session.execute(
-            select(*passage_columns).where(Passage.report_id.in_(chunk))
-            .order_by(Passage.report_id, Passage.seq)
+        report_rows: list[literal.ReportRow] = []
+        places: dict[str, list[_Place]] = {}
+        texts: dict[str, str] = {}
+        for rid, title, year, province, city, county, township, doc_type, text in session.execute(
+            select(*report_columns).where(Report.id.in_(chunk)).order_by(Report.id)
         ):
-            report = by_id[rid]
-            passage_rows.append(literal.PassageRow(
-                gid=gid, report_id=rid, seq=seq, folded=fold_for_match(text), text=text,
-                heading=literal.heading_json(heading or []), section=section or "", year=report.year,
-                province=report.province, city=report.city, county=report.county,
-                township=report.township, doc_type=report.doc_type,
+            report_rows.append(literal.ReportRow(
+                rid, title or "", str(year) if year is not None else "", province or "", city or "",
+                county or "", township or "", doc_type or "",
             ))
-            gid += 1
-        yield report_rows, passage_rows
+            texts[rid] = text or ""
+            places[rid] = [_Place(-1, literal.TITLE, 0, title, [], "")] if title else []
+        passage_starts: dict[str, set[int]] = {rid: set() for rid in chunk}
+        for rid, seq, offset, text, heading, section in session.execute(
+            select(*passage_columns).where(Passage.report_id.in_(chunk))
+        ):
+            places[rid].append(_Place(offset, literal.PASSAGE, seq, text, heading or [], section or ""))
+            passage_starts[rid].add(offset)
+        paths: dict[int, list[str]] = {}
+        for rid, sid, parent, ordinal, number, title, kind, offset, end in session.execute(
+            select(*section_columns).where(Section.report_id.in_(chunk)).order_by(Section.ordinal)
+        ):
+            label = heading_label_of(number, title)
+            paths[sid] = [*paths.get(parent, []), label] if parent is not None else [label]
+            if not number:
+                continue  # the preamble 前言 has no heading on the page
+            unit = literal.INLINE if offset in passage_starts[rid] else literal.HEADING
+            written = written_heading(texts[rid], offset, end, number, title)
+            # an inline heading shares its passage's offset and sorts before it ("i" < "p")
+            places[rid].append(_Place(offset, unit, ordinal, written, paths[sid][:-1], kind or ""))
+        by_id = {row.report_id: row for row in report_rows}
+        rows: list[literal.PassageRow] = []
+        for rid in sorted(places):
+            report = by_id[rid]
+            for place in sorted(places[rid], key=lambda place: (place.offset, place.unit)):
+                rows.append(literal.PassageRow(
+                    gid=gid, report_id=rid, unit=place.unit, seq=place.seq, folded=fold_for_match(place.text),
+                    text=place.text, heading=literal.heading_json(place.heading), section=place.section,
+                    year=report.year, province=report.province, city=report.city, county=report.county,
+                    township=report.township, doc_type=report.doc_type,
+                ))
+                gid += 1
+        yield report_rows, rows
+
+
+class _Place(NamedTuple):
+    """A searchable text of a report before it gets its gid."""
+
+    offset: int  # in the display text; -1 for the title, which precedes it
+    unit: str
+    seq: int
+    text: str
+    heading: list[str]
+    section: str
 
 
 def _whoosh_doc(row: literal.PassageRow) -> dict[str, object]:
     doc: dict[str, object] = {
-        "gid": row.gid, "report_id": row.report_id, "seq": row.seq, "heading": row.heading, "text": row.text,
+        "gid": row.gid, "report_id": row.report_id, "unit": row.unit, "seq": row.seq, "heading": row.heading,
+        "text": row.text,
     }
     for name in FACET_FIELDS:
         doc[name] = column_value(getattr(row, name))

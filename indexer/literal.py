@@ -29,6 +29,14 @@ How a word is matched (always exact, never approximate):
 * 1–2 characters: trigrams cannot answer, so ``instr`` scans the folded column (C, ≈ 200 ms at
   300 k passages for a very common character; the FTS5 baseline has to do the same LIKE scan).
 
+What is searched is every text a reader sees (issue 10): besides the passages, each report's
+title and its headings are rows of the same table, told apart by ``unit`` (``UNITS``). A row is
+a *place*: a phrase occurring in a heading line finds that heading, one in the title finds the
+title. An inline heading (``（三）压实领导责任。按照…``) is part of its passage, which is the place a
+plain search finds; it also has a row of its own (unit ``i``) so that ``heading:`` finds it, and
+plain searches leave those rows out so no occurrence is counted twice. ``seq`` is the passage's
+¶ number, the section's ordinal for a heading (anchor ``s-<seq>``), 0 for a title.
+
 The table also carries each passage's display text, heading path and facet values, so counts,
 facets and snippets of a search are answered from this one file without touching the store.
 ``passages_hit`` repeats the short columns a match set needs (report, section, length, facet
@@ -49,14 +57,36 @@ from .query import AllOf, AnyOf, Literal, Node, Not, ParsedQuery, SameSentence, 
 # Trigrams need three characters; shorter words are answered by a scan with instr().
 TRIGRAM = 3
 # Bumped whenever the layout below changes; stored in ``meta`` under ``schema``.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Columns of the covering index ``passages_hit`` (besides gid): what ``covered`` queries read.
-COVERED = ("report_id", "section", "chars", "year", "province", "city", "county", "township", "doc_type")
+COVERED = ("report_id", "unit", "section", "chars", "year", "province", "city", "county", "township",
+           "doc_type")
+
+# The kinds of place a row is (column ``unit``).
+PASSAGE = "p"  # a paragraph: ¶ ``seq``
+HEADING = "h"  # a heading line, which is no paragraph: anchor ``s-<seq>``
+INLINE = "i"  # the heading sentence opening a paragraph: only for ``heading:``, the paragraph has it
+TITLE = "t"  # the report's title
+UNITS = (PASSAGE, HEADING, INLINE, TITLE)
+# Which rows a query may return: plain words, ``title:``, ``heading:``, and a query of filters
+# only (then the report's passages, as before titles and headings were indexed).
+SCOPE_UNITS = {None: (PASSAGE, HEADING, TITLE), "title": (TITLE,), "heading": (HEADING, INLINE),
+               "filters": (PASSAGE,)}
+# What a result page calls each kind of place.
+PLACE_NAMES = {PASSAGE: "passage", HEADING: "heading", INLINE: "heading", TITLE: "title"}
+
+
+def anchor(unit: str, seq: int) -> str:
+    """The reader's fragment for a place: ``p-<seq>`` (¶), ``s-<ordinal>`` (heading), the title."""
+    if unit == PASSAGE:
+        return f"p-{seq}"
+    return f"s-{seq}" if unit in (HEADING, INLINE) else "report-title"
 
 SCHEMA_TEMPLATE = """
 CREATE TABLE IF NOT EXISTS passages (
     gid INTEGER PRIMARY KEY,
     report_id TEXT NOT NULL,
+    unit TEXT NOT NULL,
     seq INTEGER NOT NULL,
     folded TEXT NOT NULL,
     text TEXT NOT NULL,
@@ -94,18 +124,20 @@ SCHEMA = SCHEMA_TEMPLATE.format(covered=", ".join(COVERED))
 
 
 PASSAGE_COLUMNS = (
-    "gid", "report_id", "seq", "folded", "text", "heading", "section",
+    "gid", "report_id", "unit", "seq", "folded", "text", "heading", "section",
     "year", "province", "city", "county", "township", "doc_type",
 )
+FOLDED = PASSAGE_COLUMNS.index("folded")
 REPORT_COLUMNS = ("report_id", "title", "year", "province", "city", "county", "township", "doc_type")
 
 
 @dataclass(frozen=True)
 class PassageRow:
-    """One passage as the literal table stores it (``folded`` is ``fold_for_match(text)``)."""
+    """One place as the literal table stores it (``folded`` is ``fold_for_match(text)``)."""
 
     gid: int
     report_id: str
+    unit: str  # one of ``UNITS``
     seq: int
     folded: str
     text: str
@@ -164,7 +196,7 @@ def insert(conn: sqlite3.Connection, passages: Iterable[PassageRow], reports: It
         rows,
     )
     conn.executemany(
-        "INSERT INTO trigrams(rowid, folded) VALUES (?, ?)", [(row[0], row[3]) for row in rows]
+        "INSERT INTO trigrams(rowid, folded) VALUES (?, ?)", [(row[0], row[FOLDED]) for row in rows]
     )
     conn.executemany(
         f"INSERT OR REPLACE INTO reports({', '.join(REPORT_COLUMNS)}) "
@@ -222,7 +254,8 @@ def _covered(node: Node) -> bool:
 
 def compile_where(parsed: ParsedQuery) -> tuple[str, list[object]]:
     """SQL condition on ``passages`` (alias ``p``) selecting exactly the matching passages."""
-    clauses: list[str] = []
+    units = SCOPE_UNITS[parsed.scope if parsed.match is not None else "filters"]
+    clauses: list[str] = [f"p.unit IN ({', '.join(repr(unit) for unit in units)})"]
     params: list[object] = []
     if parsed.match is not None:
         sql, args = _compile_node(parsed.match)
@@ -237,7 +270,7 @@ def compile_where(parsed: ParsedQuery) -> tuple[str, list[object]]:
         low, high = parsed.year_range
         clauses.append("(p.year <> '' AND CAST(p.year AS INTEGER) BETWEEN ? AND ?)")
         params.extend([low, high])
-    return (" AND ".join(f"({clause})" for clause in clauses) or "1"), params
+    return " AND ".join(f"({clause})" for clause in clauses), params
 
 
 def _compile_node(node: Node) -> tuple[str, list[object]]:

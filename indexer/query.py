@@ -11,6 +11,8 @@ Syntax (every word is matched literally after ``fold_for_match``; see ``indexer.
     同段(法律明白人 培训)    all words within one passage (same as writing them side by side)
     year:2023  year:2024年  year:2022..2024  year:2024..2022 (reversed ranges are swapped)
     province:重庆市 city:… county:垫江县 township:坪山镇 section:不足 type:年度报告
+    title:实施方案  heading:"枫桥经验"   only report titles / only headings containing the words
+                                         (aliases 标题 题名 / 小标题; not both in one query)
     (Chinese names, see ``FIELD_SPECS``: 年份：2023  县：潢川县  镇：坪山镇 …; value may be quoted.)
     county:潢川  township:坪山   a short place name means every name in the index starting with it
     county:地区不详  year:年份不详   reports whose place / year is not known
@@ -89,6 +91,9 @@ PLACE_COLUMNS = ("province", "city", "county", "township")
 # Values present in the index, per filter column: what short names resolve against.
 Vocabulary = Mapping[str, Sequence[str]]
 SENTENCE_BREAK = re.compile(r"[!?;\n\r]|(?<!\d)\.|\.(?!\d)")
+# ``title:`` / ``heading:`` narrow a search to report titles / headings (``indexer.literal``).
+SCOPES = {"title": "title", "标题": "title", "题名": "title", "heading": "heading", "小标题": "heading"}
+SCOPE_EXAMPLES = {"title": "实施方案", "heading": "枫桥经验"}
 YEAR_RANGE = re.compile(r"^(\d{4})?\s*(?:\.\.|~|～|至|到|-)\s*(\d{4})?$")
 YEAR_SUFFIX = re.compile(r"(\d{4})\s*年度?")  # 2024年 / 2024年度 → 2024 (also inside a range)
 # A short name resolving to more places than this is still applied to all, but the note lists these.
@@ -142,6 +147,7 @@ class ParsedQuery:
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
     year_range: tuple[int, int] | None = None
     notes: list[str] = field(default_factory=list)  # how a filter was read (``county:潢川`` → 潢川县)
+    scope: str | None = None  # "title" | "heading": only those places match (``SCOPES``)
 
     def positive_literals(self) -> list[str]:
         """Words that a matching passage contains (not under a NOT): highlighted and ranked."""
@@ -244,18 +250,28 @@ def _field_token(text: str, word: str, end: int) -> tuple[_Tok, int] | None:
     if colon <= 0:
         return None
     name, value = word[:colon], word[colon + 1:]
+    if (scope := SCOPES.get(name.lower())) is not None:
+        value, end = _field_value(text, value, end)
+        if not value:
+            raise QuerySyntaxError(f"“{name}:”后面缺少要查找的词，例如 {name}:{SCOPE_EXAMPLES[scope]}。")
+        return _Tok("scope", value, scope), end
     column = FIELD_ALIASES.get(name.lower())
     if column is None:
         if name.isascii() and name.isalpha() and not value.startswith("//"):
             raise QuerySyntaxError(f"不认识的字段“{name}”。可用的字段：{field_names()}。")
         return None
-    if not value and end < len(text) and text[end] in QUOTES:
-        value, end = _read_quoted(text, end)
-    value = value.strip()
+    value, end = _field_value(text, value, end)
     if not value:
         spec = FIELDS[column]
         raise QuerySyntaxError(f"字段“{name}:”后面缺少要筛选的{spec.label}，例如 {name}:{spec.example}。")
     return _Tok("field", value, column), end
+
+
+def _field_value(text: str, value: str, end: int) -> tuple[str, int]:
+    """A field's value (quoted after the colon, or as written) and the index after it."""
+    if not value and end < len(text) and text[end] in QUOTES:
+        value, end = _read_quoted(text, end)
+    return value.strip(), end
 
 
 def field_names() -> str:
@@ -278,6 +294,7 @@ class _Parser:
         self.filters: dict[str, list[str]] = {}
         self.year_range: tuple[int, int] | None = None
         self.terms = 0
+        self.scope: str | None = None
 
     def peek(self) -> _Tok | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
@@ -294,13 +311,16 @@ class _Parser:
                 if depth == 0:
                     raise QuerySyntaxError("多了一个右括号“)”，括号需要成对出现。")
                 break
-            if tok.kind == "field":
+            if tok.kind in ("field", "scope"):
                 if depth:
                     raise QuerySyntaxError(
                         "字段筛选（如 year:2023）不能放在括号或 OR 里，请写在检索式最外层。"
                     )
                 self.take()
-                self.add_filter(tok.name, tok.text)
+                if tok.kind == "scope":
+                    parts.append(self.scoped(tok.name, tok.text))
+                else:
+                    self.add_filter(tok.name, tok.text)
                 continue
             parts.append(self.parse_or(depth))
         if not parts:
@@ -314,7 +334,7 @@ class _Parser:
             nxt = self.peek()
             if nxt is None or nxt.kind in ("or", "rparen"):
                 raise QuerySyntaxError("OR 的两边都需要检索词，例如：人民调解 OR 诉源治理。")
-            if nxt.kind == "field":
+            if nxt.kind in ("field", "scope"):
                 raise QuerySyntaxError("字段筛选（如 year:2023）不能放在 OR 里；重复写同一字段即表示“或”。")
             options.append(self.parse_unary(depth))
         return options[0] if len(options) == 1 else AnyOf(tuple(options))
@@ -323,7 +343,7 @@ class _Parser:
         tok = self.take()
         if tok.kind == "not":
             nxt = self.peek()
-            if nxt is None or nxt.kind in ("or", "rparen", "not", "field"):
+            if nxt is None or nxt.kind in ("or", "rparen", "not", "field", "scope"):
                 raise QuerySyntaxError("减号“-”表示排除，后面要紧跟要排除的词，例如：法治 -培训。")
             return Not(self.parse_unary(depth))
         if tok.kind in ("word", "phrase"):
@@ -375,6 +395,15 @@ class _Parser:
         if self.terms > MAX_TERMS:
             raise QuerySyntaxError(f"检索词太多（最多 {MAX_TERMS} 个）。")
         return Literal(text)
+
+    def scoped(self, scope: str, value: str) -> Literal:
+        """``title:``/``heading:``: the word must occur, and only places of that kind match."""
+        if self.scope not in (None, scope):
+            raise QuerySyntaxError(
+                "title:（标题）与 heading:（小标题）不能同时使用：一处文字不会既是报告标题又是小标题。"
+            )
+        self.scope = scope
+        return self.literal(value)
 
     def add_filter(self, column: str, value: str) -> None:
         if column == "year":
@@ -475,4 +504,4 @@ def parse(
                 parser.add_filter(column, str(value).strip())
     merged = {name: tuple(dict.fromkeys(values)) for name, values in parser.filters.items()}
     return ParsedQuery(text=text, match=match, filters=merged, year_range=parser.year_range,
-                       notes=list(dict.fromkeys(parser.notes)))
+                       notes=list(dict.fromkeys(parser.notes)), scope=parser.scope)

@@ -67,13 +67,17 @@ class IndexUnavailable(ArchiveError):
 
 @dataclass
 class Hit:
-    """One matching passage as shown: ``passage_id`` is its 1-based ``seq`` (permalink #p-<seq>)."""
+    """One matching place as shown: a passage (``passage_id`` is its 1-based ``seq``, permalink
+    #p-<seq>), a heading or the title (``passage_id`` None: no ¶ to cite); ``anchor`` is the
+    reader's fragment for it (``literal.anchor``)."""
 
-    passage_id: int
+    passage_id: int | None
     section: str
     heading: list[str]
     snippet: str
     text: str
+    place: str = "passage"  # "passage" | "heading" | "title"
+    anchor: str = ""
 
 
 @dataclass
@@ -147,7 +151,7 @@ class SearchResult:
                     "year": g.year, "title": g.title, "more": g.more, "passages": g.passages,
                     "hits": [
                         {"passage_id": h.passage_id, "section": h.section, "heading": h.heading,
-                         "snippet": h.snippet, "text": h.text}
+                         "snippet": h.snippet, "text": h.text, "place": h.place, "anchor": h.anchor}
                         for h in g.hits
                     ],
                 }
@@ -381,10 +385,11 @@ class SearchService:
         conn = generation.conn
         with conn:
             _materialise(conn, parsed)
-            sql = "SELECT p.report_id, p.seq FROM temp.hits h JOIN passages p ON p.gid = h.gid"
+            sql = ("SELECT p.report_id, p.seq FROM temp.hits h JOIN passages p ON p.gid = h.gid "
+                   f"WHERE p.unit = '{literal.PASSAGE}'")
             args: list[str] = []
             if report_id is not None:
-                sql += " WHERE p.report_id = ?"
+                sql += " AND p.report_id = ?"
                 args.append(report_id)
             return [(rid, seq) for rid, seq in conn.execute(sql + " ORDER BY p.report_id, p.seq", args)]
 
@@ -525,7 +530,7 @@ def _groups(
     )}
     passages: dict[str, list[tuple]] = {rid: [] for rid in report_ids}
     for row in [] if listing else conn.execute(
-        "SELECT p.gid, p.report_id, p.seq, p.text, p.heading, p.section FROM passages p "
+        "SELECT p.gid, p.report_id, p.seq, p.text, p.heading, p.section, p.unit FROM passages p "
         f"INDEXED BY passages_report JOIN temp.hits h ON h.gid = p.gid WHERE p.report_id IN ({marks})",
         report_ids,
     ):
@@ -538,9 +543,10 @@ def _groups(
         groups.append(Group(
             report_id=rid, township=township, county=county, year=int(year) if year else None,
             title=title, more=len(rows) - len(shown), passages=matched,
-            hits=[Hit(passage_id=seq, section=section, heading=json.loads(heading),
-                      snippet=snippet(text, words), text=text)
-                  for _gid, _rid2, seq, text, heading, section in shown],
+            hits=[Hit(passage_id=seq if unit == literal.PASSAGE else None, section=section,
+                      heading=json.loads(heading), snippet=snippet(text, words), text=text,
+                      place=literal.PLACE_NAMES[unit], anchor=literal.anchor(unit, seq))
+                  for _gid, _rid2, seq, text, heading, section, unit in shown],
         ))
     return groups
 

@@ -13,7 +13,7 @@ from whoosh import query as wq
 from whoosh import sorting
 
 from archive.document import Metadata, ParsedPassage, ParsedReport, ParsedSection
-from archive.store import Passage, Report, build_report, make_engine, make_session_factory
+from archive.store import Report, build_report, make_engine, make_session_factory
 from indexer import build as build_module
 from indexer.build import rebuild, update
 from indexer.generation import PREFIX, WHOOSH_DIR, current_generation
@@ -111,6 +111,7 @@ def test_searches_stay_correct_while_another_process_rebuilds(small_archive) -> 
     service = SearchService(small_archive)
     queries = ["法治", "枫桥经验", "调解 -培训", "镇"]
     expected = {query: service.passage_ids(query) for query in queries}
+    totals = {query: service.search(query).total for query in queries}  # titles and headings too
     before = current_generation(small_archive.index_dir)
     context = multiprocessing.get_context("fork")
     worker = context.Process(target=_rebuild_repeatedly, args=(small_archive, 3))
@@ -121,7 +122,7 @@ def test_searches_stay_correct_while_another_process_rebuilds(small_archive) -> 
         for query in queries:
             assert service.passage_ids(query) == expected[query]
             result = service.search(query)
-            assert result.total == len(expected[query])
+            assert result.total == totals[query]
             searches += 1
         generations.add(service._local.generation.name)
     worker.join(timeout=60)
@@ -168,28 +169,33 @@ def test_a_broken_live_generation_is_reported_as_unavailable(small_archive) -> N
 
 
 def test_whoosh_documents_carry_identity_and_facet_columns(archive_config) -> None:
-    """Issue 3 §2: every Whoosh document carries its report, passage number, heading path and the
-    seven facet values as sortable columns, and they agree with the store, value for value."""
+    """Issue 3 §2: every Whoosh document carries its report, place (passage, heading, title; issue
+    10), number, heading path and the seven facet values as sortable columns, and they agree with
+    the store, value for value."""
+    from indexer.literal import HEADING, INLINE, PASSAGE, TITLE
+    from tests.test_index_places import Places
+
+    places = Places(archive_config)
+    units = {"passage": {PASSAGE}, "title": {TITLE}, "heading": {HEADING, INLINE}}
     engine = make_engine(archive_config.database_url)
     with make_session_factory(engine)() as session:
-        rows = session.execute(
-            select(Passage.report_id, Passage.seq, Passage.section_kind, Report.year, Report.province,
-                   Report.city, Report.county, Report.township, Report.doc_type)
-            .join(Report, Report.id == Passage.report_id)
-        ).all()
+        reports = {r.id: r for r in session.scalars(select(Report))}
+        expected = {name: Counter() for name in FACET_FIELDS}
+        for place in places.places:
+            report = reports[place.key[0]]
+            values = {"year": str(report.year or ""), "province": report.province, "city": report.city,
+                      "county": report.county, "township": report.township, "section": place.section,
+                      "doc_type": report.doc_type}
+            for name in FACET_FIELDS:
+                expected[name][values[name]] += 1
     engine.dispose()
-    expected = {name: Counter() for name in FACET_FIELDS}
-    for _rid, _seq, section, year, province, city, county, township, doc_type in rows:
-        values = {"year": str(year or ""), "province": province, "city": city, "county": county,
-                  "township": township, "section": section, "doc_type": doc_type}
-        for name in FACET_FIELDS:
-            expected[name][values[name]] += 1
 
     folder = current_generation(archive_config.index_dir) / WHOOSH_DIR
     with whoosh_index.open_dir(str(folder)).searcher() as searcher:
-        assert searcher.doc_count() == len(rows)
-        stored = {(fields["report_id"], fields["seq"]) for fields in searcher.all_stored_fields()}
-        assert stored == {(rid, seq) for rid, seq, *_rest in rows}
+        assert searcher.doc_count() == len(places.places)
+        stored = {(f["report_id"], next(k for k, v in units.items() if f["unit"] in v), f["seq"])
+                  for f in searcher.all_stored_fields()}
+        assert stored == {place.key for place in places.places}
         for name in FACET_FIELDS:
             results = searcher.search(wq.Every(), limit=None, groupedby=sorting.FieldFacet(name))
             counts = {key.decode("utf-8"): len(docs) for key, docs in results.groups(name).items()}

@@ -20,6 +20,7 @@ from indexer.build import rebuild
 from indexer.query import FIELDS, UNKNOWN_PLACE, UNKNOWN_YEAR
 from indexer.service import SearchService
 from tests.test_index_corpus import SEEDS, fill_store, make_config
+from tests.test_index_places import PlaceKey, Places
 
 Key = tuple[str, int]
 
@@ -75,12 +76,18 @@ def oracle(archive) -> Oracle:
     return Oracle(archive)
 
 
+@pytest.fixture(scope="module")
+def places(archive) -> Places:
+    """Titles, headings and passages: what a search total counts (issue 10)."""
+    return Places(archive)
+
+
 def found(service: SearchService, query: str, **filters) -> set[Key]:
     return set(service.passage_ids(query, filters or None))
 
 
-def reports_of(keys: set[Key]) -> set[str]:
-    return {report_id for report_id, _ in keys}
+def reports_of(keys: set[Key] | set[PlaceKey]) -> set[str]:
+    return {key[0] for key in keys}
 
 
 # --- the traps of issue 3 -----------------------------------------------------------------------
@@ -200,18 +207,20 @@ def test_same_sentence_is_stricter_than_same_passage(service, oracle) -> None:
 
 # --- results ----------------------------------------------------------------------------------
 
-def test_facet_counts_equal_counts_from_the_store(service, oracle) -> None:
+def test_facet_counts_equal_counts_from_the_store(service, places) -> None:
     """Facets count reports first and passages second; a report with no known place or year is
     counted under the field's unknown label (the value that filters to it), listed last."""
-    for query in ("法治", "调解", "", "矛盾纠纷 -培训"):
+    meta = places.meta  # titles and headings are places too (issue 10)
+    for query, words, without in (("法治", ["法治"], []), ("调解", ["调解"], []), ("", None, None),
+                                  ("矛盾纠纷 -培训", ["矛盾纠纷"], ["培训"])):
         result = service.search(query)
-        keys = found(service, query) if query else set(oracle.folded)
+        keys = places.matching(words, without) if query else {k for k in meta if k[1] == "passage"}
         assert result.total == len(keys)
         assert result.reports == len(reports_of(keys))
         for name, entries in result.facets.items():
             unknown = FIELDS[name].unknown
-            passages = Counter(oracle.meta[k][name] or unknown for k in keys if oracle.meta[k][name] or unknown)
-            reports = {value: len({k[0] for k in keys if (oracle.meta[k][name] or unknown) == value})
+            passages = Counter(meta[k][name] or unknown for k in keys if meta[k][name] or unknown)
+            reports = {value: len({k[0] for k in keys if (meta[k][name] or unknown) == value})
                        for value in passages}
             assert {value: (r, p) for value, r, p in entries} == {
                 value: (reports[value], passages[value]) for value in passages}, name
@@ -236,7 +245,7 @@ def test_unknown_place_and_year_are_selectable(service, oracle) -> None:
     assert found(service, f"year:{UNKNOWN_YEAR}") == yearless
 
 
-def test_groups_pages_and_json_shape(service, oracle) -> None:
+def test_groups_pages_and_json_shape(service, oracle, places) -> None:
     result = service.search("法治", per_page=3)
     data = result.to_json()
     assert set(data) == {"mode", "total", "reports", "facets", "notes", "suggestions", "groups", "page",
@@ -255,10 +264,12 @@ def test_groups_pages_and_json_shape(service, oracle) -> None:
             seen.add(group["report_id"])
             shown += len(group["hits"]) + group["more"]
             for hit in group["hits"]:
-                assert set(hit) == {"passage_id", "section", "heading", "snippet", "text"}
+                assert set(hit) == {"passage_id", "section", "heading", "snippet", "text", "place", "anchor"}
                 assert "<mark>法治</mark>" in hit["snippet"]
-                assert oracle.text[(group["report_id"], hit["passage_id"])] == hit["text"]
-    assert seen == reports_of(oracle.containing("法治"))
+                if hit["place"] == "passage":
+                    assert oracle.text[(group["report_id"], hit["passage_id"])] == hit["text"]
+                    assert hit["anchor"] == f"p-{hit['passage_id']}"
+    assert seen == reports_of(places.matching(["法治"]))
     assert shown == result.total
 
 
@@ -284,15 +295,15 @@ def test_relevance_puts_dense_passages_first(service) -> None:
     assert "法治政府建设" in fold_for_match(top)
 
 
-def test_many_matches_path_still_lists_every_report_once(service, oracle, monkeypatch) -> None:
+def test_many_matches_path_still_lists_every_report_once(service, places, monkeypatch) -> None:
     import indexer.service as service_module
 
     full = [g.report_id for g in service.search("法治", per_page=100).groups]
     monkeypatch.setattr(service_module, "RANK_CANDIDATES", 5)  # force Whoosh top-N ∩ matches
     result = service.search("法治", per_page=100)
     ids = [g.report_id for g in result.groups]
-    assert len(ids) == len(set(ids)) and set(ids) == set(full) == reports_of(oracle.containing("法治"))
-    assert result.total == len(oracle.containing("法治"))
+    assert len(ids) == len(set(ids)) and set(ids) == set(full) == reports_of(places.matching(["法治"]))
+    assert result.total == len(places.matching(["法治"]))
     assert sum(len(g.hits) + g.more for g in result.groups) == result.total
 
 

@@ -54,16 +54,17 @@ def hits_csv(rows: Iterable[dict]) -> Iterator[str]:
         yield line(safe_cell(row.get(name)) for name in CSV_COLUMNS)
 
 
-def _permalink(root: str, report_id: str, seq: int | None = None) -> str:
+def _permalink(root: str, report_id: str, seq: int | None = None, anchor: str = "") -> str:
+    """Link to a report, to ¶ ``seq`` of it, or to a heading / the title by its ``anchor``."""
     if seq is None:
-        return root + url_for("reader.report", report_id=report_id)
+        return root + url_for("reader.report", report_id=report_id) + (f"#{anchor}" if anchor else "")
     return f"{root}{url_for('reader.report', report_id=report_id, p=seq)}#p-{seq}"
 
 
 _HIT_SQL = (
     "SELECT p.report_id, r.province, r.city, r.county, r.township, r.year, r.doc_type, r.title, p.section, "
-    "p.heading, p.seq, p.text FROM passages p JOIN reports r ON r.report_id = p.report_id WHERE {where} "
-    "ORDER BY {order}, p.report_id, p.seq"
+    "p.heading, p.seq, p.text, p.unit FROM passages p JOIN reports r ON r.report_id = p.report_id "
+    "WHERE {where} ORDER BY {order}, p.report_id, p.gid"  # gid: document order, title and headings too
 )
 _ORDERS = {
     "place": "r.province, r.city, r.county, r.township, r.year DESC",
@@ -106,15 +107,20 @@ def _report_rows(params: SearchParams, root: str) -> list[dict]:
 
 
 def _hit_rows(database: Path, sql: str, args: list[object], root: str) -> Iterator[dict]:
-    from indexer.literal import connect
+    from indexer.literal import PASSAGE, anchor, connect
 
     conn = connect(database)
     try:
-        for row in conn.execute(sql, args):
-            record = dict(zip(CSV_COLUMNS[:-1], row, strict=True))
+        for *values, unit in conn.execute(sql, args):
+            record = dict(zip(CSV_COLUMNS[:-1], values, strict=True))
             record["heading"] = " > ".join(json.loads(record["heading"] or "[]"))
             record["year"] = int(record["year"]) if str(record["year"]).isdigit() else None
-            record["permalink"] = _permalink(root, record["report_id"], record["passage_id"])
+            if unit == PASSAGE:
+                record["permalink"] = _permalink(root, record["report_id"], record["passage_id"])
+            else:  # a title or heading hit (issue 10): no ¶ number, a link to its place
+                place = anchor(unit, record["passage_id"])
+                record["permalink"] = _permalink(root, record["report_id"], None, place)
+                record["passage_id"] = ""
             yield record
     finally:
         conn.close()

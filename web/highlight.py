@@ -9,6 +9,7 @@ traditional → simplified), so what search found is what gets marked.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from markupsafe import Markup, escape
 
@@ -75,15 +76,34 @@ def mark_ranges(text: str, terms: list[str]) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-def highlight(text: str, terms: list[str]) -> Markup:
-    """``text`` escaped, with each match wrapped in ``<mark>``; safe to render as-is."""
-    if not terms:
-        return Markup(escape(text))
+def highlight(text: str, terms: list[str], lead: int = 0, lead_id: str = "") -> Markup:
+    """``text`` escaped, with each match wrapped in ``<mark>``; safe to render as-is.
+
+    The first ``lead`` characters (an inline heading, ``reports.Block.lead``) are wrapped in
+    ``<span class="inline-heading" id=lead_id>``; a match running across its end is marked on
+    both sides, so the tags nest properly.
+    """
+    cuts = sorted({0, len(text), *([lead] if 0 < lead < len(text) else [])})
+    spans = mark_ranges(text, terms) if terms else []
     out: list[str] = []
-    cursor = 0
-    for start, end in mark_ranges(text, terms):
-        out.append(str(escape(text[cursor:start])))
-        out.append(f"<mark>{escape(text[start:end])}</mark>")
-        cursor = end
-    out.append(str(escape(text[cursor:])))
+    for a, b in pairwise(cuts):
+        piece = _marked(text, a, b, spans)
+        if lead and a == 0:
+            piece = f'<span class="inline-heading" id="{escape(lead_id)}">{piece}</span>'
+        out.append(piece)
     return Markup("".join(out))
+
+
+def _marked(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
+    """``text[start:end]`` escaped, with the parts inside ``spans`` wrapped in ``<mark>``."""
+    out: list[str] = []
+    cursor = start
+    for a, b in spans:
+        a, b = max(a, start), min(b, end)
+        if a >= b:
+            continue
+        out.append(str(escape(text[cursor:a])))
+        out.append(f"<mark>{escape(text[a:b])}</mark>")
+        cursor = b
+    out.append(str(escape(text[cursor:end])))
+    return "".join(out)

@@ -89,21 +89,35 @@ def outline(report: Report) -> list[OutlineNode]:
 
 @dataclass
 class Block:
-    """One item of the reading view: a heading or a passage, in document order."""
+    """One item of the reading view: a heading or a passage, in document order.
+
+    ``text`` is a heading as the file writes it. A passage that opens with an inline heading
+    (``（三）压实领导责任。按照…``) carries that ``section`` and ``lead``, the heading's length:
+    the reader styles those characters inside the paragraph instead of repeating them above it.
+    """
 
     kind: str  # "heading" | "passage"
     section: Section | None = None
     passage: Passage | None = None
+    text: str = ""
+    lead: int = 0
 
 
 def reading_order(report: Report) -> list[Block]:
-    """Headings and passages interleaved by their offset in the text."""
+    """Headings and passages interleaved by their offset in the text; inline headings inside."""
     items: list[tuple[int, int, int, Block]] = []
+    opening = {passage.start: passage for passage in report.passages}
+    blocks = {passage.seq: Block("passage", passage=passage) for passage in report.passages}
     for section in report.sections:
-        if section.level > 0 or section.number:
-            items.append((section.start, 0, section.ordinal, Block("heading", section=section)))
-    for passage in report.passages:
-        items.append((passage.start, 1, passage.seq, Block("passage", passage=passage)))
+        if not (section.level > 0 or section.number):
+            continue
+        written = section.written(report.text)
+        passage = opening.get(section.start)
+        if passage is not None and passage.text.startswith(written):
+            blocks[passage.seq].section, blocks[passage.seq].lead = section, len(written)
+        else:
+            items.append((section.start, 0, section.ordinal, Block("heading", section=section, text=written)))
+    items.extend((passage.start, 1, passage.seq, blocks[passage.seq]) for passage in report.passages)
     items.sort(key=lambda item: item[:3])
     return [item[3] for item in items]
 
