@@ -31,7 +31,8 @@ def _print_json(payload: object) -> None:
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Ingest files/folders, refresh the index, print a summary; 1 if any file failed."""
     config = ArchiveConfig.from_env()
-    total = len(expand_inputs(args.paths))
+    files, skipped = expand_inputs(args.paths)
+    total = len(files) + len(skipped)
     bar = tqdm(total=total, unit="file", disable=total < PROGRESS_BAR_MIN_FILES, file=sys.stderr)
 
     def on_file(outcome: FileOutcome) -> None:
@@ -48,7 +49,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     counts = summary.counts
     print(
         f"已收录 {counts['ingested']} · 已更新 {counts['updated']} · 未变 {counts['unchanged']}"
-        f" · 失败 {counts['failed']}"
+        f" · 跳过（非报告文件）{counts['skipped']} · 失败 {counts['failed']}"
     )
     return 1 if summary.failures else 0
 

@@ -28,7 +28,7 @@ from .config import ArchiveConfig
 from .document import ParsedReport, RawDocument
 from .errors import ArchiveError, UnreadableFile
 from .parse import parse_file
-from .readers import MAX_FILE_BYTES
+from .readers import MAX_FILE_BYTES, READERS
 from .sidecar import SIDECAR_SUFFIX, SIDECAR_TABLE, load_overrides
 from .store import (
     IngestRun,
@@ -43,6 +43,9 @@ from .store import (
 
 # Below this many files to parse, a process pool costs more than it saves.
 POOL_THRESHOLD = 16
+STATUSES = ("ingested", "updated", "unchanged", "skipped", "failed")
+# Files people keep beside their reports: notes about a folder, never reports themselves.
+NOTE_STEMS = ("readme", "license", "licence", "index", "changelog", "notes", "说明", "索引")
 
 
 @dataclass
@@ -50,7 +53,7 @@ class FileOutcome:
     """What happened to one input file."""
 
     path: str
-    status: str  # "ingested" | "updated" | "unchanged" | "failed"
+    status: str  # "ingested" | "updated" | "unchanged" | "skipped" | "failed"
     report_id: str = ""
     message: str = ""
 
@@ -67,7 +70,7 @@ class IngestSummary:
     def counts(self) -> dict[str, int]:
         """Number of files per status, every status present (zeros included)."""
         counted = Counter(outcome.status for outcome in self.outcomes)
-        return {status: counted.get(status, 0) for status in ("ingested", "updated", "unchanged", "failed")}
+        return {status: counted.get(status, 0) for status in STATUSES}
 
     @property
     def failures(self) -> list[FileOutcome]:
@@ -80,24 +83,43 @@ def is_sidecar(path: Path) -> bool:
     return path.name.endswith(SIDECAR_SUFFIX) or path.name == SIDECAR_TABLE
 
 
-def expand_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """Files named directly, plus every file under named folders, in a stable order.
+def not_a_report(path: Path, relative: Path) -> str:
+    """Why a file found in a folder is not a report ("" when it may be one): hidden files,
+    sidecars, notes such as README.md or INDEX.tsv, and formats no reader takes."""
+    if any(part.startswith(".") for part in relative.parts):
+        return "隐藏文件"
+    if is_sidecar(path):
+        return "元数据文件（sidecar）"
+    if path.stem.lower() in NOTE_STEMS:
+        return "说明文件"
+    if path.suffix.lower() not in READERS:
+        return f"不是报告文件格式（{path.suffix or '无扩展名'}）"
+    return ""
 
-    Hidden files and sidecars are skipped inside folders; a path that does not exist is kept so
-    that it is reported as a failure by name instead of vanishing silently.
+
+def expand_inputs(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[FileOutcome]]:
+    """Files named directly, plus every report file under named folders, in a stable order;
+    and the files of those folders that are not reports, as ``skipped`` outcomes.
+
+    A file named directly is always tried (the user asked for it); a path that does not exist
+    is kept so that it is reported as a failure by name instead of vanishing silently.
     """
     found: list[Path] = []
+    skipped: list[FileOutcome] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                relative = child.relative_to(path)
-                hidden = any(part.startswith(".") for part in relative.parts)
-                if child.is_file() and not hidden and not is_sidecar(child):
-                    found.append(child)
-        else:
+        if not path.is_dir():
             found.append(path)
-    return found
+            continue
+        for child in sorted(path.rglob("*")):
+            if not child.is_file():
+                continue
+            reason = not_a_report(child, child.relative_to(path))
+            if reason:
+                skipped.append(FileOutcome(str(child), "skipped", message=reason))
+            else:
+                found.append(child)
+    return found, skipped
 
 
 def fingerprint(path: Path) -> str:
@@ -237,7 +259,8 @@ def ingest_paths(
     engine = make_engine(config.database_url)
     session_factory = make_session_factory(engine)
     summary = IngestSummary()
-    files = expand_inputs(paths)
+    files, skipped = expand_inputs(paths)
+    summary.outcomes.extend(skipped)
     run_id = _start_run(session_factory)
     jobs = _plan(session_factory, files, summary)
     if on_file:

@@ -44,7 +44,12 @@ def parse_document(
 
 
 def apply_overrides(metadata: Metadata, overrides: dict[str, str]) -> None:
-    """Sidecar values replace extracted ones; provenance says so (``PROV_SIDECAR``)."""
+    """Sidecar values replace extracted ones; provenance says so (``PROV_SIDECAR``). A
+    descriptive ``source`` becomes a note, never a field."""
+    overrides = dict(overrides)
+    if overrides.get("source"):
+        metadata.notes.append(f"文件来源：{overrides.pop('source')}")
+    overrides.pop("source", None)
     for key, value in overrides.items():
         setattr(metadata, key, int(value) if key == "year" and value else value)
         metadata.provenance[key] = PROV_SIDECAR

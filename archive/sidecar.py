@@ -26,6 +26,9 @@ SIDECAR_SUFFIX = ".meta.json"
 SIDECAR_TABLE = "metadata.csv"
 OVERRIDABLE = ("title", "issuer", "township", "county", "city", "province", "year", "doc_type",
                "issue_date", "division_code")
+# Keys that describe the file rather than override a field: ``source`` says where it came from
+# (a site, an excerpt) and is shown with the report's notes.
+DESCRIPTIVE = ("source",)
 
 
 def sidecar_paths(path: Path) -> list[Path]:
@@ -73,8 +76,9 @@ def _csv_row(table: Path, filename: str) -> dict[str, str]:
 def _validated(values: dict, source: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, value in values.items():
-        if key not in OVERRIDABLE:
-            raise UnreadableFile(f"元数据文件 {source} 含未知字段 {key!r}（known: {', '.join(OVERRIDABLE)}）")
+        if key not in OVERRIDABLE + DESCRIPTIVE:
+            known = ", ".join(OVERRIDABLE + DESCRIPTIVE)
+            raise UnreadableFile(f"元数据文件 {source} 含未知字段 {key!r}（known: {known}）")
         if not isinstance(value, str | int) or isinstance(value, bool):
             raise UnreadableFile(f"元数据文件 {source} 的 {key} 应为文字或数字（must be a string or number）")
         text = str(value).strip()

@@ -1,8 +1,8 @@
 """Shared fixtures: where the real corpora live, and a session-wide archive built from them.
 
-The archive fixture ingests the shipped reports (data/reports) and the development corpus
-(tests/corpus/dev) through the real pipeline into a temporary instance folder, then
-builds the real search index, so every test exercises what users get.
+The archive fixture ingests the shipped reports (data/reports: the seeds plus the dev and web
+corpora of tests/corpus, each with a sidecar naming its source) through the real pipeline into
+a temporary instance folder, then builds the real search index, so every test exercises what users get.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ DEV_DIR = CORPUS / "dev"
 
 
 def corpus_files() -> list[Path]:
-    """Every report file of the shipped and development corpora (labels and READMEs excluded)."""
-    return sorted(SHIPPED_DIR.glob("*.txt")) + sorted(DEV_DIR.glob("d*.txt"))
+    """Every report file shipped in data/reports: the seeds and the dev and web corpora."""
+    return sorted(SHIPPED_DIR.glob("*.txt"))
 
 
 def make_config(home: Path) -> ArchiveConfig:

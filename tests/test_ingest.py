@@ -25,7 +25,9 @@ from archive.store import (
     make_engine,
     make_session_factory,
 )
-from tests.conftest import REPO, SHIPPED_DIR, make_config
+from tests.conftest import REPO, SEEDS_DIR, SHIPPED_DIR, make_config
+
+SHIPPED = len(list(SHIPPED_DIR.glob("*.txt")))  # each with its sidecar, which is skipped as such
 
 
 def store_snapshot(config) -> dict:
@@ -44,10 +46,12 @@ def store_snapshot(config) -> dict:
 def test_same_files_twice_changes_nothing(tmp_path: Path) -> None:
     config = make_config(tmp_path / "home")
     first = ingest_paths(config, [SHIPPED_DIR], workers=1)
-    assert first.counts == {"ingested": 5, "updated": 0, "unchanged": 0, "failed": 0}
+    assert first.counts == {"ingested": SHIPPED, "updated": 0, "unchanged": 0, "skipped": SHIPPED,
+                            "failed": 0}
     before = store_snapshot(config)
     second = ingest_paths(config, [SHIPPED_DIR], workers=1)
-    assert second.counts == {"ingested": 0, "updated": 0, "unchanged": 5, "failed": 0}
+    assert second.counts == {"ingested": 0, "updated": 0, "unchanged": SHIPPED, "skipped": SHIPPED,
+                             "failed": 0}
     assert not second.changed_ids and not second.removed_ids
     assert store_snapshot(config) == before
 
@@ -96,10 +100,13 @@ def test_a_bad_file_is_reported_by_name_and_the_batch_goes_on(tmp_path: Path) ->
     (folder / "junk.txt").write_bytes(os.urandom(4096))
     (folder / "broken.docx").write_bytes(b"PK\x03\x04 this is not really a zip")
     (folder / "table.xlsx").write_bytes(b"whatever")
+    named = tmp_path / "named.xlsx"  # named by the user, so tried and refused, not skipped
+    named.write_bytes(b"whatever")
     config = make_config(tmp_path / "home")
-    summary = ingest_paths(config, [folder, tmp_path / "missing.txt"], workers=1)
+    summary = ingest_paths(config, [folder, tmp_path / "missing.txt", named], workers=1)
     failed = {Path(outcome.path).name: outcome.message for outcome in summary.failures}
-    assert set(failed) == {"empty.txt", "junk.txt", "broken.docx", "table.xlsx", "missing.txt"}
+    assert set(failed) == {"empty.txt", "junk.txt", "broken.docx", "named.xlsx", "missing.txt"}
+    assert [Path(o.path).name for o in summary.outcomes if o.status == "skipped"] == ["table.xlsx"]
     assert all(message.strip() for message in failed.values())
     assert summary.counts["ingested"] == 1
     assert len(store_snapshot(config)["reports"]) == 1
@@ -122,7 +129,7 @@ def test_cli_exit_status_and_show_json(tmp_path: Path) -> None:
     assert "失败 1" in result.stdout
 
     listing = json.loads(run_cli("reports", "--json", home=home).stdout)
-    assert len(listing) == 5
+    assert len(listing) == SHIPPED
     shown = json.loads(run_cli("show", listing[0]["id"], "--json", home=home).stdout)
     assert list(shown)[:13] == ["id", "title", "issuer", "township", "county", "city", "province",
                                  "year", "doc_type", "issue_date", "title_supplied", "page_fields",
@@ -142,7 +149,7 @@ def test_an_interrupted_ingest_leaves_no_half_written_report(tmp_path: Path) -> 
     folder = tmp_path / "in"
     folder.mkdir()
     for copy in range(8):
-        for seed in sorted(SHIPPED_DIR.glob("*.txt")):
+        for seed in sorted(SEEDS_DIR.glob("*.txt")):
             text = seed.read_text(encoding="utf-8")
             (folder / f"{copy}_{seed.name}").write_text(text + f"\n第{copy}份副本。\n", encoding="utf-8")
     home = tmp_path / "home"
@@ -192,3 +199,24 @@ def assert_store_consistent(config) -> None:
                 assert report.text[passage.start:passage.end] == passage.text
         for source in session.scalars(select(SourceFile)):
             assert source.report_id is not None and session.get(Report, source.report_id) is not None
+
+
+def test_a_folder_as_users_keep_it_skips_what_is_not_a_report(tmp_path: Path) -> None:
+    # The web corpus folder as shared: 29 reports beside README.md and INDEX.tsv; plus the other
+    # things people keep there: a sidecar, a hidden file, a notes file and a spreadsheet.
+    folder = tmp_path / "web"
+    shutil.copytree(REPO / "tests" / "corpus" / "web", folder)
+    (folder / "r003.txt.meta.json").write_text('{"county": "禄丰市"}', encoding="utf-8")
+    (folder / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    (folder / "README.txt").write_text("这些是网页保存的报告。", encoding="utf-8")
+    (folder / "来源.csv").write_text("file,url\nr003.txt,http://example.invalid\n", encoding="utf-8")
+    result = run_cli("ingest", "--no-index", str(folder), home=tmp_path / "home")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "已收录 29 · 已更新 0 · 未变 0 · 跳过（非报告文件）6 · 失败 0" in result.stdout
+    summary = ingest_paths(make_config(tmp_path / "again"), [folder], workers=1)
+    skipped = {Path(o.path).name: o.message for o in summary.outcomes if o.status == "skipped"}
+    assert skipped == {
+        "README.md": "说明文件", "INDEX.tsv": "说明文件", "README.txt": "说明文件",
+        "r003.txt.meta.json": "元数据文件（sidecar）", ".DS_Store": "隐藏文件",
+        "来源.csv": "不是报告文件格式（.csv）",
+    }
