@@ -81,7 +81,7 @@ def format_listing(result: SearchResult) -> str:
         lines.append(f"■ {group.year or '----'} {place}  {group.title}  [{group.report_id}]")
         for hit in group.hits:
             heading = " › ".join(hit.heading)
-            lines.append(f"  #p-{hit.passage_id} {heading}")
+            lines.append(f"  #{hit.anchor} {heading}")  # p-<n>, or a heading's s-<n> / the title
             lines.append(f"    {_plain(hit.snippet)}")
         if group.more:
             lines.append(f"  …本报告另有 {group.more} 处")
