@@ -1,7 +1,8 @@
-"""Command-line interface: ingest files, list and show reports, and (via indexer) index and search.
+"""Command-line interface: ingest files, list, show, review and correct reports, and (via indexer)
+index and search.
 
-Exit status is 0 on success, 1 when any file failed or a requested report does not exist,
-2 for usage errors (argparse's convention).
+Exit status is 0 on success, 1 when any file failed, a requested report does not exist or a
+correction is refused, 2 for usage errors (argparse's convention).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from collections.abc import Sequence
 from tqdm import tqdm
 
 from .config import ArchiveConfig
+from .corrections import correct, review
+from .errors import ArchiveError
 from .ingest import FileOutcome, IngestSummary, expand_inputs, ingest_paths
 from .report_json import report_to_json, sections_to_text
 from .store import all_reports, get_report, make_engine, make_session_factory
@@ -102,6 +105,45 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    """Reports with an empty or uncertain field, and why (0 even when there are some)."""
+    config = ArchiveConfig.from_env()
+    session_factory = make_session_factory(make_engine(config.database_url))
+    with session_factory() as session:
+        items = review(session)
+    if args.json:
+        _print_json([item.as_dict() for item in items])
+        return 0
+    for item in items:
+        print(f"{item.report_id}  {item.field:9} {item.value or '（空）'}  {item.why}  《{item.title}》")
+    print(f"共 {len(items)} 项待核，涉及 {len({item.report_id for item in items})} 份报告")
+    return 0
+
+
+def cmd_set(args: argparse.Namespace) -> int:
+    """Record a correction, apply it and refresh the index for that report; 1 if refused."""
+    changes: dict[str, str] = {}
+    for assignment in args.assignments:
+        field, equals, value = assignment.partition("=")
+        if not equals:
+            print(f"应写作 字段=值：{assignment}", file=sys.stderr)
+            return 1
+        changes[field.strip()] = value.strip()
+    config = ArchiveConfig.from_env()
+    session_factory = make_session_factory(make_engine(config.database_url))
+    try:
+        with session_factory.begin() as session:
+            report = correct(session, args.id, changes, args.reason)
+            report_id, shown = report.id, report.metadata_dict()
+    except ArchiveError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    _refresh_index(config, IngestSummary(changed_ids={report_id}))
+    for key in changes:
+        print(f"{key:10} {shown.get(key)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand, the indexer's included."""
     parser = argparse.ArgumentParser(prog="python -m archive", description="法治政府建设报告检索库")
@@ -121,6 +163,17 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("id")
     show.add_argument("--json", action="store_true")
     show.set_defaults(func=cmd_show)
+
+    review_parser = sub.add_parser("review", help="列出元数据为空或不确定的报告及原因")
+    review_parser.add_argument("--json", action="store_true")
+    review_parser.set_defaults(func=cmd_review)
+
+    correct_parser = sub.add_parser("set", help="更正一份报告的元数据（重新收录、重建索引后仍然有效）")
+    correct_parser.add_argument("id")
+    correct_parser.add_argument("assignments", nargs="+", metavar="field=value",
+                                help="e.g. county=潢川县 year=2024 (an empty value clears the field)")
+    correct_parser.add_argument("--reason", default="", help="why (shown in the report's provenance)")
+    correct_parser.set_defaults(func=cmd_set)
 
     from indexer.cli import register
 

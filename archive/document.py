@@ -21,6 +21,7 @@ PROV_HEADER_LINE = "文头发文机关"
 PROV_SIGNATURE = "文末落款"
 PROV_SIGNATURE_DATE = "落款日期"
 PROV_SIDECAR = "随附元数据文件（sidecar）"
+PROV_CORRECTED = "人工更正（{}；理由：{}）"  # date, reason
 PROV_YEAR_TITLE = "标题中的年份"
 PROV_YEAR_REPORTED = "“现将…年…情况汇报如下”一句"
 PROV_YEAR_OPENING = "首段开头的“…年，”"

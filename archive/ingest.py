@@ -25,6 +25,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from .config import ArchiveConfig
+from .corrections import apply_corrections, carry_corrections
 from .document import ParsedReport, RawDocument
 from .errors import ArchiveError, UnreadableFile
 from .parse import parse_file
@@ -191,10 +192,12 @@ def _store_parsed(session: Session, parsed: _Parsed, summary: IngestSummary) -> 
     source.data = parsed.data
     source.report_id = fresh.id
     source.ingested_at = utcnow()
+    if old_id is not None and old_id != fresh.id:
+        session.flush()
+        _retire(session, old_id, fresh.id, summary)
+    session.flush()
+    apply_corrections(session, current or fresh)  # a person's correction outlives every re-parse
     if old_id is not None:
-        if old_id != fresh.id:
-            session.flush()
-            _retire(session, old_id, fresh.id, summary)
         return FileOutcome(str(parsed.path), "updated", fresh.id)
     if current is not None:
         return FileOutcome(str(parsed.path), "unchanged", fresh.id, "与已收录的报告内容相同")
@@ -204,7 +207,7 @@ def _store_parsed(session: Session, parsed: _Parsed, summary: IngestSummary) -> 
 def _refresh_metadata(target: Report, fresh: Report) -> None:
     """Copy metadata (not text or structure, which are identical) from a re-parse."""
     for name in ("title", "issuer", "township", "county", "city", "province", "year", "doc_type",
-                 "issue_date", "division_code", "provenance", "notes"):
+                 "issue_date", "title_supplied", "page_fields", "division_code", "provenance", "notes"):
         setattr(target, name, getattr(fresh, name))
 
 
@@ -213,6 +216,7 @@ def _retire(session: Session, old_id: str, new_id: str, summary: IngestSummary) 
     still_used = session.scalar(select(SourceFile.id).where(SourceFile.report_id == old_id))
     if still_used is not None:
         return
+    carry_corrections(session, old_id, new_id)
     old = session.get(Report, old_id)
     if old is not None:
         session.delete(old)

@@ -55,7 +55,7 @@ def _json_object(sidecar: Path) -> dict[str, str]:
         raise UnreadableFile(f"元数据文件 {sidecar.name} 无效（invalid sidecar: {error}）") from error
     if not isinstance(payload, dict):
         raise UnreadableFile(f"元数据文件 {sidecar.name} 应为 JSON 对象（sidecar must be a JSON object）")
-    return _validated(payload, sidecar.name)
+    return _validated(payload, f"元数据文件 {sidecar.name}")
 
 
 def _csv_row(table: Path, filename: str) -> dict[str, str]:
@@ -70,27 +70,35 @@ def _csv_row(table: Path, filename: str) -> dict[str, str]:
     if not rows:
         return {}
     row = {key: value for key, value in rows[-1].items() if key and key != "file" and (value or "").strip()}
-    return _validated(row, table.name)
+    return _validated(row, f"元数据文件 {table.name}")
 
 
-def _validated(values: dict, source: str) -> dict[str, str]:
+def validated_fields(values: dict, source: str) -> dict[str, str]:
+    """``values`` checked as Metadata field overrides (known field, valid year, type and date);
+    ``UnreadableFile`` naming ``source`` otherwise. Sidecars and corrections share these rules."""
+    return _validated(values, source, OVERRIDABLE)
+
+
+def _validated(
+    values: dict, source: str, allowed: tuple[str, ...] = OVERRIDABLE + DESCRIPTIVE
+) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, value in values.items():
-        if key not in OVERRIDABLE + DESCRIPTIVE:
-            known = ", ".join(OVERRIDABLE + DESCRIPTIVE)
-            raise UnreadableFile(f"元数据文件 {source} 含未知字段 {key!r}（known: {known}）")
+        if key not in allowed:
+            known = ", ".join(allowed)
+            raise UnreadableFile(f"{source} 含未知字段 {key!r}（known: {known}）")
         if not isinstance(value, str | int) or isinstance(value, bool):
-            raise UnreadableFile(f"元数据文件 {source} 的 {key} 应为文字或数字（must be a string or number）")
+            raise UnreadableFile(f"{source} 的 {key} 应为文字或数字（must be a string or number）")
         text = str(value).strip()
         if key == "year" and not re.fullmatch(r"(19|20)\d{2}", text):
-            raise UnreadableFile(f"元数据文件 {source} 的 year 无效：{text!r}")
+            raise UnreadableFile(f"{source} 的 year 无效：{text!r}")
         if key == "doc_type" and text not in DOC_TYPES:
-            raise UnreadableFile(f"元数据文件 {source} 的 doc_type 应为 {'/'.join(DOC_TYPES)}：{text!r}")
+            raise UnreadableFile(f"{source} 的 doc_type 应为 {'/'.join(DOC_TYPES)}：{text!r}")
         if key == "issue_date" and text:
             try:
                 date.fromisoformat(text)
             except ValueError as error:
-                message = f"元数据文件 {source} 的 issue_date 应为 YYYY-MM-DD：{text!r}"
+                message = f"{source} 的 issue_date 应为 YYYY-MM-DD：{text!r}"
                 raise UnreadableFile(message) from error
         out[key] = text
     return out

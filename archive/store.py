@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
     ForeignKey,
     Integer,
@@ -59,6 +60,10 @@ class Report(Base):
     year: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     doc_type: Mapped[str] = mapped_column(String(16), default="其他", index=True)
     issue_date: Mapped[str] = mapped_column(String(10), default="")
+    # The document has no title of its own: ``title`` is the archive's label, in [brackets].
+    title_supplied: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The page's record (发布机构, 成文日期, 发布日期, 索引号, 发文字号) as the site gives it.
+    page_fields: Mapped[dict] = mapped_column(JSON, default=dict)
     division_code: Mapped[str] = mapped_column(String(12), default="")
     provenance: Mapped[dict] = mapped_column(JSON, default=dict)
     notes: Mapped[list] = mapped_column(JSON, default=list)
@@ -86,6 +91,8 @@ class Report(Base):
             "year": self.year,
             "doc_type": self.doc_type,
             "issue_date": self.issue_date,
+            "title_supplied": bool(self.title_supplied),
+            "page_fields": dict(self.page_fields or {}),
         }
 
 
@@ -173,6 +180,21 @@ class ReportAlias(Base):
     new_id: Mapped[str] = mapped_column(String(32), index=True)
 
 
+class Correction(Base):
+    """A person's correction of one metadata field: kept apart from the parsed values so that
+    re-ingesting or rebuilding never loses it (``archive.corrections`` applies the latest one
+    per field after every parse), with when and why for the provenance."""
+
+    __tablename__ = "corrections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[str] = mapped_column(String(32), index=True)
+    field: Mapped[str] = mapped_column(String(32))
+    value: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    corrected_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class IngestRun(Base):
     """One ``ingest`` invocation: its counts and the per-file failures it reported."""
 
@@ -213,7 +235,11 @@ def make_engine(url: str) -> Engine:
 
 # Columns added after the first release: (table, column, DDL type with default). ``create_all``
 # does not alter existing tables, and an older store must keep opening.
-ADDED_COLUMNS = (("sections", "heading_end", "INTEGER NOT NULL DEFAULT 0"),)
+ADDED_COLUMNS = (
+    ("sections", "heading_end", "INTEGER NOT NULL DEFAULT 0"),
+    ("reports", "title_supplied", "BOOLEAN NOT NULL DEFAULT FALSE"),
+    ("reports", "page_fields", "JSON NOT NULL DEFAULT '{}'"),
+)
 
 
 def _add_missing_columns(engine: Engine) -> None:
@@ -244,6 +270,8 @@ def build_report(parsed: ParsedReport) -> Report:
         year=meta.year,
         doc_type=meta.doc_type,
         issue_date=meta.issue_date,
+        title_supplied=meta.title_supplied,
+        page_fields=dict(meta.page_fields),
         division_code=meta.division_code,
         provenance=dict(meta.provenance),
         notes=list(meta.notes),
@@ -307,7 +335,6 @@ def written_heading(text: str, start: int, heading_end: int, number: str, title:
     if heading_end > start:
         return text[start:heading_end]
     return heading_label_of(number, title)
-
 
 
 Section.parent = relationship(Section, remote_side=[Section.id], backref="children")  # type: ignore[attr-defined]

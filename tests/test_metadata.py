@@ -241,5 +241,5 @@ def test_invalid_sidecar_is_a_clear_error(tmp_path: Path, content: str) -> None:
     report = tmp_path / "x.txt"
     report.write_text("placeholder", encoding="utf-8")
     (tmp_path / "x.txt.meta.json").write_text(content, encoding="utf-8")
-    with pytest.raises(UnreadableFile, match=r"x\.txt\.meta\.json"):
+    with pytest.raises(UnreadableFile, match=r"元数据文件 x\.txt\.meta\.json"):
         load_overrides(report)

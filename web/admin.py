@@ -1,4 +1,5 @@
-"""Admin endpoints: upload-and-ingest, rebuild the index, delete a report — behind a token.
+"""Admin endpoints: upload-and-ingest, rebuild the index, delete a report, review and correct
+metadata — behind a token.
 
 Why this shape (issue 6 §6): the public archive is read-only; anything that changes data is
 reachable only with an admin credential set in configuration (``ADMIN_TOKEN`` in the app
@@ -29,6 +30,8 @@ from pathlib import Path
 from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy import delete, select
 
+from archive.corrections import correct, review
+from archive.errors import ReportNotFound, UnreadableFile
 from archive.ingest import ingest_paths
 from archive.readers import MAX_FILE_BYTES
 from archive.store import Report, ReportAlias, SourceFile, make_engine, make_session_factory
@@ -134,6 +137,46 @@ def rebuild():
     stats = rebuild_index(archive_config())
     return jsonify({"reports": stats.reports, "passages": stats.passages, "seconds": round(stats.seconds, 2),
                     "generation": stats.generation})
+
+
+@bp.get("/review")
+@require_token
+def review_list():
+    """The reports whose metadata is empty or uncertain, field by field, with the reason."""
+    engine = make_engine(archive_config().database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            items = review(session)
+    finally:
+        engine.dispose()
+    return jsonify({"items": [item.as_dict() for item in items]})
+
+
+@bp.post("/reports/<report_id>/correct")
+@require_token
+def correct_report(report_id: str):
+    """JSON ``{"fields": {"county": "潢川县"}, "reason": "…"}``: record the correction (it survives
+    re-ingest and rebuild), apply it and refresh the index, so search shows it at once."""
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict) or not isinstance(payload.get("fields"), dict) or not payload["fields"]:
+        return _error(400, '请以 JSON 提交 {"fields": {"字段": "值"}, "reason": "理由"}')
+    reason = payload.get("reason", "")
+    if not isinstance(reason, str):
+        return _error(400, "reason 应为文字")
+    engine = make_engine(archive_config().database_url)
+    try:
+        with make_session_factory(engine).begin() as session:
+            report = correct(session, report_id, payload["fields"], reason)
+            shown = report.metadata_dict()
+            why = {key: report.provenance.get(key) for key in payload["fields"]}
+    except ReportNotFound as error:
+        return _error(404, str(error))
+    except UnreadableFile as error:
+        return _error(400, str(error))
+    finally:
+        engine.dispose()
+    _refresh_index({shown["id"]}, set())
+    return jsonify({"report": shown, "provenance": why})
 
 
 @bp.post("/reports/<report_id>/delete")

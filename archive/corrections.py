@@ -1,0 +1,113 @@
+"""Review and correct: the reports whose metadata is empty or uncertain, and corrections that last.
+
+A correction is stored as a ``Correction`` row (field, value, time, reason), never only on the
+report: a report row is rewritten whenever its file is re-ingested (a new parser, a changed
+file) and the search index is rebuilt from the store. ``apply_corrections`` is therefore called
+after every parse that reaches the store, and ``archive.ingest`` moves corrections along when a
+changed file replaces its report, so a correction survives re-ingest and rebuild alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from .document import PROV_CORRECTED, PROV_TYPE_OPENING_OTHER, PROV_TYPE_TITLE_OTHER
+from .errors import ReportNotFound
+from .sidecar import validated_fields
+from .store import Correction, Report, all_reports, get_report, utcnow
+
+# What review looks at, and the provenance words that mark a filled value as uncertain.
+REVIEWED_FIELDS = ("title", "township", "county", "city", "province", "year", "doc_type")
+# The note on a place recorded as written where today's table has it elsewhere (archive.places).
+AS_WRITTEN_MARK = "按原文记录"
+CORRECTED_PREFIX = PROV_CORRECTED.split("（")[0]
+
+
+@dataclass
+class ReviewItem:
+    """One field of one report a person should look at, and why."""
+
+    report_id: str
+    title: str
+    field: str
+    value: str
+    why: str
+
+    def as_dict(self) -> dict[str, str]:
+        """The JSON shape (``archive review --json``, ``GET /admin/review``)."""
+        return asdict(self)
+
+
+def correct(session: Session, report_id: str, changes: dict[str, str], reason: str) -> Report:
+    """Record ``changes`` (field → value) for the report and apply them; the caller commits
+    and refreshes the index. Unknown report: ``ReportNotFound``; a bad field or value:
+    ``UnreadableFile`` (the sidecar rules)."""
+    report = get_report(session, report_id)
+    if report is None:
+        raise ReportNotFound(f"没有编号为 {report_id} 的报告")
+    values = validated_fields(changes, "更正")
+    now = utcnow()
+    for field, value in values.items():
+        session.add(Correction(report_id=report.id, field=field, value=value, reason=reason.strip(),
+                               corrected_at=now))
+    session.flush()
+    apply_corrections(session, report)
+    return report
+
+
+def apply_corrections(session: Session, report: Report) -> None:
+    """Put the latest correction of each field on ``report``, saying so in its provenance."""
+    rows = session.scalars(select(Correction).where(Correction.report_id == report.id)
+                           .order_by(Correction.corrected_at, Correction.id))
+    latest = {row.field: row for row in rows}
+    provenance = dict(report.provenance or {})
+    for field, row in latest.items():
+        if field == "year":
+            report.year = int(row.value) if row.value else None
+        else:
+            setattr(report, field, row.value)
+        if field == "title":
+            report.title_supplied = not row.value
+        provenance[field] = PROV_CORRECTED.format(row.corrected_at.date().isoformat(), row.reason or "未说明")
+    if latest:
+        report.provenance = provenance
+
+
+def carry_corrections(session: Session, old_id: str, new_id: str) -> None:
+    """A changed file replaced report ``old_id`` with ``new_id``: its corrections follow it."""
+    session.execute(update(Correction).where(Correction.report_id == old_id).values(report_id=new_id))
+
+
+def review(session: Session) -> list[ReviewItem]:
+    """Every empty or uncertain reviewed field of every report, with the reason the archive has."""
+    items: list[ReviewItem] = []
+    for report in all_reports(session):
+        for field in REVIEWED_FIELDS:
+            why = _why_to_review(report, field)
+            if why:
+                value = getattr(report, field)
+                shown = "" if value is None else str(value)
+                items.append(ReviewItem(report.id, report.title, field, shown, why))
+    return items
+
+
+def _why_to_review(report: Report, field: str) -> str:
+    """Why ``field`` of ``report`` needs a person ("" when it does not): empty, a supplied
+    title, a type no rule recognised, or a place the gazetteer could not confirm."""
+    provenance = report.provenance or {}
+    why = provenance.get(field, "")
+    if why.startswith(CORRECTED_PREFIX):
+        return ""
+    if field == "title":
+        return why if report.title_supplied else ""
+    if field == "doc_type":
+        return why if why in (PROV_TYPE_OPENING_OTHER, PROV_TYPE_TITLE_OTHER) else ""
+    if getattr(report, field) in (None, ""):
+        # An empty upper level is explained by the county's provenance (同名乡镇全国有 7 处…).
+        return why or (provenance.get("county", "") if field in ("city", "province") else "") or "文中未找到"
+    if field == "county":
+        return next((note for note in report.notes or [] if AS_WRITTEN_MARK in note), "")
+    return ""

@@ -1,0 +1,125 @@
+"""Review and correct (issue 9 §7): the review lists what is empty or uncertain and why; a
+correction made with ``archive set`` or the admin API shows in search at once and survives
+re-ingesting the file, a changed file and a rebuilt index, with time and reason in provenance."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from archive.ingest import ingest_paths
+from archive.store import get_report, make_engine, make_session_factory
+from indexer.build import rebuild
+from tests.conftest import CORPUS, make_config
+from tests.test_ingest import run_cli
+from web import create_app
+
+TOKEN = "corrections-admin-token-0123456789"
+D03 = CORPUS / "dev" / "d03.txt"  # 龙溪镇: seven counties have one, nothing in the text decides
+
+
+@pytest.fixture()
+def home(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for path in (D03, CORPUS / "seeds" / "000_cde1628b69510f98.txt", CORPUS / "web" / "r015.txt"):
+        shutil.copy(path, folder / path.name)
+    home = tmp_path / "home"
+    assert run_cli("ingest", str(folder), home=home).returncode == 0
+    return home
+
+
+def _report(home: Path, **where: str) -> dict:
+    listing = json.loads(run_cli("reports", "--json", home=home).stdout)
+    return next(r for r in listing if all(r[key] == value for key, value in where.items()))
+
+
+def _search(home: Path, query: str) -> list[dict]:
+    result = run_cli("search", query, "--json", home=home)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)["groups"]
+
+
+def test_review_lists_empty_and_uncertain_fields_with_the_reason(home: Path) -> None:
+    items = json.loads(run_cli("review", "--json", home=home).stdout)
+    d03 = _report(home, township="龙溪镇")["id"]
+    mine = {item["field"]: item for item in items if item["report_id"] == d03}
+    assert set(mine) == {"county", "city", "province"}
+    assert mine["county"]["why"].startswith("同名乡镇全国有 7 处")
+    r015 = _report(home, county="管城回族区")
+    fields = {item["field"] for item in items if item["report_id"] == r015["id"]}
+    assert fields == {"title", "township"}  # untitled (supplied label) and a district's own report
+    # The seed is complete and certain: nothing to review.
+    seed = _report(home, township="坪山镇")["id"]
+    assert not [item for item in items if item["report_id"] == seed]
+
+
+def test_a_correction_is_searchable_at_once_and_survives_reingest_and_rebuild(
+    home: Path, tmp_path: Path
+) -> None:
+    d03 = _report(home, township="龙溪镇")["id"]
+    assert _search(home, "county:武冈市") == []
+    result = run_cli("set", d03, "county=武冈市", "city=邵阳市", "province=湖南省", "--reason", "网站域名",
+                     home=home)
+    assert result.returncode == 0, result.stderr
+    assert [group["report_id"] for group in _search(home, "county:武冈市")] == [d03]
+
+    # The same file again, then the file changed (a new report id), then a rebuilt index.
+    assert run_cli("ingest", str(tmp_path / "in"), home=home).returncode == 0
+    changed = tmp_path / "in" / "d03.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n（补记）\n", encoding="utf-8")
+    assert run_cli("ingest", str(tmp_path / "in"), home=home).returncode == 0
+    assert run_cli("index", home=home).returncode == 0
+    now = _report(home, township="龙溪镇")
+    assert now["id"] != d03
+    assert (now["county"], now["city"], now["province"]) == ("武冈市", "邵阳市", "湖南省")
+    assert [group["report_id"] for group in _search(home, "county:武冈市")] == [now["id"]]
+    shown = json.loads(run_cli("show", now["id"], "--json", home=home).stdout)
+    assert shown["county"] == "武冈市"
+    engine = make_engine(f"sqlite:///{home / 'archive.sqlite3'}")
+    with make_session_factory(engine)() as session:
+        provenance = get_report(session, now["id"]).provenance
+    engine.dispose()
+    assert provenance["county"].startswith("人工更正（") and "理由：网站域名" in provenance["county"]
+    review = json.loads(run_cli("review", "--json", home=home).stdout)
+    assert not [item for item in review if item["report_id"] == now["id"]]
+
+
+@pytest.mark.parametrize(("assignment", "message"), [
+    ("colour=red", "未知字段"), ("year=23", "year 无效"), ("doc_type=报告", "doc_type 应为"),
+    ("county", "字段=值"),
+])
+def test_a_bad_correction_is_refused_and_changes_nothing(home: Path, assignment: str, message: str) -> None:
+    d03 = _report(home, township="龙溪镇")
+    result = run_cli("set", d03["id"], assignment, home=home)
+    assert result.returncode == 1 and message in result.stderr
+    assert _report(home, township="龙溪镇") == d03
+
+
+def test_admin_api_reviews_and_corrects(tmp_path: Path) -> None:
+    config = make_config(tmp_path / "home")
+    assert not ingest_paths(config, [D03], workers=1).failures
+    rebuild(config)
+    client = create_app({"ARCHIVE_CONFIG": config, "ADMIN_TOKEN": TOKEN}).test_client()
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    assert client.get("/admin/review").status_code in (401, 403)  # never without the token
+    items = client.get("/admin/review", headers=auth).get_json()["items"]
+    report_id = items[0]["report_id"]
+    assert {item["field"] for item in items} == {"county", "city", "province"}
+    bad = client.post(f"/admin/reports/{report_id}/correct", headers=auth, json={"fields": {"year": "abc"}})
+    assert bad.status_code == 400 and "year" in bad.get_json()["error"]
+    missing = client.post("/admin/reports/0123456789ab/correct", headers=auth,
+                          json={"fields": {"year": "2024"}})
+    assert missing.status_code == 404
+    done = client.post(f"/admin/reports/{report_id}/correct", headers=auth,
+                       json={"fields": {"county": "武冈市", "city": "邵阳市", "province": "湖南省"},
+                             "reason": "县司法局确认"})
+    assert done.status_code == 200, done.get_json()
+    assert done.get_json()["report"]["county"] == "武冈市"
+    assert "县司法局确认" in done.get_json()["provenance"]["county"]
+    hits = client.get("/api/search", query_string={"q": "county:武冈市"}).get_json()
+    assert [group["report_id"] for group in hits["groups"]] == [report_id]
+    assert client.get("/admin/review", headers=auth).get_json()["items"] == []
