@@ -8,106 +8,16 @@ a person to look at. Any console error (a CSP violation included) or JavaScript 
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.web_fixtures import build_instance
+from tests.browser_support import in_viewport, shot
 
+# The server, browser and page fixtures (one copy, shared with test_browser_journeys).
+pytest_plugins = ["tests.browser_fixtures"]
 pytestmark = pytest.mark.browser
-
-REPO = Path(__file__).resolve().parents[1]
-ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-WIDTHS = {"desktop": (1366, 900), "phone": (375, 812)}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """gunicorn serving a fresh instance on a free loopback port; stopped by its pid afterwards."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
-    config = build_instance(tmp_path_factory.mktemp("browser"))
-    port = free_port()
-    env = {**os.environ, "ARCHIVE_HOME": str(config.home), "ARCHIVE_PUBLIC_URL": ""}
-    log = open(config.home / "gunicorn.log", "wb")  # noqa: SIM115 - closed in teardown
-    proc = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "-w", "2", "--preload", "-b", f"127.0.0.1:{port}",
-         "wsgi:app"],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError((config.home / "gunicorn.log").read_text()) from None
-            time.sleep(0.2)
-    yield base
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(params=list(WIDTHS))
-def page(request, browser, server):
-    """A page at one of the two widths; fails the test on console errors or JS dialogs."""
-    width, height = WIDTHS[request.param]
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN",
-                                  base_url=server)
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
-    tab = context.new_page()
-    problems: list[str] = []
-    tab.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
-    tab.on("pageerror", lambda error: problems.append(str(error)))
-    tab.on("dialog", lambda dialog: (problems.append("dialog: " + dialog.message), dialog.dismiss()))
-    tab.width_name = request.param  # type: ignore[attr-defined]
-    yield tab
-    context.close()
-    assert not problems, problems
-
-
-def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}-{page.width_name}.png"), full_page=True)
-
-
-def in_viewport(page, selector: str) -> bool:
-    return page.eval_on_selector(selector, """el => { const r = el.getBoundingClientRect();
-        return r.top >= 0 && r.top < window.innerHeight && r.bottom > 0; }""")
 
 
 def test_search_facet_and_cited_passage(page):
