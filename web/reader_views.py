@@ -2,6 +2,10 @@
 
 Every passage carries ``id="p-<seq>"`` so a permalink ``?p=<seq>#p-<seq>`` scrolls to it and
 marks it (CSS ``:target`` plus a server-side class, which also works when the fragment is lost).
+
+Opened from a search, the URL also carries that search (``q``, filters, ``sort``, ``page``, in
+the search page's own vocabulary): ``q`` is marked and its hits are numbered "第 k / n 处" with
+previous/next links, and "返回检索结果" rebuilds the exact result page the reader came from.
 """
 
 from __future__ import annotations
@@ -9,16 +13,20 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from sqlalchemy import select
 
-from archive.errors import ReportNotFound
+from archive.errors import ArchiveError, ReportNotFound
 from archive.report_json import report_to_json
 from archive.store import Report, SourceFile
 
+from .compare_views import hits_first
 from .export import content_disposition
-from .highlight import highlight, query_terms
-from .reports import compare_choices, load_report, outline, place, reading_order
-from .services import base_url, db
+from .highlight import highlight, mark_ranges, query_terms
+from .params import BadParams, SearchParams
+from .reports import Block, load_report, outline, place, reading_order
+from .services import base_url, db, search_service
 
 bp = Blueprint("reader", __name__)
+MAX_READER_QUERY = 500
+
 
 def _cited_seq() -> int | None:
     raw = request.args.get("p", "")
@@ -32,17 +40,67 @@ def _source(report: Report) -> SourceFile | None:
     )
 
 
+def search_context() -> SearchParams:
+    """The search this page was opened from, read exactly as the search page reads its URL.
+
+    A parameter the search page would refuse (``page=abc``) must not break reading a report, so
+    then only the (shortened) query is kept.
+    """
+    try:
+        return SearchParams.from_args(request.args)
+    except BadParams:
+        return SearchParams(q=" ".join((request.args.get("q") or "").split())[:MAX_READER_QUERY])
+
+
+def hit_anchors(report: Report, search: SearchParams, blocks: list[Block], terms: list[str]) -> list[str]:
+    """In-page anchors of the query's hits in document order, for "第 k / n 处".
+
+    Passages are the ones search itself counts as hits (same query, same filters), so n agrees
+    with the result page's "另有 N 处"; the title and a heading count when they hold every
+    marked word (search finds those places too, but by anchor, not passage number). When
+    the index cannot answer (lost, or a query it refuses) the marked passages stand in, because
+    the reader must still work.
+    """
+    if not terms:
+        return []
+    try:
+        matched = {seq for _, seq in search_service().passage_ids(
+            search.q, search.indexer_filters() or None, report_id=report.id)}
+    except ArchiveError:  # IndexUnavailable is one too
+        matched = {p.seq for p in report.passages if mark_ranges(p.text, terms)}
+    anchors = ["report-title"] if report.title and _holds_all(report.title, terms) else []
+    for block in blocks:
+        if block.kind == "passage" and block.passage.seq in matched:
+            anchors.append(f"p-{block.passage.seq}")
+        elif block.kind == "heading" and _holds_all(block.text, terms):
+            anchors.append(f"s-{block.section.ordinal}")
+    return anchors
+
+
+def _holds_all(text: str, terms: list[str]) -> bool:
+    return all(mark_ranges(text, [term]) for term in terms)
+
+
 @bp.get("/reports/<report_id>")
 def report(report_id: str):
-    """The full report with metadata, outline and anchored passages."""
+    """The full report with metadata, outline and anchored passages (and the hits of ``q``)."""
     found = load_report(report_id, "reader.report")
-    q = (request.args.get("q") or "")[:500]
+    search = search_context()
+    q = search.q[:MAX_READER_QUERY]
     terms = query_terms(q)
-    source = _source(found)
+    blocks = reading_order(found)
+    hits = hit_anchors(found, search, blocks, terms)
+    cited = _cited_seq()
+    # Open at the cited passage when it is a hit (a result's "在原文中查看 ¶n"), else at the first hit.
+    current = hits.index(f"p-{cited}") if f"p-{cited}" in hits else 0
+    context = search.to_args()
+    back = url_for("search.index") + "?" + search.query_string() if context else None
     return render_template(
-        "report.html", report=found, place=place(found), outline=outline(found), blocks=reading_order(found),
-        cited=_cited_seq(), q=q, mark=lambda text, *lead: highlight(text, terms, *lead), source=source,
-        compare_choices=compare_choices([found.id]),
+        "report.html", report=found, place=place(found), outline=outline(found), blocks=blocks,
+        cited=cited, q=q, mark=lambda text, *lead: highlight(text, terms, *lead), source=_source(found),
+        hits=hits, hit_number={anchor: k for k, anchor in enumerate(hits, 1)}, current_hit=current,
+        link_params=context, back_url=back, compare_choices=hits_first(q, [found.id]),
+        permalink=base_url() + url_for("reader.report", report_id=found.id),
     )
 
 

@@ -1,5 +1,8 @@
 /* Fazhi Archive — progressive enhancement only: every page works without this file.
- * Adds: one-click copy, the citation list (localStorage), linked scrolling on the comparison.
+ * Adds: one-click copy, the citation list (localStorage), linked scrolling on the comparison,
+ * the compare selection counter, hit-by-hit navigation in the reader (buttons and N/P keys),
+ * the search context on links into the reader, the outline folded on phones, and a search
+ * placeholder shortened to what fits.
  * No inline script anywhere (the CSP forbids it); no text is ever inserted as HTML. */
 (function () {
   "use strict";
@@ -185,6 +188,119 @@
     });
   }
 
+  /* ---------- compare selection: "已选 n 份", button enabled only for 2–4 ---------- */
+  var COMPARE_MIN = 2, COMPARE_MAX = 4;
+
+  function initCompareCounters() {
+    document.querySelectorAll("form.compare-form").forEach(function (form) {
+      var boxes = form.querySelectorAll("input.pick[name=ids]");
+      var counters = form.querySelectorAll("[data-compare-count]");
+      var buttons = form.querySelectorAll("[data-compare-submit]");
+      function update() {
+        var n = Array.prototype.filter.call(boxes, function (box) { return box.checked; }).length;
+        var ok = n >= COMPARE_MIN && n <= COMPARE_MAX;
+        var hint = n < COMPARE_MIN ? "再选 " + (COMPARE_MIN - n) + " 份即可比较"
+          : n > COMPARE_MAX ? "最多 " + COMPARE_MAX + " 份，请取消 " + (n - COMPARE_MAX) + " 份" : "可以比较";
+        counters.forEach(function (counter) {
+          counter.textContent = "已选 " + n + " 份 · " + hint;
+          counter.classList.toggle("over", n > COMPARE_MAX);
+        });
+        buttons.forEach(function (button) { button.disabled = !ok; });
+      }
+      form.addEventListener("change", update);
+      update();
+    });
+  }
+
+  /* ---------- reader: "第 k / n 处" with previous/next and N/P (J/K) keys ---------- */
+  function initHitNav() {
+    var nav = document.querySelector("[data-hit-nav]");
+    var hits = Array.prototype.slice.call(document.querySelectorAll("[data-hit]"));
+    if (!nav || !hits.length) { return; }
+    var counter = nav.querySelector("[data-hit-counter] b");
+    var steps = nav.querySelectorAll("[data-hit-step]");
+    var current = Number(nav.querySelector("[data-hit-counter] b").textContent) - 1;
+
+    function go(index, focus) {
+      var count = hits.length;
+      current = ((index % count) + count) % count;
+      hits.forEach(function (hit, i) { hit.classList.toggle("is-current-hit", i === current); });
+      counter.textContent = String(current + 1);
+      steps.forEach(function (link) {
+        var target = hits[(current + Number(link.dataset.hitStep) + count) % count];
+        link.setAttribute("href", "#" + target.id);
+      });
+      var node = hits[current];
+      node.scrollIntoView({ block: "center" });
+      if (focus) { node.focus({ preventScroll: true }); }
+    }
+
+    steps.forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        go(current + Number(link.dataset.hitStep), false);
+      });
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) { return; }
+      var target = event.target;
+      if (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) { return; }
+      var key = event.key.toLowerCase();
+      var step = key === "n" || key === "j" ? 1 : key === "p" || key === "k" ? -1 : 0;
+      if (!step) { return; }
+      event.preventDefault();
+      go(current + step, true);
+    });
+    // Open at the hit (a fragment or a cited passage in the URL wins: the user asked for that place).
+    if (window.location.hash || document.querySelector(".passage.is-cited")) {
+      hits[current].classList.add("is-current-hit");
+    } else {
+      go(current, false);
+    }
+  }
+
+  /* ---------- search page: links into the reader carry the whole search (filters, sort, page) ---------- */
+  var NOT_CONTEXT = /^(q|p|prev|within|keep_.*)$/;
+
+  function initReaderLinks() {
+    var results = document.querySelector(".results");
+    if (!results || !window.location.search) { return; }
+    var here = new URLSearchParams(window.location.search);
+    results.querySelectorAll("a[href^='/reports/']").forEach(function (link) {
+      var url = new URL(link.getAttribute("href"), window.location.href);
+      if (url.pathname.split("/").length !== 3) { return; }  // the reader only, not /source or cite pages
+      here.forEach(function (value, name) {
+        if (!NOT_CONTEXT.test(name) && !url.searchParams.has(name)) { url.searchParams.set(name, value); }
+      });
+      link.setAttribute("href", url.pathname + url.search + url.hash);
+    });
+  }
+
+  /* ---------- phones: the outline starts folded so the text is one tap away ---------- */
+  function foldOnPhone() {
+    if (!window.matchMedia("(max-width: 860px)").matches) { return; }
+    document.querySelectorAll("details[data-fold-on-phone]").forEach(function (details) { details.open = false; });
+  }
+
+  /* ---------- a placeholder longer than its box is cut at the last example that fits ---------- */
+  function fitPlaceholders() {
+    var canvas = document.createElement("canvas").getContext("2d");
+    document.querySelectorAll("input[type=search][placeholder]").forEach(function (input) {
+      var full = input.dataset.fullPlaceholder || input.getAttribute("placeholder");
+      input.dataset.fullPlaceholder = full;
+      var style = window.getComputedStyle(input);
+      var room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      if (room <= 0) { return; }  // not laid out (hidden): measure again on the next resize
+      canvas.font = style.font;
+      var text = full;
+      while (canvas.measureText(text).width > room && /[、，,]/.test(text)) {
+        text = text.replace(/[、，,][^、，,]*$/, "");
+      }
+      input.setAttribute("placeholder", text);
+      if (text !== full) { input.title = full; }
+    });
+  }
+
   /* ---------- cited passage: make sure it is in view even if the fragment was dropped ---------- */
   function revealCited() {
     var cited = document.querySelector(".passage.is-cited");
@@ -198,5 +314,11 @@
     initLinkedScrolling();
     updateCount();
     revealCited();
+    initCompareCounters();
+    initReaderLinks();
+    foldOnPhone();
+    initHitNav();
+    fitPlaceholders();
+    window.addEventListener("resize", fitPlaceholders);
   });
 })();
