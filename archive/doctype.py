@@ -36,6 +36,10 @@ if TYPE_CHECKING:
 
 DISCLOSURE = "政府信息公开"
 RULE_OF_LAW_GOVERNMENT = re.compile(r"法治政府|依法行政")
+# A title may name the report after the township's whole rule-of-law work (法治建设工作报告,
+# 依法治镇工作情况报告); an untitled text must speak of 法治政府 itself, or a leadership team's
+# 法治工作 report would pass for the government's.
+RULE_OF_LAW_TITLE = re.compile(r"法治政府|依法行政|法治建设|依法治(?:镇|乡|街|县|区|市)")
 REPORT_WORDS = re.compile(r"报告|情况|总结|年报")
 SHUFA = re.compile(r"述法|第一责任人职责")
 PLAN_KINDS = {"实施方案": "实施方案", "工作要点": "工作要点", "工作安排": "工作要点"}
@@ -64,7 +68,7 @@ def _from_title(title: str) -> tuple[str, str]:
             return kind, PROV_TYPE_KIND.format(word)
     if SHUFA.search(title):
         return "述法报告", PROV_TYPE_SHUFA
-    if RULE_OF_LAW_GOVERNMENT.search(title) and REPORT_WORDS.search(title):
+    if RULE_OF_LAW_TITLE.search(title) and REPORT_WORDS.search(title):
         return "年度报告", PROV_TYPE_RULE_OF_LAW
     return "其他", PROV_TYPE_TITLE_OTHER
 

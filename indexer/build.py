@@ -199,7 +199,7 @@ def _batches(
     gid = first_gid
     reports = list(session.scalars(stmt))
     report_columns = (Report.id, Report.title, Report.year, Report.province, Report.city, Report.county,
-                      Report.township, Report.doc_type, Report.text)
+                      Report.township, Report.doc_type, Report.text, Report.title_supplied)
     section_columns = (Section.report_id, Section.id, Section.parent_id, Section.ordinal, Section.number,
                        Section.title, Section.kind, Section.start, Section.heading_end)
     passage_columns = (Passage.report_id, Passage.seq, Passage.start, Passage.text, Passage.heading_path,
@@ -209,7 +209,7 @@ def _batches(
         report_rows: list[literal.ReportRow] = []
         places: dict[str, list[_Place]] = {}
         texts: dict[str, str] = {}
-        for rid, title, year, province, city, county, township, doc_type, text in session.execute(
+        for rid, title, year, province, city, county, township, doc_type, text, supplied in session.execute(
             select(*report_columns).where(Report.id.in_(chunk)).order_by(Report.id)
         ):
             report_rows.append(literal.ReportRow(
@@ -217,7 +217,8 @@ def _batches(
                 county or "", township or "", doc_type or "",
             ))
             texts[rid] = text or ""
-            places[rid] = [_Place(-1, literal.TITLE, 0, title, [], "")] if title else []
+            # A supplied label ([红江镇2023年…]) is the archive's words, not the document's: not searchable.
+            places[rid] = [_Place(-1, literal.TITLE, 0, title, [], "")] if title and not supplied else []
         passage_starts: dict[str, set[int]] = {rid: set() for rid in chunk}
         for rid, seq, offset, text, heading, section in session.execute(
             select(*passage_columns).where(Passage.report_id.in_(chunk))

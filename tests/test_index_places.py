@@ -25,7 +25,7 @@ from indexer.query import QuerySyntaxError, parse
 from indexer.service import SearchService
 from tests.conftest import CORPUS, corpus_files
 
-FILES = corpus_files()  # what the session archive ingests: data/reports (+ dev when not shipped)
+FILES = corpus_files()  # what the session archive ingests: data/reports
 OTHER_CORPORA = sorted((CORPUS / "seeds").glob("*.txt")) + sorted((CORPUS / "dev").glob("d*.txt"))
 QUOTE = re.compile(r"[\"“”「」『』＂]")  # would end the quoted phrase of the query
 PlaceKey = tuple[str, str, int]  # (report id, "title" | "heading" | "passage", seq or ordinal)
@@ -62,7 +62,7 @@ class Places:
                     "county": report.county, "township": report.township, "doc_type": report.doc_type,
                 }
                 starts = {p.start for p in report.passages}
-                if report.title:
+                if report.title and not report.title_supplied:  # a supplied [label] is not the text's
                     self.places.append(Place((report.id, "title", 0), report.title, "", False))
                 for section in report.sections:
                     if section.number:
@@ -156,7 +156,7 @@ def test_every_corpus_file_has_titles_and_headings_to_cut(places: Places) -> Non
     shipped = {path.read_bytes() for path in FILES}
     assert all(path.read_bytes() in shipped for path in OTHER_CORPORA)  # seeds and dev are covered
     kinds = Counter(place.key[1] for place in places.places)
-    assert kinds["title"] == len(places.texts) and kinds["heading"] > 3 * len(places.texts)
+    assert kinds["title"] >= len(places.texts) // 2 and kinds["heading"] > 3 * len(places.texts)
 
 
 def test_phrase_from_a_heading_or_title_finds_exactly_its_places(service, places) -> None:
@@ -283,3 +283,11 @@ def test_reader_paragraphs_are_the_files_and_inline_headings_are_not_repeated(cl
     cite = client.get(f"/api/reports/{rid}/passages/4/cite").get_json()
     assert cite["quote"] == "“" + shown[4].replace("“", "‘").replace("”", "’") + "”"
     assert cite["permalink"].endswith("?p=4#p-4")
+
+
+def test_a_supplied_title_is_not_searchable_text(service) -> None:
+    # 红江镇's report (seed 002) has no title: the archive's label [红江镇2023年法治政府建设情况报告]
+    # must not make "法治政府建设情况报告" a hit in it, while the titled seed 003 matches by title.
+    _total, _per_report, groups = everything(service, 'title:"法治政府建设情况报告"')
+    townships = {group.township for group in groups}
+    assert "北屏乡" in townships and "红江镇" not in townships
