@@ -274,8 +274,10 @@ def test_every_page_passes_axe(page):
             expect(page.locator("[data-cite-count]")).to_have_text("1")
         if found := axe_blocking(page):
             failures[name] = found
-    page.expected_errors.append("status of 400")
-    page.goto(f"/compare?ids={ids[0]}&q={QUERY}")
-    if found := axe_blocking(page):
-        failures["compare-error"] = found
+    page.expected_errors.extend(["status of 400", "status of 404"])
+    errors = {"compare-error": f"/compare?ids={ids[0]}&q={QUERY}", "not-found": "/reports/000000000000"}
+    for name, url in errors.items():
+        page.goto(url)
+        if found := axe_blocking(page):
+            failures[name] = found
     assert not failures, failures
