@@ -551,3 +551,19 @@ def test_hostile_queries_answer_in_words(client, query):
     assert response.status_code in (200, 400)
     if response.status_code == 400:
         assert response.get_json()["error"]
+
+
+def test_a_supplied_title_is_flagged_wherever_it_appears(client):
+    # seed 002 (红江镇) has no title line: reader, compare, JSON and citations all say so.
+    found = client.get("/api/search", query_string={"q": "红江镇"}).get_json()["groups"]
+    report_id = next(g["report_id"] for g in found if g["title"].startswith("[红江镇"))
+    data = client.get(f"/api/reports/{report_id}").get_json()
+    assert data["title"] == "[红江镇2023年法治政府建设情况报告]" and data["title_supplied"] is True
+    reader = soup(client.get(f"/reports/{report_id}"))
+    assert "本库拟定" in reader.select_one("#report-title").get_text()
+    titled = client.get("/api/search", query_string={"q": "北屏乡"}).get_json()["groups"][0]["report_id"]
+    compare = soup(client.get(f"/compare?ids={report_id},{titled}"))
+    assert len(compare.select(".supplied-title")) == 1  # the untitled one only
+    cite = client.get(f"/api/reports/{report_id}/passages/1/cite").get_json()
+    assert cite["title_supplied"] is True and "[红江镇2023年法治政府建设情况报告]" in cite["gbt7714"]
+    assert client.get(f"/api/reports/{titled}/passages/1/cite").get_json()["title_supplied"] is False

@@ -28,6 +28,9 @@ class CitedPassage:
     seq: int
     text: str
     heading_path: list[str] = field(default_factory=list)
+    # The report has no title: ``title`` is the archive's label in [brackets], which GB/T 7714
+    # and catalogues use for a supplied title, so it is cited as it stands.
+    title_supplied: bool = False
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class Citation:
     bibtex: str
     ris: str
     text: str  # quote + source + permalink, the "copy everything" block
+    title_supplied: bool = False  # the cited title is the archive's [label], not the document's
 
     def to_dict(self) -> dict:
         """JSON-ready dict with every field."""
@@ -182,6 +186,7 @@ def cite(cited: CitedPassage, base_url: str, accessed: date) -> Citation:
     quote = "“" + cited.text.replace("“", "‘").replace("”", "’") + "”"
     source = source_line(cited)
     return Citation(
+        title_supplied=cited.title_supplied,
         report_id=cited.report_id,
         seq=cited.seq,
         quote=quote,

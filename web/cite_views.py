@@ -29,7 +29,7 @@ def cited_passage(report: Report, passage: Passage) -> citation.CitedPassage:
         report_id=report.id, title=report.title, issuer=report.issuer, township=report.township,
         county=report.county, city=report.city, province=report.province, year=report.year,
         issue_date=report.issue_date, seq=passage.seq, text=passage.text,
-        heading_path=list(passage.heading_path or []),
+        heading_path=list(passage.heading_path or []), title_supplied=bool(report.title_supplied),
     )
 
 
