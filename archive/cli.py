@@ -12,6 +12,7 @@ import json
 import sys
 from collections.abc import Sequence
 
+from sqlalchemy.orm import Session, sessionmaker
 from tqdm import tqdm
 
 from .config import ArchiveConfig
@@ -70,10 +71,14 @@ def _refresh_index(config: ArchiveConfig, summary: IngestSummary) -> None:
     ensure_index(config)
 
 
+def _store(config: ArchiveConfig) -> sessionmaker[Session]:
+    """Sessions on the configured store (created if new)."""
+    return make_session_factory(make_engine(config.database_url))
+
+
 def cmd_reports(args: argparse.Namespace) -> int:
     """List every report (id, year, place, type, title)."""
-    config = ArchiveConfig.from_env()
-    session_factory = make_session_factory(make_engine(config.database_url))
+    session_factory = _store(ArchiveConfig.from_env())
     with session_factory() as session:
         reports = all_reports(session)
         if args.json:
@@ -87,8 +92,7 @@ def cmd_reports(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     """Metadata, section tree and passages of one report; 1 if the id is unknown."""
-    config = ArchiveConfig.from_env()
-    session_factory = make_session_factory(make_engine(config.database_url))
+    session_factory = _store(ArchiveConfig.from_env())
     with session_factory() as session:
         report = get_report(session, args.id)
         if report is None:
@@ -107,8 +111,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_review(args: argparse.Namespace) -> int:
     """Reports with an empty or uncertain field, and why (0 even when there are some)."""
-    config = ArchiveConfig.from_env()
-    session_factory = make_session_factory(make_engine(config.database_url))
+    session_factory = _store(ArchiveConfig.from_env())
     with session_factory() as session:
         items = review(session)
     if args.json:
@@ -130,7 +133,7 @@ def cmd_set(args: argparse.Namespace) -> int:
             return 1
         changes[field.strip()] = value.strip()
     config = ArchiveConfig.from_env()
-    session_factory = make_session_factory(make_engine(config.database_url))
+    session_factory = _store(config)
     try:
         with session_factory.begin() as session:
             report = correct(session, args.id, changes, args.reason)
