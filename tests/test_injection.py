@@ -158,9 +158,12 @@ def test_json_twins_and_snippets_are_data_not_markup(client: FlaskClient, hostil
     """JSON is served as JSON (nosniff), and the one HTML-bearing field, the snippet, is escaped."""
     _config, hostile_id, other = hostile_archive
     seqs = _hostile_passages(client, hostile_id)
-    result = client.get("/api/search?q=注入测试")
-    assert result.mimetype == "application/json"
-    snippets = [hit["snippet"] for group in result.get_json()["groups"] for hit in group["hits"]]
+    snippets = []
+    # the broad query (title and passages), and the two passages that carry the payloads
+    for query in ("注入测试", "注入测试镇坚持", "属性注入测试"):
+        result = client.get("/api/search", query_string={"q": query})
+        assert result.mimetype == "application/json"
+        snippets += [hit["snippet"] for group in result.get_json()["groups"] for hit in group["hits"]]
     assert snippets
     for snippet in snippets:
         assert re.sub(r"</?mark>", "", snippet).count("<") == 0, snippet
