@@ -78,6 +78,10 @@ class Metadata:
     title_supplied: bool = False
     # The page's record: 发布机构, 成文日期, 发布日期, 索引号, 发文字号 as the site gives them.
     page_fields: dict[str, str] = field(default_factory=dict)
+    # Where the document was published (the government's page, not this archive) and when it was
+    # fetched from there (ISO date or date-time): what a citation points at.
+    source_url: str = ""
+    retrieved: str = ""
     division_code: str = ""  # official code of the most precise place resolved
     provenance: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)

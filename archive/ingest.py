@@ -207,7 +207,8 @@ def _store_parsed(session: Session, parsed: _Parsed, summary: IngestSummary) -> 
 def _refresh_metadata(target: Report, fresh: Report) -> None:
     """Copy metadata (not text or structure, which are identical) from a re-parse."""
     for name in ("title", "issuer", "township", "county", "city", "province", "year", "doc_type",
-                 "issue_date", "title_supplied", "page_fields", "division_code", "provenance", "notes"):
+                 "issue_date", "title_supplied", "page_fields", "source_url", "retrieved", "division_code",
+                 "provenance", "notes"):
         setattr(target, name, getattr(fresh, name))
 
 

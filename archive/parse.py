@@ -44,12 +44,18 @@ def parse_document(
 
 
 def apply_overrides(metadata: Metadata, overrides: dict[str, str]) -> None:
-    """Sidecar values replace extracted ones; provenance says so (``PROV_SIDECAR``). A
-    descriptive ``source`` becomes a note, never a field."""
+    """Sidecar values replace extracted ones; provenance says so (``PROV_SIDECAR``). The
+    descriptive keys say where the file came from: ``source`` becomes a note, ``url`` and
+    ``retrieved`` the report's provenance (``source_url``, ``retrieved``)."""
     overrides = dict(overrides)
     if overrides.get("source"):
-        metadata.notes.append(f"文件来源：{overrides.pop('source')}")
+        metadata.notes.append(f"文件来源：{overrides['source']}")
     overrides.pop("source", None)
+    for key, name in (("url", "source_url"), ("retrieved", "retrieved")):
+        if overrides.get(key):
+            setattr(metadata, name, overrides[key])
+            metadata.provenance[name] = PROV_SIDECAR
+        overrides.pop(key, None)
     for key, value in overrides.items():
         setattr(metadata, key, int(value) if key == "year" and value else value)
         metadata.provenance[key] = PROV_SIDECAR

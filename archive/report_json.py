@@ -1,9 +1,11 @@
 """The JSON shape of a report (CLI ``show --json`` and the web API share it).
 
 Keys: ``id, title, issuer, township, county, city, province, year, doc_type, issue_date,
-title_supplied, page_fields, sections`` (``title_supplied``: the document has no title and
-``title`` is the archive's label in [brackets]; ``page_fields``: the page's 发布机构, 成文日期,
-发布日期, 索引号, 发文字号); each section ``number, title, kind, children, passages``; each passage
+title_supplied, page_fields, source_url, retrieved, sections`` (``title_supplied``: the document
+has no title and ``title`` is the archive's label in [brackets]; ``page_fields``: the page's
+发布机构, 成文日期, 发布日期, 索引号, 发文字号; ``source_url``/``retrieved``: where it was
+published and when it was fetched, "" when unknown); each section ``number, title, kind,
+children, passages``; each passage
 ``id, text, start, end`` where ``id`` is the passage's 1-based sequence number (its permalink
 anchor is ``#p-<id>``) and ``start``/``end`` are character offsets into the report text.
 """

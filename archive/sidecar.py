@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from .document import DOC_TYPES
@@ -27,8 +27,9 @@ SIDECAR_TABLE = "metadata.csv"
 OVERRIDABLE = ("title", "issuer", "township", "county", "city", "province", "year", "doc_type",
                "issue_date", "division_code")
 # Keys that describe the file rather than override a field: ``source`` says where it came from
-# (a site, an excerpt) and is shown with the report's notes.
-DESCRIPTIVE = ("source",)
+# (a site, an excerpt) and is shown with the report's notes; ``url`` is the page it was published
+# at and ``retrieved`` when it was fetched (ISO date or date-time), stored as its provenance.
+DESCRIPTIVE = ("source", "url", "retrieved")
 
 
 def sidecar_paths(path: Path) -> list[Path]:
@@ -100,5 +101,12 @@ def _validated(
             except ValueError as error:
                 message = f"{source} 的 issue_date 应为 YYYY-MM-DD：{text!r}"
                 raise UnreadableFile(message) from error
+        if key == "url" and not re.fullmatch(r"https?://[^\s]+", text):
+            raise UnreadableFile(f"{source} 的 url 应为 http(s):// 开头的网址：{text!r}")
+        if key == "retrieved":
+            try:
+                datetime.fromisoformat(text)
+            except ValueError as error:
+                raise UnreadableFile(f"{source} 的 retrieved 应为 ISO 日期或时间：{text!r}") from error
         out[key] = text
     return out

@@ -64,6 +64,9 @@ class Report(Base):
     title_supplied: Mapped[bool] = mapped_column(Boolean, default=False)
     # The page's record (发布机构, 成文日期, 发布日期, 索引号, 发文字号) as the site gives it.
     page_fields: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Where the document was published and when it was fetched (Metadata.source_url/retrieved).
+    source_url: Mapped[str] = mapped_column(Text, default="")
+    retrieved: Mapped[str] = mapped_column(String(32), default="")
     division_code: Mapped[str] = mapped_column(String(12), default="")
     provenance: Mapped[dict] = mapped_column(JSON, default=dict)
     notes: Mapped[list] = mapped_column(JSON, default=list)
@@ -93,6 +96,8 @@ class Report(Base):
             "issue_date": self.issue_date,
             "title_supplied": bool(self.title_supplied),
             "page_fields": dict(self.page_fields or {}),
+            "source_url": self.source_url or "",
+            "retrieved": self.retrieved or "",
         }
 
 
@@ -239,6 +244,8 @@ ADDED_COLUMNS = (
     ("sections", "heading_end", "INTEGER NOT NULL DEFAULT 0"),
     ("reports", "title_supplied", "BOOLEAN NOT NULL DEFAULT FALSE"),
     ("reports", "page_fields", "JSON NOT NULL DEFAULT '{}'"),
+    ("reports", "source_url", "TEXT NOT NULL DEFAULT ''"),
+    ("reports", "retrieved", "VARCHAR(32) NOT NULL DEFAULT ''"),
 )
 
 
@@ -272,6 +279,8 @@ def build_report(parsed: ParsedReport) -> Report:
         issue_date=meta.issue_date,
         title_supplied=meta.title_supplied,
         page_fields=dict(meta.page_fields),
+        source_url=meta.source_url,
+        retrieved=meta.retrieved,
         division_code=meta.division_code,
         provenance=dict(meta.provenance),
         notes=list(meta.notes),

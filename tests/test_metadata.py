@@ -243,3 +243,19 @@ def test_invalid_sidecar_is_a_clear_error(tmp_path: Path, content: str) -> None:
     (tmp_path / "x.txt.meta.json").write_text(content, encoding="utf-8")
     with pytest.raises(UnreadableFile, match=r"元数据文件 x\.txt\.meta\.json"):
         load_overrides(report)
+
+
+def test_sidecar_url_and_retrieved_are_the_reports_provenance(tmp_path: Path) -> None:
+    report = tmp_path / "r003.txt"
+    report.write_bytes((WEB / "r003.txt").read_bytes())
+    sidecar = {"url": "http://www.lufeng.gov.cn/zwgk/fzzf/2023/0511.html",
+               "retrieved": "2026-11-20T08:30:00+08:00"}
+    (tmp_path / "r003.txt.meta.json").write_text(json.dumps(sidecar), encoding="utf-8")
+    metadata = parse_file(report)[2].metadata
+    assert metadata.source_url == "http://www.lufeng.gov.cn/zwgk/fzzf/2023/0511.html"
+    assert metadata.retrieved == "2026-11-20T08:30:00+08:00"
+    assert metadata.provenance["source_url"] == PROV_SIDECAR
+    assert metadata.township == "中村乡"  # descriptive keys override no extracted field
+    (tmp_path / "r003.txt.meta.json").write_text('{"url": "javascript:alert(1)"}', encoding="utf-8")
+    with pytest.raises(UnreadableFile, match="url"):
+        parse_file(report)
