@@ -227,15 +227,15 @@ def read_html(data: bytes) -> RawDocument:
     soup = html_page.parse(data)
     for tag in soup.find_all(html_page.NOISE_TAGS):
         tag.decompose()
+    encoding = soup.original_encoding or ""
+    if not looks_like_text(soup.get_text()):  # lxml "parses" any bytes; junk must not become a report
+        raise UnreadableFile(f"内容不是可读文本（decodes to binary junk as {encoding or 'html'}）")
     fields = html_page.page_fields(soup)
     page = str(soup)
     text = html_page.readability_text(page) or html_page.heuristic_text(page)
     heading = soup.find(["h1", "h2"])
     if heading is not None and html_page.compact(heading.get_text()) not in html_page.compact(text):
         text = heading.get_text(" ", strip=True) + "\n" + text
-    encoding = soup.original_encoding or ""
-    if not looks_like_text(text):  # lxml "parses" any bytes; junk must not become a report
-        raise UnreadableFile(f"内容不是可读文本（decodes to binary junk as {encoding or 'html'}）")
     return RawDocument(text=text, media_type="text/html", encoding=encoding, fields=fields)
 
 

@@ -251,19 +251,21 @@ def score(output: str, expected: list[str], title: str) -> Score:
     )
 
 
-def _dates(page: str) -> tuple[str, str]:
-    """The page's date from its metadata table (成文日期, else 发布日期) and htmldate's guess."""
+def _dates(page: str) -> tuple[str, str, str]:
+    """The page's date from its metadata table (成文日期, else 发布日期), its 发布日期, and
+    htmldate's guess (which on portals finds the publication date, or a sidebar link's date)."""
     from htmldate import find_date
 
     fields = page_fields(parse(page))
     table = next((_iso_date(fields[label]) for label in DATE_FIELDS if fields.get(label)), "")
-    return table, find_date(page, extensive_search=True, original_date=True) or ""
+    published = _iso_date(fields.get("发布日期", ""))
+    return table, published, find_date(page, extensive_search=True, original_date=True) or ""
 
 
 def measure(folders: list[Path], out=sys.stdout) -> dict[str, dict[str, float]]:
     """Per-page and overall figures for every extractor; returns the overall ones."""
     totals: dict[str, list[Score]] = {name: [] for name in EXTRACTORS}
-    date_hits = {"table": 0, "htmldate": 0}
+    date_hits = {"table": 0, "htmldate": 0, "htmldate = 发布日期": 0}
     dated = 0
     pages = sorted(path for folder in folders for path in folder.glob("*.html"))
     print(f"{'page':<28}" + "".join(f"{name:>34}" for name in EXTRACTORS), file=out)
@@ -282,9 +284,10 @@ def measure(folders: list[Path], out=sys.stdout) -> dict[str, dict[str, float]]:
             row += f"{result.recall:>14.1%}{result.lines:>7.1%}{result.junk:>7.1%}{mark:>6}"
         if info.get("date"):
             dated += 1
-            table, guessed = _dates(page)
+            table, published, guessed = _dates(page)
             date_hits["table"] += table == info["date"]
             date_hits["htmldate"] += guessed == info["date"]
+            date_hits["htmldate = 发布日期"] += bool(published) and guessed == published
         print(row, file=out)
     overall = {name: _overall(scores) for name, scores in totals.items()}
     print(f"\n{len(pages)} pages", file=out)
@@ -292,7 +295,8 @@ def measure(folders: list[Path], out=sys.stdout) -> dict[str, dict[str, float]]:
         print(f"{name:<12} " + "  ".join(f"{key} {value:.1%}" for key, value in figures.items()), file=out)
     if dated:
         print(f"date = expected 成文日期 on {dated} pages: metadata table {date_hits['table']}, "
-              f"htmldate {date_hits['htmldate']}", file=out)
+              f"htmldate {date_hits['htmldate']} (htmldate = the table's 发布日期 on "
+              f"{date_hits['htmldate = 发布日期']})", file=out)
     return overall
 
 
