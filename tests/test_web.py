@@ -429,8 +429,9 @@ def test_cite_page_and_json(client, ids):
     data = client.get(f"/api/reports/{report_id}/passages/1/cite").get_json()
     permalink = f"https://fazhi.example.cn/reports/{report_id}?p=1#p-1"
     assert data["permalink"] == permalink
-    assert data["gbt7714"].endswith(f"[R/OL]. [{TODAY}]. https://fazhi.example.cn/reports/{report_id}.") or \
-        f"[{TODAY}]. https://fazhi.example.cn/reports/{report_id}." in data["gbt7714"]
+    # No source URL: the reference cites the archive's page (2015 edition: accessed today).
+    assert "[R/OL]. 垫江县：" in data["gbt7714"] and data["gbt7714"].endswith(f"，2023. {data['report_url']}.")
+    assert data["gbt7714_2015"].endswith(f"2023[{TODAY}]. https://fazhi.example.cn/reports/{report_id}.")
     assert data["bibtex"].startswith("@techreport{") and f"urldate = {{{TODAY}}}" in data["bibtex"]
     assert data["ris"].startswith("TY  - RPRT\n") and data["ris"].endswith("ER  - ")
     assert data["quote"].startswith("“")
@@ -450,10 +451,12 @@ def test_cite_buttons_beside_every_passage(client, ids):
     assert len(results.select(".hit a.cite-link")) == len(results.select(".hit"))
 
 
-def test_citations_page(client):
+def test_citations_page(client, ids):
     response = client.get("/citations")
     assert response.status_code == 200
-    assert soup(response).select_one("[data-cite-list]") is not None
+    assert soup(response).select_one("[data-citations] [data-cite-empty]") is not None
+    page = soup(client.get(f"/citations?items={ids['hostile']}:2,{ids['hostile']}:1"))
+    assert [li["data-seq"] for li in page.select("[data-cite-list] .cited-paragraphs li")] == ["1", "2"]
 
 
 @pytest.mark.parametrize("fmt,needle,ext", [("bibtex", "@techreport{", "bib"), ("ris", "TY  - RPRT", "ris"),
@@ -504,7 +507,7 @@ def test_every_route_is_tested(app):
              "admin.correct_report"}  # the last two: tests/test_corrections.py
     tested = admin | {"search.index", "search.api_search", "search.search_csv",
               "reader.report", "reader.api_report", "reader.source", "compare.page", "compare.api_compare",
-              "cite.page", "cite.api", "cite.citations", "cite.export", "health.healthz", "static"}
+              "cite.page", "cite.api", "cite.csl", "cite.citations", "cite.export", "health.healthz", "static"}
     assert {rule.endpoint for rule in app.url_map.iter_rules()} == tested
 
 

@@ -1,20 +1,55 @@
-"""Citation strings for one passage of one report: GB/T 7714-2015, BibTeX, RIS, plain text.
+"""Citations of reports and their passages: GB/T 7714—2025 (default) and —2015, CSL-JSON, BibTeX, RIS.
 
-Pure functions over plain data (no Flask, no ORM) so the exact strings can be checked against
+Why a CSL processor and not string templates: the GB/T 7714 strings are what ``citeproc-py``
+renders with the community-maintained styles vendored in ``web/csl/`` from the report's own
+CSL-JSON, so a user who imports that CSL-JSON into Zotero and picks the same style gets the same
+string, and a change of edition is a change of style file, not of code. BibTeX and RIS are
+written by ``bibtexparser`` and ``rispy`` for the same reason: their writers know the syntax.
+
+Everything here is pure (no Flask, no ORM) so the exact strings can be checked against
 hand-worked examples: a researcher pastes these into a paper, and a wrong full stop is a bug.
+
+A researcher cites the government's page, not this archive: the URL in a citation is the
+report's source URL when the archive knows it, the archive's permalink otherwise; the
+permalink is always given too, as the "archived copy".
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import csv
+import io
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
 
-UNKNOWN_AUTHOR = "佚名"  # GB/T 7714-2015 §8.1.1: a Chinese work without a known author
+import bibtexparser
+import rispy
+from bibtexparser.model import Entry, Field
+from citeproc import Citation as CslCitation
+from citeproc import CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+from citeproc.source.json import CiteProcJSON
+
+UNKNOWN_AUTHOR = "佚名"  # GB/T 7714 §8.1.1: a Chinese work without a known author
+UNKNOWN_PLACE = "[出版地不详]"  # GB/T 7714 §8.4.1.3
+CSL_DIR = Path(__file__).resolve().parent / "csl"
+# Edition → vendored CSL style (licences and origin in web/csl/README.md).
+STYLES = {
+    "2025": CSL_DIR / "gb-t-7714-2025-numeric-bilingual.csl",
+    "2015": CSL_DIR / "china-national-standard-gb-t-7714-2015-numeric.csl",
+}
+DEFAULT_EDITION = "2025"
+ARCHIVED_COPY = "存档副本"  # label of the line that always carries the archive's permalink
+_SEPARATORS = re.compile(r"[、，,；;]")
+_NUMBER_PREFIX = re.compile(r"^\[\d+\]\s*")
 
 
 @dataclass(frozen=True)
-class CitedPassage:
-    """Everything a citation needs about a report and one of its passages."""
+class CitedWork:
+    """What a citation needs about a report (the cited work), as stored."""
 
     report_id: str
     title: str
@@ -25,56 +60,105 @@ class CitedPassage:
     province: str
     year: int | None
     issue_date: str  # ISO yyyy-mm-dd or ""
-    seq: int
-    text: str
-    heading_path: list[str] = field(default_factory=list)
     # The report has no title: ``title`` is the archive's label in [brackets], which GB/T 7714
     # and catalogues use for a supplied title, so it is cited as it stands.
     title_supplied: bool = False
+    source_url: str = ""  # where the government published it ("" when unknown)
+    retrieved: str = ""  # ISO date or date-time the source was fetched
+    page_fields: dict[str, str] = field(default_factory=dict)  # 发布机构, 索引号, 发文字号 … of the page
+
+
+@dataclass(frozen=True)
+class CitedPassage:
+    """One passage of a cited work: the quote and where it stands (¶ number, headings)."""
+
+    work: CitedWork
+    seq: int
+    text: str
+    heading_path: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Citation:
-    """All the forms a user may copy; ``to_dict`` is the JSON API's shape."""
+    """All the forms a user may copy for one passage; ``to_dict`` is the JSON API's shape."""
 
     report_id: str
     seq: int
     quote: str
     source: str
-    permalink: str
-    report_url: str
-    gbt7714: str
+    permalink: str  # the archive's link to this passage: always given, the "archived copy"
+    report_url: str  # the archive's page of the report
+    url: str  # the URL the reference cites: the source URL, else report_url
+    source_url: str  # the government's page ("" when unknown)
+    gbt7714: str  # GB/T 7714—2025
+    gbt7714_2015: str
+    csl: dict  # the work's CSL-JSON item, from which both GB/T strings are rendered
+    locator: dict  # CSL locator of the passage: {"label": "paragraph", "locator": "7"}
     bibtex: str
     ris: str
-    text: str  # quote + source + permalink, the "copy everything" block
+    text: str  # quote + source + reference + archived copy, the "copy everything" block
+    archived_copy: str  # "存档副本：permalink"
     title_supplied: bool = False  # the cited title is the archive's [label], not the document's
 
     def to_dict(self) -> dict:
         """JSON-ready dict with every field."""
-        return asdict(self)
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
 
-def issuer_of(cited: CitedPassage) -> str:
-    """The responsible body: the stated issuer, else the township government, else 佚名.
+@dataclass(frozen=True)
+class ReferenceEntry:
+    """One work of a reference list with every passage of it that was cited, in ¶ order."""
 
-    Why the fallback: these reports are issued by the township government even when the
-    file does not say so, and GB/T 7714 wants a principal responsibility in every entry.
+    work: CitedWork
+    passages: list[CitedPassage]
+    report_url: str
+    accessed: date
+
+    @property
+    def paragraphs(self) -> list[int]:
+        """The cited ¶ numbers (GB/T 7714's 引文页码 for a text without pages)."""
+        return [p.seq for p in self.passages]
+
+    def csl(self) -> dict:
+        """The work's CSL-JSON item."""
+        return csl_item(self.work, self.report_url, self.accessed)
+
+
+# --- the elements of a reference -------------------------------------------------------------
+
+def _split_bodies(value: str) -> list[str]:
+    """Jointly issued documents name several bodies ("中共…委员会、…人民政府"): one author each."""
+    return [part.strip() for part in _SEPARATORS.split(value) if part.strip()]
+
+
+def authors_of(work: CitedWork) -> list[str]:
+    """主要责任者: the page's 发布机构, else the issuer the text names, else the government of the
+    township (or county) the text is about, and 佚名 only when nothing names one.
+
+    Why the government fallback: these reports are issued by the township government even when
+    the file does not sign them, and GB/T 7714 wants a principal responsibility in every entry.
     """
-    if cited.issuer.strip():
-        return cited.issuer.strip()
-    if cited.township:
-        return f"{cited.county}{cited.township}人民政府"
-    if cited.county:
-        return f"{cited.county}人民政府"
-    return UNKNOWN_AUTHOR
+    for value in (work.page_fields.get("发布机构", ""), work.issuer):
+        if bodies := _split_bodies(value):
+            return bodies
+    if work.township:
+        return [f"{work.county}{work.township}人民政府"]
+    if work.county:
+        return [f"{work.county}人民政府"]
+    return [UNKNOWN_AUTHOR]
 
 
-def title_of(cited: CitedPassage) -> str:
-    """The report's title, or a descriptive one built from place and year when it has none."""
-    if cited.title.strip():
-        return cited.title.strip()
-    year = f"{cited.year}年" if cited.year else ""
-    return f"{cited.county}{cited.township}{year}法治政府建设报告"
+def issuer_of(work: CitedWork) -> str:
+    """The responsible bodies as one string (、-joined), for the human source line."""
+    return "、".join(authors_of(work))
+
+
+def title_of(work: CitedWork) -> str:
+    """The report's title; without one, a supplied title in square brackets (GB/T 7714 §8.2.2)."""
+    if work.title.strip():
+        return work.title.strip()
+    year = f"{work.year}年" if work.year else ""
+    return f"[{work.county}{work.township}{year}法治政府建设报告]"
 
 
 def join_place(province: str, city: str, county: str, township: str) -> str:
@@ -87,20 +171,146 @@ def join_place(province: str, city: str, county: str, township: str) -> str:
     return "".join(parts)
 
 
-def place_of(cited: CitedPassage) -> str:
+def place_of(work: CitedWork) -> str:
     """The cited report's place as one string."""
-    return join_place(cited.province, cited.city, cited.county, cited.township)
+    return join_place(work.province, work.city, work.county, work.township)
 
 
-def gbt7714(cited: CitedPassage, report_url: str, accessed: date) -> str:
-    """``Issuer. Title[R/OL]. (issue date)[access date]. URL.`` (GB/T 7714-2015 §4.1, §8.8).
+def publisher_of(work: CitedWork) -> tuple[str, str]:
+    """(出版地, 出版者): the seat of the issuing body and the first body named.
 
-    The parenthesised update/publication date is left out when the issue date is unknown;
-    the bracketed access date is always given, as the standard requires for online resources.
+    GB/T 7714 §8.4: the place is the town the publisher sits in (for a township or county
+    government, its county; else the city or province), unknown as [出版地不详]; of several
+    publishers the first is given. The anonymous case has no publisher to name.
     """
-    issued = f"({cited.issue_date})" if cited.issue_date else ""
-    return f"{issuer_of(cited)}. {title_of(cited)}[R/OL]. {issued}[{accessed.isoformat()}]. {report_url}."
+    authors = authors_of(work)
+    publisher = "" if authors == [UNKNOWN_AUTHOR] else authors[0]
+    place = work.county or work.city or work.province or UNKNOWN_PLACE
+    return place, publisher
 
+
+def http_url(value: str) -> str:
+    """``value`` when it is an http(s) URL, else "": only such a URL may be cited or linked."""
+    value = (value or "").strip()
+    return value if re.fullmatch(r"https?://\S+", value, flags=re.IGNORECASE) else ""
+
+
+def _date_parts(iso: str) -> list[int]:
+    """``2024-01-15`` (or a date-time) → [2024, 1, 15]; an unreadable value → []."""
+    try:
+        day = date.fromisoformat(iso[:10])
+    except ValueError:
+        return []
+    return [day.year, day.month, day.day]
+
+
+def _csl_date(item: dict, variable: str, sep: str) -> str:
+    """A CSL-JSON date as yyyy-mm-dd (or with ``sep``); a partial date as far as it goes."""
+    parts = item.get(variable, {}).get("date-parts", [[]])[0]
+    return sep.join(f"{part:02d}" if i else str(part) for i, part in enumerate(parts))
+
+
+def accessed_on(work: CitedWork, today: date) -> date:
+    """The 引用日期: the day the cited source was retrieved when the source URL is cited (that is
+    the text the archive holds), else today (the archive's copy is being accessed now)."""
+    if work.source_url and (parts := _date_parts(work.retrieved)):
+        return date(*parts)
+    return today
+
+
+def csl_item(work: CitedWork, report_url: str, today: date) -> dict:
+    """The work as a CSL-JSON item (type ``report``): what citeproc renders, and what Zotero imports.
+
+    出版年 is always present: the issue date (its year is what the styles print for a report
+    with a publisher), else the report year. The URL is the source's, else the archive's.
+    """
+    place, publisher = publisher_of(work)
+    item: dict = {
+        "id": work.report_id,
+        "type": "report",
+        "language": "zh-CN",
+        "author": [{"literal": name} for name in authors_of(work)],
+        "title": title_of(work),
+        "publisher-place": place,
+        "URL": work.source_url or report_url,
+        "accessed": {"date-parts": [_date_parts(accessed_on(work, today).isoformat())]},
+    }
+    if publisher:
+        item["publisher"] = publisher
+    if parts := _date_parts(work.issue_date):
+        item["issued"] = {"date-parts": [parts]}
+    elif work.year:
+        item["issued"] = {"date-parts": [[work.year]]}
+    if number := work.page_fields.get("发文字号", "").strip():
+        item["number"] = number
+    if index_no := work.page_fields.get("索引号", "").strip():
+        item["archive_location"] = index_no
+    return item
+
+
+@lru_cache(maxsize=len(STYLES))
+def _style(edition: str) -> CitationStylesStyle:
+    """The parsed style (parsing is the slow part; a style object is read-only once built)."""
+    return CitationStylesStyle(str(STYLES[edition]), validate=False)
+
+
+def render(items: list[dict], edition: str = DEFAULT_EDITION) -> list[str]:
+    """GB/T 7714 reference strings of CSL-JSON ``items``, in order, without the [n] numbers
+    (the lists number them themselves), rendered by citeproc-py with the edition's style."""
+    bibliography = CitationStylesBibliography(_style(edition), CiteProcJSON(items), formatter.plain)
+    for item in items:
+        bibliography.register(CslCitation([CitationItem(item["id"])]))
+    return [_NUMBER_PREFIX.sub("", str(entry)) for entry in bibliography.bibliography()]
+
+
+def csl_json_text(items: list[dict]) -> str:
+    """CSL-JSON as a file holds it: a list of items, Chinese left readable."""
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+
+
+def gbt7714(item: dict, edition: str = DEFAULT_EDITION) -> str:
+    """One reference string for one CSL-JSON item."""
+    return render([item], edition)[0]
+
+
+# --- reference managers: Highwire Press and Dublin Core tags ---------------------------------
+
+
+
+def meta_tags(item: dict, work: CitedWork, report_url: str) -> list[tuple[str, str]]:
+    """(name, content) of the reader's ``citation_*`` and ``DC.*`` meta tags, from the CSL-JSON item.
+
+    Why from the item: Zotero's connector reads these tags ("Embedded Metadata"), so a report
+    saved with one click must carry the same author, title, date and URL as the CSL-JSON and the
+    GB/T strings. ``citation_technical_report_institution`` makes Zotero file it as a report.
+    """
+    authors = [a["literal"] for a in item["author"]]
+    issued = _csl_date(item, "issued", "/")
+    tags: list[tuple[str, str]] = [("citation_title", item["title"])]
+    tags += [("citation_author", name) for name in authors]
+    if issued:
+        tags.append(("citation_publication_date", issued))
+    if publisher := item.get("publisher", ""):
+        tags.append(("citation_technical_report_institution", publisher))
+    if number := item.get("number", ""):
+        tags.append(("citation_technical_report_number", number))
+    tags += [("citation_language", "zh"), ("citation_public_url", item["URL"]),
+             ("citation_fulltext_html_url", report_url), ("DC.title", item["title"])]
+    tags += [("DC.creator", name) for name in authors]
+    if publisher:
+        tags.append(("DC.publisher", publisher))
+    if issued:
+        tags.append(("DC.date", issued.replace("/", "-")))
+    tags += [("DC.type", "Text"), ("DC.format", "text/html"), ("DC.language", "zh-CN"),
+             ("DC.identifier", item["URL"])]
+    if work.source_url:
+        tags.append(("DC.source", work.source_url))
+    if place := place_of(work):
+        tags.append(("DC.coverage", place))
+    return tags
+
+
+# --- BibTeX and RIS ----------------------------------------------------------------------------
 
 def _bibtex_escape(value: str) -> str:
     """Escape the characters BibTeX/LaTeX treat specially, so a title cannot break the entry."""
@@ -112,34 +322,81 @@ def _bibtex_escape(value: str) -> str:
     return out.replace("~", "\\textasciitilde{}").replace("^", "\\textasciicircum{}")
 
 
-def bibtex_key(cited: CitedPassage) -> str:
-    """Unique per passage, so a citation list with two passages of one report stays valid."""
-    return f"fazhi-{cited.report_id}-p{cited.seq}"
+def bibtex_key(work: CitedWork) -> str:
+    """One key per work, so two passages of one report are one entry of a .bib file."""
+    return f"fazhi-{work.report_id}"
 
 
-def bibtex(cited: CitedPassage, report_url: str, accessed: date) -> str:
-    """A ``@techreport`` entry (biblatex reads ``urldate``; the author is a corporate name in braces)."""
-    fields: list[tuple[str, str]] = [
-        ("author", "{" + _bibtex_escape(issuer_of(cited)) + "}"),
-        ("title", _bibtex_escape(title_of(cited))),
-        ("institution", "{" + _bibtex_escape(issuer_of(cited)) + "}"),
-        ("type", "法治政府建设报告"),
-    ]
-    if place_of(cited):
-        fields.append(("address", _bibtex_escape(place_of(cited))))
-    year = cited.issue_date[:4] if cited.issue_date else (str(cited.year) if cited.year else "")
-    if year:
-        fields.append(("year", year))
-    if cited.issue_date:
-        fields.append(("date", cited.issue_date))
-    fields += [
-        ("url", report_url),
-        ("urldate", accessed.isoformat()),
-        ("note", _bibtex_escape(passage_note(cited))),
-    ]
-    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
-    return f"@techreport{{{bibtex_key(cited)},\n{body}\n}}"
+def paragraphs_note(paragraphs: Iterable[int]) -> str:
+    """The cited paragraphs as 引文位置：¶3、¶7 (the text has no pages; ¶ numbers are the archive's)."""
+    return "引文位置：" + "、".join(f"¶{seq}" for seq in paragraphs)
 
+
+SafeCell = Callable[[object], str]
+
+
+def bibtex_entry(item: dict, note: str) -> Entry:
+    """A biblatex-friendly ``@techreport`` from the CSL-JSON item (corporate authors in braces)."""
+    authors = " and ".join("{" + _bibtex_escape(a["literal"]) + "}" for a in item["author"])
+    fields = [("author", authors), ("title", _bibtex_escape(item["title"])),
+              ("institution", _bibtex_escape(item.get("publisher") or item["author"][0]["literal"])),
+              ("address", _bibtex_escape(item["publisher-place"])), ("type", "报告")]
+    issued = _csl_date(item, "issued", "-")
+    if issued:
+        fields.append(("year", issued[:4]))
+    if len(issued) == 10:
+        fields.append(("date", issued))
+    if "number" in item:
+        fields.append(("number", _bibtex_escape(item["number"])))
+    fields += [("url", item["URL"]), ("urldate", _csl_date(item, "accessed", "-")),
+               ("langid", "chinese"), ("note", _bibtex_escape(note))]
+    return Entry("techreport", "fazhi-" + item["id"], [Field(name, value) for name, value in fields])
+
+
+def bibtex(entries: list[tuple[dict, str]]) -> str:
+    """A .bib text of (CSL-JSON item, note) pairs, written by bibtexparser."""
+    library = bibtexparser.Library([bibtex_entry(item, note) for item, note in entries])
+    fmt = bibtexparser.BibtexFormat()
+    fmt.indent = "  "
+    fmt.block_separator = "\n"
+    return bibtexparser.write_string(library, bibtex_format=fmt).strip()
+
+
+class _RisWriter(rispy.RisWriter):
+    """rispy's writer without its "1." counter lines, which are not RIS and confuse importers."""
+
+    def set_header(self, count: int) -> str:
+        """No header line before a record."""
+        return ""
+
+
+def ris_record(item: dict, note: str) -> dict:
+    """A RIS record (``TY  - RPRT``) in rispy's vocabulary, from the CSL-JSON item."""
+    record: dict = {"type_of_reference": "RPRT", "authors": [a["literal"] for a in item["author"]],
+                    "title": item["title"]}
+    issued = _csl_date(item, "issued", "/")
+    if issued:
+        record["year"] = issued[:4]
+    if len(issued) == 10:
+        record["date"] = issued
+    record["place_published"] = item["publisher-place"]
+    if "publisher" in item:
+        record["publisher"] = item["publisher"]
+    if "number" in item:
+        record["number"] = item["number"]
+    record.update({"urls": [item["URL"]],
+                   "access_date": _csl_date(item, "accessed", "/"),
+                   "language": "zh-CN", "notes": [note], "id": "fazhi-" + item["id"]})
+    return record
+
+
+def ris(entries: list[tuple[dict, str]]) -> str:
+    """A RIS text of (CSL-JSON item, note) pairs, written by rispy."""
+    records = [ris_record(item, note) for item, note in entries]
+    return rispy.dumps(records, implementation=_RisWriter).rstrip("\n")
+
+
+# --- one passage -------------------------------------------------------------------------------
 
 def passage_note(cited: CitedPassage) -> str:
     """Where in the report: heading path and paragraph number (第 N 段)."""
@@ -147,70 +404,121 @@ def passage_note(cited: CitedPassage) -> str:
     return f"{path}，第{cited.seq}段" if path else f"第{cited.seq}段"
 
 
-def ris(cited: CitedPassage, report_url: str, accessed: date) -> str:
-    """A RIS record (``TY  - RPRT``); tags are two letters, two spaces, a dash and a space."""
-    lines = [("TY", "RPRT"), ("AU", issuer_of(cited)), ("TI", title_of(cited))]
-    if cited.issue_date:
-        lines.append(("PY", cited.issue_date[:4]))
-        lines.append(("DA", cited.issue_date.replace("-", "/")))
-    elif cited.year:
-        lines.append(("PY", str(cited.year)))
-    if place_of(cited):
-        lines.append(("CY", place_of(cited)))
-    lines += [
-        ("PB", issuer_of(cited)),
-        ("UR", report_url),
-        ("Y2", accessed.isoformat().replace("-", "/")),
-        ("N1", passage_note(cited)),
-        ("ID", bibtex_key(cited)),
-        ("ER", ""),
-    ]
-    return "\n".join(f"{tag}  - {value}".rstrip() + (" " if tag == "ER" else "") for tag, value in lines)
-
-
 def source_line(cited: CitedPassage) -> str:
     """One human line saying where the quote is from: issuer, 《title》, place and year, section."""
-    bits = [f"{issuer_of(cited)}《{title_of(cited)}》"]
-    context = "，".join(x for x in (place_of(cited), f"{cited.year}年" if cited.year else "") if x)
+    work = cited.work
+    bits = [f"{issuer_of(work)}《{title_of(work)}》"]
+    context = "，".join(x for x in (place_of(work), f"{work.year}年" if work.year else "") if x)
     if context:
         bits.append(f"（{context}）")
     return "——" + "".join(bits) + "，" + passage_note(cited)
 
 
-def cite(cited: CitedPassage, base_url: str, accessed: date) -> Citation:
-    """Every citation form for a passage; ``base_url`` is the site root without a trailing slash."""
-    root = base_url.rstrip("/")
-    report_url = f"{root}/reports/{cited.report_id}"
-    permalink = f"{report_url}?p={cited.seq}#p-{cited.seq}"
-    # Chinese nesting: double quotes inside a quotation become single ones.
-    quote = "“" + cited.text.replace("“", "‘").replace("”", "’") + "”"
-    source = source_line(cited)
+def quote_of(text: str) -> str:
+    """The passage in Chinese quotation marks; inner double quotes become single ones."""
+    return "“" + text.replace("“", "‘").replace("”", "’") + "”"
+
+
+def report_url_of(base_url: str, report_id: str) -> str:
+    """The archive's page of a report; ``base_url`` is the site root."""
+    return f"{base_url.rstrip('/')}/reports/{report_id}"
+
+
+def permalink_of(report_url: str, seq: int) -> str:
+    """The archive's link to one passage of a report."""
+    return f"{report_url}?p={seq}#p-{seq}"
+
+
+def cite(cited: CitedPassage, base_url: str, today: date) -> Citation:
+    """Every citation form for a passage; ``base_url`` is the site root."""
+    work = cited.work
+    report_url = report_url_of(base_url, work.report_id)
+    permalink = permalink_of(report_url, cited.seq)
+    item = csl_item(work, report_url, today)
+    reference = gbt7714(item)
+    note = paragraphs_note([cited.seq])
+    quote, source = quote_of(cited.text), source_line(cited)
+    archived = f"{ARCHIVED_COPY}：{permalink}"
     return Citation(
-        title_supplied=cited.title_supplied,
-        report_id=cited.report_id,
-        seq=cited.seq,
-        quote=quote,
-        source=source,
-        permalink=permalink,
-        report_url=report_url,
-        gbt7714=gbt7714(cited, report_url, accessed),
-        bibtex=bibtex(cited, report_url, accessed),
-        ris=ris(cited, report_url, accessed),
-        text=f"{quote}\n{source}\n{permalink}",
+        report_id=work.report_id, seq=cited.seq, quote=quote, source=source, permalink=permalink,
+        report_url=report_url, url=item["URL"], source_url=work.source_url,
+        gbt7714=reference, gbt7714_2015=gbt7714(item, "2015"), csl=item,
+        locator={"label": "paragraph", "locator": str(cited.seq)},
+        bibtex=bibtex([(item, note)]), ris=ris([(item, note)]),
+        text=f"{quote}\n{source}\n{reference}\n{archived}", archived_copy=archived,
+        title_supplied=work.title_supplied,
     )
 
 
-def combine(citations: list[Citation], fmt: str) -> tuple[str, str, str]:
-    """A citation list as one file: (body, media type, file extension) for ``text|bibtex|ris|gbt``."""
+# --- a reference list --------------------------------------------------------------------------
+
+def group_by_work(passages: Iterable[CitedPassage], base_url: str, today: date) -> list[ReferenceEntry]:
+    """One entry per work, in order of first citation, each with its passages in ¶ order (a ¶
+    cited twice is listed once): the reference list numbers works, not quotes."""
+    grouped: dict[str, dict[int, CitedPassage]] = {}
+    works: dict[str, CitedWork] = {}
+    for passage in passages:
+        works.setdefault(passage.work.report_id, passage.work)
+        grouped.setdefault(passage.work.report_id, {}).setdefault(passage.seq, passage)
+    return [ReferenceEntry(works[rid], [by_seq[s] for s in sorted(by_seq)],
+                           report_url_of(base_url, rid), today) for rid, by_seq in grouped.items()]
+
+
+def _reference_blocks(entries: list[ReferenceEntry], edition: str, with_quotes: bool) -> str:
+    """The numbered list: each reference, its archived copy, and the cited ¶ under it."""
+    strings = render([entry.csl() for entry in entries], edition)
+    blocks = []
+    for number, (entry, reference) in enumerate(zip(entries, strings, strict=True), start=1):
+        lines = [f"[{number}] {reference}", f"    {ARCHIVED_COPY}：{entry.report_url}",
+                 f"    {paragraphs_note(entry.paragraphs)}"]
+        if with_quotes:
+            lines += [f"    ¶{p.seq} {quote_of(p.text)}（{passage_note(p)}）" for p in entry.passages]
+        blocks.append("\n".join(lines))
+    return ("\n\n" if with_quotes else "\n").join(blocks) + "\n"
+
+
+CSV_COLUMNS = ("entry", "report_id", "paragraph", "reference_gbt7714_2025", "reference_gbt7714_2015",
+               "url", "source_url", "archived_copy", "section", "quote")
+
+
+def references_csv(entries: list[ReferenceEntry], safe_cell: SafeCell) -> str:
+    """One row per cited passage, numbered by its work's entry; ``safe_cell`` defuses formulas."""
+    items = [entry.csl() for entry in entries]
+    new, old = render(items, "2025"), render(items, "2015")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for number, (entry, item, ref, ref_old) in enumerate(zip(entries, items, new, old, strict=True), start=1):
+        for p in entry.passages:
+            row = (number, entry.work.report_id, p.seq, ref, ref_old, item["URL"], entry.work.source_url,
+                   permalink_of(entry.report_url, p.seq), " > ".join(p.heading_path), p.text)
+            writer.writerow([safe_cell(value) for value in row])
+    return "\ufeff" + buffer.getvalue()
+
+
+FORMATS = {  # format → (label, media type, file extension)
+    "text": ("引文与参考文献（文本）", "text/plain", "txt"),
+    "gbt": ("GB/T 7714—2025 参考文献表", "text/plain", "txt"),
+    "gbt2015": ("GB/T 7714—2015 参考文献表", "text/plain", "txt"),
+    "bibtex": ("BibTeX", "application/x-bibtex", "bib"),
+    "ris": ("RIS（EndNote、Zotero 等）", "application/x-research-info-systems", "ris"),
+    "csv": ("CSV（表格）", "text/csv", "csv"),
+    "csljson": ("CSL-JSON", "application/vnd.citationstyles.csl+json", "json"),
+}
+
+
+def combine(entries: list[ReferenceEntry], fmt: str, safe_cell: SafeCell) -> tuple[str, str, str]:
+    """A reference list as one file: (body, media type, file extension)."""
+    _label, mimetype, extension = FORMATS[fmt]
+    notes = [(entry.csl(), paragraphs_note(entry.paragraphs)) for entry in entries]
     if fmt == "bibtex":
-        return "\n\n".join(c.bibtex for c in citations) + "\n", "application/x-bibtex", "bib"
-    if fmt == "ris":
-        return "\n".join(c.ris for c in citations) + "\n", "application/x-research-info-systems", "ris"
-    if fmt == "gbt":
-        body = "\n".join(f"[{i}] {c.gbt7714}" for i, c in enumerate(citations, start=1))
-        return body + "\n", "text/plain", "txt"
-    blocks = [f"[{i}] {c.text}\n    {c.gbt7714}" for i, c in enumerate(citations, start=1)]
-    return "\n\n".join(blocks) + "\n", "text/plain", "txt"
-
-
-FORMATS = ("text", "gbt", "bibtex", "ris")
+        body = bibtex(notes) + "\n"
+    elif fmt == "ris":
+        body = ris(notes) + "\n"
+    elif fmt == "csv":
+        body = references_csv(entries, safe_cell)
+    elif fmt == "csljson":
+        body = csl_json_text([item for item, _note in notes])
+    else:
+        body = _reference_blocks(entries, "2015" if fmt == "gbt2015" else DEFAULT_EDITION, fmt == "text")
+    return body, mimetype, extension

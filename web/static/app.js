@@ -1,5 +1,5 @@
 /* Fazhi Archive — progressive enhancement only: every page works without this file.
- * Adds: one-click copy, the citation list (localStorage), linked scrolling on the comparison,
+ * Adds: one-click copy, the citation list (localStorage, mirrored in the share URL), linked scrolling on the comparison,
  * the compare selection counter, hit-by-hit navigation in the reader (buttons and N/P keys),
  * the search context on links into the reader, the outline folded on phones, and a search
  * placeholder shortened to what fits.
@@ -101,8 +101,7 @@
           return response.json();
         }).then(function (cite) {
           var list = loadList();
-          list.push({ report_id: cite.report_id, seq: cite.seq, quote: cite.quote, source: cite.source,
-                      permalink: cite.permalink, gbt7714: cite.gbt7714 });
+          list.push({ report_id: cite.report_id, seq: cite.seq });
           saveList(list);
           markAdded(button);
         }).catch(function () {
@@ -112,57 +111,62 @@
     });
   }
 
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) { node.className = className; }
-    if (text !== undefined) { node.textContent = text; }
-    return node;
+  /* The reference list page is rendered by the server from ?items=id:seq,… (the share URL).
+   * Here: an empty URL is filled from this browser's list; a shared list is adopted when this
+   * browser has none, else offered (replace or merge); removing or clearing updates both. */
+  function itemsOf(keys) {
+    return keys.map(function (key) {
+      var cut = key.lastIndexOf(":");
+      return { report_id: key.slice(0, cut), seq: Number(key.slice(cut + 1)) };
+    });
   }
 
-  function renderCitationsPage() {
-    var listNode = document.querySelector("[data-cite-list]");
-    if (!listNode) { return; }
-    var form = document.querySelector("[data-cite-export]");
-    var empty = document.querySelector("[data-cite-empty]");
-    var status = form.querySelector(".status");
+  function sameKeys(a, b) {
+    return a.length === b.length && a.every(function (key) { return b.indexOf(key) >= 0; });
+  }
 
-    function render() {
-      var list = loadList();
-      listNode.textContent = "";
-      empty.hidden = list.length > 0;
-      form.hidden = list.length === 0;
-      list.forEach(function (item, index) {
-        var li = el("li");
-        li.appendChild(el("blockquote", "", item.quote));
-        li.appendChild(el("div", "ref", item.gbt7714));
-        var actions = el("div", "hit-actions");
-        var link = el("a", "", "在原文中查看");
-        link.href = item.permalink;
-        actions.appendChild(link);
-        var remove = el("button", "secondary", "移除");
-        remove.type = "button";
-        remove.addEventListener("click", function () {
-          var current = loadList();
-          current.splice(index, 1);
-          saveList(current);
-          render();
-        });
-        actions.appendChild(remove);
-        li.appendChild(actions);
-        listNode.appendChild(li);
-      });
-      form.elements.items.value = list.map(keyOf).join("\n");
+  function listUrl(keys) {
+    return "/citations" + (keys.length ? "?items=" + encodeURIComponent(keys.join(",")) : "");
+  }
+
+  function initCitationsPage() {
+    var section = document.querySelector("[data-citations]");
+    if (!section) { return; }
+    var params = new URLSearchParams(window.location.search);
+    var mine = loadList().map(keyOf);
+    if (!params.has("items")) {
+      if (mine.length) { window.location.replace(listUrl(mine)); }
+      return;
     }
-
-    form.querySelector(".clear-list").addEventListener("click", function () {
-      if (window.confirm("清空引用清单？")) { saveList([]); render(); }
+    var asked = params.get("items").split(/[\s,]+/).filter(Boolean);
+    var shown = section.dataset.items ? section.dataset.items.split(",") : [];  // as the server resolved them
+    var own = !mine.length || sameKeys(mine, asked) || sameKeys(mine, shown);
+    if (own) {
+      saveList(itemsOf(shown));
+    } else {
+      var notice = section.querySelector("[data-cite-shared]");
+      notice.hidden = false;
+      notice.querySelectorAll("[data-cite-adopt]").forEach(function (button) {
+        button.addEventListener("click", function () {
+          var keys = button.dataset.citeAdopt === "merge"
+            ? mine.concat(shown.filter(function (key) { return mine.indexOf(key) < 0; })) : shown;
+          saveList(itemsOf(keys));
+          window.location.assign(listUrl(keys));
+        });
+      });
+    }
+    section.querySelectorAll("[data-cite-remove]").forEach(function (link) {
+      link.addEventListener("click", function () {
+        if (own) { saveList(itemsOf(shown.filter(function (key) { return key !== link.dataset.citeRemove; }))); }
+      });
     });
-    form.querySelector(".copy-all").addEventListener("click", function (event) {
-      var text = loadList().map(function (item, i) { return "[" + (i + 1) + "] " + item.gbt7714; }).join("\n");
-      copyText(text).then(function () { flash(event.target, "已复制"); status.textContent = "已复制到剪贴板"; },
-        function () { status.textContent = "复制失败，请手动选择文字复制"; });
-    });
-    render();
+    var clear = section.querySelector("[data-cite-clear]");
+    if (clear && own) {
+      clear.hidden = false;
+      clear.addEventListener("click", function () {
+        if (window.confirm("清空引用清单？")) { saveList([]); window.location.assign(listUrl([])); }
+      });
+    }
   }
 
   /* ---------- linked scrolling on the comparison ---------- */
@@ -310,7 +314,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     initCopyButtons();
     initAddButtons();
-    renderCitationsPage();
+    initCitationsPage();
     initLinkedScrolling();
     updateCount();
     revealCited();
