@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 from tqdm import tqdm
@@ -21,6 +22,10 @@ from .errors import ArchiveError
 from .ingest import FileOutcome, IngestSummary, expand_inputs, ingest_paths
 from .report_json import report_to_json, sections_to_text
 from .store import all_reports, get_report, make_engine, make_session_factory
+
+if TYPE_CHECKING:
+    from .harvest import Visit
+    from .harvest_state import QueueItem
 
 # Below this many files a progress bar is noise; per-file lines are shown instead.
 PROGRESS_BAR_MIN_FILES = 20
@@ -147,6 +152,40 @@ def cmd_set(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_harvest(args: argparse.Namespace) -> int:
+    """Harvest reports from government sites (``archive.harvest``), refresh the index, print a
+    summary; 1 if any URL failed, 2 for a URL that cannot be harvested at all."""
+    from .harvest import HarvestOptions, harvest, summary_lines
+    from .harvest_fetch import FetchOptions
+
+    if args.delay < 0 or args.depth < 0:
+        print("--delay 与 --depth 不能为负数", file=sys.stderr)
+        return 2
+    config = ArchiveConfig.from_env()
+    options = HarvestOptions(depth=args.depth, fetch=FetchOptions(delay=args.delay, timeout=args.timeout))
+    bar = tqdm(total=0, unit="url", file=sys.stderr, disable=args.quiet)
+
+    def on_visit(item: QueueItem, visit: Visit, done: int, queued: int) -> None:
+        bar.total = queued
+        bar.update(done - bar.n)
+        if visit.outcome == "failed":
+            bar.write(f"失败 {item.url}: {visit.message}", file=sys.stderr)
+
+    try:
+        result = harvest(config, args.urls, options, on_visit)
+    except ArchiveError as error:
+        bar.close()
+        print(str(error), file=sys.stderr)
+        return 2
+    bar.close()
+    if not args.no_index:
+        _refresh_index(config, result.ingest)
+    if result.resumed:
+        print(f"继续了上次中断的抓取（第 {result.progress.run_id} 次）")
+    print("\n".join(summary_lines(result.progress)))
+    return 1 if result.progress.failures else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand, the indexer's included."""
     parser = argparse.ArgumentParser(prog="python -m archive", description="法治政府建设报告检索库")
@@ -177,6 +216,18 @@ def build_parser() -> argparse.ArgumentParser:
                                 help="e.g. county=潢川县 year=2024 (an empty value clears the field)")
     correct_parser.add_argument("--reason", default="", help="why (shown in the report's provenance)")
     correct_parser.set_defaults(func=cmd_set)
+
+    harvest_parser = sub.add_parser("harvest", help="从政府网站抓取报告并收录（遵守 robots.txt）")
+    harvest_parser.add_argument("urls", nargs="+", metavar="URL", help="a report page or a column listing")
+    harvest_parser.add_argument("--depth", type=int, default=2,
+                                help="links to follow from a start URL, pagination not counted (default 2)")
+    harvest_parser.add_argument("--delay", type=float, default=1.0,
+                                help="seconds between requests to one host, at least (default 1)")
+    harvest_parser.add_argument("--timeout", type=float, default=20.0,
+                                help="seconds per request (default 20)")
+    harvest_parser.add_argument("--no-index", action="store_true", help="do not refresh the search index")
+    harvest_parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    harvest_parser.set_defaults(func=cmd_harvest)
 
     from indexer.cli import register
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import tempfile
@@ -42,6 +43,8 @@ from .parse import parse_document
 from .readers import READERS
 from .sidecar import SIDECAR_SUFFIX
 from .store import SourceFile, make_engine, make_session_factory
+
+log = logging.getLogger("archive.harvest")
 
 HARVEST_DIR = "harvest"
 STATE_FILE = "state.sqlite3"
@@ -330,9 +333,12 @@ def start_background(config: ArchiveConfig, seeds: list[str], options: HarvestOp
             state.close()
 
         def work() -> None:
-            result = harvest(config, seeds, options)
-            if on_done:
-                on_done(result)
+            try:
+                result = harvest(config, seeds, options)
+                if on_done:
+                    on_done(result)
+            except Exception:  # nobody awaits this thread: the log is where a crash can be seen
+                log.exception("harvest of %s failed", seeds)
 
         _background = threading.Thread(target=work, name="harvest", daemon=True)
         _background.start()
@@ -358,3 +364,32 @@ def validate_seeds(urls: list[str]) -> list[str]:
         raise ArchiveError(f"不是可抓取的网址：{shown}（需 http:// 或 https:// 开头的网页或文档地址）")
     return [url.strip() for url in urls]
 
+
+
+def options_from_json(payload: dict) -> HarvestOptions:
+    """Options from an admin request's JSON (``depth``, ``delay``, ``timeout``, each optional);
+    ``ArchiveError`` saying which value is wrong, so the API can answer 400 with it."""
+    limits = {"depth": (0, 5), "delay": (0.0, 60.0), "timeout": (0.1, 120.0)}
+    values: dict[str, float] = {}
+    for name, (low, high) in limits.items():
+        value = payload.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, int | float) or isinstance(value, bool) or not low <= value <= high:
+            raise ArchiveError(f"{name} 应为 {low} 到 {high} 之间的数：{value!r}")
+        values[name] = value
+    if "depth" in values and not float(values["depth"]).is_integer():
+        raise ArchiveError(f"depth 应为整数：{values['depth']!r}")
+    defaults = FetchOptions()
+    fetch = FetchOptions(delay=values.get("delay", defaults.delay),
+                         timeout=values.get("timeout", defaults.timeout))
+    return HarvestOptions(depth=int(values.get("depth", HarvestOptions.depth)), fetch=fetch)
+
+
+def wait_background(timeout: float | None = None) -> bool:
+    """Wait for the background harvest (and its index refresh) to end; False on timeout."""
+    thread = _background
+    if thread is not None:
+        thread.join(timeout)
+        return not thread.is_alive()
+    return True

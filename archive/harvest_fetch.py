@@ -29,8 +29,8 @@ from urllib3.util.retry import Retry
 
 from .readers import MAX_FILE_BYTES
 
-USER_AGENT = ("FazhiArchiveHarvester/1.0 (+https://github.com/fazhi-archive; research archive of "
-              "township rule-of-law reports; obeys robots.txt)")
+USER_AGENT = ("FazhiArchiveHarvester/1.0 (Fazhi Archive: a research archive of township rule-of-law "
+              "reports; obeys robots.txt)")
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 
 
@@ -72,8 +72,7 @@ class PoliteFetcher:
                       status=options.retries, redirect=False, backoff_factor=options.backoff,
                       status_forcelist=RETRY_STATUSES, allowed_methods=frozenset({"GET"}),
                       raise_on_status=False, respect_retry_after_header=True)
-        self.pool = urllib3.PoolManager(retries=retry, timeout=urllib3.Timeout(options.timeout),
-                                        headers={"User-Agent": options.user_agent})
+        self.pool = urllib3.PoolManager(retries=retry, timeout=urllib3.Timeout(options.timeout))
         self._robots: dict[str, urllib.robotparser.RobotFileParser] = {}
         self._last_request: dict[str, float] = {}
         self.requests = 0
@@ -130,7 +129,7 @@ class PoliteFetcher:
         """
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
-        headers: dict[str, str] = {}
+        headers = {"User-Agent": self.options.user_agent}  # per-request headers replace the pool's
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
