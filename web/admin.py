@@ -31,7 +31,14 @@ from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy import delete, select
 
 from archive.corrections import correct, review
-from archive.errors import ReportNotFound, UnreadableFile
+from archive.errors import ArchiveError, ReportNotFound, UnreadableFile
+from archive.harvest import (
+    HarvestResult,
+    current_progress,
+    options_from_json,
+    start_background,
+    validate_seeds,
+)
 from archive.ingest import ingest_paths
 from archive.readers import MAX_FILE_BYTES
 from archive.store import Report, ReportAlias, SourceFile, make_engine, make_session_factory
@@ -201,3 +208,39 @@ def delete_report(report_id: str):
         engine.dispose()
     _refresh_index(set(), {report_id})
     return jsonify({"deleted": report_id, "source_files": len(files)})
+
+
+@bp.post("/harvest")
+@require_token
+def start_harvest():
+    """JSON ``{"urls": ["https://…"], "depth": 2, "delay": 1, "timeout": 20}``: start a harvest in
+    the background (202) and refresh the index when it ends; 409 while one runs. A request
+    cannot wait for a crawl that politely takes minutes, so progress is ``GET /admin/harvest``."""
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict) or not isinstance(payload.get("urls"), list):
+        return _error(400, '请以 JSON 提交 {"urls": ["https://…"], "depth": 2, "delay": 1}')
+    try:
+        options = options_from_json(payload)
+        seeds = validate_seeds(payload["urls"])
+    except ArchiveError as error:
+        return _error(400, str(error))
+    config = archive_config()
+
+    def refresh(result: HarvestResult) -> None:  # in the harvest thread: no app context here
+        from indexer.build import update
+
+        if result.ingest.changed_ids or result.ingest.removed_ids:
+            update(config, sorted(result.ingest.changed_ids), sorted(result.ingest.removed_ids))
+
+    if not start_background(config, seeds, options, on_done=refresh):
+        return _error(409, "已有抓取任务在进行，请稍后再试（GET /admin/harvest 查看进度）")
+    return jsonify({"status": "started", "urls": seeds, "progress": "/admin/harvest"}), 202
+
+
+@bp.get("/harvest")
+@require_token
+def harvest_progress():
+    """The latest harvest: running/finished/interrupted, URLs queued and done, outcome counts,
+    failures with their reasons (read from the harvest state, so any worker can answer)."""
+    progress = current_progress(archive_config())
+    return jsonify(progress.as_dict() if progress else {"status": "none"})
