@@ -37,6 +37,7 @@ from tests.hostile import (
     write_hostile_report,
 )
 from web import create_app
+from web.citation import FORMATS
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -201,7 +202,7 @@ def test_citation_export_is_never_html(client: FlaskClient, hostile_archive) -> 
     """The exported citation list is a plain-text download in every format."""
     _config, hostile_id, _other = hostile_archive
     items = [{"report_id": hostile_id, "seq": seq} for seq in _hostile_passages(client, hostile_id).values()]
-    for fmt in ("text", "gbt", "bibtex", "ris"):
+    for fmt in FORMATS:  # every export format the list offers
         response = client.post("/api/citations/export", json={"items": items, "format": fmt})
         assert response.status_code == 200, fmt
         assert "html" not in response.mimetype, fmt
