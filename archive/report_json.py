@@ -1,13 +1,14 @@
 """The JSON shape of a report (CLI ``show --json`` and the web API share it).
 
-Keys: ``id, title, issuer, township, county, city, province, year, doc_type, issue_date,
+Keys: ``report_id, title, issuer, township, county, city, province, year, doc_type, issue_date,
 title_supplied, page_fields, source_url, retrieved, sections`` (``title_supplied``: the document
 has no title and ``title`` is the archive's label in [brackets]; ``page_fields``: the page's
 发布机构, 成文日期, 发布日期, 索引号, 发文字号; ``source_url``/``retrieved``: where it was
 published and when it was fetched, "" when unknown); each section ``number, title, kind,
-children, passages``; each passage
-``id, text, start, end`` where ``id`` is the passage's 1-based sequence number (its permalink
-anchor is ``#p-<id>``) and ``start``/``end`` are character offsets into the report text.
+children, passages``; each passage ``seq, text, start, end`` where ``seq`` is the paragraph's
+1-based number (its permalink anchor is ``#p-<seq>``, the name every endpoint uses: search hits,
+comparison cells, citations) and ``start``/``end`` are character offsets into the report text.
+The field names and types are the API's vocabulary (``web.api_spec`` documents them).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from .store import Passage, Report, Section
 
 
 def _passage_json(passage: Passage) -> dict:
-    return {"id": passage.seq, "text": passage.text, "start": passage.start, "end": passage.end}
+    return {"seq": passage.seq, "text": passage.text, "start": passage.start, "end": passage.end}
 
 
 def report_to_json(report: Report) -> dict:
@@ -51,7 +52,7 @@ def sections_to_text(sections: list[dict], depth: int = 0) -> str:
         indent = "  " * depth
         lines.append(f"{indent}{section['number']}{section['title']}  [{section['kind']}]")
         for passage in section["passages"]:
-            lines.append(f"{indent}  ¶{passage['id']} {passage['text']}")
+            lines.append(f"{indent}  ¶{passage['seq']} {passage['text']}")
         if section["children"]:
             lines.append(sections_to_text(section["children"], depth + 1))
     return "\n".join(lines)

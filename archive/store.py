@@ -84,7 +84,7 @@ class Report(Base):
     def metadata_dict(self) -> dict:
         """The public metadata fields, in the order the JSON API documents them."""
         return {
-            "id": self.id,
+            "report_id": self.id,
             "title": self.title,
             "issuer": self.issuer,
             "township": self.township,

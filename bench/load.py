@@ -151,8 +151,8 @@ class Catalogue:
             raise RuntimeError(f"/api/search answered {status}: {body[:200]!r}")
         result = json.loads(body)
         # title and heading hits have no ¶ number and cannot be cited as a passage
-        passages = [(g["report_id"], h["passage_id"]) for g in result["groups"] for h in g["hits"]
-                    if h.get("passage_id") is not None]
+        passages = [(g["report_id"], h["seq"]) for g in result["groups"] for h in g["hits"]
+                    if h.get("seq") is not None]
         facets = {name: [str(value) for value, *_counts in values][:20]
                   for name, values in result["facets"].items() if values}
         _status, body = _get_once(base, "/api/search")

@@ -68,7 +68,7 @@ def to_answer(payload: dict, pids: dict[tuple[str, int], int]) -> Answer:
                      if value not in (UNKNOWN_PLACE, UNKNOWN_YEAR)}
               for name, rows in payload["facets"].items()}
     hits = [(group["report_id"], hit) for group in payload["groups"] for hit in group["hits"]]
-    return Answer(payload["total"], facets, [pids.get((rid, hit["passage_id"]), -1) for rid, hit in hits],
+    return Answer(payload["total"], facets, [pids.get((rid, hit["seq"]), -1) for rid, hit in hits],
                   [hit["snippet"] for _, hit in hits])
 
 

@@ -50,7 +50,9 @@ def order_facet(name: str, rows: Iterable[tuple[object, int, int]]) -> list[Face
     """Facet entries in display order, empty values under the field's unknown label.
 
     Shared with the browse page (``web.browse``), so searching and browsing list a facet the
-    same way. Years newest first; others by report count, then value; the unknown entry last.
+    same way. Years newest first and as numbers (the index and the browse filter hold them as
+    text; the API says a year is a number everywhere); others by report count, then value; the
+    unknown entry (``年份不详`` for a year, text) last.
     A field without an unknown label (section, type) drops empty values.
     """
     unknown = FIELDS[name].unknown
@@ -61,7 +63,7 @@ def order_facet(name: str, rows: Iterable[tuple[object, int, int]]) -> list[Face
             if unknown:
                 missing.append([unknown, reports, passages])
         else:
-            known.append([value, reports, passages])
+            known.append([int(str(value)) if name == "year" else value, reports, passages])
     if name == "year":
         known.sort(key=lambda entry: -int(str(entry[0])))
     else:

@@ -67,11 +67,11 @@ class IndexUnavailable(ArchiveError):
 
 @dataclass
 class Hit:
-    """One matching place as shown: a passage (``passage_id`` is its 1-based ``seq``, permalink
-    #p-<seq>), a heading or the title (``passage_id`` None: no ¶ to cite); ``anchor`` is the
-    reader's fragment for it (``literal.anchor``)."""
+    """One matching place as shown: a passage (``seq`` is its 1-based paragraph number, permalink
+    #p-<seq>, the name every endpoint of the API uses), a heading or the title (``seq`` None: no
+    ¶ to cite); ``anchor`` is the reader's fragment for it (``literal.anchor``)."""
 
-    passage_id: int | None
+    seq: int | None
     section: str
     heading: list[str]
     snippet: str
@@ -133,7 +133,8 @@ class SearchResult:
         return (self.reports + self.per_page - 1) // self.per_page
 
     def to_json(self) -> dict[str, object]:
-        """Plain JSON-ready dict with exactly the documented keys."""
+        """Plain JSON-ready dict with exactly the keys ``web.api_spec.SearchResultSchema`` documents
+        (the API test validates real responses against it, so a change here must change both)."""
         return {
             "mode": "list" if self.listing else "search",
             "total": self.total,
@@ -150,7 +151,7 @@ class SearchResult:
                     "report_id": g.report_id, "township": g.township, "county": g.county,
                     "year": g.year, "title": g.title, "more": g.more, "passages": g.passages,
                     "hits": [
-                        {"passage_id": h.passage_id, "section": h.section, "heading": h.heading,
+                        {"seq": h.seq, "section": h.section, "heading": h.heading,
                          "snippet": h.snippet, "text": h.text, "place": h.place, "anchor": h.anchor}
                         for h in g.hits
                     ],
@@ -543,7 +544,7 @@ def _groups(
         groups.append(Group(
             report_id=rid, township=township, county=county, year=int(year) if year else None,
             title=title, more=len(rows) - len(shown), passages=matched,
-            hits=[Hit(passage_id=seq if unit == literal.PASSAGE else None, section=section,
+            hits=[Hit(seq=seq if unit == literal.PASSAGE else None, section=section,
                       heading=json.loads(heading), snippet=snippet(text, words), text=text,
                       place=literal.PLACE_NAMES[unit], anchor=literal.anchor(unit, seq))
                   for _gid, _rid2, seq, text, heading, section, unit in shown],

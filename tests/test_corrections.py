@@ -45,22 +45,22 @@ def _search(home: Path, query: str) -> list[dict]:
 
 def test_review_lists_empty_and_uncertain_fields_with_the_reason(home: Path) -> None:
     items = json.loads(run_cli("review", "--json", home=home).stdout)
-    d03 = _report(home, township="龙溪镇")["id"]
+    d03 = _report(home, township="龙溪镇")["report_id"]
     mine = {item["field"]: item for item in items if item["report_id"] == d03}
     assert set(mine) == {"county", "city", "province"}
     assert mine["county"]["why"].startswith("同名乡镇全国有 7 处")
     r015 = _report(home, county="管城回族区")
-    fields = {item["field"] for item in items if item["report_id"] == r015["id"]}
+    fields = {item["field"] for item in items if item["report_id"] == r015["report_id"]}
     assert fields == {"title", "township"}  # untitled (supplied label) and a district's own report
     # The seed is complete and certain: nothing to review.
-    seed = _report(home, township="坪山镇")["id"]
+    seed = _report(home, township="坪山镇")["report_id"]
     assert not [item for item in items if item["report_id"] == seed]
 
 
 def test_a_correction_is_searchable_at_once_and_survives_reingest_and_rebuild(
     home: Path, tmp_path: Path
 ) -> None:
-    d03 = _report(home, township="龙溪镇")["id"]
+    d03 = _report(home, township="龙溪镇")["report_id"]
     assert _search(home, "county:武冈市") == []
     result = run_cli("set", d03, "county=武冈市", "city=邵阳市", "province=湖南省", "--reason", "网站域名",
                      home=home)
@@ -74,18 +74,18 @@ def test_a_correction_is_searchable_at_once_and_survives_reingest_and_rebuild(
     assert run_cli("ingest", str(tmp_path / "in"), home=home).returncode == 0
     assert run_cli("index", home=home).returncode == 0
     now = _report(home, township="龙溪镇")
-    assert now["id"] != d03
+    assert now["report_id"] != d03
     assert (now["county"], now["city"], now["province"]) == ("武冈市", "邵阳市", "湖南省")
-    assert [group["report_id"] for group in _search(home, "county:武冈市")] == [now["id"]]
-    shown = json.loads(run_cli("show", now["id"], "--json", home=home).stdout)
+    assert [group["report_id"] for group in _search(home, "county:武冈市")] == [now["report_id"]]
+    shown = json.loads(run_cli("show", now["report_id"], "--json", home=home).stdout)
     assert shown["county"] == "武冈市"
     engine = make_engine(f"sqlite:///{home / 'archive.sqlite3'}")
     with make_session_factory(engine)() as session:
-        provenance = get_report(session, now["id"]).provenance
+        provenance = get_report(session, now["report_id"]).provenance
     engine.dispose()
     assert provenance["county"].startswith("人工更正（") and "理由：网站域名" in provenance["county"]
     review = json.loads(run_cli("review", "--json", home=home).stdout)
-    assert not [item for item in review if item["report_id"] == now["id"]]
+    assert not [item for item in review if item["report_id"] == now["report_id"]]
 
 
 @pytest.mark.parametrize(("assignment", "message"), [
@@ -94,7 +94,7 @@ def test_a_correction_is_searchable_at_once_and_survives_reingest_and_rebuild(
 ])
 def test_a_bad_correction_is_refused_and_changes_nothing(home: Path, assignment: str, message: str) -> None:
     d03 = _report(home, township="龙溪镇")
-    result = run_cli("set", d03["id"], assignment, home=home)
+    result = run_cli("set", d03["report_id"], assignment, home=home)
     assert result.returncode == 1 and message in result.stderr
     assert _report(home, township="龙溪镇") == d03
 

@@ -182,7 +182,7 @@ def test_seed_heading_of_issue_10_is_found_highlighted_with_its_anchor(service, 
     result = service.search('"加强执法队伍和综合能力建设"')
     assert result.total == 1 and result.reports == 1
     (hit,) = result.groups[0].hits
-    assert (hit.place, hit.passage_id) == ("heading", None)
+    assert (hit.place, hit.seq) == ("heading", None)
     assert hit.snippet == "（四）坚持文明执法，<mark>加强执法队伍和综合能力建设</mark>"
     (key,) = places.matching(["加强执法队伍和综合能力建设"])
     assert hit.anchor == f"s-{key[2]}"

@@ -130,14 +130,14 @@ def test_cli_exit_status_and_show_json(tmp_path: Path) -> None:
 
     listing = json.loads(run_cli("reports", "--json", home=home).stdout)
     assert len(listing) == SHIPPED
-    shown = json.loads(run_cli("show", listing[0]["id"], "--json", home=home).stdout)
-    assert list(shown)[:15] == ["id", "title", "issuer", "township", "county", "city", "province",
+    shown = json.loads(run_cli("show", listing[0]["report_id"], "--json", home=home).stdout)
+    assert list(shown)[:15] == ["report_id", "title", "issuer", "township", "county", "city", "province",
                                  "year", "doc_type", "issue_date", "title_supplied", "page_fields",
                                  "source_url", "retrieved", "sections"]
     section = shown["sections"][0]
     assert set(section) == {"number", "title", "kind", "children", "passages"}
     passages = [p for s in shown["sections"] for p in s["passages"]]
-    assert passages and set(passages[0]) == {"id", "text", "start", "end"}
+    assert passages and set(passages[0]) == {"seq", "text", "start", "end"}
 
     missing = run_cli("show", "nosuchid", home=home)
     assert missing.returncode == 1 and "nosuchid" in missing.stderr

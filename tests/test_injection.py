@@ -112,7 +112,7 @@ def _hostile_passages(client: FlaskClient, report_id: str) -> dict[str, int]:
             for passage in section["passages"]:
                 for payload in PAYLOADS:
                     if payload in passage["text"]:
-                        found[payload] = passage["id"]
+                        found[payload] = passage["seq"]
             visit(section["children"])
 
     visit(client.get(f"/api/reports/{report_id}").get_json()["sections"])

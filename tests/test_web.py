@@ -297,7 +297,7 @@ def test_hostile_report_text_is_escaped_everywhere(client, ids):
 def test_api_report_json(client, ids):
     report_id = ids["hostile"]
     data = client.get(f"/api/reports/{report_id}").get_json()
-    assert data["id"] == report_id
+    assert data["report_id"] == report_id
     assert data["sections"] and "provenance" in data and "notes" in data
     texts = json.dumps(data, ensure_ascii=False)
     assert "<script>alert(1)</script>" in texts  # JSON keeps the text as it is; it is not HTML
@@ -366,7 +366,7 @@ def test_compare_aligns_rows_by_kind(client, ids):
     assert page.select(".cell-scroll mark")
     assert page.select_one("#link-scroll") is not None
     api = client.get(f"/api/compare?ids={a},{b}").get_json()
-    assert api["ids"] == [a, b]
+    assert api["report_ids"] == [a, b]
     assert [r["kind"] for r in api["rows"]] == kinds
     assert all(len(r["cells"]) == 2 for r in api["rows"])
 

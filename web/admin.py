@@ -182,7 +182,7 @@ def correct_report(report_id: str):
         return _error(400, str(error))
     finally:
         engine.dispose()
-    _refresh_index({shown["id"]}, set())
+    _refresh_index({shown["report_id"]}, set())
     return jsonify({"report": shown, "provenance": why})
 
 

@@ -150,17 +150,22 @@ def page():
 
 @bp.get("/api/compare")
 def api_compare():
-    """JSON twin: the reports' metadata and, per kind, each report's passages."""
+    """JSON twin: the reports' metadata and, per kind, each report's passages.
+
+    In the API's vocabulary (``web.api_spec``): ``report_ids`` in the order asked (an alias
+    resolved), ``seq`` for a paragraph number, ``heading`` the passage's heading path.
+    """
     ids = _requested_ids()
     if not _count_ok(ids):
         abort(400, description=f"并排比较需要 {MIN_REPORTS}–{MAX_REPORTS} 份报告，当前选择了 {len(ids)} 份。")
     reports = _load_all(ids)
     return jsonify({
-        "ids": [r.id for r in reports],
+        "report_ids": [r.id for r in reports],
         "reports": [r.metadata_dict() for r in reports],
         "rows": [
             {"kind": kind, "cells": [
-                [{"id": p.seq, "heading": p.heading_path, "text": p.text} for p in cell] for cell in cells
+                [{"seq": p.seq, "heading": list(p.heading_path or []), "text": p.text} for p in cell]
+                for cell in cells
             ]}
             for kind, cells in rows_for(reports)
         ],

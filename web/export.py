@@ -22,13 +22,22 @@ from .browse import browse
 from .params import SearchParams
 from .services import archive_config, base_url, db, search_service
 
-CSV_COLUMNS = ("report_id", "province", "city", "county", "township", "year", "doc_type", "title",
-               "section", "heading", "passage_id", "text", "permalink")  # order of _HIT_SQL's columns + link
+# A hit row, in the order of _HIT_SQL's columns (the SQL's ``unit`` becomes ``place`` and
+# ``anchor``), then the link; the JSON API's ``all=1`` hits have exactly these keys.
+HIT_FIELDS = ("report_id", "province", "city", "county", "township", "year", "doc_type", "title",
+              "section", "heading", "seq", "text", "place", "anchor", "permalink")
+CSV_COLUMNS = tuple(name for name in HIT_FIELDS if name not in ("place", "anchor"))
+HEADING_JOIN = " > "  # a heading path in one spreadsheet cell
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: object) -> str:
-    """A cell's text, defused if a spreadsheet would read it as a formula."""
+    """A cell's text, defused if a spreadsheet would read it as a formula.
+
+    A heading path (a list in the JSON) is joined into one cell; a missing value is empty.
+    """
+    if isinstance(value, list):
+        value = HEADING_JOIN.join(str(part) for part in value)
     text = "" if value is None else str(value)
     if text.startswith(FORMULA_START):
         return "'" + text
@@ -97,30 +106,34 @@ def all_hits(params: SearchParams) -> Iterator[dict]:
 
 
 def _report_rows(params: SearchParams, root: str) -> list[dict]:
+    """One row per listed report (no words: nothing to point at), ``place`` "report"."""
     rows = []
     for group in browse(db(), params, per_page=10**9)["groups"]:
-        record = {name: group.get(name, "") for name in CSV_COLUMNS}
-        record.update(passage_id="", section="", heading="", text="",
+        record = {name: group.get(name, "") for name in HIT_FIELDS}
+        record.update(seq=None, section="", heading=[], text="", place="report", anchor="",
                       permalink=_permalink(root, group["report_id"]))
         rows.append(record)
     return rows
 
 
 def _hit_rows(database: Path, sql: str, args: list[object], root: str) -> Iterator[dict]:
-    from indexer.literal import PASSAGE, anchor, connect
+    """Rows of ``_HIT_SQL`` in the API's vocabulary: a year as a number, the heading path as a
+    list, ``seq`` only for a paragraph (a title or heading has no ¶ to cite, issue 10)."""
+    from indexer.literal import PASSAGE, PLACE_NAMES, anchor, connect
 
+    names = HIT_FIELDS[:HIT_FIELDS.index("text") + 1]
     conn = connect(database)
     try:
         for *values, unit in conn.execute(sql, args):
-            record = dict(zip(CSV_COLUMNS[:-1], values, strict=True))
-            record["heading"] = " > ".join(json.loads(record["heading"] or "[]"))
+            record = dict(zip(names, values, strict=True))
+            record["heading"] = json.loads(record["heading"] or "[]")
             record["year"] = int(record["year"]) if str(record["year"]).isdigit() else None
+            record["place"], record["anchor"] = PLACE_NAMES[unit], anchor(unit, record["seq"])
             if unit == PASSAGE:
-                record["permalink"] = _permalink(root, record["report_id"], record["passage_id"])
-            else:  # a title or heading hit (issue 10): no ¶ number, a link to its place
-                place = anchor(unit, record["passage_id"])
-                record["permalink"] = _permalink(root, record["report_id"], None, place)
-                record["passage_id"] = ""
+                record["permalink"] = _permalink(root, record["report_id"], record["seq"])
+            else:
+                record["permalink"] = _permalink(root, record["report_id"], None, record["anchor"])
+                record["seq"] = None
             yield record
     finally:
         conn.close()
