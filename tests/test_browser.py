@@ -29,6 +29,9 @@ def test_search_facet_and_cited_passage(page):
     assert page.locator(".snippet mark").first.inner_text() == "枫桥经验"
     shot(page, "02-search-fengqiao")
 
+    filters = page.locator("details.facets-fold")
+    if filters.get_attribute("open") is None:  # folded above the results on a phone
+        filters.locator("> summary").click()
     year_link = page.locator(".facet li a[href*='year=']").first
     year = year_link.locator(".fv").inner_text()
     year_link.click()

@@ -41,6 +41,8 @@ def current_hit_number(page) -> int:
 
 def test_reader_steps_through_hits_and_returns_to_the_same_results(page):
     page.goto(f"/search?q={QUERY}&sort=year")
+    if page.width_name == "phone":
+        page.locator("details.facets-fold > summary").click()  # the filters are folded on a phone
     page.locator(".facet li a[href*='year=2023']").click()  # several shipped reports are of 2023
     page.wait_for_url("**year=2023**")
     results_url = page.url
@@ -229,6 +231,17 @@ def test_phone_and_desktop_layout(page):
     else:
         expect(toc.locator("ol a").first).to_be_visible()
     shot(page, "16-reader-outline")
+
+    page.goto(f"/search?q={QUERY}")
+    filters = page.locator("details.facets-fold")
+    results_top = page.locator(".results").bounding_box()["y"]
+    if page.width_name == "phone":
+        assert filters.bounding_box()["y"] < results_top, "filters above the results"
+        assert filters.get_attribute("open") is None, "folded on a phone"
+        shot(page, "17-search-filters-folded")
+        filters.locator("> summary").click()
+    expect(filters.locator(".facet a").first).to_be_visible()
+    shot(page, "18-search-filters")
 
     page.goto("/")
     placeholder, fits = page.locator("#q").evaluate("""el => {

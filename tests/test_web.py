@@ -95,8 +95,9 @@ def test_read_only_routes(app):
     for rule in app.url_map.iter_rules():
         methods = rule.methods - {"HEAD", "OPTIONS"}
         if rule.endpoint.startswith("admin."):
-            # POST changes data; the one GET (the review list) reads — both behind the token
-            expected = {"GET"} if rule.endpoint == "admin.review_list" else {"POST"}
+            # POST changes data; the GETs (review list, harvest progress) read — all behind the token
+            reads = ("admin.review_list", "admin.harvest_progress")
+            expected = {"GET"} if rule.endpoint in reads else {"POST"}
             assert rule.rule.startswith("/admin/") and methods == expected, rule
         elif rule.endpoint == "cite.export":
             assert methods == {"POST"}
@@ -430,7 +431,8 @@ def test_cite_page_and_json(client, ids):
     permalink = f"https://fazhi.example.cn/reports/{report_id}?p=1#p-1"
     assert data["permalink"] == permalink
     # No source URL: the reference cites the archive's page (2015 edition: accessed today).
-    assert "[R/OL]. 垫江县：" in data["gbt7714"] and data["gbt7714"].endswith(f"，2023. {data['report_url']}.")
+    assert "[R/OL]. 垫江县：" in data["gbt7714"]
+    assert data["gbt7714"].endswith(f"，2023. {data['report_url']}.")
     assert data["gbt7714_2015"].endswith(f"2023[{TODAY}]. https://fazhi.example.cn/reports/{report_id}.")
     assert data["bibtex"].startswith("@techreport{") and f"urldate = {{{TODAY}}}" in data["bibtex"]
     assert data["ris"].startswith("TY  - RPRT\n") and data["ris"].endswith("ER  - ")
@@ -503,11 +505,13 @@ def test_healthz(client, ids):
 
 def test_every_route_is_tested(app):
     """Guard: a new route must be added to this module's tests (admin routes: ``test_admin``)."""
-    admin = {"admin.ingest", "admin.rebuild", "admin.delete_report", "admin.review_list",
-             "admin.correct_report"}  # the last two: tests/test_corrections.py
+    admin = {"admin.ingest", "admin.rebuild", "admin.delete_report",
+             "admin.review_list", "admin.correct_report",  # tests/test_corrections.py
+             "admin.start_harvest", "admin.harvest_progress"}  # tests/test_harvest.py
     tested = admin | {"search.index", "search.api_search", "search.search_csv",
               "reader.report", "reader.api_report", "reader.source", "compare.page", "compare.api_compare",
-              "cite.page", "cite.api", "cite.csl", "cite.citations", "cite.export", "health.healthz", "static"}
+              "cite.page", "cite.api", "cite.csl", "cite.citations", "cite.export", "health.healthz",
+              "static"}
     tested.add("api_spec.openapi")  # tests/test_api_spec.py
     assert {rule.endpoint for rule in app.url_map.iter_rules()} == tested
 
