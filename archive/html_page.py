@@ -60,7 +60,21 @@ def page_fields(soup: BeautifulSoup) -> dict[str, str]:
             continue
         for label_text, value in extract_fields(element.get_text(" ", strip=True)).items():
             fields.setdefault(label_text, value)
+    address = own_address(soup)
+    if address:
+        fields.setdefault("网址", address)
     return fields
+
+
+def own_address(soup: BeautifulSoup) -> str:
+    """The address the page gives for itself (``<link rel="canonical">``, ``og:url``): where a
+    saved page was published, so a citation can point at the government's page."""
+    link = soup.find("link", rel=lambda value: value and "canonical" in value)
+    meta = soup.find("meta", attrs={"property": "og:url"})
+    for candidate in ((link.get("href") if link else None), (meta.get("content") if meta else None)):
+        if isinstance(candidate, str) and candidate.strip().startswith(("http://", "https://")):
+            return candidate.strip()
+    return ""
 
 
 def block_text(element: Tag) -> str:

@@ -63,6 +63,7 @@ PUBLISHED_DATE_FIELDS = RECORD_FIELDS["发布日期"]
 ISSUER_FIELDS = RECORD_FIELDS["发布机构"]
 SOURCE_FIELDS = ("来源", "信息来源")
 TITLE_FIELDS = ("标题", "名称")
+ADDRESS_FIELDS = ("网址", "原文链接", "原文地址", "链接", "URL", "url")
 SUPPLIED_KINDS = {
     "年度报告": "法治政府建设情况报告",
     "述法报告": "述法报告",
@@ -124,6 +125,7 @@ def extract_metadata(evidence: Evidence) -> Metadata:
     reading_title = simplify(title) if evidence.reading is not evidence.text else title
     _set_issuer(meta, header, evidence.fields)
     meta.page_fields = page_fields(evidence.fields)
+    meta.source_url, meta.provenance["source_url"] = _own_address(evidence.fields)
     opening = "" if header.title else CITED_TITLE.sub(lambda m: "\u3000" * len(m.group()), evidence.opening)
     resolution = resolve_place(evidence.reading, _place_header(evidence, reading_title), opening)
     place = resolution.place
@@ -280,6 +282,15 @@ def supplied_title(meta: Metadata, filename: str = "") -> str:
         kind = "政府信息公开工作年度报告"
     source = "" if who else f"（{Path(filename).stem}）" if filename else ""
     return f"[{who}{year}{kind}{source}]"
+
+
+def _own_address(fields: dict[str, str]) -> tuple[str, str]:
+    """Where the page says it was published (canonical link, og:url, a 网址/URL line)."""
+    for name in ADDRESS_FIELDS:
+        value = fields.get(name, "").strip()
+        if re.fullmatch(r"https?://\S+", value):
+            return value, PROV_FIELD.format(name)
+    return "", ""
 
 
 def page_fields(fields: dict[str, str]) -> dict[str, str]:

@@ -139,15 +139,15 @@ def strip_chrome(lines: list[str], is_metadata: Callable[[str], bool]) -> Chrome
     for index in range(top_end):
         line = lines[index]
         found = breadcrumb(line)
-        if found is not None:
+        if is_metadata(line):  # read by the caller (a 网址: line is the page's address, not a banner)
+            last_furniture = index
+        elif found is not None:
             crumbs.extend(found)
             drop.add(index)
             drop.update(range(index))  # everything above a breadcrumb is the site's header
             last_furniture = index
         elif is_widget(line) or is_site_banner(line):
             drop.add(index)
-            last_furniture = index
-        elif is_metadata(line):
             last_furniture = index
     for index in range(last_furniture):
         if is_stray(lines[index]) and not is_metadata(lines[index]):

@@ -81,3 +81,24 @@ def test_every_web_corpus_paragraph_survives_cleaning() -> None:
             line = line.strip()
             if len(line) > 60 and "。" in line and "|" not in line:
                 assert line in kept, (path.name, line[:40])
+
+
+@pytest.mark.parametrize("text", [
+    "红江镇2024年法治政府建设情况报告\n网址：https://www.pengxi.gov.cn/zwgk/2025/01/22.html\n" + BODY,
+    "URL: https://www.pengxi.gov.cn/zwgk/2025/01/22.html\n红江镇2024年法治政府建设情况报告\n" + BODY,
+])
+def test_the_pages_own_address_becomes_the_source_url(text: str) -> None:
+    report = parse_document(RawDocument(text=text, media_type="text/plain"))
+    assert report.metadata.source_url == "https://www.pengxi.gov.cn/zwgk/2025/01/22.html"
+    assert "https://" not in report.text
+
+
+def test_an_html_pages_canonical_address_becomes_the_source_url() -> None:
+    from archive.readers import read_html
+
+    page = (f'<html><head><link rel="canonical" href="http://www.pengxi.gov.cn/a/1.html"></head><body>'
+            f'<h1>红江镇2024年法治政府建设情况报告</h1>{"".join(f"<p>{line}</p>" for line in BODY.split())}'
+            "</body></html>")
+    report = parse_document(read_html(page.encode("utf-8")))
+    assert report.metadata.source_url == "http://www.pengxi.gov.cn/a/1.html"
+    assert report.metadata.provenance["source_url"] == "网页“网址”栏"
