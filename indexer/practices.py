@@ -48,9 +48,9 @@ PRACTICE_WORDS = ("工作法", "调解法", "工作机制", "机制", "模式", 
 # A quoted name: ASCII, curly or corner quotes (the reports use all three), 2–24 characters,
 # and what follows it (to see whether a practice word does).
 QUOTED = re.compile(r"[\"“「『]([^\"“”「」『』\n]{2,24})[\"”」』]([\u4e00-\u9fff]{0,6})")
-# An unquoted 工作法/调解法 after a verb that introduces it: 推行院坝调解法, 探索“135”工作法 is quoted.
+# An unquoted 工作法/调解法 after the verbs that introduce it (all of them: 总结推广院坝调解法).
 NAMED = re.compile(
-    r"(?:推行|推广|创新|探索|总结|运用|采用|实行|首创|打造|形成|实施)([\u4e00-\u9fff]{2,8}(?:工作法|调解法))"
+    r"(?:推行|推广|创新|探索|总结|运用|采用|实行|首创|打造|形成|实施)+([\u4e00-\u9fff]{2,8}(?:工作法|调解法))"
 )
 # Quoted words that are vocabulary, not practices a township adopts (see the module docstring).
 STOPWORDS = frozenset({
