@@ -38,7 +38,7 @@ from archive.store import (
     written_heading,
 )
 
-from . import literal
+from . import literal, templates
 from .analysis import ensure_jieba
 from .generation import (
     LITERAL_DB,
@@ -55,6 +55,9 @@ from .schema import FACET_FIELDS, column_value, make_schema
 PARALLEL_THRESHOLD = 5_000
 REPORTS_PER_BATCH = 100
 WRITER_MB = 128
+# Template marks (``indexer.templates``) on every build and update; ``bench.template_cost`` turns
+# them off to measure what they cost.
+TEMPLATE_MARKS = True
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,9 @@ def update(
                 for report_id in removed:
                     writer.delete_by_term("report_id", report_id)
                 reports, passages = _fill(config, conn, writer, changed)
+                if TEMPLATE_MARKS:
+                    # a new report changes the marks of the reports it copies: all are recomputed
+                    templates.mark(conn)
             except BaseException:
                 writer.cancel()
                 raise
@@ -139,6 +145,10 @@ def _build_generation(config: ArchiveConfig, generation: Path, procs: int | None
             writer = ix.writer(limitmb=WRITER_MB)
         try:
             counts = _fill(config, conn, writer, None)
+            if TEMPLATE_MARKS:
+                # before the commit: a multi-process writer's workers are still segmenting, so
+                # the marking overlaps with them on the other core
+                templates.mark(conn)
         except BaseException:
             writer.cancel()
             raise

@@ -52,12 +52,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import templates
 from .query import AllOf, AnyOf, Literal, Node, Not, ParsedQuery, SameSentence, sentences_contain_all
 
 # Trigrams need three characters; shorter words are answered by a scan with instr().
 TRIGRAM = 3
 # Bumped whenever the layout below changes; stored in ``meta`` under ``schema``.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 4: template marks (indexer.templates)
 # Columns of the covering index ``passages_hit`` (besides gid): what ``covered`` queries read.
 COVERED = ("report_id", "unit", "section", "chars", "year", "province", "city", "county", "township",
            "doc_type")
@@ -178,6 +179,7 @@ def connect(path: Path) -> sqlite3.Connection:
 def create(conn: sqlite3.Connection) -> None:
     """Create the tables of an empty literal index, stamped with ``SCHEMA_VERSION``."""
     conn.executescript(SCHEMA)
+    templates.create(conn)
     conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema', ?)", (SCHEMA_VERSION,))
 
 
@@ -255,8 +257,12 @@ def _covered(node: Node) -> bool:
 def compile_where(parsed: ParsedQuery) -> tuple[str, list[object]]:
     """SQL condition on ``passages`` (alias ``p``) selecting exactly the matching passages."""
     units = SCOPE_UNITS[parsed.scope if parsed.match is not None else "filters"]
-    clauses: list[str] = [f"p.unit IN ({', '.join(repr(unit) for unit in units)})"]
+    if parsed.original:  # only passages of the township's own wording: fewer matches, never others
+        units = tuple(unit for unit in units if unit == PASSAGE)
+    clauses: list[str] = [f"p.unit IN ({', '.join(repr(unit) for unit in units) or 'NULL'})"]
     params: list[object] = []
+    if parsed.original:
+        clauses.append(templates.ORIGINAL_SQL)
     if parsed.match is not None:
         sql, args = _compile_node(parsed.match)
         clauses.append(sql)

@@ -16,6 +16,8 @@ Syntax (every word is matched literally after ``fold_for_match``; see ``indexer.
     (Chinese names, see ``FIELD_SPECS``: 年份：2023  县：潢川县  镇：坪山镇 …; value may be quoted.)
     county:潢川  township:坪山   a short place name means every name in the index starting with it
     county:地区不详  year:年份不详   reports whose place / year is not known
+    original:yes  特色:是      only passages with the township's own wording (not 通用表述 template
+                               text, see ``indexer.templates``); only removes matches
 
 Repeating a field ORs its values (``county:A county:B``); different fields AND. Field filters
 stand at the top level only. ``AND`` is accepted and ignored (it is the default).
@@ -96,6 +98,12 @@ SCOPES = {"title": "title", "标题": "title", "题名": "title", "heading": "he
 SCOPE_EXAMPLES = {"title": "实施方案", "heading": "枫桥经验"}
 YEAR_RANGE = re.compile(r"^(\d{4})?\s*(?:\.\.|~|～|至|到|-)\s*(\d{4})?$")
 YEAR_SUFFIX = re.compile(r"(\d{4})\s*年度?")  # 2024年 / 2024年度 → 2024 (also inside a range)
+# ``original:yes`` (also 特色:是 / 原创:是, and the search form's ``original=yes``): only passages
+# that are not template text. Not a facet column: a flag of the query (``ParsedQuery.original``).
+ORIGINAL = "original"
+ORIGINAL_NAMES = frozenset({ORIGINAL, "特色", "原创", "特色做法"})
+ORIGINAL_YES = frozenset({"yes", "y", "true", "1", "是", "只看", "仅"})
+ORIGINAL_EXAMPLE = f"{ORIGINAL}:yes（或 特色:是）"
 # A short name resolving to more places than this is still applied to all, but the note lists these.
 MAX_RESOLVED = 5
 
@@ -148,6 +156,7 @@ class ParsedQuery:
     year_range: tuple[int, int] | None = None
     notes: list[str] = field(default_factory=list)  # how a filter was read (``county:潢川`` → 潢川县)
     scope: str | None = None  # "title" | "heading": only those places match (``SCOPES``)
+    original: bool = False  # ``original:yes``: template passages (and titles, headings) do not match
 
     def positive_literals(self) -> list[str]:
         """Words that a matching passage contains (not under a NOT): highlighted and ranked."""
@@ -255,12 +264,14 @@ def _field_token(text: str, word: str, end: int) -> tuple[_Tok, int] | None:
         if not value:
             raise QuerySyntaxError(f"“{name}:”后面缺少要查找的词，例如 {name}:{SCOPE_EXAMPLES[scope]}。")
         return _Tok("scope", value, scope), end
-    column = FIELD_ALIASES.get(name.lower())
+    column = ORIGINAL if name.lower() in ORIGINAL_NAMES else FIELD_ALIASES.get(name.lower())
     if column is None:
         if name.isascii() and name.isalpha() and not value.startswith("//"):
             raise QuerySyntaxError(f"不认识的字段“{name}”。可用的字段：{field_names()}。")
         return None
     value, end = _field_value(text, value, end)
+    if not value and column == ORIGINAL:
+        raise QuerySyntaxError(f"“{name}:”后面缺少取值，例如 {ORIGINAL_EXAMPLE}。")
     if not value:
         spec = FIELDS[column]
         raise QuerySyntaxError(f"字段“{name}:”后面缺少要筛选的{spec.label}，例如 {name}:{spec.example}。")
@@ -295,6 +306,7 @@ class _Parser:
         self.year_range: tuple[int, int] | None = None
         self.terms = 0
         self.scope: str | None = None
+        self.original = False
 
     def peek(self) -> _Tok | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
@@ -406,7 +418,9 @@ class _Parser:
         return self.literal(value)
 
     def add_filter(self, column: str, value: str) -> None:
-        if column == "year":
+        if column == ORIGINAL:
+            self.add_original(value)
+        elif column == "year":
             self.add_year(value)
         elif column in PLACE_COLUMNS:
             values, note = resolve_place(column, value, (self.vocabulary or {}).get(column))
@@ -415,6 +429,14 @@ class _Parser:
                 self.notes.append(note)
         else:
             self.filters.setdefault(column, []).extend(_canonical_values(column, value))
+
+    def add_original(self, value: str) -> None:
+        """``original:yes``: a yes is the only value (leaving the field out means "all passages")."""
+        if fold_for_match(value).strip() not in ORIGINAL_YES:
+            raise QuerySyntaxError(
+                f"“original:{value}”看不懂：只看特色做法请写 {ORIGINAL_EXAMPLE}；不加此项即包括通用表述。"
+            )
+        self.original = True
 
     def add_year(self, value: str) -> None:
         value = YEAR_SUFFIX.sub(r"\1", fold_for_match(value).strip())
@@ -496,7 +518,7 @@ def parse(
     parser = _Parser(_lex(text), vocabulary)
     match = parser.parse_sequence(0)
     for key, values in (filters or {}).items():
-        column = FIELD_ALIASES.get(str(key).lower())
+        column = ORIGINAL if str(key).lower() in ORIGINAL_NAMES else FIELD_ALIASES.get(str(key).lower())
         if column is None:
             raise QuerySyntaxError(f"不认识的筛选项“{key}”。可用的筛选项：{field_names()}。")
         for value in [values] if isinstance(values, str | int) else list(values):
@@ -504,4 +526,5 @@ def parse(
                 parser.add_filter(column, str(value).strip())
     merged = {name: tuple(dict.fromkeys(values)) for name, values in parser.filters.items()}
     return ParsedQuery(text=text, match=match, filters=merged, year_range=parser.year_range,
-                       notes=list(dict.fromkeys(parser.notes)), scope=parser.scope)
+                       notes=list(dict.fromkeys(parser.notes)), scope=parser.scope,
+                       original=parser.original)

@@ -28,6 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh import query as whoosh_query
 from whoosh.index import IndexError as WhooshError
 from whoosh.searching import Searcher
 
@@ -35,11 +36,11 @@ from archive.config import ArchiveConfig
 from archive.errors import ArchiveError
 from archive.normalize import fold_for_match
 
-from . import literal
+from . import literal, templates
 from .facets import REPORT_FACETS, FacetCounts, facet_counts
 from .generation import LITERAL_DB, WHOOSH_DIR, current_generation
 from .query import PLACE_COLUMNS, ParsedQuery, QuerySyntaxError, parse
-from .ranking import DocMap, score
+from .ranking import DocMap, demote, score
 from .schema import FACET_FIELDS
 from .snippets import snippet
 from .suggest import Suggester
@@ -59,6 +60,13 @@ PLACE_ORDER = "r.province, r.city, r.county, r.township"
 # Corrected queries counted per search that found nothing (each is one more match-set query).
 MAX_SUGGESTIONS = 3
 YEAR_ORDER = "CASE r.year WHEN '' THEN 1 ELSE 0 END, r.year DESC"
+
+
+# "其他乡镇的类似做法" (issue 13 §3): key terms taken from a passage's own wording, Whoosh hits
+# looked at, and similar passages listed (at most one per report).
+SIMILAR_TERMS = 12
+SIMILAR_CANDIDATES = 300
+SIMILAR_LIMIT = 10
 
 
 class IndexUnavailable(ArchiveError):
@@ -92,6 +100,28 @@ class Group:
     hits: list[Hit]
     more: int
     passages: int = 0  # matching passages of the report (all of them for a filter-only listing)
+
+
+@dataclass
+class SimilarPassage:
+    """A passage of another township's report describing the same practice as a given one."""
+
+    report_id: str
+    seq: int
+    title: str
+    province: str
+    county: str
+    township: str
+    year: int | None
+    text: str
+    score: float
+    shared: int  # other reports sharing (nearly) all of it: 0 or 1, template passages are left out
+
+    def to_json(self) -> dict[str, object]:
+        """The documented wire form (``web.api_spec.SimilarPassageSchema``)."""
+        return {"report_id": self.report_id, "seq": self.seq, "title": self.title, "province": self.province,
+                "county": self.county, "township": self.township, "year": self.year, "text": self.text,
+                "score": round(self.score, 4), "shared": self.shared}
 
 
 @dataclass
@@ -320,6 +350,7 @@ class SearchService:
             page_ids = order[(page - 1) * per_page: page * per_page]
             if page_ids and words and sort != "relevance":
                 scores.update(self._score_page(generation, words, page_ids))
+                demote(scores, templates.template_gids(conn, scores))
             result.groups = _groups(conn, page_ids, words, scores, result.listing)
             if not result.total and words:
                 result.suggestions = self._suggestions(generation, parsed, result.query, filters)
@@ -394,6 +425,62 @@ class SearchService:
                 args.append(report_id)
             return [(rid, seq) for rid, seq in conn.execute(sql + " ORDER BY p.report_id, p.seq", args)]
 
+    def passage_marks(self, report_id: str) -> dict[int, templates.PassageMark]:
+        """Template marks of one report's passages by ¶ seq (``indexer.templates``), for the reader."""
+        return templates.report_marks(self._live_generation().conn, report_id)
+
+    def similar(self, report_id: str, seq: int, limit: int = SIMILAR_LIMIT) -> list[SimilarPassage] | None:
+        """Passages of *other* townships' reports describing the practice of ¶ ``seq``, best first,
+        one per report; None when the report has no such paragraph.
+
+        The query is the passage's key terms (Whoosh's tf-idf ``key_terms_from_text`` over the
+        jieba field) taken from its own wording only: its template sentences are cut out first,
+        so that 深入学习贯彻… does not make every report look alike. Template passages are never
+        listed (they would be "pure template matches"); nor are other years of the same township.
+        """
+        generation = self._live_generation()
+        conn = generation.conn
+        row = conn.execute(
+            "SELECT p.gid, p.text, r.province, r.county, r.township FROM passages p "
+            "JOIN reports r ON r.report_id = p.report_id WHERE p.report_id = ? AND p.unit = ? AND p.seq = ?",
+            (report_id, literal.PASSAGE, seq),
+        ).fetchone()
+        if row is None:
+            return None
+        gid, text, *own_place = row
+        own = templates.original_text(conn, gid, text)
+        searcher, _docmap = generation.searcher()
+        terms = searcher.key_terms_from_text("text", own or text, numterms=SIMILAR_TERMS)
+        if not terms:
+            return []
+        query = whoosh_query.Or([whoosh_query.Term("text", term, boost=weight) for term, weight in terms])
+        found: dict[str, tuple[int, float]] = {}
+        for hit in searcher.search(query, limit=SIMILAR_CANDIDATES):
+            other = hit["report_id"]
+            if other != report_id and hit["unit"] == literal.PASSAGE and other not in found:
+                found[other] = (hit["seq"], hit.score)
+        if not found:
+            return []
+        marks = ",".join("?" * len(found))
+        rows = conn.execute(
+            "SELECT p.report_id, p.seq, p.text, r.title, r.province, r.county, r.township, r.year, "
+            "coalesce(m.reports, 0), coalesce(m.template, 0) "
+            "FROM passages p JOIN reports r ON r.report_id = p.report_id "
+            "LEFT JOIN passage_marks m ON m.gid = p.gid "
+            f"WHERE p.unit = '{literal.PASSAGE}' AND p.report_id IN ({marks})",
+            list(found),
+        )
+        out: list[SimilarPassage] = []
+        for rid, pseq, ptext, title, province, county, township, year, shared, template in rows:
+            if found[rid][0] != pseq or template:
+                continue
+            if township and [province, county, township] == own_place:
+                continue  # another year of the same township: not "elsewhere"
+            out.append(SimilarPassage(rid, pseq, title, province, county, township,
+                                      int(year) if year else None, ptext, found[rid][1], shared))
+        out.sort(key=lambda item: (-item.score, item.report_id))
+        return out[:limit]
+
     def _report_order(
         self, generation: _Generation, parsed: ParsedQuery, sort: str, scores: dict[int, float], upto: int
     ) -> list[str]:
@@ -406,6 +493,7 @@ class SearchService:
             scores.update(score(searcher, docmap, words, candidates))
             for gid in adjacent:
                 scores[gid] = scores.get(gid, 0.0) * PHRASE_BOOST + PHRASE_BONUS
+            demote(scores, templates.template_gids(conn, scores))
             ranked = sorted(scores, key=lambda gid: (-scores[gid], gid))
             best = list(dict.fromkeys(candidates[gid] for gid in ranked))[:upto]
             rest = conn.execute(
