@@ -14,10 +14,16 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser_support import axe_blocking, shot
+from tests.browser_support import ARTIFACTS, axe_blocking, shot
 
 pytest_plugins = ["tests.browser_fixtures"]
 pytestmark = pytest.mark.browser
+
+
+def chart_shot(page, name: str) -> None:
+    """The spread section alone (a full page at 375 px is too tall to judge the charts by)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#spread").screenshot(path=str(ARTIFACTS / f"{name}-{page.width_name}.png"))
 
 
 def no_sideways_scroll(page) -> bool:
@@ -63,6 +69,7 @@ def test_search_page_charts_filter_and_print(page):
     assert no_sideways_scroll(page)
     assert axe_blocking(page) == []
     shot(page, "search-spread")
+    chart_shot(page, "search-spread-charts")
 
     page.emulate_media(media="print")
     assert charts.first.is_visible()

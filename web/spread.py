@@ -25,6 +25,7 @@ import io
 from dataclasses import dataclass, field
 
 import pygal
+import pygal.style
 from lxml import etree
 
 from indexer.facets import FacetEntry
@@ -35,6 +36,11 @@ from .services import archive_config, search_service
 
 XLINK = "http://www.w3.org/1999/xlink"
 MAX_COUNTIES = 20  # bars in the county chart; the table lists them all
+# The sizes static/style.css draws the chart's text at: pygal reserves room for labels by them.
+FONT_SIZE = 14
+CHART_WIDTH = 480  # drawn at about this width on a desktop, so text keeps its size (70 % on a phone)
+CHART_STYLE = pygal.style.Style(label_font_size=FONT_SIZE, major_label_font_size=FONT_SIZE,
+                                value_font_size=FONT_SIZE, font_family="sans-serif")
 CSV_COLUMNS = ("level", "year", "province", "county", "reports", "passages", "townships")
 
 
@@ -139,11 +145,15 @@ def chart_svg(title: str, bars: list[Bar], link_base: str, horizontal: bool) -> 
     ``link_base`` is the search page's path; each bar links to it with the bar's filter.
     """
     chart_class = pygal.HorizontalBar if horizontal else pygal.Bar
-    height = max(160, 34 * len(bars) + 60) if horizontal else 320
+    height = max(140, 30 * len(bars) + 50) if horizontal else 260
+    # pygal sizes label room for Latin text (≈ 0.6 em a character); a Chinese character is a
+    # full em, so the room for the longest label is given as the left margin.
+    longest = max((len(bar.label) for bar in bars), default=1)
     chart = chart_class(
-        width=720, height=height, show_legend=False, print_values=True, js=[], css=[],
-        no_prefix=True, disable_xml_declaration=True, margin=8, spacing=6, show_y_guides=not horizontal,
-        show_x_guides=horizontal, truncate_label=14,
+        style=CHART_STYLE, width=CHART_WIDTH, height=height, show_legend=False, print_values=True,
+        js=[], css=[], no_prefix=True, disable_xml_declaration=True, margin=8, spacing=6,
+        margin_left=8 + (longest * FONT_SIZE // 2 if horizontal else 0),
+        show_y_guides=not horizontal, show_x_guides=horizontal, truncate_label=-1,
         print_values_position="center" if horizontal else "top",
     )
     ordered = list(reversed(bars)) if horizontal else bars  # pygal draws the first row at the bottom
