@@ -35,7 +35,7 @@ from werkzeug.routing import IntegerConverter, Rule
 
 from indexer.literal import PLACE_NAMES
 from indexer.practices import SORTS as PRACTICE_SORTS
-from indexer.query import FIELD_SPECS, FIELDS, UNKNOWN_YEAR
+from indexer.query import FIELD_SPECS, FIELDS, ORIGINAL, UNKNOWN_YEAR
 from indexer.schema import FACET_FIELDS
 
 from . import citation
@@ -337,6 +337,7 @@ class ErrorSchema(Schema):
 SearchArgsSchema = Schema.from_dict({
     "q": fields.String(metadata={"description": f"检索式（语法见 indexer/query.py），至多 {MAX_QUERY} 字"}),
     **{spec.name: fields.String(metadata={"description": f"筛选：{spec.label}"}) for spec in FIELD_SPECS},
+    ORIGINAL: fields.String(metadata={"description": "yes：只看特色做法（去掉通用表述段落）"}),
     "sort": fields.String(validate=validate.OneOf(list(SORTS)), metadata={"description": "、".join(
         f"{key}（{label}）" for key, label in SORTS.items())}),
     "page": fields.Integer(validate=validate.Range(min=1, max=MAX_PAGE)),
@@ -346,6 +347,32 @@ SearchArgsSchema = Schema.from_dict({
 CompareArgsSchema = Schema.from_dict({
     "ids": fields.String(metadata={"description": "2–4 个报告编号，以逗号分隔"}),
 }, name="CompareArgsSchema")
+
+
+# --- similar practice elsewhere (web.reader_views, issue 13 §3) ------------------------------
+
+class SimilarItemSchema(Schema):
+    """A passage of another township's report describing the same practice."""
+
+    report_id = _text()
+    seq = _seq("段落编号")
+    title = fields.String(required=True)
+    province = fields.String(required=True)
+    county = fields.String(required=True)
+    township = fields.String(required=True)
+    year = _year()
+    text = fields.String(required=True)
+    score = fields.Float(required=True, metadata={"description": "相似度（关键词 BM25F），越大越相近"})
+    shared = _count("有相同表述的其他报告数（列出的段落都不是通用表述）")
+    url = _text("该段在阅读页的链接")
+
+
+class SimilarSchema(Schema):
+    """``/api/reports/<id>/passages/<seq>/similar``: 其他乡镇的类似做法, best first."""
+
+    report_id = _text()
+    seq = _seq("段落编号")
+    similar = _list(SimilarItemSchema)
 
 
 # --- practices directory and spread (web.practices_views, issue 13 §4–5) ------------------------
@@ -496,6 +523,8 @@ def operations() -> dict[str, Operation]:
             query=SearchArgsSchema, tags=["检索"]),
         "reader.api_report": Operation({200: _json(ReportSchema, "报告全文与元数据"), 301: MOVED,
                                         404: NOT_FOUND}, tags=["阅读"]),
+        "reader.api_similar": Operation({200: _json(SimilarSchema, "其他乡镇的类似做法"), 404: NOT_FOUND,
+                                         503: UNAVAILABLE}, tags=["阅读"]),
         "compare.api_compare": Operation({200: _json(CompareSchema, "并排比较"), 400: BAD_REQUEST,
                                           404: NOT_FOUND}, query=CompareArgsSchema, tags=["比较"]),
         "cite.api": Operation({200: _json(CitationSchema, "该段的各种引用格式"), 301: MOVED, 404: NOT_FOUND},

@@ -9,6 +9,7 @@ traditional → simplified), so what search found is what gets marked.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from itertools import pairwise
 
 from markupsafe import Markup, escape
@@ -76,20 +77,30 @@ def mark_ranges(text: str, terms: list[str]) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-def highlight(text: str, terms: list[str], lead: int = 0, lead_id: str = "") -> Markup:
+def highlight(
+    text: str, terms: list[str], lead: int = 0, lead_id: str = "",
+    muted: Sequence[tuple[int, int, Markup]] = (),
+) -> Markup:
     """``text`` escaped, with each match wrapped in ``<mark>``; safe to render as-is.
 
     The first ``lead`` characters (an inline heading, ``reports.Block.lead``) are wrapped in
     ``<span class="inline-heading" id=lead_id>``; a match running across its end is marked on
-    both sides, so the tags nest properly.
+    both sides, so the tags nest properly. Each ``(start, end, note)`` of ``muted`` (template
+    text, ``indexer.templates``) is wrapped in ``<span class="tpl">`` and followed by ``note``;
+    text is cut at every boundary, so marks, muted spans and the heading nest properly too.
     """
-    cuts = sorted({0, len(text), *([lead] if 0 < lead < len(text) else [])})
+    cuts = sorted({0, len(text), *([lead] if 0 < lead < len(text) else []),
+                   *(edge for start, end, _ in muted for edge in (start, end) if 0 < edge < len(text))})
     spans = mark_ranges(text, terms) if terms else []
     out: list[str] = []
     for a, b in pairwise(cuts):
         piece = _marked(text, a, b, spans)
-        if lead and a == 0:
-            piece = f'<span class="inline-heading" id="{escape(lead_id)}">{piece}</span>'
+        around = next(((end, note) for start, end, note in muted if start <= a and b <= end), None)
+        if around is not None:
+            piece = f'<span class="tpl">{piece}</span>' + (str(around[1]) if b == around[0] else "")
+        if lead and a < lead:
+            ident = f' id="{escape(lead_id)}"' if a == 0 else ""
+            piece = f'<span class="inline-heading"{ident}>{piece}</span>'
         out.append(piece)
     return Markup("".join(out))
 

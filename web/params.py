@@ -11,10 +11,11 @@ from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
 
-from indexer.query import FIELD_SPECS
+from indexer.query import FIELD_SPECS, ORIGINAL
 
-# URL parameter → the indexer's facet/filter key, in sidebar order (``type`` → ``doc_type``).
-FILTER_PARAMS: dict[str, str] = {spec.name: spec.column for spec in FIELD_SPECS}
+# URL parameter → the indexer's facet/filter key, in sidebar order (``type`` → ``doc_type``);
+# last ``original`` (只看特色做法, issue 13), a filter that is no facet.
+FILTER_PARAMS: dict[str, str] = {**{spec.name: spec.column for spec in FIELD_SPECS}, ORIGINAL: ORIGINAL}
 FACET_LABELS: dict[str, str] = {spec.column: spec.label for spec in FIELD_SPECS}
 SORTS: dict[str, str] = {"relevance": "相关度", "year": "年份（新→旧）", "place": "地区"}
 PER_PAGE = 20
@@ -128,6 +129,10 @@ def refine(args: MultiDict[str, str]) -> dict[str, str] | None:
                 out[name] = value
     elif new_q:
         out["q"] = new_q
+    if args.get(ORIGINAL):  # the 只看特色做法 box says what it says, within or not
+        out[ORIGINAL] = args[ORIGINAL]
+    else:
+        out.pop(ORIGINAL, None)
     if args.get("sort") in SORTS:
         out["sort"] = args["sort"]
     return out

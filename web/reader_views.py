@@ -10,12 +10,14 @@ previous/next links, and "返回检索结果" rebuilds the exact result page the
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
+from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from archive.errors import ArchiveError, ReportNotFound
 from archive.report_json import report_to_json
 from archive.store import Report, SourceFile
+from indexer.service import SimilarPassage
 
 from .compare_views import hits_first
 from .export import content_disposition
@@ -26,6 +28,9 @@ from .services import base_url, db, search_service
 
 bp = Blueprint("reader", __name__)
 MAX_READER_QUERY = 500
+# A template sentence links to a search for its opening words (a whole clause can pass the
+# query length limit and its copies differ a little further on).
+TEMPLATE_QUERY_CHARS = 24
 
 
 def _cited_seq() -> int | None:
@@ -77,6 +82,34 @@ def hit_anchors(report: Report, search: SearchParams, blocks: list[Block], terms
     return anchors
 
 
+def template_notes(report: Report) -> dict[str, list[tuple[int, int, Markup]]]:
+    """Muted spans for ``highlight``: each template sentence of the report's passages (shared by
+    ``templates.MIN_REPORTS`` or more other reports), with its "N 份报告有相同表述" link to a search
+    for it, keyed by passage text (what the passage macro hands to ``mark``). Empty when the
+    index cannot answer: the reader must still work."""
+    try:
+        marks = search_service().passage_marks(report.id)
+    except ArchiveError:
+        return {}
+    out: dict[str, list[tuple[int, int, Markup]]] = {}
+    for passage in report.passages:
+        mark = marks.get(passage.seq)
+        if mark is None:
+            continue
+        spans = [(s.start, s.end, _template_note(passage.text[s.start:s.end], s.reports))
+                 for s in mark.sentences if s.template]
+        if spans:
+            out[passage.text] = spans
+    return out
+
+
+def _template_note(sentence: str, reports: int) -> Markup:
+    words = sentence[:TEMPLATE_QUERY_CHARS].replace("」", "")
+    href = url_for("search.index", q=f"「{words}」")
+    return Markup('<a class="tpl-note" href="{}" title="检索这句通用表述">{} 份报告有相同表述</a>').format(
+        href, reports)
+
+
 def _holds_all(text: str, terms: list[str]) -> bool:
     return all(mark_ranges(text, [term]) for term in terms)
 
@@ -95,9 +128,11 @@ def report(report_id: str):
     current = hits.index(f"p-{cited}") if f"p-{cited}" in hits else 0
     context = search.to_args()
     back = url_for("search.index") + "?" + search.query_string() if context else None
+    notes = template_notes(found)
     return render_template(
         "report.html", report=found, place=place(found), outline=outline(found), blocks=blocks,
-        cited=cited, q=q, mark=lambda text, *lead: highlight(text, terms, *lead), source=_source(found),
+        cited=cited, q=q, source=_source(found),
+        mark=lambda text, *lead: highlight(text, terms, *lead, muted=notes.get(text, ())),
         hits=hits, hit_number={anchor: k for k, anchor in enumerate(hits, 1)}, current_hit=current,
         link_params=context, back_url=back, compare_choices=hits_first(q, [found.id]),
         permalink=base_url() + url_for("reader.report", report_id=found.id),
@@ -141,4 +176,36 @@ def source(report_id: str):
         "Content-Security-Policy": "default-src 'none'; sandbox; frame-ancestors 'none'",
         "Content-Disposition": content_disposition("attachment", original.filename or f"{found.id}.bin"),
         "Content-Length": str(len(original.data)),
+    })
+
+
+def _similar(report_id: str, seq: int) -> tuple[Report, list[SimilarPassage]]:
+    found = load_report(report_id, "reader.similar")
+    similar = search_service().similar(found.id, seq)
+    if similar is None:
+        abort(404, description=f"报告 {found.id} 没有第 {seq} 段")
+    return found, similar
+
+
+def _passage_url(root: str, item: SimilarPassage) -> str:
+    return root + url_for("reader.report", report_id=item.report_id, p=item.seq) + f"#p-{item.seq}"
+
+
+@bp.get("/reports/<report_id>/passages/<int:seq>/similar")
+def similar(report_id: str, seq: int):
+    """其他乡镇的类似做法: passages of other townships' reports describing the practice of ¶ seq."""
+    found, similar = _similar(report_id, seq)
+    passage = next(p for p in found.passages if p.seq == seq)
+    return render_template("similar.html", report=found, place=place(found), passage=passage, similar=similar,
+                           escape=escape)
+
+
+@bp.get("/api/reports/<report_id>/passages/<int:seq>/similar")
+def api_similar(report_id: str, seq: int):
+    """JSON twin of the similar-practice page."""
+    found, similar = _similar(report_id, seq)
+    root = base_url()
+    return jsonify({
+        "report_id": found.id, "seq": seq,
+        "similar": [{**item.to_json(), "url": _passage_url(root, item)} for item in similar],
     })
