@@ -182,3 +182,65 @@ def test_similar_practice_lists_other_townships_and_no_template_copies(tmp_path)
     # the copies share the template clauses: they are template passages and never listed
     assert not set(copies) & set(ids)
     assert SearchService(config).similar(source, 99) is None
+
+
+# --- the web pages ---------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def client(archive_config):
+    from web import create_app
+
+    return create_app({"TESTING": True, "ARCHIVE_CONFIG": archive_config}).test_client()
+
+
+def _template_passage(archive_config) -> tuple[str, int, int, int, int]:
+    """(report id, seq, start, end, reports) of the most shared template clause of the corpus."""
+    conn = literal.connect(Path(current_generation(archive_config.index_dir)) / LITERAL_DB)
+    return conn.execute(
+        "SELECT p.report_id, p.seq, s.start, s.end, s.reports FROM sentence_marks s "
+        "JOIN passages p ON p.gid = s.gid ORDER BY s.reports DESC, p.gid LIMIT 1").fetchone()
+
+
+def test_reader_mutes_template_clauses_and_links_to_their_copies(client, archive_config) -> None:
+    from bs4 import BeautifulSoup
+
+    report_id, seq, start, end, reports = _template_passage(archive_config)
+    assert reports >= templates.MIN_REPORTS
+    page = BeautifulSoup(client.get(f"/reports/{report_id}").get_data(as_text=True), "html.parser")
+    paragraph = page.select_one(f"#p-{seq}")
+    muted = [span.get_text() for span in paragraph.select(".tpl")]
+    notes = paragraph.select(".tpl-note")
+    note = next(note for note in notes if note.get_text() == f"{reports} 份报告有相同表述")
+    href = note["href"]
+    for each in notes:
+        each.decompose()  # the notes sit inside the paragraph: without them, the text as stored
+    clause = paragraph.select_one(".ptext").get_text()[start:end]
+    assert clause and clause in "".join(muted)  # the clause the index marked is the one muted
+    # the link searches the clause's opening words and finds this paragraph and its copies
+    found = client.get("/api" + href).get_json()
+    assert found["reports"] >= 2 and report_id in [g["report_id"] for g in found["groups"]]
+    assert paragraph.select_one("a.similar-link")["href"].endswith(f"/passages/{seq}/similar")
+
+
+def test_similar_page_and_its_json_twin_agree(client, archive_config) -> None:
+    report_id, seq, *_ = _template_passage(archive_config)
+    data = client.get(f"/api/reports/{report_id}/passages/{seq}/similar").get_json()
+    assert data["report_id"] == report_id and data["similar"]
+    assert all(item["report_id"] != report_id for item in data["similar"])
+    scores = [item["score"] for item in data["similar"]]
+    assert scores == sorted(scores, reverse=True)
+    html = client.get(f"/reports/{report_id}/passages/{seq}/similar").get_data(as_text=True)
+    for item in data["similar"]:
+        assert f'/reports/{item["report_id"]}?p={item["seq"]}#p-{item["seq"]}' in html
+    assert client.get(f"/api/reports/{report_id}/passages/9999/similar").status_code == 404
+
+
+def test_search_page_offers_only_original_and_keeps_it(client) -> None:
+    args = {"q": "习近平法治思想", "original": "yes"}
+    page = client.get("/search", query_string=args).get_data(as_text=True)
+    assert 'name="original" value="yes" checked' in page and "只看特色做法" in page
+    moved = client.get("/search", query_string={"q": "法治", "prev": "习近平法治思想", "original": "yes"})
+    assert moved.status_code == 302 and "original=yes" in moved.headers["Location"]
+    everything = client.get("/api/search", query_string={"q": "习近平法治思想"}).get_json()
+    original = client.get("/api/search", query_string={"q": "习近平法治思想", "original": "yes"}).get_json()
+    assert 0 < original["total"] < everything["total"]
