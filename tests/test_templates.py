@@ -23,8 +23,8 @@ from tests.test_index_build import add_to_store, one_passage_report
 
 LABELS = CORPUS / "template_labels.tsv"
 # Measured on the sample (see tests/corpus/README.md); the test allows this much less.
-MEASURED_PRECISION = 0.83
-MEASURED_RECALL = 0.29
+MEASURED_PRECISION = 1.00
+MEASURED_RECALL = 0.25
 MARGIN = 0.05
 
 TEMPLATE = ("坚持以习近平新时代中国特色社会主义思想为指导，深入学习贯彻习近平法治思想，"
@@ -210,7 +210,9 @@ def test_reader_mutes_template_clauses_and_links_to_their_copies(client, archive
     paragraph = page.select_one(f"#p-{seq}")
     muted = [span.get_text() for span in paragraph.select(".tpl")]
     notes = paragraph.select(".tpl-note")
-    note = next(note for note in notes if note.get_text() == f"{reports} 份报告有相同表述")
+    # the words are drawn by CSS from data-n; the text of the paragraph stays the document's
+    note = next(note for note in notes if note["aria-label"] == f"{reports} 份报告有相同表述")
+    assert note["data-n"] == str(reports) and not note.get_text()
     href = note["href"]
     for each in notes:
         each.decompose()  # the notes sit inside the paragraph: without them, the text as stored

@@ -106,8 +106,10 @@ def template_notes(report: Report) -> dict[str, list[tuple[int, int, Markup]]]:
 def _template_note(sentence: str, reports: int) -> Markup:
     words = sentence[:TEMPLATE_QUERY_CHARS].replace("」", "")
     href = url_for("search.index", q=f"「{words}」")
-    return Markup('<a class="tpl-note" href="{}" title="检索这句通用表述">{} 份报告有相同表述</a>').format(
-        href, reports)
+    # The words come from CSS (``content: attr(data-n)``) and the link's name from aria-label:
+    # the paragraph's text stays the document's own (copying or quoting it picks up no note).
+    return Markup('<a class="tpl-note" href="{}" title="检索这句通用表述" data-n="{}" '
+                  'aria-label="{} 份报告有相同表述"></a>').format(href, reports, reports)
 
 
 def _holds_all(text: str, terms: list[str]) -> bool:
