@@ -13,8 +13,9 @@ of the same township (another year of the same place) not counted: a township re
 wording is not a template. A passage's mark is the largest ``N`` such that the sentences shared
 by at least ``N`` other reports cover ``COVERAGE`` of the passage's markable characters: "N other
 reports repeat (nearly) the template part of this passage". A passage whose mark reaches
-``MIN_REPORTS`` is a template passage (通用表述): ranking demotes it and ``original:yes`` drops it. Sentences shorter
-than ``MIN_CHARS`` (``一是加强领导``) are not marked: too short to tell a copy from a coincidence.
+``MIN_REPORTS`` is a template passage (通用表述): ranking demotes it and ``original:yes`` drops
+it. Clauses shorter than ``MIN_CHARS`` (``一是加强领导``) are not marked: too short to tell a
+copy from a coincidence.
 
 Why these numbers (measured on 116 hand-labelled passages of the shipped corpus,
 ``tests/corpus/template_labels.tsv``, rule in ``tests/corpus/README.md``; chosen on that same
@@ -27,7 +28,8 @@ because townships splice their own words into the template clause (``我镇始�
 and mixed); at 0.3, precision 1.00 and recall 0.25 against the labels (0.83 / 0.29 with 64
 permutations; at coverage 0.5, 0.80 / 0.06). Recall stays low on a corpus of 40 reports:
 most generic paragraphs are paraphrased boilerplate that no other report repeats, which copy
-detection cannot see and the mark does not claim to. The test ``tests/test_templates.py`` keeps the figures from falling.
+detection cannot see and the mark does not claim to. ``tests/test_templates.py`` keeps the
+figures from falling.
 
 Why whole-corpus marking: a mark depends on every other report, so a report added later changes
 the marks of the reports it copies. ``mark`` recomputes all marks from the literal table's
