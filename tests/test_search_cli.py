@@ -33,7 +33,7 @@ def test_index_then_search_json_and_listing(home, capsys) -> None:
     data = json.loads(capsys.readouterr().out)
     assert data["total"] > 0 and data["per_page"] == 2 and len(data["groups"]) <= 2
     year = data["facets"]["year"][0][0]
-    assert run(["search", "矛盾纠纷", "--year", year, "--sort", "year"]) == 0
+    assert run(["search", "矛盾纠纷", "--year", str(year), "--sort", "year"]) == 0
     listing = capsys.readouterr().out
     assert listing.startswith("共 ") and "【矛盾纠纷】" in listing and "#p-" in listing
 

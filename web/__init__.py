@@ -53,8 +53,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
 
-    for module in (search_views, reader_views, compare_views, cite_views, health_views, practices_views, admin,
-                   api_spec):
+    for module in (search_views, reader_views, compare_views, cite_views, health_views, practices_views,
+                   admin, api_spec):
         app.register_blueprint(module.bp)
     app.add_template_filter(indexer_snippet)
     return app
