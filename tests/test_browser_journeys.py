@@ -294,3 +294,43 @@ def test_every_page_passes_axe(page):
         if found := axe_blocking(page):
             failures[name] = found
     assert not failures, failures
+
+
+def test_template_text_is_muted_and_similar_practices_and_original_only_work(page):
+    """Issue 13: the reader mutes clauses other townships share (with a link to their copies),
+    each paragraph leads to 类似做法 elsewhere, and 只看特色做法 narrows the search; all axe-clean."""
+    page.goto("/search?q=" + "习近平法治思想")
+    muted_report = None
+    for report_id in result_ids(page):
+        page.goto(f"/reports/{report_id}")
+        if page.locator(".tpl").count():
+            muted_report = report_id
+            break
+    assert muted_report, "the shipped corpus has template clauses"
+    note = page.locator(".tpl-note").first
+    count = int(note.get_attribute("data-n"))
+    assert count >= 2 and "份报告有相同表述" in note.evaluate("el => getComputedStyle(el, '::after').content")
+    shot(page, "19-reader-template-muted")
+    assert not axe_blocking(page)
+    note.click()
+    page.wait_for_url("**/search?**")
+    assert page.locator(".group").count() >= 2  # its own report and at least one copy
+
+    page.goto(f"/reports/{muted_report}")
+    page.locator(".similar-link").first.click()
+    page.wait_for_url("**/similar**")
+    shot(page, "20-similar-practices")
+    assert not axe_blocking(page)
+
+    def passages_found() -> int:  # "检索结果 31 份报告中的 51 段"
+        return int(re.search(r"(\d+) 段", page.locator("#results-heading").inner_text()).group(1))
+
+    page.goto("/search?q=" + "习近平法治思想")  # a phrase templates repeat
+    everything = passages_found()
+    page.locator("label.original-only input").check()
+    page.locator("label.original-only input").evaluate("el => el.form.requestSubmit()")
+    page.wait_for_url("**original=yes**")
+    shot(page, "21-search-original-only")
+    assert not axe_blocking(page)
+    assert page.locator("label.original-only input").is_checked()
+    assert 0 < passages_found() < everything  # template copies gone, the townships' own wording kept
