@@ -126,7 +126,7 @@ def test_web_pages_read_from_postgres(pg_config) -> None:
     report_id = group["report_id"]
     assert client.get(f"/reports/{report_id}").status_code == 200
     passage = client.get(f"/api/reports/{report_id}").get_json()
-    assert passage["id"] == report_id and passage["sections"]
+    assert passage["report_id"] == report_id and passage["sections"]
     original = client.get(f"/reports/{report_id}/source")
     assert original.status_code == 200
     assert original.get_data() in {path.read_bytes() for path in corpus_files()}
