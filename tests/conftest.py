@@ -7,6 +7,7 @@ a temporary instance folder, then builds the real search index, so every test ex
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -26,8 +27,34 @@ def corpus_files() -> list[Path]:
 
 
 def make_config(home: Path) -> ArchiveConfig:
-    """An isolated instance folder with its own SQLite store."""
+    """An isolated instance folder (created) with its own SQLite store: the one way tests make one,
+    so every test archive has the layout the CLI and the web app expect."""
+    home.mkdir(parents=True, exist_ok=True)
     return ArchiveConfig(home=home, database_url=f"sqlite:///{home / 'archive.sqlite3'}")
+
+
+def build_archive(home: Path, files: Iterable[Path], workers: int = 1) -> ArchiveConfig:
+    """Ingest ``files`` through the real pipeline and build the real index; returns the config."""
+    from archive.ingest import ingest_paths
+    from indexer.build import rebuild
+
+    config = make_config(home)
+    summary = ingest_paths(config, list(files), workers=workers)
+    assert not summary.failures, summary.failures
+    rebuild(config)
+    return config
+
+
+def write_reports(folder: Path, reports: dict[str, str]) -> list[Path]:
+    """Write ``{file name: text}`` as UTF-8 files in ``folder``: a fixture corpus whose every
+    sentence the test chose, so the expected ranking or place is known before the search runs."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, text in reports.items():
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
 
 
 @pytest.fixture(scope="session")
@@ -36,11 +63,4 @@ def archive_config(tmp_path_factory: pytest.TempPathFactory) -> ArchiveConfig:
 
     Tests must not modify it; tests that ingest or delete make their own with ``make_config``.
     """
-    from archive.ingest import ingest_paths
-    from indexer.build import rebuild
-
-    config = make_config(tmp_path_factory.mktemp("archive"))
-    summary = ingest_paths(config, corpus_files(), workers=1)
-    assert not summary.failures, summary.failures
-    rebuild(config)
-    return config
+    return build_archive(tmp_path_factory.mktemp("archive"), corpus_files())

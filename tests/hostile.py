@@ -15,7 +15,6 @@ import struct
 import subprocess
 import sys
 import zipfile
-from collections.abc import Iterable
 from pathlib import Path
 
 from archive.config import ArchiveConfig
@@ -47,12 +46,6 @@ HOSTILE_REPORT = f"""垫江县注入测试镇人民政府
 """
 
 
-def make_config(home: Path) -> ArchiveConfig:
-    """An isolated instance folder with its own SQLite store (same layout as conftest's)."""
-    home.mkdir(parents=True, exist_ok=True)
-    return ArchiveConfig(home=home, database_url=f"sqlite:///{home / 'archive.sqlite3'}")
-
-
 def archive_env(config: ArchiveConfig) -> dict[str, str]:
     """Environment for a subprocess (CLI, gunicorn) that must use ``config``'s archive."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ARCHIVE_")}
@@ -64,18 +57,6 @@ def run_archive(config: ArchiveConfig, *args: str, timeout: float = 300) -> subp
     """``python -m archive ARGS`` on ``config``, as a user runs it."""
     return subprocess.run([sys.executable, "-m", "archive", *args], cwd=REPO, env=archive_env(config),
                           capture_output=True, text=True, timeout=timeout, check=False)
-
-
-def build_archive(home: Path, files: Iterable[Path], workers: int = 1) -> ArchiveConfig:
-    """Ingest ``files`` through the real pipeline and build the real index; returns the config."""
-    from archive.ingest import ingest_paths
-    from indexer.build import rebuild
-
-    config = make_config(home)
-    summary = ingest_paths(config, list(files), workers=workers)
-    assert not summary.failures, summary.failures
-    rebuild(config)
-    return config
 
 
 def write_hostile_report(folder: Path) -> Path:

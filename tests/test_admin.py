@@ -20,11 +20,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from archive.config import ArchiveConfig
+from tests.conftest import build_archive
 from tests.hostile import (
     SHIPPED_DIR,
     archive_snapshot,
     assert_store_and_index_agree,
-    build_archive,
     report_text,
 )
 from web import admin, create_app

@@ -33,12 +33,12 @@ from indexer.build import rebuild
 from indexer.generation import KEEP_OLD, LITERAL_DB, PREFIX, WHOOSH_DIR, current_generation
 from indexer.recovery import index_problem
 from indexer.service import SearchService
+from tests.conftest import make_config
 from tests.hostile import (
     REPO,
     SHIPPED_DIR,
     archive_env,
     assert_store_and_index_agree,
-    make_config,
     report_text,
     run_archive,
 )

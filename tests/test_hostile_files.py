@@ -24,12 +24,12 @@ from archive.ingest import ingest_paths
 from archive.readers import MAX_FILE_BYTES, read_file
 from archive.store import IngestRun, Report, SourceFile, make_engine, make_session_factory
 from indexer.build import rebuild, update
+from tests.conftest import make_config
 from tests.hostile import (
     REPO,
     assert_store_and_index_agree,
     docx_bytes,
     lying_zip_bomb,
-    make_config,
     pdf_bytes,
     report_text,
     run_archive,
@@ -136,7 +136,7 @@ import json, resource, sys
 from pathlib import Path
 from archive.errors import ArchiveError
 from archive.ingest import ingest_paths
-from tests.hostile import make_config
+from tests.conftest import make_config
 config = make_config(Path(sys.argv[1]))
 ingest_paths(config, [sys.argv[2]], workers=1)  # warm up: imports, gazetteer, store
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -19,7 +19,8 @@ from indexer.build import rebuild, update
 from indexer.generation import PREFIX, WHOOSH_DIR, current_generation
 from indexer.schema import FACET_FIELDS
 from indexer.service import SearchService
-from tests.test_index_corpus import corpus_files, fill_store, make_config
+from tests.conftest import make_config
+from tests.test_index_corpus import corpus_files, fill_store
 
 
 def one_passage_report(text: str, township: str = "测试镇") -> ParsedReport:

@@ -87,10 +87,5 @@ def fill_store(
     return "direct"
 
 
-def make_config(home: Path) -> ArchiveConfig:
-    """An isolated instance folder with its own SQLite store."""
-    return ArchiveConfig(home=home, database_url=f"sqlite:///{home / 'archive.sqlite3'}")
-
-
 def test_corpus_is_present() -> None:
     assert len(corpus_files()) >= 10

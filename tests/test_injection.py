@@ -24,6 +24,7 @@ from werkzeug.test import TestResponse
 
 from archive.config import ArchiveConfig
 from archive.store import SourceFile, make_engine, make_session_factory
+from tests.conftest import build_archive
 from tests.hostile import (
     ATTRIBUTE_BREAK,
     FORMULA,
@@ -33,7 +34,6 @@ from tests.hostile import (
     PAYLOADS,
     SCRIPT,
     SHIPPED_DIR,
-    build_archive,
     write_hostile_report,
 )
 from web import create_app

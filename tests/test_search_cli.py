@@ -8,7 +8,8 @@ import json
 import pytest
 
 from indexer.cli import register
-from tests.test_index_corpus import corpus_files, fill_store, make_config
+from tests.conftest import make_config
+from tests.test_index_corpus import corpus_files, fill_store
 
 
 def run(argv: list[str]) -> int:

@@ -11,7 +11,8 @@ from archive.errors import ArchiveError
 from indexer.build import rebuild
 from indexer.query import AllOf, AnyOf, Literal, Not, QuerySyntaxError, SameSentence, parse
 from indexer.service import SearchService
-from tests.test_index_corpus import corpus_files, fill_store, make_config
+from tests.conftest import make_config
+from tests.test_index_corpus import corpus_files, fill_store
 
 
 def test_plain_words_are_and() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from archive.config import ArchiveConfig
+from tests.conftest import make_config
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED_DIR = REPO / "data" / "reports"
@@ -36,7 +37,7 @@ def build_instance(home: Path) -> ArchiveConfig:
     from archive.store import ReportAlias, SourceFile, make_engine, make_session_factory
     from indexer.build import rebuild
 
-    config = ArchiveConfig(home=home, database_url=f"sqlite:///{home / 'archive.sqlite3'}")
+    config = make_config(home)
     extra = home / "extra"
     extra.mkdir(parents=True, exist_ok=True)
     hostile = extra / HOSTILE_NAME
