@@ -148,3 +148,22 @@ def test_a_partial_title_places_right_or_leaves_empty(form: str) -> None:
         if any(value not in ("", expected) for value, expected in zip(got, want, strict=True)):
             wrong.append((title, got))
     assert wrong == []
+
+
+# 永安镇 exists in 23 counties: 大同市浑源县's and 临汾市汾西县's among them.
+YONGAN_HEADER = "大同市永安镇人民政府\n关于永安镇2023年法治政府建设情况的报告"
+YONGAN_BODY = "永安镇今年组织干部赴临汾市汾西县学习调解经验，回来后在全镇推广。"
+
+
+def test_body_clues_decide_a_shared_township_name_when_the_header_gives_none() -> None:
+    resolved = resolve_place(YONGAN_BODY, "关于永安镇2023年法治政府建设情况的报告").place
+    assert (resolved.county, resolved.city) == ("汾西县", "临汾市")
+
+
+def test_a_header_clue_outranks_body_clues_pointing_elsewhere() -> None:
+    # The body's two clues alone decide 汾西县 (test above), but the header speaks of the report
+    # itself, the body may cite other places: the header's one clue must win (``places._decide``).
+    # In the pipeline the text holds the header too; the order decides when the header has more
+    # (issuer fields), so it is pinned here on ``resolve_place``'s own contract.
+    resolved = resolve_place(YONGAN_BODY, YONGAN_HEADER).place
+    assert (resolved.township, resolved.county, resolved.city) == ("永安镇", "浑源县", "大同市")
