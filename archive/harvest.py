@@ -34,8 +34,8 @@ from sqlalchemy import select
 
 from .config import ArchiveConfig
 from .document import DOC_TYPES
-from .errors import ArchiveError
-from .harvest_fetch import FetchError, FetchOptions, PoliteFetcher, Response
+from .errors import ArchiveError, FetchError
+from .harvest_fetch import FetchOptions, PoliteFetcher, Response
 from .harvest_links import PageLinks, clean, download_suffix, page_links
 from .harvest_state import HarvestState, PageRecord, QueueItem, RunProgress
 from .ingest import IngestSummary, ingest_paths

@@ -27,6 +27,7 @@ import urllib3
 from urllib3.exceptions import HTTPError, MaxRetryError, ReadTimeoutError, TimeoutError
 from urllib3.util.retry import Retry
 
+from .errors import FetchError
 from .readers import MAX_FILE_BYTES
 
 USER_AGENT = ("FazhiArchiveHarvester/1.0 (Fazhi Archive: a research archive of township rule-of-law "
@@ -57,10 +58,6 @@ class Response:
     def header(self, name: str) -> str:
         """A header's value ('' when absent), case-insensitively."""
         return self.headers.get(name.lower(), "")
-
-
-class FetchError(Exception):
-    """A request that failed for good (after retries); the message says why, for the summary."""
 
 
 class PoliteFetcher:

@@ -7,9 +7,9 @@ import json
 import sys
 
 from archive.config import ArchiveConfig
-from archive.errors import ArchiveError
+from archive.errors import ArchiveError, IndexUnavailable
 
-from .service import IndexUnavailable, SearchResult, SearchService
+from .service import SearchResult, SearchService
 
 FILTER_OPTIONS = (
     ("--year", "year", "年份，或范围 2022..2024"),

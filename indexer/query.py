@@ -38,7 +38,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from archive.document import DOC_TYPES, SECTION_KINDS
-from archive.errors import ArchiveError
+from archive.errors import QuerySyntaxError
 from archive.normalize import fold_for_match
 
 MAX_QUERY_CHARS = 500
@@ -106,10 +106,6 @@ ORIGINAL_YES = frozenset({"yes", "y", "true", "1", "是", "只看", "仅"})
 ORIGINAL_EXAMPLE = f"{ORIGINAL}:yes（或 特色:是）"
 # A short name resolving to more places than this is still applied to all, but the note lists these.
 MAX_RESOLVED = 5
-
-
-class QuerySyntaxError(ArchiveError):
-    """The query cannot be understood; the message says why, in Chinese, for the user."""
 
 
 # --- the tree ---------------------------------------------------------------------------------

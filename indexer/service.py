@@ -33,13 +33,13 @@ from whoosh.index import IndexError as WhooshError
 from whoosh.searching import Searcher
 
 from archive.config import ArchiveConfig
-from archive.errors import ArchiveError
+from archive.errors import IndexUnavailable, QuerySyntaxError
 from archive.normalize import fold_for_match
 
 from . import literal, templates
 from .facets import REPORT_FACETS, FacetCounts, facet_counts
 from .generation import LITERAL_DB, WHOOSH_DIR, current_generation
-from .query import PLACE_COLUMNS, ParsedQuery, QuerySyntaxError, parse
+from .query import PLACE_COLUMNS, ParsedQuery, parse
 from .ranking import DocMap, demote, score
 from .schema import FACET_FIELDS
 from .snippets import snippet
@@ -67,10 +67,6 @@ YEAR_ORDER = "CASE r.year WHEN '' THEN 1 ELSE 0 END, r.year DESC"
 SIMILAR_TERMS = 12
 SIMILAR_CANDIDATES = 300
 SIMILAR_LIMIT = 10
-
-
-class IndexUnavailable(ArchiveError):
-    """No index generation is live (never built, or lost): "cannot search", not "0 hits"."""
 
 
 @dataclass

@@ -19,7 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archive.config import ArchiveConfig
-from indexer.query import QuerySyntaxError, parse
+from archive.errors import QuerySyntaxError
+from indexer.query import parse
 from indexer.service import SearchService
 from web import create_app
 

@@ -144,7 +144,7 @@ def test_parallel_rebuild_gives_the_same_answers(small_archive, monkeypatch) -> 
 
 
 def test_searching_without_a_live_index_says_so(tmp_path) -> None:
-    from indexer.service import IndexUnavailable
+    from archive.errors import IndexUnavailable
 
     config = make_config(tmp_path)
     fill_store(config, corpus_files()[:1])
@@ -158,7 +158,7 @@ def test_searching_without_a_live_index_says_so(tmp_path) -> None:
 def test_a_broken_live_generation_is_reported_as_unavailable(small_archive) -> None:
     import shutil
 
-    from indexer.service import IndexUnavailable
+    from archive.errors import IndexUnavailable
 
     live = current_generation(small_archive.index_dir)
     shutil.rmtree(live / "whoosh")

@@ -18,10 +18,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from archive.errors import QuerySyntaxError
 from archive.header import analyse_header, split_lines
 from archive.normalize import fold_for_match
 from archive.store import Passage, Report, SourceFile, make_engine, make_session_factory
-from indexer.query import QuerySyntaxError, parse
+from indexer.query import parse
 from indexer.service import SearchService
 from tests.conftest import CORPUS, corpus_files
 

@@ -7,9 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archive.document import DOC_TYPES
-from archive.errors import ArchiveError
+from archive.errors import ArchiveError, QuerySyntaxError
 from indexer.build import rebuild
-from indexer.query import AllOf, AnyOf, Literal, Not, QuerySyntaxError, SameSentence, parse
+from indexer.query import AllOf, AnyOf, Literal, Not, SameSentence, parse
 from indexer.service import SearchService
 from tests.conftest import make_config
 from tests.test_index_corpus import corpus_files, fill_store

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from archive.errors import QuerySyntaxError
 from indexer import literal, templates
 from indexer.build import rebuild, update
 from indexer.generation import LITERAL_DB, current_generation
-from indexer.query import QuerySyntaxError, parse
+from indexer.query import parse
 from indexer.ranking import TEMPLATE_DEMOTION, demote
 from indexer.service import SearchService
 from tests.conftest import CORPUS, make_config

@@ -31,7 +31,6 @@ from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy import delete, select
 
 from archive.corrections import correct, review
-from archive.errors import ArchiveError, ReportNotFound, UnreadableFile
 from archive.harvest import (
     HarvestResult,
     current_progress,
@@ -43,6 +42,7 @@ from archive.ingest import ingest_paths
 from archive.readers import MAX_FILE_BYTES
 from archive.store import Report, ReportAlias, SourceFile, make_engine, make_session_factory
 
+from .errors import error_response
 from .reports import ID_PATTERN
 from .services import archive_config
 
@@ -65,7 +65,8 @@ def configured_token() -> str:
 
 
 def _error(status: int, message: str):
-    return jsonify({"error": message, "status": status}), status
+    """A refusal that is no ArchiveError (token, upload form, a 409), shaped by ``web.errors``."""
+    return error_response(status, message)
 
 
 def require_token(view):
@@ -176,12 +177,8 @@ def correct_report(report_id: str):
             report = correct(session, report_id, payload["fields"], reason)
             shown = report.metadata_dict()
             why = {key: report.provenance.get(key) for key in payload["fields"]}
-    except ReportNotFound as error:
-        return _error(404, str(error))
-    except UnreadableFile as error:
-        return _error(400, str(error))
     finally:
-        engine.dispose()
+        engine.dispose()  # ReportNotFound (404) / UnreadableFile (400) go to web.errors
     _refresh_index({shown["report_id"]}, set())
     return jsonify({"report": shown, "provenance": why})
 
@@ -219,11 +216,8 @@ def start_harvest():
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict) or not isinstance(payload.get("urls"), list):
         return _error(400, '请以 JSON 提交 {"urls": ["https://…"], "depth": 2, "delay": 1}')
-    try:
-        options = options_from_json(payload)
-        seeds = validate_seeds(payload["urls"])
-    except ArchiveError as error:
-        return _error(400, str(error))
+    options = options_from_json(payload)  # a bad value raises ArchiveError: 400 by web.errors
+    seeds = validate_seeds(payload["urls"])
     config = archive_config()
 
     def refresh(result: HarvestResult) -> None:  # in the harvest thread: no app context here

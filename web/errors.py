@@ -1,18 +1,19 @@
-"""Error pages: HTML for pages, JSON for ``/api`` — never a bare 500 trace.
+"""Error responses: HTML for pages, JSON for ``/api``, plain text for CSV — never a bare 500 trace.
 
-A user who follows a dead link or types a bad id gets a Chinese page saying what happened;
-API clients get ``{"error": …}`` with the same status.
+Why one module: every error a user can cause is an ``archive.errors.ArchiveError`` that carries
+its HTTP status and message, so views just raise and this is the one place that turns errors
+into responses. The JSON shape ``{"error": …, "status": …}`` (plus ``query`` for a query that
+cannot be understood) is the API's ``ErrorSchema`` (web/api_spec.py).
 """
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from archive.errors import ArchiveError, ReportNotFound
-from indexer.service import IndexUnavailable
+from archive.errors import ArchiveError, QuerySyntaxError
 
 log = logging.getLogger(__name__)
 
@@ -27,16 +28,27 @@ MESSAGES = {
 
 
 def wants_json() -> bool:
-    """API paths answer in JSON; everything else in HTML."""
-    return request.path.startswith("/api/") or request.path == "/healthz"
+    """API paths (and the admin API) answer in JSON; everything else in HTML."""
+    return request.path.startswith(("/api/", "/admin/")) or request.path == "/healthz"
 
 
-def error_response(status: int, message: str):
-    """The one place an error becomes a response."""
+def error_response(status: int, message: str, **extra: str) -> tuple[Response, int] | tuple[str, int]:
+    """The one place an error becomes a response: JSON for the API (``extra`` keys added), plain
+    text for a CSV download (a spreadsheet cannot show a page), else the HTML error page."""
     if wants_json():
-        return jsonify({"error": message, "status": status}), status
+        return jsonify({"error": message, "status": status, **extra}), status
+    if request.path.endswith(".csv"):
+        return Response(message, status=status, mimetype="text/plain"), status
     return render_template("error.html", status=status, title=MESSAGES.get(status, "出错了"),
                            message=message), status
+
+
+def archive_error_response(error: ArchiveError) -> tuple[Response, int] | tuple[str, int]:
+    """The response for one of the archive's own errors, at the status its type carries."""
+    if error.status >= 500:
+        log.warning("%s on %s: %s", type(error).__name__, request.path, error)
+    extra = {"query": request.args.get("q", "")} if isinstance(error, QuerySyntaxError) else {}
+    return error_response(error.status, error.user_message, **extra)
 
 
 def init_app(app: Flask) -> None:
@@ -49,18 +61,7 @@ def init_app(app: Flask) -> None:
         description = error.description if error.code == 400 else MESSAGES.get(error.code, error.name)
         return error_response(error.code, description or MESSAGES.get(error.code, error.name))
 
-    @app.errorhandler(ReportNotFound)
-    def not_found(error: ReportNotFound):
-        return error_response(404, str(error) or MESSAGES[404])
-
-    @app.errorhandler(IndexUnavailable)
-    def unavailable(error: IndexUnavailable):
-        log.warning("search unavailable: %s", error)
-        return error_response(503, str(error))
-
-    @app.errorhandler(ArchiveError)
-    def archive_error(error: ArchiveError):
-        return error_response(400, str(error))
+    app.register_error_handler(ArchiveError, archive_error_response)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from flask import url_for
 
-from indexer.service import IndexUnavailable
+from archive.errors import IndexUnavailable
 
 from .browse import browse
 from .params import SearchParams

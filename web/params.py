@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
 
+from archive.errors import BadParams
 from indexer.query import FIELD_SPECS, ORIGINAL
 
 # URL parameter → the indexer's facet/filter key, in sidebar order (``type`` → ``doc_type``);
@@ -21,10 +22,6 @@ SORTS: dict[str, str] = {"relevance": "相关度", "year": "年份（新→旧�
 PER_PAGE = 20
 MAX_PAGE = 10_000
 MAX_QUERY = 2_000
-
-
-class BadParams(ValueError):
-    """A parameter that cannot mean anything (``page=abc``); shown to the user, not raised as 500."""
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,11 @@ from dataclasses import replace
 from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 from markupsafe import Markup
 
-from archive.errors import ArchiveError
+from archive.errors import ArchiveError, BadParams, IndexUnavailable
 from indexer.practices import SORTS, Directory, directory
-from indexer.service import IndexUnavailable
 
 from . import export
-from .params import BadParams, SearchParams
+from .params import SearchParams
 from .services import archive_config, search_service
 from .spread import MAX_COUNTIES, Spread, chart_svg, from_result
 
@@ -28,10 +27,6 @@ bp = Blueprint("practices", __name__)
 PER_PAGE = 100
 SORT_LABELS = {"spread": "传播范围（乡镇数）", "reports": "报告数", "recent": "最近年份", "name": "名称"}
 assert tuple(SORT_LABELS) == SORTS
-
-
-class BadRequest(ValueError):
-    """A parameter that means nothing (``sort=x``, ``page=0``): a 400 with the message shown."""
 
 
 def _directory() -> Directory:
@@ -48,15 +43,15 @@ def _listing() -> dict:
     year = (request.args.get("year") or "").strip()
     sort = request.args.get("sort") or "spread"
     if sort not in SORTS:
-        raise BadRequest(f"不支持的排序方式：{sort[:20]}（可用：{'、'.join(SORTS)}）")
+        raise BadParams(f"不支持的排序方式：{sort[:20]}（可用：{'、'.join(SORTS)}）")
     if year and not year.isdigit():
-        raise BadRequest(f"年份必须是四位数字，而不是“{year[:20]}”")
+        raise BadParams(f"年份必须是四位数字，而不是“{year[:20]}”")
     try:
         page = int(request.args.get("page") or "1")
     except ValueError:
-        raise BadRequest("页码必须是正整数") from None
+        raise BadParams("页码必须是正整数") from None
     if page < 1:
-        raise BadRequest("页码必须是正整数")
+        raise BadParams("页码必须是正整数")
     practices = found.practices(province=province, year=year, sort=sort)
     shown = practices[(page - 1) * PER_PAGE: page * PER_PAGE]
     return {"province": province, "year": int(year) if year else None, "sort": sort, "page": page,
@@ -75,10 +70,8 @@ def page():
     """The directory as HTML; a bad parameter is shown with a 400, no index with a 503."""
     try:
         data, error, status = _listing(), "", 200
-    except BadRequest as bad:
-        data, error, status = None, str(bad), 400
-    except IndexUnavailable as unavailable:
-        data, error, status = None, str(unavailable), 503
+    except ArchiveError as failed:  # shown on the page, at the error's own status
+        data, error, status = None, failed.user_message, failed.status
     return render_template("practices.html", data=data, error=error, sort_labels=SORT_LABELS,
                            practice_query=practice_query), status
 
@@ -86,12 +79,7 @@ def page():
 @bp.get("/api/practices")
 def api_practices():
     """JSON twin of ``/practices``."""
-    try:
-        return jsonify(_listing())
-    except BadRequest as bad:
-        return jsonify({"error": str(bad), "status": 400}), 400
-    except IndexUnavailable as unavailable:
-        return jsonify({"error": str(unavailable), "status": 503}), 503
+    return jsonify(_listing())
 
 
 def _practice(name: str) -> dict:
@@ -113,19 +101,16 @@ def practice_page():
     """The reports and paragraphs naming one practice, each linked to its place in the reader."""
     try:
         data = _practice((request.args.get("name") or "").strip())
-    except IndexUnavailable as unavailable:
-        return render_template("practices.html", data=None, error=str(unavailable),
-                               sort_labels=SORT_LABELS, practice_query=practice_query), 503
+    except ArchiveError as failed:
+        return render_template("practices.html", data=None, error=failed.user_message,
+                               sort_labels=SORT_LABELS, practice_query=practice_query), failed.status
     return render_template("practice.html", practice=data)
 
 
 @bp.get("/api/practice")
 def api_practice():
     """JSON twin of ``/practice``."""
-    try:
-        return jsonify(_practice((request.args.get("name") or "").strip()))
-    except IndexUnavailable as unavailable:
-        return jsonify({"error": str(unavailable), "status": 503}), 503
+    return jsonify(_practice((request.args.get("name") or "").strip()))
 
 
 def _spread(townships: bool) -> Spread:
@@ -142,10 +127,8 @@ def spread_page():
     """Charts and table of one query's reports by year and by province → county."""
     try:
         spread, error, status = _spread(townships=True), "", 200
-    except IndexUnavailable as unavailable:
-        spread, error, status = None, str(unavailable), 503
-    except (BadParams, ArchiveError) as bad:
-        spread, error, status = None, str(bad), 400
+    except ArchiveError as failed:  # shown on the page, at the error's own status
+        spread, error, status = None, failed.user_message, failed.status
     params = spread.params if spread else SearchParams(q=(request.args.get("q") or "")[:200])
     return render_template("spread.html", spread=spread, error=error, params=params,
                            charts=charts(spread) if spread else None), status
@@ -154,23 +137,13 @@ def spread_page():
 @bp.get("/api/spread")
 def api_spread():
     """JSON twin of ``/spread``."""
-    try:
-        return jsonify(_spread(townships=True).to_json())
-    except IndexUnavailable as unavailable:
-        return jsonify({"error": str(unavailable), "status": 503}), 503
-    except (BadParams, ArchiveError) as bad:
-        return jsonify({"error": str(bad), "status": 400}), 400
+    return jsonify(_spread(townships=True).to_json())
 
 
 @bp.get("/spread.csv")
 def spread_csv():
     """The spread table as CSV (reports, passages and townships per year; per province, county)."""
-    try:
-        spread = _spread(townships=True)
-    except IndexUnavailable as unavailable:
-        return Response(str(unavailable), status=503, mimetype="text/plain")
-    except (BadParams, ArchiveError) as bad:
-        return Response(str(bad), status=400, mimetype="text/plain")
+    spread = _spread(townships=True)  # errors: plain text by web.errors
     return Response(spread.csv_lines(), mimetype="text/csv", headers={
         "Content-Disposition": export.content_disposition("attachment", "fazhi-spread.csv"),
     })

@@ -14,7 +14,7 @@ from flask import Blueprint, Response, abort, jsonify, render_template, request,
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
-from archive.errors import ArchiveError, ReportNotFound
+from archive.errors import ArchiveError, BadParams, ReportNotFound
 from archive.report_json import report_to_json
 from archive.store import Report, SourceFile
 from indexer.service import SimilarPassage
@@ -22,7 +22,7 @@ from indexer.service import SimilarPassage
 from .compare_views import hits_first
 from .export import content_disposition
 from .highlight import highlight, mark_ranges, query_terms
-from .params import BadParams, SearchParams
+from .params import SearchParams
 from .reports import Block, load_report, outline, place, reading_order
 from .services import base_url, db, search_service
 

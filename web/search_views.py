@@ -24,10 +24,9 @@ from flask import (
 )
 from sqlalchemy import select
 
-from archive.errors import ArchiveError
+from archive.errors import ArchiveError, BadParams
 from archive.store import Report
 from indexer.query import FIELD_SPECS
-from indexer.service import IndexUnavailable
 
 from . import export
 from .browse import browse
@@ -36,7 +35,6 @@ from .params import (
     FILTER_PARAMS,
     PER_PAGE,
     SORTS,
-    BadParams,
     SearchParams,
     param_for_facet,
     refine,
@@ -100,10 +98,8 @@ def index():
     if params is not None:
         try:
             result = run(params)
-        except IndexUnavailable as unavailable:
-            error, status = str(unavailable), 503
-        except ArchiveError as bad_query:
-            error, status = str(bad_query), 400
+        except ArchiveError as failed:  # shown inside the search form, at the error's own status
+            error, status = failed.user_message, failed.status
     else:
         status = 400
         params = SearchParams(q=" ".join((request.args.get("q") or "").split())[:200])
@@ -116,32 +112,19 @@ def index():
 @bp.get("/api/search")
 def api_search():
     """JSON twin of ``/search``; ``all=1`` returns every hit of the query (no pagination, capped)."""
-    try:
-        params = SearchParams.from_args(request.args)
-        if request.args.get("all") == "1":
-            hits = list(islice(export.all_hits(params), MAX_JSON_HITS + 1))
-            return jsonify({"query": params.q, "filters": params.indexer_filters(),
-                            "total": min(len(hits), MAX_JSON_HITS), "truncated": len(hits) > MAX_JSON_HITS,
-                            "hits": hits[:MAX_JSON_HITS]})
-        return jsonify(run(params))
-    except BadParams as error:
-        return jsonify({"error": str(error), "status": 400}), 400
-    except IndexUnavailable as error:
-        return jsonify({"error": str(error), "status": 503}), 503
-    except ArchiveError as error:
-        return jsonify({"error": str(error), "status": 400, "query": request.args.get("q", "")}), 400
+    params = SearchParams.from_args(request.args)  # errors: web.errors answers {"error", "status"}
+    if request.args.get("all") == "1":
+        hits = list(islice(export.all_hits(params), MAX_JSON_HITS + 1))
+        return jsonify({"query": params.q, "filters": params.indexer_filters(),
+                        "total": min(len(hits), MAX_JSON_HITS), "truncated": len(hits) > MAX_JSON_HITS,
+                        "hits": hits[:MAX_JSON_HITS]})
+    return jsonify(run(params))
 
 
 @bp.get("/search.csv")
 def search_csv():
     """Every hit of the query as CSV (UTF-8 with BOM so Excel reads the Chinese), streamed."""
-    try:
-        params = SearchParams.from_args(request.args)
-        rows = export.all_hits(params)
-    except IndexUnavailable as error:
-        return Response(str(error), status=503, mimetype="text/plain")
-    except (BadParams, ArchiveError) as error:
-        return Response(str(error), status=400, mimetype="text/plain")
+    rows = export.all_hits(SearchParams.from_args(request.args))  # errors: plain text by web.errors
     return Response(stream_with_context(export.hits_csv(rows)), mimetype="text/csv", headers={
         "Content-Disposition": export.content_disposition("attachment", "fazhi-search.csv"),
     })
