@@ -153,7 +153,7 @@ def _title(evidence: Evidence) -> tuple[str, str]:
         return evidence.header.title_in(evidence.text), PROV_TITLE_LINE
     for name in TITLE_FIELDS:
         value = evidence.fields.get(name, "").strip()
-        if value and TITLE_WORDS.search(simplify(value)) and not re.search(r"[|>»]|https?:|www\\.", value):
+        if value and TITLE_WORDS.search(simplify(value)) and not re.search(r"[|>»]|https?:|www\.", value):
             return value, PROV_FIELD.format(name)
     return "", ""
 

@@ -144,7 +144,8 @@ def strip_chrome(lines: list[str], is_metadata: Callable[[str], bool]) -> Chrome
         elif found is not None:
             crumbs.extend(found)
             drop.add(index)
-            drop.update(range(index))  # everything above a breadcrumb is the site's header
+            # Everything above a breadcrumb is the site's header — but a title line stays.
+            drop.update(above for above in range(index) if not _TITLE_WORD.search(simplify(lines[above])))
             last_furniture = index
         elif is_widget(line) or is_site_banner(line):
             drop.add(index)

@@ -102,3 +102,14 @@ def test_an_html_pages_canonical_address_becomes_the_source_url() -> None:
     report = parse_document(read_html(page.encode("utf-8")))
     assert report.metadata.source_url == "http://www.pengxi.gov.cn/a/1.html"
     assert report.metadata.provenance["source_url"] == "网页“网址”栏"
+
+
+def test_a_title_above_the_breadcrumb_is_kept() -> None:
+    page = clean_page(f"某县人民政府\n红江镇2024年法治政府建设情况报告\n当前位置：首页 > 政务公开\n{BODY}")
+    assert page.text == f"红江镇2024年法治政府建设情况报告\n{BODY}"
+
+
+def test_a_page_title_field_with_a_web_address_is_not_a_title() -> None:
+    text = f"| 标题: | www.example.gov.cn 法治政府建设情况报告 | |\n{BODY}"
+    report = parse_document(RawDocument(text=text, media_type="text/plain"))
+    assert report.metadata.title_supplied
