@@ -79,7 +79,7 @@ def _from_body(evidence: Evidence) -> tuple[str, str]:
     opening = evidence.opening
     if DISCLOSURE in opening:
         return "其他", PROV_TYPE_DISCLOSURE
-    if SHUFA.search(opening) and SELF_DESCRIPTION.search(opening) and "述法" in opening:
+    if "述法" in opening and SELF_DESCRIPTION.search(opening):  # 第一责任人职责 alone is r069's kind: 其他
         return "述法报告", PROV_TYPE_SHUFA
     speaks_of_government = bool(RULE_OF_LAW_GOVERNMENT.search(opening))
     if speaks_of_government and SELF_DESCRIPTION.search(opening):
