@@ -259,3 +259,22 @@ def test_sidecar_url_and_retrieved_are_the_reports_provenance(tmp_path: Path) ->
     (tmp_path / "r003.txt.meta.json").write_text('{"url": "javascript:alert(1)"}', encoding="utf-8")
     with pytest.raises(UnreadableFile, match="url"):
         parse_file(report)
+
+
+@pytest.mark.parametrize(("head", "doc_type"), [
+    ("红江镇党委书记2023年度述法报告", "述法报告"),
+    ("关于2023年度履行推进法治建设第一责任人职责情况的报告", "述法报告"),
+    ("红江镇2023年法治建设工作情况报告", "年度报告"),
+    ("红江镇依法治镇2023年工作总结", "年度报告"),
+    ("红江镇2024年法治政府建设工作要点", "工作要点"),
+    ("红江镇2024年法治政府建设工作安排", "工作要点"),
+    ("红江镇2023年政府信息公开工作年度报告", "其他"),
+    ("红江镇2023年安全生产工作总结", "其他"),
+])
+def test_type_of_every_phrasing(head: str, doc_type: str) -> None:
+    from archive.document import RawDocument
+    from archive.parse import parse_document
+
+    body = "2023年，红江镇坚持以习近平法治思想为指导，推进各项工作，现将有关情况报告如下：\n一、主要举措"
+    metadata = parse_document(RawDocument(text=f"{head}\n{body}", media_type="text/plain")).metadata
+    assert (metadata.title, metadata.doc_type) == (head, doc_type), metadata.provenance["doc_type"]
