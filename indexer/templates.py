@@ -197,12 +197,14 @@ def mark(conn: sqlite3.Connection) -> int:
     same_place: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     for rid, place in places.items():
         same_place[place].append(rid)
+    # The other reports of an occurrence's own township (its other years); most townships have
+    # one report, and then only the report itself is subtracted — counted without a scan.
+    siblings = {rid: [other for other in same_place[place] if other != rid] for rid, place in places.items()}
     sentences: dict[int, list[SentenceMark]] = defaultdict(list)
     for gid, report_id, start, end, key in occurrences:
         copies_held = holders[key]
-        township = same_place.get(places.get(report_id, ("", "", report_id)), ())
-        own = sum(rid in copies_held for rid in township)
-        sentences[gid].append(SentenceMark(start, end, len(copies_held) - max(own, 1)))
+        own = 1 + sum(rid in copies_held for rid in siblings.get(report_id, ()))
+        sentences[gid].append(SentenceMark(start, end, len(copies_held) - own))
     conn.execute("DELETE FROM passage_marks")
     conn.execute("DELETE FROM sentence_marks")
     rows = [(gid, *passage_mark(marks)) for gid, marks in sentences.items()]
