@@ -18,9 +18,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED_DIR = REPO / "data" / "reports"
-SHARED_CORPUS = REPO.parent / "shared" / "corpus"
-LABEL_FILES = (SHARED_CORPUS / "seeds" / "labels.tsv", SHARED_CORPUS / "dev" / "INDEX.tsv")
-SOURCE_DIRS = (SHIPPED_DIR, SHARED_CORPUS / "seeds", SHARED_CORPUS / "dev")
+CORPUS = REPO / "tests" / "corpus"  # the labelled corpora, in the repository (a clone has no ../shared)
+LABEL_FILES = (CORPUS / "seeds" / "labels.tsv", CORPUS / "dev" / "INDEX.tsv")
+SOURCE_DIRS = (SHIPPED_DIR, CORPUS / "seeds", CORPUS / "dev")
 
 # Annual rule-of-law reports only: an information-disclosure report and an implementation plan
 # have a different structure and would make the composed reports less, not more, realistic.
