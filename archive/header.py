@@ -89,7 +89,7 @@ def _is_complete_title(text: str) -> bool:
 
 
 def _starts_title(text: str) -> bool:
-    """A line that opens a title continued on the next line (关于…, 关于印发《…, 2023年…法治…)."""
+    """A line that opens a title continued on the next line (关于…, 关于印发《…)."""
     return text.startswith("关于") or text.count("《") > text.count("》")
 
 
@@ -122,7 +122,8 @@ def analyse_header(text: str) -> Header:
             if not header.title and value.startswith("关于") and len(header.issuer) == 1 and _adjacent(
                 header.issuer[0], line
             ):
-                header.title.append(header.issuer.pop())  # 尼山镇人民政府 / 关于…的情况报告
+                # 尼山镇人民政府 / 关于…的情况报告: the organ opens the title and is still its issuer
+                header.title.append(header.issuer[0])
             header.title.append(line)
             header.place.extend(pending_place)
             header.repeats.extend(pending_other)

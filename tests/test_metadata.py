@@ -278,3 +278,9 @@ def test_type_of_every_phrasing(head: str, doc_type: str) -> None:
     body = "2023年，红江镇坚持以习近平法治思想为指导，推进各项工作，现将有关情况报告如下：\n一、主要举措"
     metadata = parse_document(RawDocument(text=f"{head}\n{body}", media_type="text/plain")).metadata
     assert (metadata.title, metadata.doc_type) == (head, doc_type), metadata.provenance["doc_type"]
+
+
+def test_an_organ_line_that_opens_the_title_is_still_its_issuer() -> None:
+    metadata = _metadata(WEB / "r033.txt")
+    assert metadata.title == "尼山镇人民政府关于2024年度法治政府建设的情况报告"
+    assert (metadata.issuer, metadata.provenance["issuer"]) == ("尼山镇人民政府", "文头发文机关")
