@@ -35,6 +35,8 @@ from functools import lru_cache
 from .normalize import simplify
 from .page_chrome import breadcrumb, head_end, is_site_banner, strip_chrome
 
+# Labels under which a page gives its own address (read as the report's source URL).
+ADDRESS_LABELS = ("网址", "原文链接", "原文地址", "链接", "URL", "url")
 # Labels of the metadata block that government web pages put above a document. A line made only
 # of these label/value pairs is page furniture, not report text.
 METADATA_LABELS = (
@@ -44,7 +46,7 @@ METADATA_LABELS = (
     "信息分类", "发布单位", "浏览次数", "字号", "发文日期", "公开日期", "日期", "作者", "点击", "浏览",
     "点击数", "点击率", "阅读次数", "访问量", "标题", "名称", "分类", "文件分类", "主题词", "生效时间",
     "终止时间", "生效日期", "失效日期", "字体大小", "责任编辑", "编辑", "发布人", "文件编号",
-    "网址", "原文链接", "原文地址", "链接", "URL", "url",
+    *ADDRESS_LABELS,
 )
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]\n]*\]")

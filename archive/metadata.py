@@ -28,8 +28,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
+from .cleaning import ADDRESS_LABELS
 from .doctype import classify
 from .document import (
     PROV_COMPOSED,
@@ -63,7 +65,6 @@ PUBLISHED_DATE_FIELDS = RECORD_FIELDS["发布日期"]
 ISSUER_FIELDS = RECORD_FIELDS["发布机构"]
 SOURCE_FIELDS = ("来源", "信息来源")
 TITLE_FIELDS = ("标题", "名称")
-ADDRESS_FIELDS = ("网址", "原文链接", "原文地址", "链接", "URL", "url")
 SUPPLIED_KINDS = {
     "年度报告": "法治政府建设情况报告",
     "述法报告": "述法报告",
@@ -104,12 +105,12 @@ class Evidence:
     crumbs: list[str] = field(default_factory=list)
     filename: str = ""
 
-    @property
+    @cached_property
     def body(self) -> list[str]:
         """The lines of the reading that are report body, in order."""
         return [line.text.strip() for line in self.header.lines if line.start not in self.header.skipped]
 
-    @property
+    @cached_property
     def opening(self) -> str:
         """The report's first paragraph: where an untitled report says what it is and whose."""
         return next(iter(self.body), "")
@@ -286,7 +287,7 @@ def supplied_title(meta: Metadata, filename: str = "") -> str:
 
 def _own_address(fields: dict[str, str]) -> tuple[str, str]:
     """Where the page says it was published (canonical link, og:url, a 网址/URL line)."""
-    for name in ADDRESS_FIELDS:
+    for name in ADDRESS_LABELS:
         value = fields.get(name, "").strip()
         if re.fullmatch(r"https?://\S+", value):
             return value, PROV_FIELD.format(name)
