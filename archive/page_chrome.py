@@ -58,7 +58,6 @@ class Chrome:
 
     text: str
     crumbs: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
 
 
 def breadcrumb(line: str) -> list[str] | None:
@@ -138,10 +137,9 @@ def strip_chrome(lines: list[str], is_metadata: Callable[[str], bool]) -> Chrome
     last_furniture = -1
     for index in range(top_end):
         line = lines[index]
-        found = breadcrumb(line)
         if is_metadata(line):  # read by the caller (a 网址: line is the page's address, not a banner)
             last_furniture = index
-        elif found is not None:
+        elif (found := breadcrumb(line)) is not None:
             crumbs.extend(found)
             drop.add(index)
             # Everything above a breadcrumb is the site's header — but a title line stays.
@@ -159,5 +157,4 @@ def strip_chrome(lines: list[str], is_metadata: Callable[[str], bool]) -> Chrome
         if lines[end].strip():
             drop.add(end)
     kept = [line for index, line in enumerate(lines) if index not in drop]
-    removed = [lines[index] for index in sorted(drop) if lines[index].strip()]
-    return Chrome(text="\n".join(kept), crumbs=crumbs, removed=removed)
+    return Chrome(text="\n".join(kept), crumbs=crumbs)
