@@ -21,11 +21,11 @@ from pathlib import Path
 
 from .document import DOC_TYPES
 from .errors import UnreadableFile
+from .fields import SIDECAR, columns
 
 SIDECAR_SUFFIX = ".meta.json"
 SIDECAR_TABLE = "metadata.csv"
-OVERRIDABLE = ("title", "issuer", "township", "county", "city", "province", "year", "doc_type",
-               "issue_date", "division_code")
+OVERRIDABLE = columns(SIDECAR)
 # Keys that describe the file rather than override a field: ``source`` says where it came from
 # (a site, an excerpt) and is shown with the report's notes; ``url`` is the page it was published
 # at and ``retrieved`` when it was fetched (ISO date or date-time), stored as its provenance.

@@ -24,21 +24,22 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
+from archive.fields import PASSAGE_LEVEL, having
+
 from .query import FIELDS
 from .schema import FACET_FIELDS
 
 FacetEntry = list[object]  # [value, reports, passages]
 FacetCounts = dict[str, list[FacetEntry]]
-# Facets whose value belongs to the passage; every other facet is a property of the report.
-PASSAGE_LEVEL = ("section",)
-REPORT_FACETS = tuple(name for name in FACET_FIELDS if name not in PASSAGE_LEVEL)
+# Facets whose value belongs to the passage (section); every other facet is a property of the report.
+PASSAGE_FACETS = tuple(f.column for f in having(PASSAGE_LEVEL))
 
 
 def facet_counts(conn: sqlite3.Connection) -> FacetCounts:
     """``{field: [[value, reports, passages], …]}`` for the passages in ``temp.hits``."""
     out: FacetCounts = {}
     for name in FACET_FIELDS:
-        if name in PASSAGE_LEVEL:
+        if name in PASSAGE_FACETS:
             sql = f"SELECT {name}, count(DISTINCT report_id), count(*) FROM temp.hits GROUP BY {name}"
         else:
             sql = f"SELECT {name}, count(*), sum(n) FROM temp.hit_reports GROUP BY {name}"

@@ -39,9 +39,9 @@ from dataclasses import dataclass, field
 
 from archive.document import DOC_TYPES, SECTION_KINDS
 from archive.errors import QuerySyntaxError
+from archive.fields import FACET, MAX_QUERY_CHARS, PLACE_COLUMNS, UNKNOWN_PLACE, UNKNOWN_YEAR, having
 from archive.normalize import fold_for_match
 
-MAX_QUERY_CHARS = 500
 MAX_TERMS = 40
 # Nested parentheses compile to nested SQL (NOT (… NOT (…))); SQLite's parser overflows near
 # 100 levels, and no real query needs more than a few.
@@ -58,30 +58,8 @@ OR_WORDS = {"OR", "|", "｜", "或"}
 
 
 
-@dataclass(frozen=True)
-class FieldSpec:
-    """One filterable field: how users may name it, what it is called on the page, and a
-    valid example (every message about the field shows one, so the user can copy it)."""
-
-    column: str  # the indexer's column (``doc_type`` for ``type:``)
-    name: str  # the ASCII name users type and URLs carry
-    label: str  # the page's Chinese label
-    aliases: tuple[str, ...]  # Chinese names that work as well (``县：潢川县``)
-    example: str
-    unknown: str = ""  # the selectable label for "no value" (a report whose place or year is not known)
-
-
-UNKNOWN_PLACE = "地区不详"
-UNKNOWN_YEAR = "年份不详"
-FIELD_SPECS = (
-    FieldSpec("year", "year", "年份", ("年份", "年度", "年"), "2023", UNKNOWN_YEAR),
-    FieldSpec("province", "province", "省份", ("省", "省份"), "河南省", UNKNOWN_PLACE),
-    FieldSpec("city", "city", "市", ("市",), "信阳市", UNKNOWN_PLACE),
-    FieldSpec("county", "county", "县（区）", ("县", "区县"), "潢川县", UNKNOWN_PLACE),
-    FieldSpec("township", "township", "乡镇（街道）", ("镇", "乡", "乡镇", "街道"), "坪山镇", UNKNOWN_PLACE),
-    FieldSpec("section", "section", "章节类别", ("章节",), "不足"),
-    FieldSpec("doc_type", "type", "文件类型", ("类型", "文种"), "年度报告"),
-)
+# The filterable fields, from the registry (``archive.fields``): name, label, aliases, example.
+FIELD_SPECS = having(FACET)
 FIELDS = {spec.column: spec for spec in FIELD_SPECS}
 FIELD_ALIASES = {
     alias: spec.column
@@ -89,7 +67,6 @@ FIELD_ALIASES = {
     for alias in (spec.name, spec.column, *spec.aliases)
 }
 FILTER_COLUMNS = tuple(FIELDS)
-PLACE_COLUMNS = ("province", "city", "county", "township")
 # Values present in the index, per filter column: what short names resolve against.
 Vocabulary = Mapping[str, Sequence[str]]
 SENTENCE_BREAK = re.compile(r"[!?;\n\r]|(?<!\d)\.|\.(?!\d)")

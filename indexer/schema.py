@@ -23,10 +23,12 @@ from __future__ import annotations
 from whoosh.columns import NumericColumn, RefBytesColumn
 from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 
+from archive.fields import FACET_COLUMNS
+
 from .analysis import JiebaFrequency, make_analyzer
 
 # Metadata fields of a passage that can be filtered and counted, in the order the API lists them.
-FACET_FIELDS = ("year", "province", "city", "county", "township", "section", "doc_type")
+FACET_FIELDS = FACET_COLUMNS
 
 
 def make_schema() -> Schema:

@@ -34,10 +34,11 @@ from whoosh.searching import Searcher
 
 from archive.config import ArchiveConfig
 from archive.errors import IndexUnavailable, QuerySyntaxError
+from archive.fields import REPORT_FACETS, SORTS, sort_columns
 from archive.normalize import fold_for_match
 
 from . import literal, templates
-from .facets import REPORT_FACETS, FacetCounts, facet_counts
+from .facets import FacetCounts, facet_counts
 from .generation import LITERAL_DB, WHOOSH_DIR, current_generation
 from .query import PLACE_COLUMNS, ParsedQuery, parse
 from .ranking import DocMap, demote, score
@@ -45,7 +46,6 @@ from .schema import FACET_FIELDS
 from .snippets import snippet
 from .suggest import Suggester
 
-SORTS = ("relevance", "year", "place")
 MAX_PER_PAGE = 100
 HITS_PER_GROUP = 3
 # Matches scored by Whoosh BM25F per request, per kind of candidate (see ``_candidates``); the
@@ -56,10 +56,8 @@ COUNT_LIMIT = 20_000
 # A match containing all the query's words adjacently, as typed: score × BOOST + BONUS.
 PHRASE_BOOST = 2.0
 PHRASE_BONUS = 1.0
-PLACE_ORDER = "r.province, r.city, r.county, r.township"
 # Corrected queries counted per search that found nothing (each is one more match-set query).
 MAX_SUGGESTIONS = 3
-YEAR_ORDER = "CASE r.year WHEN '' THEN 1 ELSE 0 END, r.year DESC"
 
 
 # "其他乡镇的类似做法" (issue 13 §3): key terms taken from a passage's own wording, Whoosh hits
@@ -494,15 +492,14 @@ class SearchService:
             best = list(dict.fromkeys(candidates[gid] for gid in ranked))[:upto]
             rest = conn.execute(
                 f"SELECT r.report_id FROM temp.hit_reports r "
-                f"ORDER BY r.n DESC, {YEAR_ORDER}, r.report_id LIMIT ?",
+                f"ORDER BY r.n DESC, {order_by('year', 'r')}, r.report_id LIMIT ?",
                 [upto + len(best)],
             ).fetchall()
             chosen = set(best)
             return (best + [rid for (rid,) in rest if rid not in chosen])[:upto]
-        order_by = f"{PLACE_ORDER}, {YEAR_ORDER}" if sort == "place" else f"{YEAR_ORDER}, {PLACE_ORDER}"
         rows = conn.execute(
             "SELECT r.report_id FROM reports r WHERE r.report_id IN (SELECT report_id FROM temp.hit_reports) "
-            f"ORDER BY {order_by}, r.report_id LIMIT ?",
+            f"ORDER BY {order_by(sort, 'r')}, r.report_id LIMIT ?",
             [upto],
         ).fetchall()
         return [rid for (rid,) in rows]
@@ -517,6 +514,12 @@ class SearchService:
             f"WHERE p.report_id IN ({','.join('?' * len(report_ids))})", report_ids
         )]
         return score(searcher, docmap, words, gids)
+
+
+def order_by(sort: str, table: str) -> str:
+    """SQL ``ORDER BY`` terms for a listing by ``sort`` (``archive.fields.sort_columns``) over the
+    report columns of ``table`` (text: an unknown year, '', sorts after every known one)."""
+    return ", ".join(f"{table}.{column}{' DESC' if desc else ''}" for column, desc in sort_columns(sort))
 
 
 def _candidates(

@@ -33,13 +33,14 @@ from flask import Blueprint, Flask, current_app, jsonify
 from marshmallow import Schema, fields, validate
 from werkzeug.routing import IntegerConverter, Rule
 
+from archive.fields import MAX_QUERY_CHARS, SORTS
 from indexer.literal import PLACE_NAMES
 from indexer.practices import SORTS as PRACTICE_SORTS
 from indexer.query import FIELD_SPECS, FIELDS, ORIGINAL, UNKNOWN_YEAR
 from indexer.schema import FACET_FIELDS
 
 from . import citation
-from .params import MAX_PAGE, MAX_QUERY, SORTS
+from .params import MAX_PAGE
 
 bp = Blueprint("api_spec", __name__)
 
@@ -335,7 +336,8 @@ class ErrorSchema(Schema):
 
 
 SearchArgsSchema = Schema.from_dict({
-    "q": fields.String(metadata={"description": f"检索式（语法见 indexer/query.py），至多 {MAX_QUERY} 字"}),
+    "q": fields.String(metadata={"description":
+                                 f"检索式（语法见 indexer/query.py），至多 {MAX_QUERY_CHARS} 字"}),
     **{spec.name: fields.String(metadata={"description": f"筛选：{spec.label}"}) for spec in FIELD_SPECS},
     ORIGINAL: fields.String(metadata={"description": "yes：只看特色做法（去掉通用表述段落）"}),
     "sort": fields.String(validate=validate.OneOf(list(SORTS)), metadata={"description": "、".join(

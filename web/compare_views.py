@@ -18,6 +18,7 @@ from flask import Blueprint, abort, jsonify, redirect, render_template, request,
 
 from archive.document import SECTION_KINDS
 from archive.errors import ArchiveError, ReportNotFound
+from archive.fields import MAX_QUERY_CHARS
 from archive.store import Report
 
 from .highlight import highlight, query_terms
@@ -27,7 +28,6 @@ from .services import search_service
 bp = Blueprint("compare", __name__)
 
 MIN_REPORTS, MAX_REPORTS = 2, 4
-MAX_QUERY = 500
 MAX_HIT_CHOICES = 20  # the best hits are offered first; the rest of the archive follows in the list
 
 
@@ -75,7 +75,7 @@ def _requested_ids() -> list[str]:
 
 
 def _query() -> str:
-    return " ".join((request.args.get("q") or "").split())[:MAX_QUERY]
+    return " ".join((request.args.get("q") or "").split())[:MAX_QUERY_CHARS]
 
 
 def _count_ok(ids: list[str]) -> bool:
@@ -121,7 +121,7 @@ def _selection_page(ids: list[str], q: str):
 
 def _query_for_choices(q: str) -> str:
     """What the "find a report" box searched for, else the comparison's own query."""
-    return " ".join((request.args.get("find") or "").split())[:MAX_QUERY] or q
+    return " ".join((request.args.get("find") or "").split())[:MAX_QUERY_CHARS] or q
 
 
 @bp.get("/compare")

@@ -12,16 +12,15 @@ from urllib.parse import urlencode
 from werkzeug.datastructures import MultiDict
 
 from archive.errors import BadParams
+from archive.fields import MAX_QUERY_CHARS, SORTS
 from indexer.query import FIELD_SPECS, ORIGINAL
 
 # URL parameter → the indexer's facet/filter key, in sidebar order (``type`` → ``doc_type``);
 # last ``original`` (只看特色做法, issue 13), a filter that is no facet.
 FILTER_PARAMS: dict[str, str] = {**{spec.name: spec.column for spec in FIELD_SPECS}, ORIGINAL: ORIGINAL}
 FACET_LABELS: dict[str, str] = {spec.column: spec.label for spec in FIELD_SPECS}
-SORTS: dict[str, str] = {"relevance": "相关度", "year": "年份（新→旧）", "place": "地区"}
 PER_PAGE = 20
 MAX_PAGE = 10_000
-MAX_QUERY = 2_000
 
 
 @dataclass(frozen=True)
@@ -37,8 +36,8 @@ class SearchParams:
     def from_args(cls, args: MultiDict[str, str]) -> SearchParams:
         """Read and validate ``request.args``; raises ``BadParams`` with a Chinese message."""
         q = " ".join((args.get("q") or "").split())
-        if len(q) > MAX_QUERY:
-            raise BadParams(f"检索式太长（{len(q)} 个字符，上限 {MAX_QUERY}）")
+        if len(q) > MAX_QUERY_CHARS:
+            raise BadParams(f"检索式太长（{len(q)} 个字符，上限 {MAX_QUERY_CHARS}）")
         filters = {name: args.get(name, "").strip() for name in FILTER_PARAMS if args.get(name, "").strip()}
         sort = args.get("sort") or ("relevance" if q else "year")
         if sort not in SORTS:
