@@ -50,8 +50,7 @@ def facet_counts(conn: sqlite3.Connection) -> FacetCounts:
 def order_facet(name: str, rows: Iterable[tuple[object, int, int]]) -> list[FacetEntry]:
     """Facet entries in display order, empty values under the field's unknown label.
 
-    Shared with the browse page (``web.browse``), so searching and browsing list a facet the
-    same way. Years newest first and as numbers (the index and the browse filter hold them as
+    Years newest first and as numbers (the index and the browse filter hold them as
     text; the API says a year is a number everywhere); others by report count, then value; the
     unknown entry (``年份不详`` for a year, text) last.
     A field without an unknown label (section, type) drops empty values.

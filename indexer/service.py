@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -34,7 +34,7 @@ from whoosh.searching import Searcher
 
 from archive.config import ArchiveConfig
 from archive.errors import IndexUnavailable, QuerySyntaxError
-from archive.fields import REPORT_FACETS, SORTS, sort_columns
+from archive.fields import BY_COLUMN, EXPORT, PASSAGE_LEVEL, REPORT_FACETS, SORTS, columns, sort_columns
 from archive.normalize import fold_for_match
 
 from . import literal, templates
@@ -65,6 +65,12 @@ MAX_SUGGESTIONS = 3
 SIMILAR_TERMS = 12
 SIMILAR_CANDIDATES = 300
 SIMILAR_LIMIT = 10
+
+# Export rows (``SearchService.export_rows``): the report's export fields, then the place's.
+REPORT_EXPORT = tuple(name for name in columns(EXPORT) if not BY_COLUMN[name].has(PASSAGE_LEVEL))
+PASSAGE_EXPORT = tuple(name for name in columns(EXPORT) if BY_COLUMN[name].has(PASSAGE_LEVEL))
+EXPORT_FIELDS = ("report_id", *REPORT_EXPORT, *PASSAGE_EXPORT, "heading", "seq", "text", "place", "anchor")
+REPORT_PLACE = "report"  # the ``place`` of an export row listing a report (a query without words)
 
 
 @dataclass
@@ -196,6 +202,7 @@ class _Generation:
 
     def __init__(self, folder: Path) -> None:
         self.name = folder.name
+        self.folder = folder
         self.conn = literal.connect(folder / LITERAL_DB)
         self.conn.execute(
             "CREATE TEMP TABLE IF NOT EXISTS hits "
@@ -284,7 +291,7 @@ class SearchService:
                 held = _Generation(folder)
             except (OSError, sqlite3.Error, WhooshError) as error:
                 raise IndexUnavailable(
-                    f"检索索引无法打开（{error}），请运行 python -m archive index 重建。"
+                    f"检索索引无法打开（{error}），请运行 python -m fazhi index 重建。"
                 ) from error
             self._local.generation = held
         return held
@@ -292,7 +299,7 @@ class SearchService:
     def _live_generation(self) -> _Generation:
         generation = self._generation()
         if generation is None:
-            raise IndexUnavailable("检索索引尚未建立或已丢失，请运行 python -m archive index 重建。")
+            raise IndexUnavailable("检索索引尚未建立或已丢失，请运行 python -m fazhi index 重建。")
         return generation
 
     def warm(self) -> None:
@@ -324,10 +331,7 @@ class SearchService:
         """
         generation = self._live_generation()
         parsed = parse(query or "", filters, generation.vocabulary())
-        if sort not in SORTS:
-            raise QuerySyntaxError(
-                f"排序方式“{sort}”无效，可选：relevance（相关度）、year（年份）、place（地点）。"
-            )
+        _check_sort(sort)
         page, per_page = _positive(page, "页码"), min(_positive(per_page, "每页条数"), MAX_PER_PAGE)
         result = SearchResult(
             query=query or "", filters=_echo_filters(filters), sort=sort, page=page, per_page=per_page,
@@ -394,6 +398,31 @@ class SearchService:
         """``indexer.query.parse`` with the live index's place names, so a short name
         (``county:潢川``) means the same for every caller: search, passage lists, exports."""
         return parse(query or "", filters, self._live_generation().vocabulary())
+
+    def export_rows(
+        self, query: str, filters: Mapping[str, str | Sequence[str]] | None = None, sort: str = "year",
+    ) -> Iterator[dict[str, object]]:
+        """Every match as one row (``EXPORT_FIELDS``), for the CSV export and ``all=1``; for a
+        query without words, every matching report (``place`` "report": nothing to point at).
+
+        Ordered by year or place (``relevance`` lists like ``year``: a spreadsheet is sorted, not
+        read top-down). The query is checked now, so a bad one fails before the first row; rows
+        are read lazily on a connection of their own, so a long stream holds no search handle.
+        """
+        generation = self._live_generation()
+        parsed = parse(query or "", filters, generation.vocabulary())
+        _check_sort(sort)
+        where, args = literal.compile_where(parsed)
+        report_columns = ", ".join(f"r.{name}" for name in ("report_id", *REPORT_EXPORT))
+        order = order_by(sort, "r")
+        if parsed.match is None:
+            sql = (f"SELECT {report_columns} FROM reports r WHERE r.report_id IN "
+                   f"(SELECT p.report_id FROM passages p WHERE {where}) ORDER BY {order}, r.report_id")
+        else:
+            place = ", ".join(f"p.{name}" for name in (*PASSAGE_EXPORT, "heading", "seq", "text", "unit"))
+            sql = (f"SELECT {report_columns}, {place} FROM passages p JOIN reports r ON r.report_id = "
+                   f"p.report_id WHERE {where} ORDER BY {order}, p.report_id, p.gid")  # gid: document order
+        return _export_rows(generation.folder / LITERAL_DB, sql, args)
 
     def passage_ids(
         self,
@@ -600,6 +629,27 @@ def _materialise(conn: sqlite3.Connection, parsed: ParsedQuery) -> None:
     )
 
 
+def _export_rows(database: Path, sql: str, args: list[object]) -> Iterator[dict[str, object]]:
+    """Rows of ``export_rows``' SQL in the API's vocabulary: a year as a number, the heading
+    path as a list, ``seq`` only for a paragraph (a title or heading has no ¶ to cite)."""
+    conn = literal.connect(database)
+    try:
+        for values in conn.execute(sql, args):
+            row: dict[str, object] = dict(zip(("report_id", *REPORT_EXPORT), values, strict=False))
+            row["year"] = int(row["year"]) if str(row["year"]).isdigit() else None
+            if len(values) == 1 + len(REPORT_EXPORT):
+                row.update({name: "" for name in PASSAGE_EXPORT})
+                row.update(heading=[], seq=None, text="", place=REPORT_PLACE, anchor="")
+            else:
+                *place_values, heading, seq, text, unit = values[1 + len(REPORT_EXPORT):]
+                row.update(zip(PASSAGE_EXPORT, place_values, strict=True))
+                row.update(heading=json.loads(heading or "[]"), seq=seq if unit == literal.PASSAGE else None,
+                           text=text, place=literal.PLACE_NAMES[unit], anchor=literal.anchor(unit, seq))
+            yield row
+    finally:
+        conn.close()
+
+
 def _groups(
     conn: sqlite3.Connection, report_ids: list[str], words: list[str], scores: dict[int, float],
     listing: bool = False,
@@ -661,6 +711,12 @@ def replace_word(query: str, word: str, replacement: str) -> str:
     if start < 0:
         return query
     return query[:start] + replacement + query[start + len(word):]
+
+
+def _check_sort(sort: str) -> None:
+    if sort not in SORTS:
+        choices = "、".join(f"{key}（{label}）" for key, label in SORTS.items())
+        raise QuerySyntaxError(f"排序方式“{sort}”无效，可选：{choices}。")
 
 
 def _positive(value: object, label: str) -> int:

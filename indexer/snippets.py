@@ -20,10 +20,14 @@ LEAD_CHARS = 40
 
 
 def match_spans(text: str, words: Sequence[str]) -> list[tuple[int, int]]:
-    """Sorted, merged (start, end) spans of every occurrence of every (folded) word in ``text``."""
+    """Sorted (start, end) spans of every occurrence of every word in ``text``, both folded.
+
+    The one highlight rule (snippets, the reader, the comparison): overlapping or touching
+    occurrences are merged, so 人民调解员 searched as 人民调解 and 调解员 is one mark.
+    """
     folded = fold_for_match(text)
     spans: list[tuple[int, int]] = []
-    for word in words:
+    for word in map(fold_for_match, words):
         if not word:
             continue
         start = folded.find(word)

@@ -238,6 +238,6 @@ def test_a_year_as_text_fails_the_check(api_schema, monkeypatch) -> None:
     def years_as_text(name: str, rows):
         return [[str(value), *counts] for value, *counts in original(name, rows)]
 
-    monkeypatch.setattr("web.browse.order_facet", years_as_text)
+    monkeypatch.setattr("indexer.facets.order_facet", years_as_text)
     with pytest.raises(FailureGroup, match="violates schema"):
         call(api_schema, "GET", "/api/search", 200)

@@ -9,23 +9,19 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from urllib.parse import quote
 
 from flask import url_for
 
-from archive.errors import IndexUnavailable
+from indexer.service import EXPORT_FIELDS
 
-from .browse import browse
 from .params import SearchParams
-from .services import archive_config, base_url, db, search_service
+from .services import base_url, search_service
 
-# A hit row, in the order of _HIT_SQL's columns (the SQL's ``unit`` becomes ``place`` and
-# ``anchor``), then the link; the JSON API's ``all=1`` hits have exactly these keys.
-HIT_FIELDS = ("report_id", "province", "city", "county", "township", "year", "doc_type", "title",
-              "section", "heading", "seq", "text", "place", "anchor", "permalink")
+# A hit row: the service's export fields (``archive.fields`` EXPORT role), then the link; the
+# JSON API's ``all=1`` hits have exactly these keys.
+HIT_FIELDS = (*EXPORT_FIELDS, "permalink")
 CSV_COLUMNS = tuple(name for name in HIT_FIELDS if name not in ("place", "anchor"))
 HEADING_JOIN = " > "  # a heading path in one spreadsheet cell
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -70,73 +66,22 @@ def _permalink(root: str, report_id: str, seq: int | None = None, anchor: str = 
     return f"{root}{url_for('reader.report', report_id=report_id, p=seq)}#p-{seq}"
 
 
-_HIT_SQL = (
-    "SELECT p.report_id, r.province, r.city, r.county, r.township, r.year, r.doc_type, r.title, p.section, "
-    "p.heading, p.seq, p.text, p.unit FROM passages p JOIN reports r ON r.report_id = p.report_id "
-    "WHERE {where} ORDER BY {order}, p.report_id, p.gid"  # gid: document order, title and headings too
-)
-_ORDERS = {
-    "place": "r.province, r.city, r.county, r.township, r.year DESC",
-    "year": "r.year DESC, r.province, r.city, r.county, r.township",
-}
-
-
 def all_hits(params: SearchParams) -> Iterator[dict]:
-    """Every matching passage of the query, not just the three per report a result page shows.
+    """Every matching passage of the query, not just the three per report a result page shows
+    (for no words: every listed report), each with its permalink.
 
-    Read straight from the live generation's literal table with the indexer's own parser and
-    match compiler, so the export matches exactly what search counts. Rows come ordered by
-    place or year (relevance order is for reading, not for a spreadsheet: it falls back to year).
-    For an empty query there are no hits to list; the export then lists the reports.
-    The query is checked here, before the first row, so a bad one fails before streaming starts.
+    Rows come from the search service (``SearchService.export_rows``: the same parser, place
+    names and match set as the result page), ordered by place or year. The query is checked
+    before the first row, so a bad one fails before streaming starts.
     """
     root = base_url()
-    if params.is_browse:
-        return iter(_report_rows(params, root))
-    from indexer.generation import LITERAL_DB, current_generation
-    from indexer.literal import compile_where
-
-    parsed = search_service().parse(params.q, params.indexer_filters() or None)
-    folder = current_generation(archive_config().index_dir)
-    if folder is None:
-        raise IndexUnavailable("检索索引尚未建立")
-    where, args = compile_where(parsed)
-    sql = _HIT_SQL.format(where=where, order=_ORDERS.get(params.sort, _ORDERS["year"]))
-    return _hit_rows(folder / LITERAL_DB, sql, args, root)
+    rows = search_service().export_rows(params.q, params.indexer_filters() or None, params.sort)
+    return (_with_permalink(row, root) for row in rows)
 
 
-def _report_rows(params: SearchParams, root: str) -> list[dict]:
-    """One row per listed report (no words: nothing to point at), ``place`` "report"."""
-    rows = []
-    for group in browse(db(), params, per_page=10**9)["groups"]:
-        record = {name: group.get(name, "") for name in HIT_FIELDS}
-        record.update(seq=None, section="", heading=[], text="", place="report", anchor="",
-                      permalink=_permalink(root, group["report_id"]))
-        rows.append(record)
-    return rows
-
-
-def _hit_rows(database: Path, sql: str, args: list[object], root: str) -> Iterator[dict]:
-    """Rows of ``_HIT_SQL`` in the API's vocabulary: a year as a number, the heading path as a
-    list, ``seq`` only for a paragraph (a title or heading has no ¶ to cite, issue 10)."""
-    from indexer.literal import PASSAGE, PLACE_NAMES, anchor, connect
-
-    names = HIT_FIELDS[:HIT_FIELDS.index("text") + 1]
-    conn = connect(database)
-    try:
-        for *values, unit in conn.execute(sql, args):
-            record = dict(zip(names, values, strict=True))
-            record["heading"] = json.loads(record["heading"] or "[]")
-            record["year"] = int(record["year"]) if str(record["year"]).isdigit() else None
-            record["place"], record["anchor"] = PLACE_NAMES[unit], anchor(unit, record["seq"])
-            if unit == PASSAGE:
-                record["permalink"] = _permalink(root, record["report_id"], record["seq"])
-            else:
-                record["permalink"] = _permalink(root, record["report_id"], None, record["anchor"])
-                record["seq"] = None
-            yield record
-    finally:
-        conn.close()
+def _with_permalink(row: dict, root: str) -> dict:
+    row["permalink"] = _permalink(root, row["report_id"], row["seq"], row["anchor"])
+    return row
 
 
 def content_disposition(kind: str, filename: str) -> str:

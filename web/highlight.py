@@ -1,9 +1,9 @@
 """Mark a query's words in report text for the reader and the comparison, safely.
 
-Why not reuse the search snippets: the reader shows whole passages, not snippets. The text
-is escaped first and only our own ``<mark>`` tags are added, so report text can never inject
-markup. Matching uses the archive's length-preserving folding (width, punctuation,
-traditional → simplified), so what search found is what gets marked.
+The reader shows whole passages, not snippets, but marks them by the snippets' own rule
+(``indexer.snippets.match_spans``: folded substrings, overlaps merged), so what search found
+is what gets marked. The text is escaped first and only our own tags are added, so report
+text can never inject markup.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from itertools import pairwise
 from markupsafe import Markup, escape
 
 from archive.errors import ArchiveError
-from archive.normalize import fold_for_match
+from indexer.snippets import match_spans
 
 _TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
 _OPERATORS = {"OR", "AND", "NOT", "同段", "同句", "|", "&"}
@@ -60,23 +60,6 @@ def simple_terms(query: str) -> list[str]:
     return terms[:MAX_TERMS]
 
 
-def mark_ranges(text: str, terms: list[str]) -> list[tuple[int, int]]:
-    """Non-overlapping (start, end) spans of ``text`` matching any term after folding."""
-    folded = fold_for_match(text)
-    spans: list[tuple[int, int]] = []
-    for term in terms:
-        needle = fold_for_match(term)
-        if not needle:
-            continue
-        start = folded.find(needle)
-        while start != -1:
-            end = start + len(needle)
-            if all(end <= s or start >= e for s, e in spans):
-                spans.append((start, end))
-            start = folded.find(needle, end)
-    return sorted(spans)
-
-
 def highlight(
     text: str, terms: list[str], lead: int = 0, lead_id: str = "",
     muted: Sequence[tuple[int, int, Markup]] = (),
@@ -91,7 +74,7 @@ def highlight(
     """
     cuts = sorted({0, len(text), *([lead] if 0 < lead < len(text) else []),
                    *(edge for start, end, _ in muted for edge in (start, end) if 0 < edge < len(text))})
-    spans = mark_ranges(text, terms) if terms else []
+    spans = match_spans(text, terms) if terms else []
     out: list[str] = []
     for a, b in pairwise(cuts):
         piece = _marked(text, a, b, spans)

@@ -52,13 +52,8 @@ class SearchParams:
         return cls(q=q, filters=filters, sort=sort, page=page)
 
     @property
-    def is_browse(self) -> bool:
-        """No query words: the page lists reports instead of hits."""
-        return not self.q
-
-    @property
     def is_everything(self) -> bool:
-        """Neither words nor filters: the whole archive, which the store can list without the index."""
+        """Neither words nor filters: the page browses the whole archive."""
         return not self.q and not self.filters
 
     def indexer_filters(self) -> dict[str, str]:

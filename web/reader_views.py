@@ -18,10 +18,11 @@ from archive.errors import ArchiveError, BadParams, ReportNotFound
 from archive.report_json import report_to_json
 from archive.store import Report, SourceFile
 from indexer.service import SimilarPassage
+from indexer.snippets import match_spans
 
 from .compare_views import hits_first
 from .export import content_disposition
-from .highlight import highlight, mark_ranges, query_terms
+from .highlight import highlight, query_terms
 from .params import SearchParams
 from .reports import Block, load_report, outline, place, reading_order
 from .services import base_url, db, search_service
@@ -72,7 +73,7 @@ def hit_anchors(report: Report, search: SearchParams, blocks: list[Block], terms
         matched = {seq for _, seq in search_service().passage_ids(
             search.q, search.indexer_filters() or None, report_id=report.id)}
     except ArchiveError:  # IndexUnavailable is one too
-        matched = {p.seq for p in report.passages if mark_ranges(p.text, terms)}
+        matched = {p.seq for p in report.passages if match_spans(p.text, terms)}
     anchors = ["report-title"] if report.title and _holds_all(report.title, terms) else []
     for block in blocks:
         if block.kind == "passage" and block.passage.seq in matched:
@@ -113,7 +114,7 @@ def _template_note(sentence: str, reports: int) -> Markup:
 
 
 def _holds_all(text: str, terms: list[str]) -> bool:
-    return all(mark_ranges(text, [term]) for term in terms)
+    return all(match_spans(text, [term]) for term in terms)
 
 
 @bp.get("/reports/<report_id>")

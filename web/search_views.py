@@ -1,10 +1,10 @@
 """Search pages: ``/``, ``/search`` (HTML), ``/api/search`` (JSON twin), ``/search.csv`` (export).
 
 A bad query or parameter is the user's to fix, so it is shown on the page with the indexer's
-message (and HTTP 400 for the JSON twin) instead of failing or being silently ignored. With
-neither words nor filters the page lists the whole archive from the store (it works while the
-index is rebuilt); filters alone (``?year=2024``, ``q=year:2024``) list the matching reports
-through the index, which resolves short place names and reads ``地区不详``/``年份不详``.
+message (and HTTP 400 for the JSON twin) instead of failing or being silently ignored. Every
+page goes through the search service: neither words nor filters browse the whole archive,
+filters alone (``?year=2024``, ``q=year:2024``) list the matching reports (short place names
+resolved, ``地区不详``/``年份不详`` read), words search; the export reads the same match set.
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ from flask import (
 from sqlalchemy import select
 
 from archive.errors import ArchiveError, BadParams
+from archive.fields import GROUP, columns
 from archive.store import Report
 from indexer.query import FIELD_SPECS
 
 from . import export
-from .browse import browse
 from .params import (
     FACET_LABELS,
     FILTER_PARAMS,
@@ -47,35 +47,36 @@ MAX_JSON_HITS = 100_000  # one JSON document must fit in memory; the CSV export 
 
 
 def run(params: SearchParams) -> dict:
-    """Search (or browse, for no words and no filters) and return the JSON-shaped result.
+    """Search (or browse: the same search with neither words nor filters, which lists every
+    report) and return the JSON-shaped result.
 
     Raises ``ArchiveError`` (bad query) or ``IndexUnavailable`` (no index) for the caller.
     """
     per_page = current_app.config.get("SEARCH_PER_PAGE") or PER_PAGE
-    if params.is_everything:
-        return browse(db(), params, per_page)
     result = search_service().search(
         params.q, params.indexer_filters() or None, page=params.page, sort=params.sort, per_page=per_page
     )
     payload = result.to_json()
+    if params.is_everything:
+        payload["mode"] = "browse"
     add_report_fields(payload["groups"])
     return payload
 
 
 def add_report_fields(groups: list[dict]) -> None:
-    """Province, city, doc type and issue date for the page's groups, from the store.
-
-    The index's groups carry only what ranking needs; the result list also shows the full place.
-    """
+    """The page's groups completed with the report fields a result shows (``archive.fields``
+    GROUP role) that the index's groups do not carry (the place above county, the type, the
+    date), read from the store for this page's reports only."""
     ids = [g["report_id"] for g in groups]
     if not ids:
         return
-    columns = (Report.province, Report.city, Report.doc_type, Report.issue_date)
-    rows = {row.id: row for row in db().execute(select(Report.id, *columns).where(Report.id.in_(ids)))}
+    missing = [name for name in columns(GROUP) if name not in groups[0]]
+    wanted = [getattr(Report, name) for name in missing]
+    rows = {row.id: row for row in db().execute(select(Report.id, *wanted).where(Report.id.in_(ids)))}
     for group in groups:
         row = rows.get(group["report_id"])
         if row is not None:
-            group.update({column.key: getattr(row, column.key) for column in columns})
+            group.update({name: getattr(row, name) for name in missing})
 
 
 def _params_or_error() -> tuple[SearchParams | None, str]:
