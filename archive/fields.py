@@ -39,6 +39,7 @@ class Field:
     unknown: str = ""  # the selectable label for "no value" (a report whose place or year is not known)
     level: int = 0  # a place's level: 1 province, 2 city, 3 county, 4 township; 0 for other fields
     kind: str = "text"  # "text", "year" (a number or null in JSON) or "date" (YYYY-MM-DD or "")
+    description: str = ""  # what the API documentation says, when the label is not enough
     roles: frozenset[str] = frozenset()
 
     def has(self, role: str) -> bool:
@@ -59,10 +60,13 @@ FIELDS: tuple[Field, ...] = (
     Field("township", "township", "乡镇（街道）", ("镇", "乡", "乡镇", "街道"), "坪山镇", UNKNOWN_PLACE,
           level=4, roles=_PLACE),
     Field("section", "section", "章节类别", ("章节",), "不足", roles=_roles(FACET, PASSAGE_LEVEL, EXPORT)),
-    Field("doc_type", "type", "文件类型", ("类型", "文种"), "年度报告", roles=_PLACE),
-    Field("title", "title", "标题", roles=_roles(SIDECAR, REVIEW, INDEXED, EXPORT, JSON, GROUP)),
+    Field("doc_type", "type", "文件类型", ("类型", "文种"), "年度报告", description="文种，如 年度报告",
+          roles=_PLACE),
+    Field("title", "title", "标题", description="标题；原文无标题时为本库拟定的 [标签]",
+          roles=_roles(SIDECAR, REVIEW, INDEXED, EXPORT, JSON, GROUP)),
     Field("issuer", "issuer", "发文机关", roles=_roles(SIDECAR, JSON)),
-    Field("issue_date", "issue_date", "成文日期", kind="date", roles=_roles(SIDECAR, JSON, GROUP)),
+    Field("issue_date", "issue_date", "成文日期", kind="date", description="成文日期（YYYY-MM-DD）或空",
+          roles=_roles(SIDECAR, JSON, GROUP)),
     Field("division_code", "division_code", "行政区划代码", roles=_roles(SIDECAR)),
 )
 BY_COLUMN: dict[str, Field] = {f.column: f for f in FIELDS}

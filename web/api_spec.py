@@ -14,7 +14,8 @@ The vocabulary, the same in every endpoint: a report is ``report_id`` (never ``i
 paragraph's number is ``seq`` (its reader anchor ``#p-<seq>``, its cite URL
 ``/passages/<seq>/cite``); a year is a number or null (a year facet's value too, except the
 ``年份不详`` entry that selects reports without one); a heading is the list of headings above a
-passage; report metadata has the names of ``Report.metadata_dict``. Every schema lists all its
+passage; report metadata has the names of ``Report.metadata_dict``, and the report fields of
+every schema come from the field registry (``archive.fields``). Every schema lists all its
 fields as required and allows no others, so a renamed or retyped field fails the test.
 """
 
@@ -33,6 +34,7 @@ from flask import Blueprint, Flask, current_app, jsonify
 from marshmallow import Schema, fields, validate
 from werkzeug.routing import IntegerConverter, Rule
 
+from archive import fields as report_fields
 from archive.fields import MAX_QUERY_CHARS, SORTS
 from indexer.literal import PLACE_NAMES
 from indexer.practices import SORTS as PRACTICE_SORTS
@@ -86,19 +88,16 @@ def _json_schema_extras(self: Any, field: fields.Field, ret: dict, **_kwargs: An
 
 # --- report metadata and the report document ----------------------------------------------------
 
-class ReportMetadataSchema(Schema):
+def _report_fields(role: str) -> dict[str, fields.Field]:
+    """``report_id`` and the report fields playing ``role`` in the registry (``archive.fields``)."""
+    return {"report_id": _text("报告编号（12 位十六进制）"),
+            **{f.column: _year() if f.kind == "year" else _text(f.description or f.label)
+               for f in report_fields.having(role)}}
+
+
+class ReportMetadataSchema(Schema.from_dict(_report_fields(report_fields.JSON))):  # type: ignore[misc]
     """A report's public metadata: the keys of ``Report.metadata_dict``."""
 
-    report_id = _text("报告编号（12 位十六进制）")
-    title = _text("标题；原文无标题时为本库拟定的 [标签]")
-    issuer = _text("发文机关")
-    township = _text("乡镇（街道）")
-    county = _text("县（区、市）")
-    city = _text("地级市（州）")
-    province = _text("省（自治区、直辖市）")
-    year = _year()
-    doc_type = _text("文种，如 年度报告")
-    issue_date = _text("成文日期（YYYY-MM-DD）或空")
     title_supplied = fields.Boolean(required=True, metadata={"description": "标题为本库拟定"})
     page_fields = fields.Dict(keys=fields.String(), values=fields.String(), required=True,
                               metadata={"description": "网页上的 发布机构、成文日期、索引号 等"})
@@ -163,18 +162,9 @@ class SearchHitSchema(Schema):
     anchor = _text("阅读页锚点：p-<seq>、s-<n> 或 report-title")
 
 
-class GroupSchema(Schema):
+class GroupSchema(Schema.from_dict(_report_fields(report_fields.GROUP))):  # type: ignore[misc]
     """A report on the result page with its best hits."""
 
-    report_id = _text()
-    title = _text()
-    township = _text()
-    county = _text()
-    city = _text()
-    province = _text()
-    year = _year()
-    doc_type = _text()
-    issue_date = _text()
     passages = _count("命中段落数（浏览时为全部段落数）")
     more = _count("未显示的命中数")
     hits = _list(SearchHitSchema)
@@ -226,18 +216,9 @@ class SearchResultSchema(Schema):
     sort = _text(validate=validate.OneOf(list(SORTS)))
 
 
-class HitRowSchema(Schema):
+class HitRowSchema(Schema.from_dict(_report_fields(report_fields.EXPORT))):  # type: ignore[misc]
     """``all=1``: one hit per row, as in the CSV export (``web.export.HIT_FIELDS``)."""
 
-    report_id = _text()
-    province = _text()
-    city = _text()
-    county = _text()
-    township = _text()
-    year = _year()
-    doc_type = _text()
-    title = _text()
-    section = _text()
     heading = _list(fields.String())
     seq = _seq("段落编号；标题、小标题或仅列报告时为 null", nullable=True)
     text = _text()
