@@ -3,7 +3,7 @@
 Modules, one job each: ``analysis`` (jieba tokenizer), ``schema`` (Whoosh fields), ``literal``
 (exact-match FTS5 trigram side table), ``generation`` (build aside / atomic swap / writer lock),
 ``build`` (rebuild and incremental update from the store), ``query`` (query language),
-``ranking`` (BM25F inside the match set), ``facets``, ``snippets``, ``service`` (the search API)
-and ``cli``. Public entry points: ``indexer.service.search`` / ``SearchService`` and
-``indexer.build.rebuild`` / ``update``.
+``ranking`` (BM25F inside the match set), ``facets``, ``snippets``, ``templates`` (template
+text marks), ``practices``, ``suggest`` (did-you-mean) and ``service`` (the search API). Public
+entry points: ``indexer.service.SearchService`` and ``indexer.build.rebuild`` / ``update``.
 """

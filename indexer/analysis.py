@@ -1,9 +1,8 @@
 """Word segmentation for ranking: a Whoosh tokenizer over jieba, with true positions and offsets.
 
 Why not jieba's own ``ChineseAnalyzer``: it runs jieba's *search* mode, which emits overlapping
-words (法律 / 明白 / 法律明白人) and gives each token its *character* offset as its position.
-Phrase queries then look for words at positions 0,1,2… and find nothing (issue 3 measured
-"枫桥经验" → 0 of 2 reports), and overlapping sub-words make unrelated passages match.
+words (法律 / 明白 / 法律明白人) and gives each token its *character* offset as its position, so
+phrase queries find nothing and overlapping sub-words make unrelated passages match.
 
 This tokenizer instead:
 
@@ -13,18 +12,16 @@ This tokenizer instead:
 * segments the text after ``fold_for_match``. Folding is length-preserving, so offsets still point
   into the display text, and a query typed in traditional characters or full-width forms is
   segmented exactly like the stored simplified text;
-* runs with **HMM off**. The HMM guesses new words from character statistics, so the same
-  place name can be cut differently depending on its neighbours (measured on the seeds: query
-  "坪山镇" alone vs. inside "垫江县坪山镇人民政府"). Dictionary-only segmentation is deterministic
-  per string, which is what ranking needs; recall never depends on it anyway (see
-  ``indexer.literal``). HMM off was also measured no slower (≈ 250–280 k chars/s per core);
+* runs with **HMM off**: the HMM can cut the same place name differently depending on its
+  neighbours; dictionary-only segmentation is deterministic per string, which is what ranking
+  needs (recall never depends on it, see ``indexer.literal``);
 * drops tokens that are only punctuation or spaces (they carry no meaning for BM25F) and marks
   stop words ``stopped`` in place without renumbering, so positions stay true.
 
-jieba's dictionary (≈ 350 k words) is loaded once per process from a marshal cache, which takes
-≈ 1 s instead of ≈ 1.8 s for a cold build; the cache lives in a fixed folder so gunicorn workers
-share it (issue 5: first answer ≤ 2 s after start). The domain user dictionary and the stop
-words are data files under ``data/dictionary`` so editors can extend them without code changes.
+jieba's dictionary is loaded once per process from a marshal cache in a fixed folder that
+gunicorn workers share. The domain user dictionary and the stop words are data files under
+``data/dictionary`` so editors can extend them without code changes. Measurements behind these
+choices: docs/decisions.md.
 """
 
 from __future__ import annotations

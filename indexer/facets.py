@@ -8,15 +8,11 @@ the value that filters to it (``indexer.query``), so those reports can be select
 other. Years are listed newest first (as browsing lists reports), every other field by report
 count; the unknown entry always comes last.
 
-Why not Whoosh's ``groupedby``: it walks the column of every matching document in Python, one
-call per document per facet (seven facets × every match), while here each facet is one
-``GROUP BY`` in C. Report-level facets (year, places, doc type) are grouped over
-``temp.hit_reports`` (at most one row per report, with its match count ``n`` and its facet
-values copied in by one join when it is filled, so no facet joins); only ``section`` groups the
-passage-level ``temp.hits``. Measured at 2,000 reports / 70,000 passages: joining every match
-back to the wide passage rows cost 0.44 s per request, grouping a temp table of all matches per
-facet 0.2–0.6 s, the per-report sums a few ms. The values are the same ones indexed in the
-Whoosh columns (both are written from the same rows by ``indexer.build``).
+Each facet is one ``GROUP BY`` in C. Report-level facets (year, places, doc type) are grouped
+over ``temp.hit_reports`` (at most one row per report, with its match count ``n`` and its facet
+values copied in when it is filled); only passage-level ones (``section``) group ``temp.hits``.
+Searching and browsing both count here (browsing is a search without words). Why not Whoosh's
+``groupedby`` or a join per facet: docs/decisions.md.
 """
 
 from __future__ import annotations

@@ -9,8 +9,7 @@ they are still results, ranked after the scored ones.
 Only a bounded set of candidates is scored (``indexer.service`` picks them from the literal
 table: the adjacent-as-typed and the shortest matches, at most ``RANK_CANDIDATES`` each), and
 ``score`` walks the query's matcher to exactly those passages, so the cost follows the number
-of candidates, never the words' posting lists (Whoosh's own top-N over a word in half of all
-passages was ≈ 0.1–0.3 s at 10,000 reports, most of the request).
+of candidates, never the words' posting lists (measurements: docs/decisions.md).
 """
 
 from __future__ import annotations
@@ -107,12 +106,13 @@ def scoring_query(searcher: Searcher, literals: Sequence[str]) -> wq.Query | Non
 def score(
     searcher: Searcher, docmap: DocMap, literals: Sequence[str], gids: Iterable[int]
 ) -> dict[int, float]:
-    """BM25F (plus phrase boost) of each of ``gids`` that shares a jieba word with the query.
+    """BM25F of each of ``gids`` that shares a jieba word with the query (the boost for a match
+    holding the words as typed is the service's, ``indexer.service.PHRASE_BOOST``).
 
     Walks the query's matcher segment by segment and ``skip_to``s each candidate: posting
     blocks are skipped whole, so the cost follows the number of candidates, not the length of
-    the words' posting lists. (Whoosh's own ``search(filter=…)`` steps through every posting in
-    Python: 27,000 per request for 法治 at 2,000 reports, ≈ 0.15 s.)
+    the words' posting lists (Whoosh's own ``search(filter=…)`` steps through every posting in
+    Python; see docs/decisions.md).
     """
     query = scoring_query(searcher, literals)
     if query is None:

@@ -1,21 +1,17 @@
 """The Whoosh schema of the ranked passage index.
 
 One Whoosh document per place (``indexer.literal.UNITS``: passage, heading, title). ``text`` is
-analysed by the jieba tokenizer and keeps term frequencies and field lengths — all BM25F reads;
-positions, character offsets and stored text are not kept, because matching, the cross-word
-phrase test, display text and snippets are served by the literal table beside it
-(``indexer.literal``), and writing them for every token was a large share of the index build
-(issue 5: 10,000 reports in ≤ 180 s). Postings are counted by ``JiebaFrequency`` (same terms as
-the analyzer, without its per-token objects).
+analysed by the jieba tokenizer and keeps only what BM25F reads (term frequencies, field
+lengths); matching, phrases, display text and snippets are served by the literal table beside it
+(``indexer.literal``). Postings are counted by ``JiebaFrequency`` (the analyzer's terms without
+its per-token objects).
 
-Each document also carries its identity (stored ``report_id``, ``unit``, ``seq``, ``heading``) and the
-seven facet values as sortable, groupable *columns* (``whoosh.sorting.FieldFacet``; issue 3 §2).
-Measured at 2,000 reports they cost nothing noticeable to build (24.0 s vs 24.1 s). The search
-service counts facets with ``GROUP BY`` in SQLite, which is faster; the columns keep the Whoosh
-index self-describing and ``tests/test_index_build.py`` checks them against the store.
-``report_id`` is an indexed ID because incremental updates delete by it. ``gid`` is the
-passage's key in the literal table: the two structures meet through it
-(``indexer.ranking.DocMap``).
+Each document carries its identity (stored ``report_id``, ``unit``, ``seq``, ``heading``) and the
+facet values (``archive.fields``) as columns, which keep the index self-describing
+(``tests/test_index_build.py`` checks them against the store); the service counts facets in
+SQLite. ``report_id`` is an indexed ID because incremental updates delete by it; ``gid`` is the
+passage's key in the literal table, where the two structures meet (``indexer.ranking.DocMap``).
+Why positions are not kept and what the columns cost: docs/decisions.md.
 """
 
 from __future__ import annotations

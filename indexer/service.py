@@ -1,4 +1,5 @@
-"""The search API used by the web app and the CLI: ``SearchService.search`` → ``SearchResult``.
+"""The search API used by the web app and the CLI: ``SearchService.search`` → ``SearchResult``;
+``export_rows`` (every match, for the CSV export), ``passage_ids``, ``similar``.
 
 One request, in order (each step answered by the structure that is fastest at it):
 
@@ -24,7 +25,6 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -430,10 +430,10 @@ class SearchService:
         filters: Mapping[str, str | Sequence[str]] | None = None,
         report_id: str | None = None,
     ) -> list[tuple[str, int]]:
-        """Every matching passage as (report_id, seq), in report and document order.
+        """Every matching paragraph as (report_id, seq), in report and document order.
 
-        For a reader page that highlights all matches of a search in one report, and for tests
-        that compare the whole match set with the store.
+        The reader (``web.reader_views``) asks for one report's (``report_id``) to mark the
+        paragraphs a search matched; tests compare the whole match set with the store.
         """
         generation = self._live_generation()
         parsed = parse(query or "", filters, generation.vocabulary())
@@ -732,19 +732,3 @@ def _positive(value: object, label: str) -> int:
 def _echo_filters(filters: Mapping[str, str | Sequence[str]] | None) -> dict[str, str | list[str]]:
     return {str(k): (v if isinstance(v, str) else [str(x) for x in v]) for k, v in (filters or {}).items()}
 
-
-@lru_cache(maxsize=4)
-def _default_service(home: Path, database_url: str) -> SearchService:
-    return SearchService(ArchiveConfig(home=home, database_url=database_url))
-
-
-def search(
-    query: str,
-    filters: Mapping[str, str | Sequence[str]] | None = None,
-    page: int = 1,
-    sort: str = "relevance",
-    per_page: int = 20,
-) -> SearchResult:
-    """``SearchService.search`` on the archive configured by the environment (ArchiveConfig.from_env)."""
-    config = ArchiveConfig.from_env()
-    return _default_service(config.home, config.database_url).search(query, filters, page, sort, per_page)
