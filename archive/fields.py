@@ -86,6 +86,21 @@ FACET_COLUMNS = columns(FACET)
 REPORT_FACETS = tuple(f.column for f in having(FACET) if not f.has(PASSAGE_LEVEL))
 PLACE_COLUMNS = tuple(f.column for f in sorted((f for f in FIELDS if f.level), key=lambda f: f.level))
 
+COUNTY_LEVEL = BY_COLUMN["county"].level
+
+
+def place_name(record: object, widest: int = 1) -> str:
+    """``record``'s place (its province … township attributes, from level ``widest`` down) as one
+    string, the way Chinese addresses are written: empty parts and repeats dropped (a
+    municipality such as 重庆市 is both province and city). The one place string of the archive."""
+    parts: list[str] = []
+    for column in PLACE_COLUMNS[widest - 1:]:
+        part = getattr(record, column, "") or ""
+        if part and part not in parts:
+            parts.append(part)
+    return "".join(parts)
+
+
 # Result orders: key → label. Relevance needs words; without them it lists like ``year``.
 SORTS: dict[str, str] = {"relevance": "相关度", "year": "年份（新→旧）", "place": "地区"}
 

@@ -18,7 +18,7 @@ import pytest
 import rispy
 from bs4 import BeautifulSoup
 
-from tests.conftest import SHIPPED_DIR, make_config
+from tests.conftest import SHIPPED_DIR, build_archive, make_config
 from web import citation, create_app
 from web.citation import CitedPassage, CitedWork
 from web.export import safe_cell
@@ -308,8 +308,6 @@ def test_seed_reader_shows_provenance(seeds, name):
 
 def test_page_fields_shown_and_cited(tmp_path: Path):
     """An HTML page's 发布机构/索引号/发文字号 reach the reader and the reference."""
-    from archive.ingest import ingest_paths
-
     page = tmp_path / "in" / "page.html"
     page.parent.mkdir()
     page.write_text("""<html><head><meta charset="utf-8"><title>坪山镇2023年法治政府建设情况报告</title>
@@ -321,8 +319,7 @@ def test_page_fields_shown_and_cited(tmp_path: Path):
 <p>一、2023年法治政府建设工作开展情况</p><p>坚持和发展新时代枫桥经验，化解矛盾纠纷。</p>
 <p>二、存在的不足和原因</p><p>部分干部法治意识有待提高。</p>
 <p>垫江县坪山镇人民政府</p><p>2024年1月15日</p></body></html>""", encoding="utf-8")
-    config = make_config(tmp_path / "instance")
-    assert not ingest_paths(config, [page], workers=1).failures
+    config = build_archive(tmp_path / "instance", [page])  # browsing is a search: index it
     app = create_app({"TESTING": True, "ARCHIVE_CONFIG": config, "TODAY": TODAY, "PUBLIC_BASE_URL": BASE})
     client = app.test_client()
     report_id = client.get("/api/search").get_json()["groups"][0]["report_id"]

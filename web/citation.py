@@ -33,6 +33,8 @@ from citeproc import Citation as CslCitation
 from citeproc import CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
 from citeproc.source.json import CiteProcJSON
 
+from archive.fields import place_name
+
 UNKNOWN_AUTHOR = "佚名"  # GB/T 7714 §8.1.1: a Chinese work without a known author
 UNKNOWN_PLACE = "[出版地不详]"  # GB/T 7714 §8.4.1.3
 CSL_DIR = Path(__file__).resolve().parent / "csl"
@@ -161,19 +163,9 @@ def title_of(work: CitedWork) -> str:
     return f"[{work.county}{work.township}{year}法治政府建设报告]"
 
 
-def join_place(province: str, city: str, county: str, township: str) -> str:
-    """Province … township run together the way Chinese addresses are written, without repeats
-    (a municipality such as 重庆市 is both province and city)."""
-    parts: list[str] = []
-    for part in (province, city, county, township):
-        if part and part not in parts:
-            parts.append(part)
-    return "".join(parts)
-
-
 def place_of(work: CitedWork) -> str:
-    """The cited report's place as one string."""
-    return join_place(work.province, work.city, work.county, work.township)
+    """The cited report's place as one string (``archive.fields.place_name``)."""
+    return place_name(work)
 
 
 def publisher_of(work: CitedWork) -> tuple[str, str]:

@@ -22,7 +22,7 @@ from archive.fields import MAX_QUERY_CHARS
 from archive.store import Report
 
 from .highlight import highlight, query_terms
-from .reports import compare_choices, find_report, passages_by_kind, place
+from .reports import compare_choices, find_report, passages_by_kind, place, report_label
 from .services import search_service
 
 bp = Blueprint("compare", __name__)
@@ -42,10 +42,6 @@ class Choices:
         return bool(self.hits or self.others)
 
 
-def _label(year: int | None, county: str, township: str, title: str) -> str:
-    return f"{year or '—'} {county}{township} {title}"[:80]
-
-
 def hits_first(q: str, exclude: list[str]) -> Choices:
     """Choices for "add a report": reports matching ``q`` in result order, then every other one.
 
@@ -56,7 +52,7 @@ def hits_first(q: str, exclude: list[str]) -> Choices:
     if q.strip():
         try:
             result = search_service().search(q, per_page=MAX_HIT_CHOICES + len(exclude))
-            hits = [(g.report_id, _label(g.year, g.county, g.township, g.title))
+            hits = [(g.report_id, report_label(g))
                     for g in result.groups if g.report_id not in exclude][:MAX_HIT_CHOICES]
         except ArchiveError:
             hits = []

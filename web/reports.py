@@ -13,9 +13,9 @@ from flask import abort, redirect, request, url_for
 from sqlalchemy import select
 
 from archive.errors import ReportNotFound
+from archive.fields import COUNTY_LEVEL, PLACE_COLUMNS, place_name, sort_columns
 from archive.store import Passage, Report, ReportAlias, Section, heading_label
 
-from .citation import join_place
 from .services import db
 
 ID_PATTERN = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
@@ -131,8 +131,14 @@ def passages_by_kind(report: Report) -> dict[str, list[Passage]]:
 
 
 def place(report: Report) -> str:
-    """The report's place as one string (see ``join_place``)."""
-    return join_place(report.province, report.city, report.county, report.township)
+    """The report's place as one string (``archive.fields.place_name``)."""
+    return place_name(report)
+
+
+def report_label(report: object) -> str:
+    """"year county-township title" of a report (stored, or a search group), for a select."""
+    year, title = getattr(report, "year", None), getattr(report, "title", "")
+    return f"{year or '—'} {place_name(report, COUNTY_LEVEL)} {title}"[:80]
 
 
 MAX_COMPARE_CHOICES = 500
@@ -140,11 +146,9 @@ MAX_COMPARE_CHOICES = 500
 
 def compare_choices(exclude: list[str]) -> list[tuple[str, str]]:
     """Reports offered by the "add a report to compare" select: (id, "year place title")."""
-    rows = db().execute(
-        select(Report.id, Report.year, Report.county, Report.township, Report.title)
-        .where(Report.id.not_in(exclude))
-        .order_by(Report.year.desc(), Report.county, Report.township)
-        .limit(MAX_COMPARE_CHOICES)
-    )
-    return [(rid, f"{year or '—'} {county}{township} {title}"[:80])
-            for rid, year, county, township, title in rows]
+    order = [getattr(Report, name).desc() if descending else getattr(Report, name)
+             for name, descending in sort_columns("year")]
+    shown = [Report.id, Report.year, Report.title, *(getattr(Report, name) for name in PLACE_COLUMNS)]
+    rows = db().execute(select(*shown).where(Report.id.not_in(exclude)).order_by(*order, Report.id)
+                        .limit(MAX_COMPARE_CHOICES))
+    return [(row.id, report_label(row)) for row in rows]
