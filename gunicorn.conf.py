@@ -16,13 +16,17 @@ preload_app = True
 
 
 def post_fork(server, worker) -> None:
-    """Open the live index generation in the new worker (``SearchService.warm``)."""
+    """Open the live index generation in the new worker (``SearchService.warm``), and start the
+    worker's follower of the store's change sequence (``fazhi.follow``)."""
     from archive.errors import ArchiveError
-    from web.services import search_service
+    from fazhi.follow import Follower
+    from web.services import current_archive, search_service
 
     app = worker.app.wsgi()
     with app.app_context():
+        current_archive().after_fork()
         try:
             search_service().warm()
         except ArchiveError as error:  # no usable index yet: the worker still serves reports
             logging.getLogger("gunicorn.error").warning("search not warmed: %s", error)
+        Follower(current_archive()).start()

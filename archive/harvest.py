@@ -1,6 +1,6 @@
 """The harvester: fetch reports from government portals and ingest each with where it came from.
 
-``python -m archive harvest URL…`` starts at a report page or a column listing, follows the
+``python -m fazhi harvest URL…`` starts at a report page or a column listing, follows the
 listing's pagination, its links to documents and their attachments within the same site (at most
 ``depth`` links away from a start URL; pagination does not count), and ingests every document that
 the archive's own parser calls a rule-of-law report. Why the parser decides: a column also lists
@@ -31,6 +31,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from .config import ArchiveConfig
 from .document import DOC_TYPES
@@ -42,7 +43,7 @@ from .ingest import IngestSummary, ingest_paths
 from .parse import parse_document
 from .readers import READERS
 from .sidecar import SIDECAR_SUFFIX
-from .store import SourceFile, make_engine, make_session_factory
+from .store import SourceFile
 
 log = logging.getLogger("archive.harvest")
 
@@ -107,9 +108,10 @@ def _now() -> str:
 class Harvester:
     """One harvest run over the state file of ``config``'s instance."""
 
-    def __init__(self, config: ArchiveConfig, options: HarvestOptions,
+    def __init__(self, config: ArchiveConfig, sessions: sessionmaker[Session], options: HarvestOptions,
                  on_visit: ProgressCallback | None = None) -> None:
         self.config = config
+        self.sessions = sessions
         self.options = options
         self.on_visit = on_visit
         self.fetcher = PoliteFetcher(options.fetch)
@@ -218,7 +220,7 @@ class Harvester:
             self._remember(answer, "document", "not-report")
             return Visit("not-report", True, f"不是法治政府建设报告：{kind}（{why}）")
         path = self._save(item, answer, suffix)
-        summary = ingest_paths(self.config, [path], workers=1)
+        summary = ingest_paths(self.sessions, [path], workers=1)
         outcome = summary.outcomes[-1]
         if outcome.status == "failed":
             for leftover in (path, path.with_name(path.name + SIDECAR_SUFFIX)):
@@ -262,13 +264,9 @@ class Harvester:
 
     def _held_report(self, digest: str) -> str:
         """The report a file with these exact bytes already gave, under any path or URL ('' if none)."""
-        engine = make_engine(self.config.database_url)
-        try:
-            with make_session_factory(engine)() as session:
-                return session.scalar(select(SourceFile.report_id).where(SourceFile.sha256 == digest)
-                                      .limit(1)) or ""
-        finally:
-            engine.dispose()
+        with self.sessions() as session:
+            held = select(SourceFile.report_id).where(SourceFile.sha256 == digest).limit(1)
+            return session.scalar(held) or ""
 
     def _save(self, item: QueueItem, answer: Response, suffix: str) -> Path:
         """Write the download and its sidecar (url, retrieved) atomically; the name is the
@@ -296,10 +294,11 @@ def _write_atomic(path: Path, data: bytes) -> None:
     os.replace(temporary, path)
 
 
-def harvest(config: ArchiveConfig, seeds: list[str], options: HarvestOptions | None = None,
-            on_visit: ProgressCallback | None = None) -> HarvestResult:
-    """Harvest from ``seeds`` (resuming an interrupted run); the caller refreshes the index."""
-    return Harvester(config, options or HarvestOptions(), on_visit).run(seeds)
+def harvest(config: ArchiveConfig, sessions: sessionmaker[Session], seeds: list[str],
+            options: HarvestOptions | None = None, on_visit: ProgressCallback | None = None) -> HarvestResult:
+    """Harvest from ``seeds`` into the store behind ``sessions`` (resuming an interrupted run);
+    the caller refreshes the index."""
+    return Harvester(config, sessions, options or HarvestOptions(), on_visit).run(seeds)
 
 
 def summary_lines(progress: RunProgress) -> list[str]:
@@ -317,8 +316,8 @@ _background_lock = threading.Lock()
 _background: threading.Thread | None = None
 
 
-def start_background(config: ArchiveConfig, seeds: list[str], options: HarvestOptions,
-                     on_done: Callable[[HarvestResult], None] | None = None) -> bool:
+def start_background(config: ArchiveConfig, sessions: sessionmaker[Session], seeds: list[str],
+                     options: HarvestOptions, on_done: Callable[[HarvestResult], None] | None = None) -> bool:
     """Start a harvest in a daemon thread (the admin API); False when one is already running,
     in this process or, by its heartbeat, in another."""
     global _background
@@ -334,7 +333,7 @@ def start_background(config: ArchiveConfig, seeds: list[str], options: HarvestOp
 
         def work() -> None:
             try:
-                result = harvest(config, seeds, options)
+                result = harvest(config, sessions, seeds, options)
                 if on_done:
                     on_done(result)
             except Exception:  # nobody awaits this thread: the log is where a crash can be seen

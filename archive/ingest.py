@@ -24,7 +24,6 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from .config import ArchiveConfig
 from .corrections import apply_corrections, carry_corrections
 from .document import ParsedReport, RawDocument
 from .errors import ArchiveError, UnreadableFile
@@ -37,8 +36,6 @@ from .store import (
     ReportAlias,
     SourceFile,
     build_report,
-    make_engine,
-    make_session_factory,
     utcnow,
 )
 
@@ -250,19 +247,17 @@ def _plan(session_factory: sessionmaker[Session], files: list[Path], summary: In
 
 
 def ingest_paths(
-    config: ArchiveConfig,
+    session_factory: sessionmaker[Session],
     paths: Iterable[str | os.PathLike[str]],
     workers: int | None = None,
     on_file: Callable[[FileOutcome], None] | None = None,
 ) -> IngestSummary:
-    """Ingest files and folders into the store; never raises for a bad file.
+    """Ingest files and folders into the store behind ``session_factory``; never raises for a
+    bad file.
 
     ``on_file`` is called after each file (for a progress bar). The search index is not
-    touched here: the caller passes ``summary.changed_ids`` / ``removed_ids`` to the indexer.
+    touched here: ``fazhi.operations.Archive.ingest`` brings it up to date afterwards.
     """
-    config.ensure_home()
-    engine = make_engine(config.database_url)
-    session_factory = make_session_factory(engine)
     summary = IngestSummary()
     files, skipped = expand_inputs(paths)
     summary.outcomes.extend(skipped)
@@ -279,7 +274,6 @@ def ingest_paths(
                 on_file(outcome)
     finally:
         _finish_run(session_factory, run_id, summary)
-        engine.dispose()
     return summary
 
 

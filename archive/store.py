@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    func,
     inspect,
     select,
 )
@@ -212,6 +213,60 @@ class IngestRun(Base):
     failures: Mapped[list] = mapped_column(JSON, default=list)
 
 
+class Change(Base):
+    """One entry of the change sequence: a report was ingested, corrected or deleted.
+
+    Written in the transaction that makes the change (``record_changes``), so every node's index
+    can follow the store by applying the changes after the last ``seq`` it applied
+    (``indexer.recovery.catch_up``). Kinds are informational: applying a change re-reads the
+    report, and a report the store no longer holds leaves the index.
+    """
+
+    __tablename__ = "changes"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    report_id: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))  # "ingested" | "corrected" | "deleted"
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# Any constant: the PostgreSQL advisory lock that orders writers of ``changes`` (see record_changes).
+CHANGES_LOCK = 0x6661_7A68
+
+
+def record_changes(session: Session, _context: object = None, _instances: object = None) -> None:
+    """``before_flush`` hook: add a ``Change`` for every report this flush inserts, modifies or
+    deletes, in the same transaction.
+
+    A follower reads "changes after the last seq I applied", so seqs must become visible in
+    order. On PostgreSQL a sequence hands out numbers at insert, not at commit, so two writers
+    could commit 6 before 5 and a follower that saw 6 would skip 5 forever; a transaction-scoped
+    advisory lock, held from the first change to the commit, makes writers of changes take
+    turns. SQLite has one writer at a time anyway.
+    """
+    kinds = [(obj, "ingested") for obj in session.new if isinstance(obj, Report)]
+    kinds += [(obj, "deleted") for obj in session.deleted if isinstance(obj, Report)]
+    kinds += [(obj, "corrected") for obj in session.dirty
+              if isinstance(obj, Report) and session.is_modified(obj, include_collections=False)]
+    if not kinds:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sql_text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHANGES_LOCK})
+    now = utcnow()
+    session.add_all(Change(report_id=obj.id, kind=kind, at=now) for obj, kind in kinds)
+
+
+def latest_change(session: Session) -> int:
+    """The newest seq of the change sequence (0 when nothing was ever recorded)."""
+    return session.scalar(select(func.max(Change.seq))) or 0
+
+
+def changes_since(session: Session, seq: int) -> tuple[int, set[str]]:
+    """(newest seq, the reports changed after ``seq``); ``seq`` itself when nothing changed."""
+    rows = session.execute(select(Change.seq, Change.report_id).where(Change.seq > seq)).all()
+    return max((row.seq for row in rows), default=seq), {row.report_id for row in rows}
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     """WAL lets gunicorn readers go on while one writer ingests; foreign keys enforce cascades.
 
@@ -229,7 +284,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    """Engine for ``url`` with the pragmas SQLite needs for concurrent use; creates tables."""
+    """Engine for ``url`` with the pragmas SQLite needs for concurrent use; creates tables.
+
+    Called once per process, by ``fazhi.operations.Archive`` (tests and tools may make more).
+    """
     engine = create_engine(url, json_serializer=lambda obj: json.dumps(obj, ensure_ascii=False))
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -259,8 +317,11 @@ def _add_missing_columns(engine: Engine) -> None:
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Session factory whose objects stay readable after commit (no lazy reload surprises)."""
-    return sessionmaker(engine, expire_on_commit=False)
+    """Session factory whose objects stay readable after commit (no lazy reload surprises), and
+    whose every change to a report is recorded in the change sequence (``record_changes``)."""
+    factory = sessionmaker(engine, expire_on_commit=False)
+    event.listen(factory, "before_flush", record_changes)
+    return factory
 
 
 def build_report(parsed: ParsedReport) -> Report:

@@ -70,7 +70,7 @@ def archive_env(home: Path) -> dict[str, str]:
 
 def build_home(home: Path, sources: Path = SHIPPED_DIR) -> None:
     """Ingest ``sources`` and build the index into ``home`` with the real CLI."""
-    result = subprocess.run([sys.executable, "-m", "archive", "ingest", str(sources)], cwd=REPO,
+    result = subprocess.run([sys.executable, "-m", "fazhi", "ingest", str(sources)], cwd=REPO,
                             env=archive_env(home), capture_output=True, text=True, timeout=600, check=False)
     if result.returncode != 0:
         raise RuntimeError(f"ingest failed:\n{result.stdout}\n{result.stderr}")
@@ -340,7 +340,7 @@ def concurrent_ingest(home: Path, count: int) -> Iterator[dict[str, object]]:
     try:
         make_reports(folder, count)
         started = time.monotonic()
-        proc = subprocess.Popen([sys.executable, "-m", "archive", "ingest", "--workers", "1", str(folder)],
+        proc = subprocess.Popen([sys.executable, "-m", "fazhi", "ingest", "--workers", "1", str(folder)],
                                 cwd=REPO, env=archive_env(home), stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, text=True)
         try:

@@ -52,17 +52,17 @@ def profile_search(workdir: Path) -> str:
 
 def profile_ingest(corpus: Path, scratch: Path) -> str:
     """cProfile of ingesting and indexing ``INGEST_SAMPLE`` files in one process."""
-    from archive.ingest import ingest_paths
-    from indexer.build import rebuild
+    from fazhi.operations import Archive
 
     shutil.rmtree(scratch, ignore_errors=True)
-    config = config_for(scratch)
+    archive = Archive(config_for(scratch))
     files = sorted(corpus.glob("*.txt"))[:INGEST_SAMPLE]
     profile = cProfile.Profile()
     profile.enable()
-    ingest_paths(config, files, workers=1)
-    rebuild(config, procs=1)
+    archive.ingest(files, workers=1, index=False)
+    archive.rebuild(procs=1)
     profile.disable()
+    archive.close()
     shutil.rmtree(scratch, ignore_errors=True)
     return _print(profile, f"ingest_paths + rebuild of {len(files)} files, one process")
 

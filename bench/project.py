@@ -119,20 +119,20 @@ class HttpSystem:
 
 def build(args: argparse.Namespace) -> dict:
     """Fresh instance folder; ingest the corpus with both cores, then a full index rebuild."""
-    from archive.ingest import ingest_paths
-    from archive.store import Report, SourceFile, make_engine
-    from indexer.build import rebuild
+    from archive.store import Report, SourceFile
+    from fazhi.operations import Archive
 
     shutil.rmtree(args.home, ignore_errors=True)
     config = config_for(args.home)
+    archive = Archive(config)
     start = perf_counter()
     # The report files only: the corpus folder also holds the generator's manifest.
-    summary = ingest_paths(config, sorted(args.corpus.glob("*.txt")), workers=2)
+    summary = archive.ingest(sorted(args.corpus.glob("*.txt")), workers=2, index=False)
     ingest_s = perf_counter() - start
     start = perf_counter()
-    stats = rebuild(config)
+    stats = archive.rebuild()
     index_s = perf_counter() - start
-    placed = _placement(make_engine(config.database_url), args.corpus, Report, SourceFile)
+    placed = _placement(archive.engine, args.corpus, Report, SourceFile)
     return {"system": "project-build", "ingest_s": ingest_s, "index_s": index_s,
             "build_s": ingest_s + index_s,
             "counts": summary.counts, "index_passages": stats.passages, "placed": placed,
@@ -228,11 +228,9 @@ def http(args: argparse.Namespace) -> dict:
 
 def add_one(args: argparse.Namespace) -> dict:
     """One new report, with a marker no other text has, until a search finds it."""
-    from archive.ingest import ingest_paths
-    from indexer.build import update
-    from indexer.service import SearchService
+    from fazhi.operations import Archive
 
-    config = config_for(args.home)
+    archive = Archive(config_for(args.home))
     size = len(read_manifest(args.corpus))
     planned = plan(size + 1, args.seed)[size]
     marker = "基准新增标记" + str(time_ns())[-9:]
@@ -241,12 +239,12 @@ def add_one(args: argparse.Namespace) -> dict:
     folder.mkdir(exist_ok=True)
     path = folder / f"{marker}.txt"
     path.write_text(text, encoding="utf-8")
-    searcher = SearchService(config)
+    searcher = archive.search_service
     searcher.search(WARM_QUERY)  # a warm web worker, as in production
     start = perf_counter()
-    summary = ingest_paths(config, [path], workers=1)
+    summary = archive.ingest([path], workers=1, index=False)
     ingest_s = perf_counter() - start
-    update(config, summary.changed_ids, summary.removed_ids)
+    archive.update_index()
     update_s = perf_counter() - start - ingest_s
     found = searcher.search(f'"{marker}"').total
     total_s = perf_counter() - start

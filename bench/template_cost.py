@@ -27,22 +27,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=Path("bench/out"))
     args = parser.parse_args(argv)
 
-    from archive.ingest import ingest_paths
+    from fazhi.operations import Archive
     from indexer import build
 
     folder = generate(args.out, args.size, args.seed)
     home = args.out / f"template-cost-{args.size}-{args.seed}"
-    config = config_for(home)
+    archive = Archive(config_for(home))
     marker = home / "ingested"
     if not marker.exists():
         started = time.perf_counter()
-        ingest_paths(config, sorted(folder.glob("*.txt")), workers=2)
+        archive.ingest(sorted(folder.glob("*.txt")), workers=2, index=False)
         marker.write_text(f"{time.perf_counter() - started:.1f}", encoding="utf-8")
     timings: dict[str, list[float]] = {"without": [], "with": []}
     for _ in range(args.reps):
         for label, enabled in (("without", False), ("with", True)):
             build.TEMPLATE_MARKS = enabled
-            stats = build.rebuild(config)
+            stats = archive.rebuild()
             timings[label].append(stats.seconds)
             print(f"{label:8s} {stats.reports} reports {stats.passages} passages {stats.seconds:.1f} s",
                   flush=True)

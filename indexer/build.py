@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 from whoosh import index as whoosh_index
 from whoosh.writing import IndexWriter
 
@@ -33,8 +33,7 @@ from archive.store import (
     Report,
     Section,
     heading_label_of,
-    make_engine,
-    make_session_factory,
+    latest_change,
     written_heading,
 )
 
@@ -70,14 +69,14 @@ class BuildStats:
     generation: str
 
 
-def rebuild(config: ArchiveConfig, procs: int | None = None) -> BuildStats:
-    """Build a new generation from the whole store, then make it live atomically."""
+def rebuild(config: ArchiveConfig, sessions: sessionmaker[Session], procs: int | None = None) -> BuildStats:
+    """Build a new generation from the whole store behind ``sessions``, then make it live atomically."""
     started = time.perf_counter()
     index_dir = config.index_dir
     with writer_lock(index_dir):
         generation = new_generation(index_dir)
         try:
-            reports, passages = _build_generation(config, generation, procs)
+            reports, passages = _build_generation(sessions, generation, procs)
         except BaseException:
             shutil.rmtree(generation, ignore_errors=True)
             raise
@@ -87,10 +86,14 @@ def rebuild(config: ArchiveConfig, procs: int | None = None) -> BuildStats:
 
 def update(
     config: ArchiveConfig,
+    sessions: sessionmaker[Session],
     changed_report_ids: Iterable[str],
     removed_report_ids: Iterable[str] = (),
+    change_seq: int | None = None,
 ) -> BuildStats:
-    """Re-index changed reports and drop removed ones in the live generation.
+    """Re-index changed reports (a changed id the store no longer holds is dropped) and drop
+    removed ones in the live generation; ``change_seq`` is recorded as the store's change
+    sequence number the index now reflects (``literal.remember_change``), in the same commit.
 
     Readers keep searching meanwhile: Whoosh readers see the previous commit until they
     refresh, and SQLite WAL readers see the previous transaction. The literal table is
@@ -101,7 +104,7 @@ def update(
     removed = sorted(set(removed_report_ids) | set(changed))
     index_dir = config.index_dir
     if current_generation(index_dir) is None:
-        return rebuild(config)
+        return rebuild(config, sessions)
     started = time.perf_counter()
     with writer_lock(index_dir):
         generation = current_generation(index_dir)
@@ -114,7 +117,7 @@ def update(
             try:
                 for report_id in removed:
                     writer.delete_by_term("report_id", report_id)
-                reports, passages = _fill(config, conn, writer, changed)
+                reports, passages = _fill(sessions, conn, writer, changed)
                 if TEMPLATE_MARKS:
                     # a new report changes the marks of the reports it copies: all are recomputed
                     templates.mark(conn)
@@ -122,6 +125,8 @@ def update(
                 writer.cancel()
                 raise
             writer.commit()
+            if change_seq is not None:
+                literal.remember_change(conn, change_seq)
             conn.commit()
         finally:
             conn.close()
@@ -129,7 +134,8 @@ def update(
     return BuildStats(reports, passages, time.perf_counter() - started, generation.name)
 
 
-def _build_generation(config: ArchiveConfig, generation: Path, procs: int | None) -> tuple[int, int]:
+def _build_generation(sessions: sessionmaker[Session], generation: Path, procs: int | None,
+                      ) -> tuple[int, int]:
     ensure_jieba()  # forked writer processes inherit the loaded dictionary
     conn = literal.connect(generation / LITERAL_DB)
     try:
@@ -137,14 +143,18 @@ def _build_generation(config: ArchiveConfig, generation: Path, procs: int | None
         conn.execute("PRAGMA synchronous=OFF")
         literal.create(conn)
         ix = whoosh_index.create_in(str(generation / WHOOSH_DIR), make_schema())
-        total = _count_passages(config)
+        with sessions() as session:
+            total = session.query(Passage).count()
+            # read before the reports: a change committed meanwhile is applied again, never missed
+            change_seq = latest_change(session)
         procs = procs or os.cpu_count() or 1
         if procs > 1 and total >= PARALLEL_THRESHOLD:
             writer = ix.writer(procs=procs, multisegment=True, limitmb=WRITER_MB)
         else:
             writer = ix.writer(limitmb=WRITER_MB)
         try:
-            counts = _fill(config, conn, writer, None)
+            counts = _fill(sessions, conn, writer, None)
+            literal.remember_change(conn, change_seq)
             if TEMPLATE_MARKS:
                 # before the commit: a multi-process writer's workers are still segmenting, so
                 # the marking overlaps with them on the other core
@@ -162,31 +172,19 @@ def _build_generation(config: ArchiveConfig, generation: Path, procs: int | None
     return counts
 
 
-def _count_passages(config: ArchiveConfig) -> int:
-    engine = make_engine(config.database_url)
-    try:
-        with make_session_factory(engine)() as session:
-            return session.query(Passage).count()
-    finally:
-        engine.dispose()
-
-
-def _fill(config: ArchiveConfig, conn, writer: IndexWriter, report_ids: list[str] | None) -> tuple[int, int]:
+def _fill(sessions: sessionmaker[Session], conn, writer: IndexWriter, report_ids: list[str] | None,
+          ) -> tuple[int, int]:
     """Stream reports (all, or ``report_ids``) from the store into both structures."""
     gid = literal.next_gid(conn)
     n_reports = n_passages = 0
-    engine = make_engine(config.database_url)
-    try:
-        with make_session_factory(engine)() as session:
-            for report_rows, passage_rows in _batches(session, report_ids, gid):
-                literal.insert(conn, passage_rows, report_rows)
-                for row in passage_rows:
-                    writer.add_document(**_whoosh_doc(row))
-                n_reports += len(report_rows)
-                n_passages += sum(row.unit == literal.PASSAGE for row in passage_rows)
-                gid += len(passage_rows)
-    finally:
-        engine.dispose()
+    with sessions() as session:
+        for report_rows, passage_rows in _batches(session, report_ids, gid):
+            literal.insert(conn, passage_rows, report_rows)
+            for row in passage_rows:
+                writer.add_document(**_whoosh_doc(row))
+            n_reports += len(report_rows)
+            n_passages += sum(row.unit == literal.PASSAGE for row in passage_rows)
+            gid += len(passage_rows)
     literal.remember_gid(conn, gid - 1)
     return n_reports, n_passages
 

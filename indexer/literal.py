@@ -230,6 +230,17 @@ def remember_gid(conn: sqlite3.Connection, last_gid: int) -> None:
     conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('last_gid', ?)", (last_gid,))
 
 
+def remember_change(conn: sqlite3.Connection, seq: int) -> None:
+    """Record the store's change sequence number this index reflects (``archive.store.Change``)."""
+    conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('change_seq', ?)", (seq,))
+
+
+def applied_change(conn: sqlite3.Connection) -> int | None:
+    """The change sequence number recorded by ``remember_change`` (None: never recorded)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'change_seq'").fetchone()
+    return row[0] if row else None
+
+
 def heading_json(path: list[str]) -> str:
     """How a heading path is stored in the literal table."""
     return json.dumps(list(path), ensure_ascii=False)

@@ -6,9 +6,15 @@ truncated file) or out of date (an ingest killed between its store writes and it
 must never turn into empty results or a 500. ``ensure_index`` checks the live generation
 cheaply and, when anything is wrong, says so in one clear log line and rebuilds aside.
 
+Following the store: every change to a report is a row of the store's change sequence
+(``archive.store.Change``), and the index records the last seq it applied. ``catch_up`` applies
+the newer ones with the incremental ``update``, so an index follows changes made by any process
+on any node sharing the store (several web nodes on one PostgreSQL, each with its own index).
+
 Concurrency: gunicorn workers may all start at once. A separate ``recover.lock`` (not the
-writer lock, which ``rebuild`` takes itself) makes one process rebuild while the others wait
-and then find a healthy index, so the rebuild happens once.
+writer lock, which ``rebuild`` takes itself) makes one process repair or catch up while the
+others wait (or, for a background follower, skip this round) and then find a current index, so
+each repair happens once.
 """
 
 from __future__ import annotations
@@ -17,26 +23,48 @@ import contextlib
 import fcntl
 import logging
 import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
 from archive.config import ArchiveConfig
-from archive.store import Report, make_engine, make_session_factory
+from archive.store import Change, Report, changes_since, latest_change
 
 from .generation import LITERAL_DB, WHOOSH_DIR, current_generation
-from .literal import SCHEMA_VERSION, schema_version
+from .literal import SCHEMA_VERSION, applied_change, schema_version
 
 log = logging.getLogger("indexer.recovery")
 RECOVER_LOCK = "recover.lock"
 CHECKED_SUFFIX = ".checked"
 
 
-def index_problem(config: ArchiveConfig) -> str | None:
+def index_problem(config: ArchiveConfig, sessions: sessionmaker[Session]) -> str | None:
     """What is wrong with the live index generation, in one line; None when it is usable and current."""
-    problem, _missing, _extra = _diagnose(config)
+    problem, _missing, _extra = _diagnose(config, sessions)
     return problem
 
 
-def ensure_index(config: ArchiveConfig) -> str | None:
+@contextlib.contextmanager
+def _recover_lock(config: ArchiveConfig, wait: bool = True) -> Iterator[bool]:
+    """Hold ``recover.lock`` (True), or yield False at once when ``wait`` is off and it is taken."""
+    config.index_dir.mkdir(parents=True, exist_ok=True)
+    with open(config.index_dir / RECOVER_LOCK, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def ensure_index(config: ArchiveConfig, sessions: sessionmaker[Session]) -> str | None:
     """Repair the index if ``index_problem`` finds anything; returns the problem repaired.
 
     A stale but readable generation gets an incremental update of exactly the reports that
@@ -44,29 +72,99 @@ def ensure_index(config: ArchiveConfig) -> str | None:
     """
     from .build import rebuild, update
 
-    if index_problem(config) is None:
+    if index_problem(config, sessions) is None:
         return None
-    config.index_dir.mkdir(parents=True, exist_ok=True)
-    with open(config.index_dir / RECOVER_LOCK, "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    with _recover_lock(config):
+        problem, missing, extra = _diagnose(config, sessions)  # another process may have repaired it
+        if problem is None:
+            return None
+        if missing is not None and extra is not None:
+            log.warning("search index is stale: %s; updating those reports from the store", problem)
+            stats = update(config, sessions, sorted(missing), sorted(extra))
+        else:
+            log.warning("search index needs rebuilding: %s; rebuilding from the store", problem)
+            stats = rebuild(config, sessions)
+        log.warning("search index repaired from the store: %d reports, %d passages in %.1f s (%s)",
+                    stats.reports, stats.passages, stats.seconds, stats.generation)
+        return problem
+
+
+@dataclass(frozen=True)
+class Lag:
+    """How far the live index is behind the store's change sequence."""
+
+    applied: int | None  # seq the index reflects (None: no index, or it never recorded one)
+    latest: int  # newest seq in the store
+    oldest_pending: datetime | None  # when the oldest change not yet applied was made
+
+    @property
+    def current(self) -> bool:
+        """Whether the index reflects every change the store has."""
+        return self.applied is not None and self.applied >= self.latest
+
+    def seconds_behind(self, now: datetime | None = None) -> float:
+        """Age of the oldest change not yet applied (0 when current; inf without an index)."""
+        if self.current:
+            return 0.0
+        if self.applied is None or self.oldest_pending is None:
+            return float("inf")
+        at = self.oldest_pending if self.oldest_pending.tzinfo else self.oldest_pending.replace(tzinfo=UTC)
+        return max(0.0, ((now or datetime.now(UTC)) - at).total_seconds())
+
+
+def applied_seq(config: ArchiveConfig) -> int | None:
+    """The change seq the live generation reflects (None without a readable one)."""
+    generation = current_generation(config.index_dir)
+    if generation is None:
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{generation / LITERAL_DB}?mode=ro", uri=True)
         try:
-            problem, missing, extra = _diagnose(config)  # another process may have repaired it
-            if problem is None:
-                return None
-            if missing is not None and extra is not None:
-                log.warning("search index is stale: %s; updating those reports from the store", problem)
-                stats = update(config, sorted(missing), sorted(extra))
-            else:
-                log.warning("search index needs rebuilding: %s; rebuilding from the store", problem)
-                stats = rebuild(config)
-            log.warning("search index repaired from the store: %d reports, %d passages in %.1f s (%s)",
-                        stats.reports, stats.passages, stats.seconds, stats.generation)
-            return problem
+            return applied_change(conn)
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            conn.close()
+    except sqlite3.Error:
+        return None
 
 
-def _diagnose(config: ArchiveConfig) -> tuple[str | None, set[str] | None, set[str] | None]:
+def lag(config: ArchiveConfig, sessions: sessionmaker[Session]) -> Lag:
+    """How far the index is behind the store: two indexed queries, cheap enough for every poll."""
+    applied = applied_seq(config)
+    with sessions() as session:
+        latest = latest_change(session)
+        oldest = None
+        if applied is not None and latest > applied:
+            oldest = session.scalar(select(func.min(Change.at)).where(Change.seq > applied))
+    return Lag(applied, latest, oldest)
+
+
+def catch_up(config: ArchiveConfig, sessions: sessionmaker[Session], wait: bool = True) -> int | None:
+    """Apply the store's changes the index has not seen (building it when there is none).
+
+    Returns how many reports were re-read, or None when ``wait`` is off and another process is
+    already at it (a background follower just tries again on its next round).
+    """
+    from .build import rebuild, update
+
+    with _recover_lock(config, wait) as held:
+        if not held:
+            return None
+        if current_generation(config.index_dir) is None:
+            stats = rebuild(config, sessions)
+            log.warning("search index built from the store: %d reports, %d passages in %.1f s (%s)",
+                        stats.reports, stats.passages, stats.seconds, stats.generation)
+            return stats.reports
+        applied = applied_seq(config) or 0
+        with sessions() as session:
+            latest, report_ids = changes_since(session, applied)
+        if latest == applied:
+            return 0
+        update(config, sessions, report_ids, change_seq=latest)
+        return len(report_ids)
+
+
+def _diagnose(config: ArchiveConfig, sessions: sessionmaker[Session],
+              ) -> tuple[str | None, set[str] | None, set[str] | None]:
     """(problem, reports to index, reports to drop); the sets are None when only a rebuild helps."""
     generation = current_generation(config.index_dir)
     if generation is None:
@@ -83,7 +181,8 @@ def _diagnose(config: ArchiveConfig) -> tuple[str | None, set[str] | None, set[s
     if whoosh_docs != indexed_passages:
         return (f"generation {generation.name} is inconsistent "
                 f"({whoosh_docs} ranked documents, {indexed_passages} literal passages)"), None, None
-    stored = _stored_report_ids(config)
+    with sessions() as session:
+        stored = set(session.scalars(select(Report.id)))
     missing, extra = stored - indexed_reports, indexed_reports - stored
     if missing or extra:
         problem = (f"generation {generation.name} is out of date with the store "
@@ -149,11 +248,3 @@ def _whoosh_doc_count(folder: Path) -> int:
             pass
     return count
 
-
-def _stored_report_ids(config: ArchiveConfig) -> set[str]:
-    engine = make_engine(config.database_url)
-    try:
-        with make_session_factory(engine)() as session:
-            return set(session.scalars(session.query(Report.id).statement))
-    finally:
-        engine.dispose()

@@ -7,5 +7,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export ARCHIVE_HOME="${ARCHIVE_HOME:-$PWD/instance}"
 # Idempotent: unchanged files are skipped; the index is built when missing, updated otherwise.
-.venv/bin/python -m archive ingest data/reports
+.venv/bin/python -m fazhi ingest data/reports
 exec .venv/bin/gunicorn --config gunicorn.conf.py --workers "${WORKERS:-3}" --bind "${BIND:-127.0.0.1:8000}" wsgi:app

@@ -7,12 +7,15 @@ a temporary instance folder, then builds the real search index, so every test ex
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
+from sqlalchemy.orm import Session, sessionmaker
 
 from archive.config import ArchiveConfig
+from fazhi.operations import Archive
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED_DIR = REPO / "data" / "reports"
@@ -33,16 +36,24 @@ def make_config(home: Path) -> ArchiveConfig:
     return ArchiveConfig(home=home, database_url=f"sqlite:///{home / 'archive.sqlite3'}")
 
 
+@functools.cache
+def open_archive(config: ArchiveConfig) -> Archive:
+    """The one ``Archive`` (one engine) of this test process for ``config``'s store."""
+    return Archive(config)
+
+
+def sessions_of(config: ArchiveConfig) -> sessionmaker[Session]:
+    """Sessions on ``config``'s store, through its one engine (``open_archive``)."""
+    return open_archive(config).sessions
+
+
 def build_archive(home: Path, files: Iterable[Path], workers: int = 1) -> ArchiveConfig:
     """Ingest ``files`` through the real pipeline and build the real index; returns the config."""
-    from archive.ingest import ingest_paths
-    from indexer.build import rebuild
-
-    config = make_config(home)
-    summary = ingest_paths(config, list(files), workers=workers)
+    archive = open_archive(make_config(home))
+    summary = archive.ingest(list(files), workers=workers, index=False)
     assert not summary.failures, summary.failures
-    rebuild(config)
-    return config
+    archive.rebuild()
+    return archive.config
 
 
 def write_reports(folder: Path, reports: dict[str, str]) -> list[Path]:

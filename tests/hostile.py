@@ -54,8 +54,8 @@ def archive_env(config: ArchiveConfig) -> dict[str, str]:
 
 
 def run_archive(config: ArchiveConfig, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """``python -m archive ARGS`` on ``config``, as a user runs it."""
-    return subprocess.run([sys.executable, "-m", "archive", *args], cwd=REPO, env=archive_env(config),
+    """``python -m fazhi ARGS`` on ``config``, as a user runs it."""
+    return subprocess.run([sys.executable, "-m", "fazhi", *args], cwd=REPO, env=archive_env(config),
                           capture_output=True, text=True, timeout=timeout, check=False)
 
 

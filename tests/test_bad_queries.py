@@ -92,7 +92,7 @@ def test_http_never_500_and_explains(client: FlaskClient, query: str) -> None:
 
 @pytest.mark.parametrize("query", ["\ud800", "枫桥\udfff经验", '"\udcff"', "year:2023 \ud83d"])
 def test_lone_surrogates_from_undecodable_argv(service: SearchService, query: str) -> None:
-    """``python -m archive search $'\\xff'`` hands the parser surrogate-escaped text; SQLite cannot
+    """``python -m fazhi search $'\\xff'`` hands the parser surrogate-escaped text; SQLite cannot
     encode it, so it must be handled in the parser (a regression: it raised UnicodeEncodeError)."""
     _search_or_message(service, query)
     assert service.passage_ids("枫桥\udfff经验") == service.passage_ids("枫桥 经验")

@@ -18,7 +18,7 @@ import pytest
 import rispy
 from bs4 import BeautifulSoup
 
-from tests.conftest import SHIPPED_DIR, build_archive, make_config
+from tests.conftest import SHIPPED_DIR, build_archive, make_config, sessions_of
 from web import citation, create_app
 from web.citation import CitedPassage, CitedWork
 from web.export import safe_cell
@@ -236,7 +236,7 @@ def seeds(tmp_path_factory: pytest.TempPathFactory):
         sidecar = {"source": "测试用副本", "url": url, "retrieved": retrieved}
         (folder / f"{name}.meta.json").write_text(json.dumps(sidecar, ensure_ascii=False), encoding="utf-8")
     config = make_config(home / "instance")
-    summary = ingest_paths(config, sorted(folder.glob("*.txt")), workers=1)
+    summary = ingest_paths(sessions_of(config), sorted(folder.glob("*.txt")), workers=1)
     assert not summary.failures, summary.failures
     engine = make_engine(config.database_url)
     with make_session_factory(engine)() as session:

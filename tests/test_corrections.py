@@ -13,7 +13,7 @@ import pytest
 from archive.ingest import ingest_paths
 from archive.store import get_report, make_engine, make_session_factory
 from indexer.build import rebuild
-from tests.conftest import CORPUS, make_config
+from tests.conftest import CORPUS, make_config, sessions_of
 from tests.test_ingest import run_cli
 from web import create_app
 
@@ -101,8 +101,8 @@ def test_a_bad_correction_is_refused_and_changes_nothing(home: Path, assignment:
 
 def test_admin_api_reviews_and_corrects(tmp_path: Path) -> None:
     config = make_config(tmp_path / "home")
-    assert not ingest_paths(config, [D03], workers=1).failures
-    rebuild(config)
+    assert not ingest_paths(sessions_of(config), [D03], workers=1).failures
+    rebuild(config, sessions_of(config))
     client = create_app({"ARCHIVE_CONFIG": config, "ADMIN_TOKEN": TOKEN}).test_client()
     auth = {"Authorization": f"Bearer {TOKEN}"}
     assert client.get("/admin/review").status_code in (401, 403)  # never without the token

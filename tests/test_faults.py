@@ -1,11 +1,11 @@
 """Faults: processes killed mid-write, indexes lost or corrupted — nothing lost, nothing half-done.
 
 What is proved here, for issue 6 §4:
-* ``python -m archive index`` killed with SIGKILL at several moments of a rebuild (as soon as the
+* ``python -m fazhi index`` killed with SIGKILL at several moments of a rebuild (as soon as the
   new generation exists, while its literal table grows, while Whoosh writes, and at seeded
   random times) leaves the previous generation live and answering exactly as before, and the
   next run completes and leaves no pile of dead generations;
-* ``python -m archive ingest`` killed mid-batch leaves only whole reports in the store (per-file
+* ``python -m fazhi ingest`` killed mid-batch leaves only whole reports in the store (per-file
   transactions), the interrupted run visible, and the next run completes the batch;
 * a deleted or corrupted index is rebuilt from the store when the app starts (``wsgi``), with
   one clear log line, and answers correctly afterwards.
@@ -33,7 +33,7 @@ from indexer.build import rebuild
 from indexer.generation import KEEP_OLD, LITERAL_DB, PREFIX, WHOOSH_DIR, current_generation
 from indexer.recovery import index_problem
 from indexer.service import SearchService
-from tests.conftest import make_config
+from tests.conftest import make_config, sessions_of
 from tests.hostile import (
     REPO,
     SHIPPED_DIR,
@@ -83,9 +83,9 @@ def indexed(tmp_path_factory: pytest.TempPathFactory) -> ArchiveConfig:
     home = tmp_path_factory.mktemp("faults")
     files = [*sorted(SHIPPED_DIR.glob("*.txt")), *_write_reports(home / "gen", EXTRA_REPORTS)]
     config = make_config(home / "archive")
-    summary = ingest_paths(config, files, workers=2)
+    summary = ingest_paths(sessions_of(config), files, workers=2)
     assert not summary.failures, summary.failures
-    rebuild(config)
+    rebuild(config, sessions_of(config))
     return config
 
 
@@ -128,7 +128,7 @@ def test_rebuild_killed_at_any_moment_keeps_the_previous_generation(indexed: Arc
         live = current_generation(config.index_dir)
         assert live is not None
         name, condition = _moments(config, live.name, rng)[index]
-        proc = subprocess.Popen([sys.executable, "-m", "archive", "index"], cwd=REPO,
+        proc = subprocess.Popen([sys.executable, "-m", "fazhi", "index"], cwd=REPO,
                                 env=archive_env(config), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             reached = wait_for(condition, proc)
@@ -138,7 +138,7 @@ def test_rebuild_killed_at_any_moment_keeps_the_previous_generation(indexed: Arc
         finally:
             proc.wait(timeout=60)
         # Whether killed or finished first, what is live must be whole and answer as before.
-        assert index_problem(config) is None, name
+        assert index_problem(config, sessions_of(config)) is None, name
         assert answers(config) == expected, f"answers changed after a kill at: {name}"
     assert killed >= 3, "the rebuild finished before most kill moments: make the corpus bigger"
     assert_store_and_index_agree(config, probe_limit=100)
@@ -164,13 +164,13 @@ def _count_sources(config: ArchiveConfig) -> int:
 
 def test_ingest_killed_mid_batch_keeps_whole_reports_and_the_next_run_completes(tmp_path: Path) -> None:
     config = make_config(tmp_path / "archive")
-    summary = ingest_paths(config, sorted(SHIPPED_DIR.glob("*.txt")), workers=1)
+    summary = ingest_paths(sessions_of(config), sorted(SHIPPED_DIR.glob("*.txt")), workers=1)
     assert not summary.failures
-    rebuild(config)
+    rebuild(config, sessions_of(config))
     before = answers(config)
     batch = _write_reports(tmp_path / "batch", 150, first=1000)
     shipped = _count_sources(config)
-    command = [sys.executable, "-m", "archive", "ingest", "--workers", "1", str(tmp_path / "batch")]
+    command = [sys.executable, "-m", "fazhi", "ingest", "--workers", "1", str(tmp_path / "batch")]
     proc = subprocess.Popen(command, cwd=REPO, env=archive_env(config), stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     try:
@@ -197,7 +197,7 @@ def test_ingest_killed_mid_batch_keeps_whole_reports_and_the_next_run_completes(
     assert rerun.returncode == 0, rerun.stderr
     assert _count_sources(config) == shipped + len(batch)
     # The rerun indexes what it ingested *and* what the killed run committed but never indexed.
-    assert index_problem(config) is None
+    assert index_problem(config, sessions_of(config)) is None
     assert_store_and_index_agree(config)
 
 
@@ -205,12 +205,12 @@ def test_rerun_of_a_killed_ingest_alone_leaves_the_index_complete(tmp_path: Path
     """Regression: the CLI used to index only the ids changed in its own run."""
     config = make_config(tmp_path / "archive")
     first = _write_reports(tmp_path / "batch", 12, first=2000)
-    ingest_paths(config, first[:6], workers=1)  # a run whose index update never happened (killed)
-    rebuild(config)
-    ingest_paths(config, first[6:], workers=1)  # … committed to the store, then SIGKILL
+    ingest_paths(sessions_of(config), first[:6], workers=1)  # a run whose index update never happened
+    rebuild(config, sessions_of(config))
+    ingest_paths(sessions_of(config), first[6:], workers=1)  # … committed to the store, then SIGKILL
     rerun = run_archive(config, "ingest", str(tmp_path / "batch"))
     assert rerun.returncode == 0, rerun.stderr
-    assert index_problem(config) is None
+    assert index_problem(config, sessions_of(config)) is None
 
 
 def _corrupt_whoosh(config: ArchiveConfig) -> None:
@@ -232,7 +232,7 @@ def _corrupt_literal(config: ArchiveConfig) -> None:
 def _corrupt_literal_after_a_passed_check(config: ArchiveConfig) -> None:
     """Same size, pages in the middle overwritten, after a start-up check recorded a pass: the
     recorded pass must not hide the damage (the skip is keyed to the file's size and mtime)."""
-    assert index_problem(config) is None  # records the pass beside the file
+    assert index_problem(config, sessions_of(config)) is None  # records the pass beside the file
     generation = current_generation(config.index_dir)
     assert generation is not None
     path = generation / LITERAL_DB
@@ -247,7 +247,7 @@ def _lose_index(config: ArchiveConfig) -> None:
 
 
 def _stale_index(config: ArchiveConfig) -> None:
-    ingest_paths(config, _write_reports(config.home / "late", 3, first=3000), workers=1)
+    ingest_paths(sessions_of(config), _write_reports(config.home / "late", 3, first=3000), workers=1)
 
 
 @pytest.mark.parametrize("damage", [_lose_index, _corrupt_whoosh, _corrupt_literal,
@@ -256,11 +256,11 @@ def _stale_index(config: ArchiveConfig) -> None:
                               "stale"])
 def test_damaged_index_is_repaired_on_start_with_a_log_line(tmp_path: Path, damage) -> None:
     config = make_config(tmp_path / "archive")
-    ingest_paths(config, sorted(SHIPPED_DIR.glob("*.txt")), workers=1)
-    rebuild(config)
+    ingest_paths(sessions_of(config), sorted(SHIPPED_DIR.glob("*.txt")), workers=1)
+    rebuild(config, sessions_of(config))
     expected = answers(config)
     damage(config)
-    assert index_problem(config) is not None
+    assert index_problem(config, sessions_of(config)) is not None
     started = subprocess.run([sys.executable, "-c", "import wsgi; print(len(wsgi.app.url_map._rules))"],
                              cwd=REPO, env=archive_env(config), capture_output=True, text=True, timeout=300,
                              check=False)
@@ -268,7 +268,7 @@ def test_damaged_index_is_repaired_on_start_with_a_log_line(tmp_path: Path, dama
     lines = [line for line in started.stderr.splitlines() if "search index" in line]
     assert lines and ("rebuilding" in lines[0] or "updating" in lines[0]), started.stderr[-2000:]
     assert "repaired" in lines[-1]
-    assert index_problem(config) is None
+    assert index_problem(config, sessions_of(config)) is None
     if damage is not _stale_index:
         assert answers(config) == expected
     assert_store_and_index_agree(config)
@@ -278,8 +278,8 @@ def test_index_lost_while_serving_is_reported_not_zero_hits(tmp_path: Path) -> N
     from web import create_app
 
     config = make_config(tmp_path / "archive")
-    ingest_paths(config, sorted(SHIPPED_DIR.glob("*.txt")), workers=1)
-    rebuild(config)
+    ingest_paths(sessions_of(config), sorted(SHIPPED_DIR.glob("*.txt")), workers=1)
+    rebuild(config, sessions_of(config))
     client = create_app({"ARCHIVE_CONFIG": config}).test_client()
     assert client.get("/api/search?q=枫桥经验").get_json()["total"] > 0
     _lose_index(config)

@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from archive.cli import main
 from archive.harvest import HarvestOptions, harvest, state_path, wait_background
 from archive.harvest_fetch import USER_AGENT, FetchOptions
 from archive.harvest_state import HarvestState
 from archive.store import Report, make_engine, make_session_factory
-from tests.conftest import REPO, make_config
+from fazhi.cli import main
+from tests.conftest import REPO, make_config, sessions_of
 from tests.harvest_site import (
     ATTACHMENT_PATH,
     ATTACHMENT_REPORT,
@@ -72,7 +72,7 @@ def distinctive_line(name: str) -> str:
 def test_harvest_ingests_every_report_once_with_its_url(tmp_path: Path, site: FixtureSite) -> None:
     config = make_config(tmp_path / "home")
     started = time.monotonic()
-    result = harvest(config, [site.url(START)], FAST)
+    result = harvest(config, sessions_of(config), [site.url(START)], FAST)
     seconds = time.monotonic() - started
     reports = stored(config)
     assert sorted(reports) == sorted(site.url(path) for path in EXPECTED_SOURCES.values())
@@ -100,12 +100,12 @@ def test_harvest_ingests_every_report_once_with_its_url(tmp_path: Path, site: Fi
 def test_second_run_downloads_nothing_unchanged_and_replaces_a_changed_page(tmp_path: Path,
                                                                              site: FixtureSite) -> None:
     config = make_config(tmp_path / "home")
-    harvest(config, [site.url(START)], FAST)
+    harvest(config, sessions_of(config), [site.url(START)], FAST)
     before = stored(config)
     changed = REPORT_PAGES["r018"]
     site.change(changed, "本报告于次年补充：全年共开展法治宣传活动四十二场次。")
     site.log.clear()
-    result = harvest(config, [site.url(START)], FAST)
+    result = harvest(config, sessions_of(config), [site.url(START)], FAST)
     downloaded = set(site.paths(200)) - {"/robots.txt", SLOW_PATH}  # the slow page never arrives
     assert downloaded == {changed}
     # 3 listings, the 5 unchanged reports, the wrapper page, the duplicate URL, the disclosure report
@@ -122,7 +122,7 @@ def test_killed_harvest_resumes_fetching_only_what_is_missing(tmp_path: Path, si
     env = {**os.environ, "ARCHIVE_HOME": str(config.home)}
     env.pop("ARCHIVE_DATABASE_URL", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "archive", "harvest", site.url(START), "--delay", "0.15", "--timeout", "0.4",
+        [sys.executable, "-m", "fazhi", "harvest", site.url(START), "--delay", "0.15", "--timeout", "0.4",
          "--no-index", "--quiet"], cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while len(site.log) < 8 and process.poll() is None and time.monotonic() < deadline:
@@ -137,7 +137,7 @@ def test_killed_harvest_resumes_fetching_only_what_is_missing(tmp_path: Path, si
     assert 3 <= len(done_before) < 15, done_before  # killed halfway
     first_requests = list(site.paths())
     site.log.clear()
-    result = harvest(config, [site.url(START)], FAST)
+    result = harvest(config, sessions_of(config), [site.url(START)], FAST)
     assert result.resumed and result.progress.run_id == 1
     refetched = {site.url(path) for path in site.paths()} & done_before
     assert not refetched  # nothing the killed run finished is fetched again
@@ -150,7 +150,8 @@ def test_killed_harvest_resumes_fetching_only_what_is_missing(tmp_path: Path, si
 def test_delay_spaces_the_requests_to_a_host(tmp_path: Path, site: FixtureSite) -> None:
     delay = 0.08
     options = HarvestOptions(depth=1, fetch=FetchOptions(delay=delay, timeout=0.4, retries=0, backoff=0))
-    harvest(make_config(tmp_path / "home"), [site.url(START)], options)
+    config = make_config(tmp_path / "home")
+    harvest(config, sessions_of(config), [site.url(START)], options)
     starts = [hit.at for hit in site.log]
     gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
     assert len(gaps) >= 10 and min(gaps) >= delay, gaps

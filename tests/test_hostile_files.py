@@ -24,7 +24,7 @@ from archive.ingest import ingest_paths
 from archive.readers import MAX_FILE_BYTES, read_file
 from archive.store import IngestRun, Report, SourceFile, make_engine, make_session_factory
 from indexer.build import rebuild, update
-from tests.conftest import make_config
+from tests.conftest import make_config, sessions_of
 from tests.hostile import (
     REPO,
     assert_store_and_index_agree,
@@ -87,7 +87,7 @@ def test_each_hostile_file_gets_its_own_verdict_and_the_batch_goes_on(tmp_path: 
     _write_cases(folder)
     config = make_config(tmp_path / "home")
     started = time.monotonic()
-    summary = ingest_paths(config, [folder], workers=1)
+    summary = ingest_paths(sessions_of(config), [folder], workers=1)
     assert time.monotonic() - started < 60, "hostile files must be refused quickly"
     outcomes = _outcomes_by_name(summary)
     assert set(outcomes) == set(CASES), "every file is accounted for by name"
@@ -98,7 +98,7 @@ def test_each_hostile_file_gets_its_own_verdict_and_the_batch_goes_on(tmp_path: 
         else:
             assert status == ("skipped" if name in SKIPPED else "failed"), (name, status)
             assert expected.lower() in message.lower(), (name, message)
-    rebuild(config)
+    rebuild(config, sessions_of(config))
     assert assert_store_and_index_agree(config) > 0
     # The good files' text is what a user reads back, whatever the encoding was.
     engine = make_engine(config.database_url)
@@ -115,7 +115,7 @@ def test_each_hostile_file_gets_its_own_verdict_and_the_batch_goes_on(tmp_path: 
 
 
 def test_cli_names_every_bad_file_and_exits_1_then_keeps_index_current(tmp_path: Path) -> None:
-    """The user's path: ``python -m archive ingest FOLDER`` prints each failure by name."""
+    """The user's path: ``python -m fazhi ingest FOLDER`` prints each failure by name."""
     folder = tmp_path / "in"
     _write_cases(folder)
     config = make_config(tmp_path / "home")
@@ -136,11 +136,11 @@ import json, resource, sys
 from pathlib import Path
 from archive.errors import ArchiveError
 from archive.ingest import ingest_paths
-from tests.conftest import make_config
+from tests.conftest import make_config, sessions_of
 config = make_config(Path(sys.argv[1]))
-ingest_paths(config, [sys.argv[2]], workers=1)  # warm up: imports, gazetteer, store
+ingest_paths(sessions_of(config), [sys.argv[2]], workers=1)  # warm up: imports, gazetteer, store
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-summary = ingest_paths(config, sys.argv[3:], workers=1)
+summary = ingest_paths(sessions_of(config), sys.argv[3:], workers=1)
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"growth_kb": after - before, "outcomes": [[o.path, o.status, o.message]
                   for o in summary.outcomes]}))
@@ -187,7 +187,7 @@ def test_reader_refuses_a_file_that_vanishes_or_is_a_directory(tmp_path: Path) -
     good = tmp_path / "good.txt"
     good.write_text(report_text(1), encoding="utf-8")
     (tmp_path / "folder.txt").mkdir()
-    summary = ingest_paths(config, [tmp_path / "missing.txt", good], workers=1)
+    summary = ingest_paths(sessions_of(config), [tmp_path / "missing.txt", good], workers=1)
     assert [o.status for o in summary.outcomes] == ["failed", "ingested"]
     assert "missing.txt" in summary.outcomes[0].path
     with pytest.raises(ArchiveError):  # not IsADirectoryError
@@ -213,17 +213,17 @@ def test_ten_thousand_tiny_files_in_one_batch(tmp_path: Path) -> None:
             name.write_bytes(rejects[i % len(rejects)])
     config = make_config(tmp_path / "home")
     started = time.monotonic()
-    summary = ingest_paths(config, [folder], workers=2)
+    summary = ingest_paths(sessions_of(config), [folder], workers=2)
     assert time.monotonic() - started < 120
     assert summary.counts["ingested"] == 500, summary.counts
     assert summary.counts["failed"] == 9_500, summary.counts
     assert all(o.message for o in summary.failures)
-    rebuild(config)
+    rebuild(config, sessions_of(config))
     # A second batch changes 10 files; the incremental update must leave no ghost passages.
     changed = [folder / f"{i:05d} 第{i}号.txt" for i in range(0, 200, 20)]
     for path in changed:
         path.write_text(path.read_text(encoding="utf-8") + "补充内容。\n", encoding="utf-8")
-    second = ingest_paths(config, changed, workers=2)
+    second = ingest_paths(sessions_of(config), changed, workers=2)
     assert second.counts["updated"] == 10, second.counts
-    update(config, second.changed_ids, second.removed_ids)
+    update(config, sessions_of(config), second.changed_ids, second.removed_ids)
     assert assert_store_and_index_agree(config, probe_limit=300) == 300

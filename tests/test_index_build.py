@@ -19,7 +19,7 @@ from indexer.build import rebuild, update
 from indexer.generation import PREFIX, WHOOSH_DIR, current_generation
 from indexer.schema import FACET_FIELDS
 from indexer.service import SearchService
-from tests.conftest import make_config
+from tests.conftest import make_config, sessions_of
 from tests.test_index_corpus import corpus_files, fill_store
 
 
@@ -57,7 +57,7 @@ def remove_from_store(config, report_id: str) -> None:
 def small_archive(tmp_path):
     config = make_config(tmp_path)
     fill_store(config, corpus_files()[:3])
-    rebuild(config)
+    rebuild(config, sessions_of(config))
     return config
 
 
@@ -66,14 +66,14 @@ def test_update_adds_changes_and_removes_reports(small_archive) -> None:
     assert service.search("独一无二的短语").total == 0
     report_id = add_to_store(small_archive, one_passage_report("这是独一无二的短语，用于检验增量索引。"))
     started = time.perf_counter()
-    update(small_archive, [report_id], [])
+    update(small_archive, sessions_of(small_archive), [report_id], [])
     assert service.passage_ids("独一无二的短语") == [(report_id, 1)]
     assert time.perf_counter() - started < 2.0  # issue 5: searchable within 2 s
     assert service.search("独一无二").facets["township"] == [["测试镇", 1, 1]]  # reports, passages
 
     remove_from_store(small_archive, report_id)
     new_id = add_to_store(small_archive, one_passage_report("改写之后的另一段文字。"))
-    update(small_archive, [new_id], [report_id])
+    update(small_archive, sessions_of(small_archive), [new_id], [report_id])
     assert service.search("独一无二的短语").total == 0
     assert service.passage_ids("改写之后") == [(new_id, 1)]
 
@@ -82,7 +82,7 @@ def test_rebuild_swaps_generations_and_prunes_old_ones(small_archive) -> None:
     index_dir = small_archive.index_dir
     first = current_generation(index_dir)
     for _ in range(4):
-        rebuild(small_archive)
+        rebuild(small_archive, sessions_of(small_archive))
     assert current_generation(index_dir) != first
     assert len(list(index_dir.glob(f"{PREFIX}*"))) <= 3  # live + KEEP_OLD previous
 
@@ -96,7 +96,7 @@ def test_a_failed_rebuild_leaves_the_live_index_alone(small_archive, monkeypatch
 
     monkeypatch.setattr(build_module, "_fill", explode)
     with pytest.raises(RuntimeError):
-        rebuild(small_archive)
+        rebuild(small_archive, sessions_of(small_archive))
     assert current_generation(small_archive.index_dir) == live
     assert len(list(small_archive.index_dir.glob(f"{PREFIX}*"))) == 1
     assert SearchService(small_archive).passage_ids("法治") == expected
@@ -104,7 +104,7 @@ def test_a_failed_rebuild_leaves_the_live_index_alone(small_archive, monkeypatch
 
 def _rebuild_repeatedly(config, times: int) -> None:
     for _ in range(times):
-        rebuild(config)
+        rebuild(config, sessions_of(config))
 
 
 @pytest.mark.slow
@@ -138,7 +138,7 @@ def test_parallel_rebuild_gives_the_same_answers(small_archive, monkeypatch) -> 
     expected = {query: service.passage_ids(query) for query in queries}
     ranked = [g.report_id for g in service.search("法治政府建设").groups]
     monkeypatch.setattr(build_module, "PARALLEL_THRESHOLD", 0)
-    rebuild(small_archive, procs=2)
+    rebuild(small_archive, sessions_of(small_archive), procs=2)
     assert {query: service.passage_ids(query) for query in queries} == expected
     assert [g.report_id for g in service.search("法治政府建设").groups] == ranked
 
@@ -151,7 +151,7 @@ def test_searching_without_a_live_index_says_so(tmp_path) -> None:
     service = SearchService(config)
     with pytest.raises(IndexUnavailable):
         service.search("法治")
-    rebuild(config)
+    rebuild(config, sessions_of(config))
     assert service.search("法治").total > 0
 
 
@@ -165,7 +165,7 @@ def test_a_broken_live_generation_is_reported_as_unavailable(small_archive) -> N
     (live / "whoosh").mkdir()
     with pytest.raises(IndexUnavailable):
         SearchService(small_archive).search("法治")
-    rebuild(small_archive)
+    rebuild(small_archive, sessions_of(small_archive))
     assert SearchService(small_archive).search("法治").total > 0
 
 

@@ -67,8 +67,9 @@ def fill_store(
     if not extra:
         try:
             from archive.ingest import ingest_paths
+            from tests.conftest import sessions_of
 
-            summary = ingest_paths(config, files, workers=1)
+            summary = ingest_paths(sessions_of(config), files, workers=1)
             if not summary.failures:
                 return "ingest"
         except Exception:  # the pipeline is someone else's work in progress; fall back below

@@ -25,7 +25,7 @@ from archive.store import (
     make_engine,
     make_session_factory,
 )
-from tests.conftest import REPO, SEEDS_DIR, SHIPPED_DIR, make_config
+from tests.conftest import REPO, SEEDS_DIR, SHIPPED_DIR, make_config, sessions_of
 
 SHIPPED = len(list(SHIPPED_DIR.glob("*.txt")))  # each with its sidecar, which is skipped as such
 
@@ -45,11 +45,11 @@ def store_snapshot(config) -> dict:
 
 def test_same_files_twice_changes_nothing(tmp_path: Path) -> None:
     config = make_config(tmp_path / "home")
-    first = ingest_paths(config, [SHIPPED_DIR], workers=1)
+    first = ingest_paths(sessions_of(config), [SHIPPED_DIR], workers=1)
     assert first.counts == {"ingested": SHIPPED, "updated": 0, "unchanged": 0, "skipped": SHIPPED,
                             "failed": 0}
     before = store_snapshot(config)
-    second = ingest_paths(config, [SHIPPED_DIR], workers=1)
+    second = ingest_paths(sessions_of(config), [SHIPPED_DIR], workers=1)
     assert second.counts == {"ingested": 0, "updated": 0, "unchanged": SHIPPED, "skipped": SHIPPED,
                              "failed": 0}
     assert not second.changed_ids and not second.removed_ids
@@ -61,8 +61,8 @@ def test_report_ids_are_derived_from_content(tmp_path: Path) -> None:
     files = sorted(SHIPPED_DIR.glob("*.txt"))
     one = make_config(tmp_path / "one")
     two = make_config(tmp_path / "two")
-    ingest_paths(one, files, workers=1)
-    ingest_paths(two, list(reversed(files)), workers=1)
+    ingest_paths(sessions_of(one), files, workers=1)
+    ingest_paths(sessions_of(two), list(reversed(files)), workers=1)
     assert store_snapshot(one)["reports"] == store_snapshot(two)["reports"]
 
 
@@ -73,12 +73,12 @@ def test_changed_file_replaces_its_report_and_keeps_the_old_permalink(tmp_path: 
     target = folder / seed.name
     shutil.copy(seed, target)
     config = make_config(tmp_path / "home")
-    first = ingest_paths(config, [folder], workers=1)
+    first = ingest_paths(sessions_of(config), [folder], workers=1)
     old_id = first.outcomes[0].report_id
 
     changed = seed.read_text(encoding="utf-8") + "\n补充一段新的内容，用于检验替换。\n"
     target.write_text(changed, encoding="utf-8")
-    second = ingest_paths(config, [folder], workers=1)
+    second = ingest_paths(sessions_of(config), [folder], workers=1)
     assert second.counts["updated"] == 1
     new_id = second.outcomes[0].report_id
     assert new_id != old_id
@@ -103,7 +103,7 @@ def test_a_bad_file_is_reported_by_name_and_the_batch_goes_on(tmp_path: Path) ->
     named = tmp_path / "named.xlsx"  # named by the user, so tried and refused, not skipped
     named.write_bytes(b"whatever")
     config = make_config(tmp_path / "home")
-    summary = ingest_paths(config, [folder, tmp_path / "missing.txt", named], workers=1)
+    summary = ingest_paths(sessions_of(config), [folder, tmp_path / "missing.txt", named], workers=1)
     failed = {Path(outcome.path).name: outcome.message for outcome in summary.failures}
     assert set(failed) == {"empty.txt", "junk.txt", "broken.docx", "named.xlsx", "missing.txt"}
     assert [Path(o.path).name for o in summary.outcomes if o.status == "skipped"] == ["table.xlsx"]
@@ -115,7 +115,7 @@ def test_a_bad_file_is_reported_by_name_and_the_batch_goes_on(tmp_path: Path) ->
 def run_cli(*args: str, home: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "ARCHIVE_HOME": str(home)}
     env.pop("ARCHIVE_DATABASE_URL", None)
-    return subprocess.run([sys.executable, "-m", "archive", *args], cwd=REPO, env=env,
+    return subprocess.run([sys.executable, "-m", "fazhi", *args], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=300)
 
 
@@ -156,7 +156,7 @@ def test_an_interrupted_ingest_leaves_no_half_written_report(tmp_path: Path) -> 
     config = make_config(home)
     env = {**os.environ, "ARCHIVE_HOME": str(home)}
     for stored_before_kill in (3, 12, 25):
-        process = subprocess.Popen([sys.executable, "-m", "archive", "ingest", "--no-index", "--workers", "1",
+        process = subprocess.Popen([sys.executable, "-m", "fazhi", "ingest", "--no-index", "--workers", "1",
                                     str(folder)], cwd=REPO, env=env,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 120
@@ -213,7 +213,7 @@ def test_a_folder_as_users_keep_it_skips_what_is_not_a_report(tmp_path: Path) ->
     result = run_cli("ingest", "--no-index", str(folder), home=tmp_path / "home")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "已收录 29 · 已更新 0 · 未变 0 · 跳过（非报告文件）6 · 失败 0" in result.stdout
-    summary = ingest_paths(make_config(tmp_path / "again"), [folder], workers=1)
+    summary = ingest_paths(sessions_of(make_config(tmp_path / "again")), [folder], workers=1)
     skipped = {Path(o.path).name: o.message for o in summary.outcomes if o.status == "skipped"}
     assert skipped == {
         "README.md": "说明文件", "INDEX.tsv": "说明文件", "README.txt": "说明文件",

@@ -26,7 +26,7 @@ from archive.ingest import ingest_paths
 from archive.store import Passage, Report, ReportAlias, make_engine, make_session_factory
 from indexer.build import rebuild
 from indexer.service import SearchService
-from tests.conftest import SHIPPED_DIR, corpus_files
+from tests.conftest import SHIPPED_DIR, corpus_files, sessions_of
 from tests.test_search import Oracle, found, generated_queries
 from web import create_app
 
@@ -71,9 +71,9 @@ def postgres_url() -> Iterator[str]:
 def pg_config(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) -> ArchiveConfig:
     """The shipped + dev corpora in the PostgreSQL store, indexed from it."""
     config = ArchiveConfig(home=tmp_path_factory.mktemp("pg-home"), database_url=postgres_url)
-    summary = ingest_paths(config, corpus_files(), workers=2)
+    summary = ingest_paths(sessions_of(config), corpus_files(), workers=2)
     assert not summary.failures, [(o.path, o.message) for o in summary.failures]
-    rebuild(config)
+    rebuild(config, sessions_of(config))
     return config
 
 
@@ -104,7 +104,7 @@ def test_postgres_store_holds_exactly_what_sqlite_holds(pg_config, archive_confi
 
 
 def test_postgres_ingest_is_idempotent(pg_config) -> None:
-    again = ingest_paths(pg_config, corpus_files(), workers=1)
+    again = ingest_paths(sessions_of(pg_config), corpus_files(), workers=1)
     assert again.counts == {"ingested": 0, "updated": 0, "unchanged": len(corpus_files()), "skipped": 0,
                             "failed": 0}
 
@@ -144,9 +144,9 @@ def test_changed_file_replaces_its_report_on_postgres(postgres_url: str, tmp_pat
     seed = sorted(SHIPPED_DIR.glob("*.txt"))[0]
     target = folder / seed.name
     shutil.copy(seed, target)
-    old_id = ingest_paths(config, [folder], workers=1).outcomes[0].report_id
+    old_id = ingest_paths(sessions_of(config), [folder], workers=1).outcomes[0].report_id
     target.write_text(seed.read_text(encoding="utf-8") + "\n补充一段新的内容。\n", encoding="utf-8")
-    second = ingest_paths(config, [folder], workers=1)
+    second = ingest_paths(sessions_of(config), [folder], workers=1)
     new_id = second.outcomes[0].report_id
     assert second.counts["updated"] == 1 and new_id != old_id
     engine = make_engine(config.database_url)

@@ -204,6 +204,7 @@ def test_search_page_charts_link_each_bar_to_its_filter(client):
 def test_incremental_ingest_shows_in_directory(tmp_path):
     from archive.ingest import ingest_paths
     from indexer.build import update
+    from tests.conftest import sessions_of
 
     config = build_instance(tmp_path / "home")
     client = create_app({"TESTING": True, "ARCHIVE_CONFIG": config}).test_client()
@@ -212,7 +213,7 @@ def test_incremental_ingest_shows_in_directory(tmp_path):
     new = tmp_path / "新增镇2024年法治政府建设情况报告.txt"
     new.write_text("重庆市垫江县新增镇人民政府\n关于新增镇2024年法治政府建设情况的报告\n\n"
                    "一、主要举措和成效\n总结推广院坝调解法，全年化解纠纷30件。\n", encoding="utf-8")
-    summary = ingest_paths(config, [Path(new)], workers=1)
-    update(config, summary.changed_ids, summary.removed_ids)
+    summary = ingest_paths(sessions_of(config), [Path(new)], workers=1)
+    update(config, sessions_of(config), summary.changed_ids, summary.removed_ids)
     after = client.get("/api/practice", query_string={"name": "院坝调解法"}).get_json()
     assert after["reports"] == 1 and after["occurrences"][0]["year"] == 2024

@@ -19,7 +19,7 @@ from indexer.analysis import user_words
 from indexer.build import rebuild
 from indexer.query import FIELDS, UNKNOWN_PLACE, UNKNOWN_YEAR
 from indexer.service import SearchService
-from tests.conftest import make_config
+from tests.conftest import make_config, sessions_of
 from tests.test_index_corpus import SEEDS, fill_store
 from tests.test_index_places import PlaceKey, Places
 
@@ -63,7 +63,7 @@ class Oracle:
 def archive(tmp_path_factory: pytest.TempPathFactory):
     config = make_config(tmp_path_factory.mktemp("search"))
     fill_store(config)
-    rebuild(config)
+    rebuild(config, sessions_of(config))
     return config
 
 

@@ -1,22 +1,18 @@
-"""``index`` and ``search`` subcommands as registered by ``indexer.cli.register``."""
+"""The ``index`` and ``search`` subcommands of ``python -m fazhi``."""
 
 from __future__ import annotations
 
-import argparse
 import json
 
 import pytest
 
-from indexer.cli import register
+from fazhi.cli import main
 from tests.conftest import make_config
 from tests.test_index_corpus import corpus_files, fill_store
 
 
 def run(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser()
-    register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return args.func(args)
+    return main(argv)
 
 
 @pytest.fixture

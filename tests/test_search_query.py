@@ -11,7 +11,7 @@ from archive.errors import ArchiveError, QuerySyntaxError
 from indexer.build import rebuild
 from indexer.query import AllOf, AnyOf, Literal, Not, SameSentence, parse
 from indexer.service import SearchService
-from tests.conftest import make_config
+from tests.conftest import make_config, sessions_of
 from tests.test_index_corpus import corpus_files, fill_store
 
 
@@ -116,7 +116,7 @@ def test_unknown_filter_key_sort_and_page_are_reported(service) -> None:
 def service(tmp_path_factory: pytest.TempPathFactory) -> SearchService:
     config = make_config(tmp_path_factory.mktemp("query"))
     fill_store(config, corpus_files()[:2])
-    rebuild(config)
+    rebuild(config, sessions_of(config))
     return SearchService(config)
 
 

@@ -8,7 +8,7 @@ from archive.document import Metadata, ParsedPassage, ParsedReport, ParsedSectio
 from indexer.build import rebuild
 from indexer.service import SearchService
 from indexer.snippets import match_spans, snippet
-from tests.conftest import make_config
+from tests.conftest import make_config, sessions_of
 from tests.test_index_corpus import fill_store
 
 HOSTILE = '坚持“枫桥经验”<script>alert("x")</script>&amp; <b>法律明白人</b> <mark>假标记</mark>'
@@ -27,7 +27,7 @@ def hostile_report() -> ParsedReport:
 def service(tmp_path_factory: pytest.TempPathFactory) -> SearchService:
     config = make_config(tmp_path_factory.mktemp("snippets"))
     fill_store(config, files=[], extra=[hostile_report()])
-    rebuild(config)
+    rebuild(config, sessions_of(config))
     return SearchService(config)
 
 

@@ -20,7 +20,7 @@ from archive.config import ArchiveConfig
 from indexer import suggest
 from indexer.query import FIELD_SPECS, UNKNOWN_PLACE, UNKNOWN_YEAR
 from indexer.service import SearchService
-from tests.conftest import corpus_files, make_config
+from tests.conftest import corpus_files, make_config, sessions_of
 from web import create_app
 
 YEARLESS_TITLE = "关于法治政府建设工作情况的报告"
@@ -45,9 +45,9 @@ def config(tmp_path_factory: pytest.TempPathFactory) -> ArchiveConfig:
     yearless.parent.mkdir()
     yearless.write_text(YEARLESS_TEXT, encoding="utf-8")
     config = make_config(home)
-    summary = ingest_paths(config, [*corpus_files(), yearless], workers=1)
+    summary = ingest_paths(sessions_of(config), [*corpus_files(), yearless], workers=1)
     assert not summary.failures, summary.failures
-    rebuild(config)
+    rebuild(config, sessions_of(config))
     return config
 
 
@@ -286,7 +286,7 @@ def test_csv_export_resolves_short_names_like_the_page(client: FlaskClient) -> N
 
 
 def test_cli_listing_shows_notes_and_suggestions(config) -> None:
-    from indexer.cli import format_listing
+    from fazhi.cli import format_listing
 
     service = SearchService(config)
     assert "潢川县" in format_listing(service.search("county:潢川"))
@@ -301,16 +301,16 @@ def test_an_incremental_update_refreshes_place_names(tmp_path: Path) -> None:
 
     config = make_config(tmp_path)
     files = corpus_files()
-    ingest_paths(config, files[:3], workers=1)
-    rebuild(config)
+    ingest_paths(sessions_of(config), files[:3], workers=1)
+    rebuild(config, sessions_of(config))
     service = SearchService(config)
 
     def counties() -> set[str]:
         return {value for value, _r, _p in service.search("-不存在的词").facets["county"]} - {UNKNOWN_PLACE}
 
     before = counties()  # also fills the service's cache of place names
-    summary = ingest_paths(config, files[3:], workers=1)
-    update(config, summary.changed_ids, summary.removed_ids)
+    summary = ingest_paths(sessions_of(config), files[3:], workers=1)
+    update(config, sessions_of(config), summary.changed_ids, summary.removed_ids)
     added = sorted(name for name in counties() - before if len(name) > 2)
     assert added
     result = service.search(f"county:{added[0][:-1]}")

@@ -19,7 +19,7 @@ from indexer.generation import LITERAL_DB, current_generation
 from indexer.query import parse
 from indexer.ranking import TEMPLATE_DEMOTION, demote
 from indexer.service import SearchService
-from tests.conftest import CORPUS, make_config
+from tests.conftest import CORPUS, make_config, sessions_of
 from tests.test_index_build import add_to_store, one_passage_report
 
 LABELS = CORPUS / "template_labels.tsv"
@@ -48,7 +48,7 @@ def _copies(config, text: str, *townships: str) -> list[str]:
 def store(tmp_path):
     config = make_config(tmp_path)
     first = add_to_store(config, one_passage_report(FIRST, township="甲镇"))
-    rebuild(config)
+    rebuild(config, sessions_of(config))
     return config, first
 
 
@@ -56,14 +56,14 @@ def test_a_report_added_later_marks_itself_and_the_reports_it_copies(store) -> N
     config, first = store
     assert _marks(config, first) == {}  # alone in the archive: nothing is shared
     second = add_to_store(config, one_passage_report(TEMPLATE + "乙镇开展普法讲座。", township="乙镇"))
-    update(config, [second])
+    update(config, sessions_of(config), [second])
     for rid in (first, second):
         (mark,) = _marks(config, rid).values()
         shared = [s for s in mark.sentences if s.reports]
         assert shared and all(s.reports == 1 for s in shared), mark
         assert not mark.template  # one other report: shared, not yet 通用表述 (MIN_REPORTS = 2)
     third = add_to_store(config, one_passage_report(TEMPLATE, township="丙镇"))
-    update(config, [third])
+    update(config, sessions_of(config), [third])
     first_mark = _marks(config, first)[1]
     text = FIRST
     template_text = "".join(text[s.start:s.end] for s in first_mark.sentences if s.template)
@@ -80,14 +80,14 @@ def test_another_year_of_the_same_township_is_no_template(store) -> None:
     again = one_passage_report(FIRST.replace("四十七", "五十二"), township="甲镇")
     again.metadata.year = 2024
     second = add_to_store(config, again)
-    update(config, [second])
+    update(config, sessions_of(config), [second])
     assert _marks(config, first) == {} and _marks(config, second) == {}
 
 
 def test_original_yes_only_removes_template_passages(store) -> None:
     config, first = store
     copies = _copies(config, TEMPLATE, "乙镇", "丙镇", "丁镇")
-    update(config, copies)
+    update(config, sessions_of(config), copies)
     service = SearchService(config)
     everything = set(service.passage_ids("习近平法治思想"))
     original = set(service.passage_ids("习近平法治思想 original:yes"))
@@ -104,7 +104,7 @@ def test_original_yes_only_removes_template_passages(store) -> None:
 def test_ranking_puts_an_original_passage_before_template_ones(store) -> None:
     config, first = store
     copies = _copies(config, TEMPLATE, "乙镇", "丙镇", "丁镇")
-    update(config, copies)
+    update(config, sessions_of(config), copies)
     result = SearchService(config).search("习近平法治思想")
     # the template copies are shorter (BM25F prefers them), yet the original passage comes first
     assert result.groups[0].report_id == first
@@ -175,7 +175,7 @@ def test_similar_practice_lists_other_townships_and_no_template_copies(tmp_path)
         "乙镇推行院坝调解，组织乡贤上门调处邻里纠纷，化解纠纷二十起。", township="乙镇"))
     unrelated = add_to_store(config, one_passage_report("丙镇完成行政执法案卷评查十二卷。", township="丙镇"))
     copies = _copies(config, TEMPLATE + "院坝调解。", "丁镇", "戊镇")
-    rebuild(config)
+    rebuild(config, sessions_of(config))
     found = SearchService(config).similar(source, 1)
     ids = [item.report_id for item in found]
     assert ids and ids[0] == near

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from archive.config import ArchiveConfig
-from tests.conftest import make_config
+from tests.conftest import make_config, sessions_of
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED_DIR = REPO / "data" / "reports"
@@ -42,9 +42,9 @@ def build_instance(home: Path) -> ArchiveConfig:
     extra.mkdir(parents=True, exist_ok=True)
     hostile = extra / HOSTILE_NAME
     hostile.write_text(HOSTILE_TEXT, encoding="utf-8")
-    summary = ingest_paths(config, [*sorted(SHIPPED_DIR.glob("*.txt")), hostile], workers=1)
+    summary = ingest_paths(sessions_of(config), [*sorted(SHIPPED_DIR.glob("*.txt")), hostile], workers=1)
     assert not summary.failures, summary.failures
-    rebuild(config)
+    rebuild(config, sessions_of(config))
     engine = make_engine(config.database_url)
     with make_session_factory(engine).begin() as session:
         first = session.query(SourceFile).filter(SourceFile.filename == sorted(

@@ -28,23 +28,13 @@ from functools import wraps
 from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify, request
-from sqlalchemy import delete, select
 
-from archive.corrections import correct, review
-from archive.harvest import (
-    HarvestResult,
-    current_progress,
-    options_from_json,
-    start_background,
-    validate_seeds,
-)
-from archive.ingest import ingest_paths
+from archive.harvest import current_progress, options_from_json, validate_seeds
 from archive.readers import MAX_FILE_BYTES
-from archive.store import Report, ReportAlias, SourceFile, make_engine, make_session_factory
 
 from .errors import error_response
 from .reports import ID_PATTERN
-from .services import archive_config
+from .services import archive_config, current_archive
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 log = logging.getLogger("web.admin")
@@ -100,13 +90,6 @@ def safe_filename(name: str) -> str:
     return name[:200] or "upload.bin"
 
 
-def _refresh_index(changed: set[str], removed: set[str]) -> None:
-    from indexer.build import update
-
-    if changed or removed:
-        update(archive_config(), sorted(changed), sorted(removed))
-
-
 @bp.post("/ingest")
 @require_token
 def ingest():
@@ -127,8 +110,7 @@ def ingest():
             upload.save(out)
         os.replace(temporary, target)
         paths.append(target)
-    summary = ingest_paths(config, paths, workers=1)
-    _refresh_index(summary.changed_ids, summary.removed_ids)
+    summary = current_archive().ingest(paths, workers=1)
     return jsonify({
         "counts": summary.counts,
         "files": [{"filename": Path(o.path).name, "status": o.status, "report_id": o.report_id,
@@ -140,9 +122,7 @@ def ingest():
 @require_token
 def rebuild():
     """Rebuild the whole index aside and swap it in (readers keep searching meanwhile)."""
-    from indexer.build import rebuild as rebuild_index
-
-    stats = rebuild_index(archive_config())
+    stats = current_archive().rebuild()
     return jsonify({"reports": stats.reports, "passages": stats.passages, "seconds": round(stats.seconds, 2),
                     "generation": stats.generation})
 
@@ -151,13 +131,7 @@ def rebuild():
 @require_token
 def review_list():
     """The reports whose metadata is empty or uncertain, field by field, with the reason."""
-    engine = make_engine(archive_config().database_url)
-    try:
-        with make_session_factory(engine)() as session:
-            items = review(session)
-    finally:
-        engine.dispose()
-    return jsonify({"items": [item.as_dict() for item in items]})
+    return jsonify({"items": [item.as_dict() for item in current_archive().review()]})
 
 
 @bp.post("/reports/<report_id>/correct")
@@ -171,16 +145,10 @@ def correct_report(report_id: str):
     reason = payload.get("reason", "")
     if not isinstance(reason, str):
         return _error(400, "reason 应为文字")
-    engine = make_engine(archive_config().database_url)
-    try:
-        with make_session_factory(engine).begin() as session:
-            report = correct(session, report_id, payload["fields"], reason)
-            shown = report.metadata_dict()
-            why = {key: report.provenance.get(key) for key in payload["fields"]}
-    finally:
-        engine.dispose()  # ReportNotFound (404) / UnreadableFile (400) go to web.errors
-    _refresh_index({shown["report_id"]}, set())
-    return jsonify({"report": shown, "provenance": why})
+    # ReportNotFound (404) / UnreadableFile (400) go to web.errors
+    report = current_archive().correct(report_id, payload["fields"], reason)
+    why = {key: report.provenance.get(key) for key in payload["fields"]}
+    return jsonify({"report": report.metadata_dict(), "provenance": why})
 
 
 @bp.post("/reports/<report_id>/delete")
@@ -189,22 +157,8 @@ def delete_report(report_id: str):
     """Remove a report, its original files and its aliases in one transaction, then from the index."""
     if not ID_PATTERN.match(report_id):
         return _error(404, "报告编号无效")
-    config = archive_config()
-    engine = make_engine(config.database_url)
-    try:
-        with make_session_factory(engine).begin() as session:
-            report = session.get(Report, report_id)
-            if report is None:
-                return _error(404, f"没有编号为 {report_id} 的报告")
-            files = session.scalars(select(SourceFile).where(SourceFile.report_id == report_id)).all()
-            for source in files:
-                session.delete(source)
-            session.execute(delete(ReportAlias).where(ReportAlias.new_id == report_id))
-            session.delete(report)
-    finally:
-        engine.dispose()
-    _refresh_index(set(), {report_id})
-    return jsonify({"deleted": report_id, "source_files": len(files)})
+    files = current_archive().delete(report_id)  # ReportNotFound (404) goes to web.errors
+    return jsonify({"deleted": report_id, "source_files": files})
 
 
 @bp.post("/harvest")
@@ -218,15 +172,7 @@ def start_harvest():
         return _error(400, '请以 JSON 提交 {"urls": ["https://…"], "depth": 2, "delay": 1}')
     options = options_from_json(payload)  # a bad value raises ArchiveError: 400 by web.errors
     seeds = validate_seeds(payload["urls"])
-    config = archive_config()
-
-    def refresh(result: HarvestResult) -> None:  # in the harvest thread: no app context here
-        from indexer.build import update
-
-        if result.ingest.changed_ids or result.ingest.removed_ids:
-            update(config, sorted(result.ingest.changed_ids), sorted(result.ingest.removed_ids))
-
-    if not start_background(config, seeds, options, on_done=refresh):
+    if not current_archive().harvest_in_background(seeds, options):
         return _error(409, "已有抓取任务在进行，请稍后再试（GET /admin/harvest 查看进度）")
     return jsonify({"status": "started", "urls": seeds, "progress": "/admin/harvest"}), 202
 

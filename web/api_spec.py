@@ -305,7 +305,10 @@ class HealthSchema(Schema):
     ok = fields.Boolean(required=True)
     reports = fields.Integer(required=True, allow_none=True)
     index_generation = fields.String(required=True, allow_none=True)
-    error = fields.String(metadata={"description": "存储不可读时的原因"})
+    index_seq = fields.Integer(allow_none=True,
+                               metadata={"description": "索引已应用到的存储变更序号（null：未记录）"})
+    store_seq = fields.Integer(metadata={"description": "存储的最新变更序号"})
+    error = fields.String(metadata={"description": "存储不可读或索引缺失、落后时的原因"})
 
 
 class ErrorSchema(Schema):
@@ -530,7 +533,8 @@ def operations() -> dict[str, Operation]:
              400: plain("text/plain", TEXT, "检索式有误"), 503: plain("text/plain", TEXT, "检索索引不可用")},
             query=SearchArgsSchema, tags=["检索"]),
         "health.healthz": Operation({200: _json(HealthSchema, "存储可读"),
-                                     503: _json(HealthSchema, "存储不可读")}, tags=["运行"]),
+                                     503: _json(HealthSchema, "存储不可读，或检索索引缺失、未跟上存储")},
+                                    tags=["运行"]),
         "api_spec.openapi": Operation({200: _json({"type": "object"}, "本文档（OpenAPI 3.1）")},
                                       tags=["运行"]),
     }

@@ -1,6 +1,9 @@
-"""``/healthz``: is the store readable and which index generation is being served.
+"""``/healthz``: is the store readable, which index generation is served, and is it current.
 
-Load balancers and the README's smoke test call it; it never raises, it says what is wrong.
+Load balancers and the README's smoke test call it; it never raises, it says what is wrong. A
+node whose index is missing, or behind the store's change sequence by a change older than
+``FOLLOW_GRACE`` (a node started empty and still building, a follower that cannot keep up),
+answers 503, so a reverse proxy sends searches only to nodes that are current.
 """
 
 from __future__ import annotations
@@ -9,18 +12,16 @@ from flask import Blueprint, jsonify
 from sqlalchemy import func, select
 
 from archive.store import Report
+from fazhi.follow import FOLLOW_GRACE
+from indexer.generation import current_generation
 
-from .services import archive_config, db
+from .services import archive_config, current_archive, db
 
 bp = Blueprint("health", __name__)
 
 
 def index_generation() -> str | None:
     """Name of the live index generation (None when no index has been built or it is unreadable)."""
-    try:
-        from indexer.generation import current_generation
-    except ImportError:
-        return None
     try:
         folder = current_generation(archive_config().index_dir)
     except OSError:  # an unreadable pointer is a health fact, not an error
@@ -30,9 +31,19 @@ def index_generation() -> str | None:
 
 @bp.get("/healthz")
 def healthz():
-    """``{"ok": …, "reports": N, "index_generation": …}``; 503 when the store cannot be read."""
+    """``{"ok": …, "reports": N, "index_generation": …, "index_seq": …, "store_seq": …}``; 503 when
+    the store cannot be read or the index is missing or not current."""
     try:
         count = db().scalar(select(func.count()).select_from(Report)) or 0
+        lag = current_archive().lag()
     except Exception as error:
         return jsonify({"ok": False, "reports": None, "index_generation": None, "error": str(error)}), 503
-    return jsonify({"ok": True, "reports": count, "index_generation": index_generation()})
+    generation = index_generation()
+    body = {"ok": True, "reports": count, "index_generation": generation, "index_seq": lag.applied,
+            "store_seq": lag.latest}
+    if generation is None:
+        return jsonify({**body, "ok": False, "error": "检索索引尚未建立"}), 503
+    if lag.seconds_behind() > FOLLOW_GRACE:
+        return jsonify({**body, "ok": False, "error": f"检索索引落后于存储（已应用 {lag.applied}，"
+                                                     f"存储 {lag.latest}）"}), 503
+    return jsonify(body)

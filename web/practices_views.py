@@ -32,7 +32,7 @@ assert tuple(SORT_LABELS) == SORTS
 def _directory() -> Directory:
     found = directory(archive_config())
     if found is None:
-        raise IndexUnavailable("检索索引尚未建立或已丢失，请运行 python -m archive index 重建。")
+        raise IndexUnavailable("检索索引尚未建立或已丢失，请运行 python -m fazhi index 重建。")
     return found
 
 

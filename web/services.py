@@ -1,8 +1,8 @@
-"""Per-app and per-request handles on the store and the search service.
+"""Per-app and per-request handles on the archive: its store sessions and search service.
 
-Why here and not in the views: the engine is created once per process (gunicorn worker),
-sessions once per request and closed on teardown, and the search service is built lazily so
-the app still starts (and serves reports) when the index is missing or being rebuilt.
+Why here and not in the views: the app holds one ``fazhi.operations.Archive`` (the process's one
+engine), sessions are opened once per request and closed on teardown, and the search service is
+built lazily so the app still starts (and serves reports) when the index is missing or being rebuilt.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from flask import Flask, current_app, g, request
 from sqlalchemy.orm import Session
 
 from archive.config import ArchiveConfig
-from archive.store import make_engine, make_session_factory
+from fazhi.operations import Archive
 from indexer.service import SearchService
 
 CHINA_TZ = timezone(timedelta(hours=8))
@@ -21,29 +21,33 @@ EXTENSION = "fazhi"
 
 
 def init_app(app: Flask, config: ArchiveConfig) -> None:
-    """Create the engine and register the per-request session teardown."""
-    engine = make_engine(config.database_url)
-    # gunicorn --preload builds the app before forking: drop the connection make_engine opened so
-    # no SQLite connection is ever shared between worker processes (each opens its own on demand).
-    engine.dispose()
+    """Open the archive (``ARCHIVE`` in the app config, else one for ``config``) and register the
+    per-request session teardown."""
+    archive = app.config.get("ARCHIVE") or Archive(config)
+    # gunicorn --preload builds the app before forking: drop the connection creating the store
+    # opened so no connection is ever shared between worker processes (each opens its own).
+    archive.close()
     app.extensions[EXTENSION] = {
-        "config": config,
-        "engine": engine,
-        "sessions": make_session_factory(engine),
+        "archive": archive,
         "search": app.config.get("SEARCH_SERVICE"),
     }
     app.teardown_appcontext(_close_session)
 
 
+def current_archive() -> Archive:
+    """The app's archive: every operation that changes it (``web.admin``) goes through this."""
+    return current_app.extensions[EXTENSION]["archive"]
+
+
 def archive_config() -> ArchiveConfig:
     """The resolved instance folder and database URL."""
-    return current_app.extensions[EXTENSION]["config"]
+    return current_archive().config
 
 
 def db() -> Session:
     """This request's session (read-only use), opened on first need."""
     if "db_session" not in g:
-        g.db_session = current_app.extensions[EXTENSION]["sessions"]()
+        g.db_session = current_archive().sessions()
     return g.db_session
 
 
@@ -54,11 +58,8 @@ def _close_session(_exc: BaseException | None) -> None:
 
 
 def search_service() -> SearchService:
-    """The indexer's ``SearchService``, opened once per process."""
-    ext = current_app.extensions[EXTENSION]
-    if ext["search"] is None:
-        ext["search"] = SearchService(ext["config"])  # cheap: opens the index lazily, per thread
-    return ext["search"]
+    """The indexer's ``SearchService`` (``SEARCH_SERVICE`` in the app config, else the archive's)."""
+    return current_app.extensions[EXTENSION]["search"] or current_archive().search_service
 
 
 def today() -> date:

@@ -1,31 +1,35 @@
-"""Command-line interface: ingest files, list, show, review and correct reports, and (via indexer)
-index and search.
+"""``python -m fazhi``: ingest, list, show, review, correct and delete reports, harvest them from
+government sites, index and search — every command through ``fazhi.operations.Archive``.
 
 Exit status is 0 on success, 1 when any file failed, a requested report does not exist or a
-correction is refused, 2 for usage errors (argparse's convention).
+correction is refused, 2 for usage errors (argparse's convention) and a malformed query, 3 when
+there is no index to search.
 """
 
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session, sessionmaker
 from tqdm import tqdm
 
-from .config import ArchiveConfig
-from .corrections import correct, review
-from .errors import ArchiveError
-from .ingest import FileOutcome, IngestSummary, expand_inputs, ingest_paths
-from .report_json import report_to_json, sections_to_text
-from .store import all_reports, get_report, make_engine, make_session_factory
+from archive.config import ArchiveConfig
+from archive.errors import ArchiveError, IndexUnavailable
+from archive.fields import FACET, SORTS, having
+from archive.ingest import FileOutcome
+from archive.report_json import report_to_json, sections_to_text
+from archive.store import all_reports, get_report
+from indexer.service import SearchResult
+
+from .operations import Archive
 
 if TYPE_CHECKING:
-    from .harvest import Visit
-    from .harvest_state import QueueItem
+    from archive.harvest import Visit
+    from archive.harvest_state import QueueItem
 
 # Below this many files a progress bar is noise; per-file lines are shown instead.
 PROGRESS_BAR_MIN_FILES = 20
@@ -37,9 +41,15 @@ def _print_json(payload: object) -> None:
     sys.stdout.write("\n")
 
 
+def _archive() -> Archive:
+    """The archive ``ARCHIVE_HOME`` / ``ARCHIVE_DATABASE_URL`` name (its store created if new)."""
+    return Archive(ArchiveConfig.from_env())
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
-    """Ingest files/folders, refresh the index, print a summary; 1 if any file failed."""
-    config = ArchiveConfig.from_env()
+    """Ingest files/folders, update the index, print a summary; 1 if any file failed."""
+    from archive.ingest import expand_inputs
+
     files, skipped = expand_inputs(args.paths)
     total = len(files) + len(skipped)
     bar = tqdm(total=total, unit="file", disable=total < PROGRESS_BAR_MIN_FILES, file=sys.stderr)
@@ -51,10 +61,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         elif bar.disable:
             print(f"{outcome.status:9} {outcome.report_id:12} {outcome.path}")
 
-    summary = ingest_paths(config, args.paths, workers=args.workers, on_file=on_file)
-    bar.close()
-    if not args.no_index:
-        _refresh_index(config, summary)
+    try:
+        summary = _archive().ingest(args.paths, args.workers, on_file, index=not args.no_index)
+    finally:
+        bar.close()
     counts = summary.counts
     print(
         f"已收录 {counts['ingested']} · 已更新 {counts['updated']} · 未变 {counts['unchanged']}"
@@ -63,28 +73,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if summary.failures else 0
 
 
-def _refresh_index(config: ArchiveConfig, summary: IngestSummary) -> None:
-    """Bring the search index up to date with what this ingest changed (building it if absent)."""
-    from indexer.build import update
-    from indexer.generation import current_generation
-    from indexer.recovery import ensure_index
-
-    if summary.changed_ids or summary.removed_ids or current_generation(config.index_dir) is None:
-        update(config, sorted(summary.changed_ids), sorted(summary.removed_ids))
-    # Reports an earlier ingest committed but was killed before indexing are "unchanged" now,
-    # so they are not in this summary: reconcile the index with the store.
-    ensure_index(config)
-
-
-def _store(config: ArchiveConfig) -> sessionmaker[Session]:
-    """Sessions on the configured store (created if new)."""
-    return make_session_factory(make_engine(config.database_url))
-
-
 def cmd_reports(args: argparse.Namespace) -> int:
     """List every report (id, year, place, type, title)."""
-    session_factory = _store(ArchiveConfig.from_env())
-    with session_factory() as session:
+    with _archive().sessions() as session:
         reports = all_reports(session)
         if args.json:
             _print_json([report.metadata_dict() for report in reports])
@@ -97,8 +88,7 @@ def cmd_reports(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     """Metadata, section tree and passages of one report; 1 if the id is unknown."""
-    session_factory = _store(ArchiveConfig.from_env())
-    with session_factory() as session:
+    with _archive().sessions() as session:
         report = get_report(session, args.id)
         if report is None:
             print(f"没有编号为 {args.id} 的报告", file=sys.stderr)
@@ -116,9 +106,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_review(args: argparse.Namespace) -> int:
     """Reports with an empty or uncertain field, and why (0 even when there are some)."""
-    session_factory = _store(ArchiveConfig.from_env())
-    with session_factory() as session:
-        items = review(session)
+    items = _archive().review()
     if args.json:
         _print_json([item.as_dict() for item in items])
         return 0
@@ -129,7 +117,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def cmd_set(args: argparse.Namespace) -> int:
-    """Record a correction, apply it and refresh the index for that report; 1 if refused."""
+    """Record a correction, apply it and update the index; 1 if refused."""
     changes: dict[str, str] = {}
     for assignment in args.assignments:
         field, equals, value = assignment.partition("=")
@@ -137,31 +125,36 @@ def cmd_set(args: argparse.Namespace) -> int:
             print(f"应写作 字段=值：{assignment}", file=sys.stderr)
             return 1
         changes[field.strip()] = value.strip()
-    config = ArchiveConfig.from_env()
-    session_factory = _store(config)
     try:
-        with session_factory.begin() as session:
-            report = correct(session, args.id, changes, args.reason)
-            report_id, shown = report.id, report.metadata_dict()
+        shown = _archive().correct(args.id, changes, args.reason).metadata_dict()
     except ArchiveError as error:
         print(str(error), file=sys.stderr)
         return 1
-    _refresh_index(config, IngestSummary(changed_ids={report_id}))
     for key in changes:
         print(f"{key:10} {shown.get(key)}")
     return 0
 
 
+def cmd_delete(args: argparse.Namespace) -> int:
+    """Remove a report and its original files from the store and the index; 1 if unknown."""
+    try:
+        files = _archive().delete(args.id)
+    except ArchiveError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    print(f"已删除 {args.id}（原始文件 {files} 个）")
+    return 0
+
+
 def cmd_harvest(args: argparse.Namespace) -> int:
-    """Harvest reports from government sites (``archive.harvest``), refresh the index, print a
+    """Harvest reports from government sites (``archive.harvest``), update the index, print a
     summary; 1 if any URL failed, 2 for a URL that cannot be harvested at all."""
-    from .harvest import HarvestOptions, harvest, summary_lines
-    from .harvest_fetch import FetchOptions
+    from archive.harvest import HarvestOptions, summary_lines
+    from archive.harvest_fetch import FetchOptions
 
     if args.delay < 0 or args.depth < 0:
         print("--delay 与 --depth 不能为负数", file=sys.stderr)
         return 2
-    config = ArchiveConfig.from_env()
     options = HarvestOptions(depth=args.depth, fetch=FetchOptions(delay=args.delay, timeout=args.timeout))
     bar = tqdm(total=0, unit="url", file=sys.stderr, disable=args.quiet)
 
@@ -172,29 +165,79 @@ def cmd_harvest(args: argparse.Namespace) -> int:
             bar.write(f"失败 {item.url}: {visit.message}", file=sys.stderr)
 
     try:
-        result = harvest(config, args.urls, options, on_visit)
+        result = _archive().harvest(args.urls, options, on_visit, index=not args.no_index)
     except ArchiveError as error:
-        bar.close()
         print(str(error), file=sys.stderr)
         return 2
-    bar.close()
-    if not args.no_index:
-        _refresh_index(config, result.ingest)
+    finally:
+        bar.close()
     if result.resumed:
         print(f"继续了上次中断的抓取（第 {result.progress.run_id} 次）")
     print("\n".join(summary_lines(result.progress)))
     return 1 if result.progress.failures else 0
 
 
+def cmd_index(_args: argparse.Namespace) -> int:
+    """Rebuild the index of the configured archive."""
+    stats = _archive().rebuild()
+    print(f"索引完成：{stats.reports} 份报告，{stats.passages} 个段落，用时 {stats.seconds:.1f} 秒")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    """Search and print a listing (or the JSON result); 2 on a malformed query, 3 without an index."""
+    filters = {f.column: getattr(args, f.column) for f in having(FACET) if getattr(args, f.column)}
+    try:
+        result = _archive().search(args.query, filters, page=args.page, sort=args.sort,
+                                   per_page=args.per_page)
+    except IndexUnavailable as error:
+        print(str(error), file=sys.stderr)
+        return 3
+    except ArchiveError as error:
+        print(f"检索式有误：{error}", file=sys.stderr)
+        return 2
+    if args.json:
+        _print_json(result.to_json())
+    else:
+        print(format_listing(result))
+    return 0
+
+
+def format_listing(result: SearchResult) -> str:
+    """A human-readable listing: totals, then each report with its best passages."""
+    pages = max(result.pages, 1)
+    lines = [f"共 {result.total} 个段落，{result.reports} 份报告（第 {result.page}/{pages} 页）"]
+    lines.extend(f"注：{note}" for note in result.notes)
+    if result.suggestions:
+        offers = (f"{s.query}（{s.reports} 份报告）" for s in result.suggestions)
+        lines.append("您是不是要找：" + "、".join(offers))
+    for group in result.groups:
+        place = "".join(part for part in (group.county, group.township) if part) or "（地点未定）"
+        lines.append("")
+        lines.append(f"■ {group.year or '----'} {place}  {group.title}  [{group.report_id}]")
+        for hit in group.hits:
+            heading = " › ".join(hit.heading)
+            lines.append(f"  #{hit.anchor} {heading}")  # p-<n>, or a heading's s-<n> / the title
+            lines.append(f"    {_plain(hit.snippet)}")
+        if group.more:
+            lines.append(f"  …本报告另有 {group.more} 处")
+    return "\n".join(lines)
+
+
+def _plain(snippet_html: str) -> str:
+    """Snippet for a terminal: marks as 【】, HTML entities decoded."""
+    return html.unescape(snippet_html.replace("<mark>", "【").replace("</mark>", "】"))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand, the indexer's included."""
-    parser = argparse.ArgumentParser(prog="python -m archive", description="法治政府建设报告检索库")
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(prog="python -m fazhi", description="法治政府建设报告检索库")
     sub = parser.add_subparsers(dest="command", required=True)
 
     ingest = sub.add_parser("ingest", help="收录文件或文件夹")
     ingest.add_argument("paths", nargs="+", help="files or folders (txt, docx, html, pdf, doc, wps)")
     ingest.add_argument("--workers", type=int, default=None, help="parser processes (default: cores)")
-    ingest.add_argument("--no-index", action="store_true", help="do not refresh the search index")
+    ingest.add_argument("--no-index", action="store_true", help="do not update the search index")
     ingest.set_defaults(func=cmd_ingest)
 
     reports = sub.add_parser("reports", help="列出全部报告")
@@ -217,6 +260,10 @@ def build_parser() -> argparse.ArgumentParser:
     correct_parser.add_argument("--reason", default="", help="why (shown in the report's provenance)")
     correct_parser.set_defaults(func=cmd_set)
 
+    delete_parser = sub.add_parser("delete", help="删除一份报告及其原始文件")
+    delete_parser.add_argument("id")
+    delete_parser.set_defaults(func=cmd_delete)
+
     harvest_parser = sub.add_parser("harvest", help="从政府网站抓取报告并收录（遵守 robots.txt）")
     harvest_parser.add_argument("urls", nargs="+", metavar="URL", help="a report page or a column listing")
     harvest_parser.add_argument("--depth", type=int, default=2,
@@ -225,17 +272,28 @@ def build_parser() -> argparse.ArgumentParser:
                                 help="seconds between requests to one host, at least (default 1)")
     harvest_parser.add_argument("--timeout", type=float, default=20.0,
                                 help="seconds per request (default 20)")
-    harvest_parser.add_argument("--no-index", action="store_true", help="do not refresh the search index")
+    harvest_parser.add_argument("--no-index", action="store_true", help="do not update the search index")
     harvest_parser.add_argument("--quiet", action="store_true", help="no progress bar")
     harvest_parser.set_defaults(func=cmd_harvest)
 
-    from indexer.cli import register
+    index = sub.add_parser("index", help="重建检索索引（在旁边建好后原子切换）")
+    index.set_defaults(func=cmd_index)
 
-    register(sub)
+    search = sub.add_parser("search", help="检索（语法见 indexer.query）")
+    search.add_argument("query", help='检索式，例如 "枫桥经验" county:垫江县 year:2022..2024')
+    for field in having(FACET):  # --year --province … --section --type, from the field registry
+        example = f"，如 {field.example}" if field.example else ""
+        search.add_argument(f"--{field.name}", dest=field.column, action="append", metavar="V",
+                            help=f"{field.label}{example}")
+    search.add_argument("--page", type=int, default=1)
+    search.add_argument("--per-page", type=int, default=20)
+    search.add_argument("--sort", choices=tuple(SORTS), default="relevance")
+    search.add_argument("--json", action="store_true", help="输出 JSON")
+    search.set_defaults(func=cmd_search)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``python -m archive``."""
+    """Entry point of ``python -m fazhi``."""
     args = build_parser().parse_args(argv)
     return int(args.func(args) or 0)

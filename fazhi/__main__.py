@@ -1,0 +1,7 @@
+"""``python -m fazhi``: the command-line interface (see ``fazhi.cli``)."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
