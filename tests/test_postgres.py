@@ -2,20 +2,15 @@
 
 Issue 2 promises "any SQLAlchemy URL (PostgreSQL included)" and issue 5 that results stay exact
 "in every configuration (PostgreSQL included)". So this module starts a throwaway PostgreSQL
-server (Debian's ``postgresql`` package, installed by ``scripts/setup.sh --for-tests``) on a
-Unix socket in a temporary folder, points ``ARCHIVE_DATABASE_URL`` at it, and runs the real
+server (``postgres_url`` in conftest: Debian's ``postgresql`` package, installed by
+``scripts/setup.sh --for-tests``, on a Unix socket in a temporary folder), and runs the real
 pipeline: ingest the shipped + dev corpora, build the index from the PostgreSQL store, search
 the generated query set, serve pages through the Flask test client, replace a changed file.
 """
 
 from __future__ import annotations
 
-import glob
-import os
 import shutil
-import subprocess
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,42 +24,6 @@ from indexer.service import SearchService
 from tests.conftest import SHIPPED_DIR, corpus_files, sessions_of
 from tests.test_search import Oracle, found, generated_queries
 from web import create_app
-
-PORT = 5433  # only on the socket in the server's own temporary folder: no TCP listener at all
-
-
-def _postgres_bin() -> Path:
-    """Debian installs the server outside PATH, under /usr/lib/postgresql/<major>/bin."""
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
-    if not candidates:
-        pytest.fail("no PostgreSQL server: run scripts/setup.sh --for-tests (Debian package postgresql)")
-    return Path(candidates[-1]).parent
-
-
-def _as_server_user(args: list[str]) -> list[str]:
-    """PostgreSQL refuses to run as root; CI runs as root, so drop to Debian's ``postgres`` user."""
-    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
-
-
-@pytest.fixture(scope="module")
-def postgres_url() -> Iterator[str]:
-    """A fresh server and database for this module; stopped and deleted afterwards."""
-    bin_dir = _postgres_bin()
-    folder = Path(tempfile.mkdtemp(prefix="fazhi-pg-"))
-    if os.geteuid() == 0:
-        shutil.chown(folder, "postgres", "postgres")
-    data = folder / "data"
-    run = lambda *args: subprocess.run(_as_server_user([str(a) for a in args]),  # noqa: E731
-                                       check=True, capture_output=True, timeout=120)
-    run(bin_dir / "initdb", "-D", data, "-U", "fazhi", "--auth=trust", "-E", "UTF8", "--no-locale")
-    run(bin_dir / "pg_ctl", "-D", data, "-w", "-l", folder / "server.log", "-o",
-        f"-c listen_addresses='' -k {folder} -p {PORT} -c fsync=off", "start")
-    try:
-        run(bin_dir / "createdb", "-h", folder, "-p", PORT, "-U", "fazhi", "fazhi")
-        yield f"postgresql+psycopg://fazhi@/fazhi?host={folder}&port={PORT}"
-    finally:
-        run(bin_dir / "pg_ctl", "-D", data, "-m", "fast", "stop")
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
