@@ -34,7 +34,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from archive.config import ArchiveConfig
 from archive.store import Change, Report, changes_since, latest_change
 
-from .generation import LITERAL_DB, WHOOSH_DIR, current_generation
+from . import literal
+from .generation import LITERAL_DB, WHOOSH_DIR, current_generation, writer_lock
 from .literal import SCHEMA_VERSION, applied_change, schema_version
 
 log = logging.getLogger("indexer.recovery")
@@ -154,13 +155,28 @@ def catch_up(config: ArchiveConfig, sessions: sessionmaker[Session], wait: bool 
             log.warning("search index built from the store: %d reports, %d passages in %.1f s (%s)",
                         stats.reports, stats.passages, stats.seconds, stats.generation)
             return stats.reports
-        applied = applied_seq(config) or 0
+        applied = applied_seq(config)
         with sessions() as session:
-            latest, report_ids = changes_since(session, applied)
-        if latest == applied:
-            return 0
-        update(config, sessions, report_ids, change_seq=latest)
+            latest, report_ids = changes_since(session, applied or 0)
+        if report_ids:
+            update(config, sessions, report_ids, change_seq=latest)
+        elif applied != latest:  # an index written before it recorded a seq: nothing to re-read
+            _record_seq(config, latest)
         return len(report_ids)
+
+
+def _record_seq(config: ArchiveConfig, seq: int) -> None:
+    """Record ``seq`` as applied in the live generation (under the writer lock)."""
+    with writer_lock(config.index_dir):
+        generation = current_generation(config.index_dir)
+        if generation is None:
+            return
+        conn = literal.connect(generation / LITERAL_DB)
+        try:
+            literal.remember_change(conn, seq)
+            conn.commit()
+        finally:
+            conn.close()
 
 
 def _diagnose(config: ArchiveConfig, sessions: sessionmaker[Session],

@@ -208,3 +208,25 @@ def test_workers_of_one_node_never_apply_changes_at_once(postgres_url: str, tmp_
         fcntl.flock(handle, fcntl.LOCK_EX)  # another worker is applying changes
         assert catch_up(archive.config, archive.sessions, wait=False) is None
     assert catch_up(archive.config, archive.sessions, wait=False) == 0
+
+
+def test_an_index_older_than_the_change_sequence_becomes_current_without_rereading(tmp_path: Path) -> None:
+    """An upgraded deployment: store and index written before seqs were recorded."""
+    import sqlite3
+
+    from archive.store import Change
+    from indexer.generation import LITERAL_DB, current_generation
+    from indexer.recovery import applied_seq
+    from tests.conftest import make_config
+
+    archive = Archive(make_config(tmp_path / "old"))
+    archive.ingest(sorted(SHIPPED_DIR.glob("*.txt"))[:2], workers=1)
+    with archive.sessions.begin() as session:
+        session.query(Change).delete()
+    generation = current_generation(archive.config.index_dir)
+    assert generation is not None
+    with sqlite3.connect(generation / LITERAL_DB) as conn:
+        conn.execute("DELETE FROM meta WHERE key = 'change_seq'")
+    assert applied_seq(archive.config) is None and not archive.lag().current
+    assert archive.update_index() == 0
+    assert applied_seq(archive.config) == 0 and archive.lag().current
