@@ -564,8 +564,9 @@ def _candidates(
       frequency and length normalisation, on trigrams), inside the match set. A query of 1–2
       character words only has no trigram to rank by: then BM25's own formula on the literal
       counts in SQL (k1 = 1.2, b = 0.75, length in characters) when at most ``COUNT_LIMIT``
-      passages match (it reads their text), else the shortest matches (BM25 normalises by
-      length and every match contains every word; length is in the covering index);
+      passages match (a 2-character word counted in the index, ``literal.count_occurrences``,
+      a 1-character one in the text), else the shortest matches (BM25 normalises by length and
+      every match contains every word; length is in the covering index);
     * for several words, the shortest matches that contain them side by side as typed (an FTS5
       phrase match of the words joined, inside the match set): ranked first (score × BOOST +
       BONUS), exactly, so they are never crowded out by other matches.
@@ -575,7 +576,7 @@ def _candidates(
     if len(words) > 1:
         joined = "".join(words)
         sql, args = literal.compile_literal(joined)
-        source = "passages p INDEXED BY passages_hit" if len(joined) >= literal.TRIGRAM else "passages p"
+        source = "passages p INDEXED BY passages_hit" if literal.indexed(joined) else "passages p"
         adjacent = dict(conn.execute(
             f"SELECT h.gid, h.report_id FROM temp.hits h JOIN {source} ON p.gid = h.gid WHERE {sql} "
             "ORDER BY h.chars, h.gid LIMIT ?",
@@ -589,18 +590,29 @@ def _candidates(
             [rankable, RANK_CANDIDATES],
         ).fetchall()
     elif conn.execute("SELECT count(*) FROM temp.hits").fetchone()[0] <= COUNT_LIMIT:
-        counts = [f"(h.chars - length(replace(p.folded, ?, ''))) / {len(word)}.0" for word in words]
-        bm25 = " + ".join(f"{tf} / ({tf} + 0.3 + 0.9 * h.chars / ?)" for tf in counts)
-        best = conn.execute(
-            f"SELECT h.gid, h.report_id FROM temp.hits h JOIN passages p ON p.gid = h.gid "
-            f"ORDER BY {bm25} DESC, h.gid LIMIT ?",
-            [arg for word in words for arg in (word, word, average_chars)] + [RANK_CANDIDATES],
-        ).fetchall()
+        best = conn.execute(*_counted_bm25(words, average_chars)).fetchall()
     else:
         best = conn.execute(
             "SELECT gid, report_id FROM temp.hits ORDER BY chars, gid LIMIT ?", [RANK_CANDIDATES]
         ).fetchall()
     return {**dict(best), **adjacent}, list(adjacent)
+
+
+def _counted_bm25(words: list[str], average_chars: float) -> tuple[str, list[object]]:
+    """SQL of the best ``RANK_CANDIDATES`` matches in ``temp.hits`` by BM25 on the words' counts:
+    from the index when it can count every word (driven by the counts, each match found by its
+    key), else from the text of every match."""
+    counted = [found for found in map(literal.count_occurrences, words) if found is not None]
+    if len(counted) == len(words):
+        union = " UNION ALL ".join(sql for sql, _ in counted)
+        return (f"SELECT h.gid, h.report_id FROM ({union}) c JOIN temp.hits h ON h.gid = c.gid "
+                "GROUP BY h.gid ORDER BY sum(c.n / (c.n + 0.3 + 0.9 * h.chars / ?)) DESC, h.gid LIMIT ?",
+                [*(arg for _, args in counted for arg in args), average_chars, RANK_CANDIDATES])
+    tfs = [f"(h.chars - length(replace(p.folded, ?, ''))) / {len(word)}.0" for word in words]
+    bm25 = " + ".join(f"{tf} / ({tf} + 0.3 + 0.9 * h.chars / ?)" for tf in tfs)
+    return (f"SELECT h.gid, h.report_id FROM temp.hits h JOIN passages p ON p.gid = h.gid "
+            f"ORDER BY {bm25} DESC, h.gid LIMIT ?",
+            [arg for word in words for arg in (word, word, average_chars)] + [RANK_CANDIDATES])
 
 
 def _materialise(conn: sqlite3.Connection, parsed: ParsedQuery) -> None:

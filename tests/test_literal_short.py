@@ -1,0 +1,134 @@
+"""Short words from the index (issue 14): a 2-character word is answered by the trigrams it
+begins (``indexer.literal``), and that must stay exactly what a scan of the folded text finds.
+
+Checked on the shipped corpus's own index: words cut from the start, middle and end of real
+places (the end is where the ``END`` padding matters), the issue's policy words, and each of them
+combined with other words and filters; then with the passage text blanked (the answer comes from
+the index alone) and after a report is deleted (its trigrams leave with it).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from archive.config import ArchiveConfig
+from indexer import literal
+from indexer.generation import LITERAL_DB, current_generation
+from indexer.query import parse
+
+POLICY_WORDS = ("信访", "普法", "宪法", "调解", "网格", "法治")
+STEP = 3  # every 3rd place gives words: a few hundred distinct ones, in seconds
+
+
+def _database(config: ArchiveConfig) -> Path:
+    generation = current_generation(config.index_dir)
+    assert generation is not None
+    return generation / LITERAL_DB
+
+
+def _places(conn: sqlite3.Connection) -> list[tuple[int, str, str]]:
+    return conn.execute("SELECT gid, unit, folded FROM passages ORDER BY gid").fetchall()
+
+
+def _sample_words(places: list[tuple[int, str, str]]) -> list[str]:
+    """2-character words from the start, the middle and the very end of real places."""
+    words: set[str] = set(POLICY_WORDS)
+    for _gid, _unit, folded in places[::STEP]:
+        if len(folded) >= 2:
+            middle = len(folded) // 2
+            words.update((folded[:2], folded[middle:middle + 2], folded[-2:]))
+    return sorted(words)
+
+
+def _found(conn: sqlite3.Connection, query: str) -> set[int]:
+    where, args = literal.compile_where(parse(query))
+    return {gid for (gid,) in conn.execute(f"SELECT p.gid FROM passages p WHERE {where}", args)}
+
+
+def _scan(places: list[tuple[int, str, str]], *words: str) -> set[int]:
+    """What a plain search must find: places of ``SCOPE_UNITS[None]`` holding every word."""
+    units = literal.SCOPE_UNITS[None]
+    return {gid for gid, unit, folded in places if unit in units and all(w in folded for w in words)}
+
+
+def _copy(source: Path, target: Path) -> None:
+    """A consistent copy of a literal table (SQLite's backup: the WAL included)."""
+    source_conn, target_conn = sqlite3.connect(source), sqlite3.connect(target)
+    source_conn.backup(target_conn)
+    source_conn.close()
+    target_conn.close()
+
+
+def test_two_character_words_find_exactly_what_a_scan_finds(archive_config: ArchiveConfig) -> None:
+    conn = literal.connect(_database(archive_config))
+    places = _places(conn)
+    words = _sample_words(places)
+    assert len(words) > 150
+    at_end_only = [w for w in words if any(f.endswith(w) and f.find(w) == len(f) - 2 for _g, _u, f in places)]
+    assert at_end_only, "the sample must hold words that occur only at a text's end somewhere"
+    for word in words:  # the matcher itself: any two characters, spaces and quotes included
+        sql, args = literal.compile_literal(word)
+        found = {gid for (gid,) in conn.execute(f"SELECT p.gid FROM passages p WHERE {sql}", args)}
+        assert found == {gid for gid, _unit, folded in places if word in folded}, word
+    conn.close()
+
+
+@pytest.mark.parametrize("query, words", [
+    ("信访 枫桥经验", ("信访", "枫桥经验")),
+    ("普法 宪法", ("普法", "宪法")),
+    ("调解 OR 网格", None),
+    ("法治 -普法", None),
+])
+def test_two_character_words_combine_exactly(archive_config: ArchiveConfig, query: str,
+                                             words: tuple[str, ...] | None) -> None:
+    conn = literal.connect(_database(archive_config))
+    places = _places(conn)
+    found = _found(conn, query)
+    if words is not None:
+        assert found == _scan(places, *words)
+    elif " OR " in query:
+        assert found == _scan(places, "调解") | _scan(places, "网格")
+    else:
+        assert found == _scan(places, "法治") - _scan(places, "普法")
+    assert found
+    conn.close()
+
+
+def test_the_index_alone_answers_two_character_words(archive_config: ArchiveConfig, tmp_path: Path) -> None:
+    """With every text blanked, 2- and 3-character words are still found (the index answers),
+    a 1-character word is not (it is scanned): the short-word path reads no passage row."""
+    _copy(_database(archive_config), tmp_path / LITERAL_DB)
+    conn = literal.connect(tmp_path / LITERAL_DB)
+    before = {word: _found(conn, f'"{word}"') for word in ("信访", "依法", "法治建设", "法")}
+    assert all(before.values())
+    with conn:
+        conn.execute("UPDATE passages SET folded = ''")
+    after = {word: _found(conn, f'"{word}"') for word in before}
+    conn.close()
+    assert after["信访"] == before["信访"] and after["依法"] == before["依法"]
+    assert after["法治建设"] == before["法治建设"]
+    assert after["法"] == set()
+
+
+def test_a_deleted_report_takes_its_trigrams_along(archive_config: ArchiveConfig, tmp_path: Path) -> None:
+    """Deleting a report removes its texts from the index as they were indexed (``END`` included):
+    FTS5's own integrity check passes and no word finds a deleted place any more."""
+    path = tmp_path / LITERAL_DB
+    _copy(_database(archive_config), path)
+    conn = literal.connect(path)
+    (report_id,) = conn.execute(
+        "SELECT report_id FROM passages WHERE instr(folded, '信访') > 0 LIMIT 1").fetchone()
+    with conn:
+        removed = set(literal.delete_reports(conn, [report_id]))
+        conn.execute("INSERT INTO trigrams(trigrams) VALUES ('integrity-check')")
+    assert removed
+    places = _places(conn)
+    for word in ("信访", "法治", "工作"):
+        sql = f"SELECT rowid FROM trigrams WHERE trigrams MATCH {literal.PREFIX_QUERY}"
+        indexed = {gid for (gid,) in conn.execute(sql, [word, literal.prefix_end(word)])}
+        assert indexed and not indexed & removed, word
+        assert _found(conn, f'"{word}"') == _scan(places, word)
+    conn.close()
