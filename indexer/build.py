@@ -111,6 +111,7 @@ def update(
         assert generation is not None
         conn = literal.connect(generation / LITERAL_DB)
         try:
+            forgotten = templates.forget(conn, removed) if TEMPLATE_MARKS else set()
             literal.delete_reports(conn, removed)
             ix = whoosh_index.open_dir(str(generation / WHOOSH_DIR))
             writer = ix.writer(limitmb=WRITER_MB)
@@ -119,8 +120,8 @@ def update(
                     writer.delete_by_term("report_id", report_id)
                 reports, passages = _fill(sessions, conn, writer, changed)
                 if TEMPLATE_MARKS:
-                    # a new report changes the marks of the reports it copies: all are recomputed
-                    templates.mark(conn)
+                    # a report changes the marks of those it copies: the clauses near its own are recounted
+                    templates.add(conn, changed, forgotten)
             except BaseException:
                 writer.cancel()
                 raise

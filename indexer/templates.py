@@ -1,84 +1,98 @@
-"""Template detection (issue 13 §1): which passages and sentences other townships' reports share.
+"""Template detection (issue 13 §1): which passages and clauses other townships' reports share.
 
-Township reports copy whole sentences from upper-level documents (``深入学习贯彻习近平法治思想…``).
-A sentence is *shared* with another report when that report holds a near-verbatim copy of it:
-the Jaccard similarity of their sets of ``SHINGLE``-character shingles (of the folded text) is at
-least ``SIMILARITY``. Candidates come from ``datasketch``'s MinHash LSH (``NUM_PERM`` permutations)
-and each candidate is confirmed by the MinHash estimate of its Jaccard similarity, so a few
-changed characters (a place name, a number, 的/地) still count as a copy and a sentence on the
-same topic in other words does not.
+Township reports copy clauses from upper-level documents (``深入学习贯彻习近平法治思想…``). A
+clause is *shared* with another report when that report holds a near-verbatim copy: the Jaccard
+similarity of the two clauses' ``SHINGLE``-character shingle sets is at least ``SIMILARITY``,
+candidates from ``datasketch``'s MinHash LSH (``NUM_PERM`` permutations), each confirmed by the
+MinHash estimate. Clauses are compared on a *key*, the folded text without punctuation. Its
+*folded* form writes the report's own place names (township, county, with and without 镇/县…),
+its self-references (我镇/全乡) and numbers as placeholders; a folded wording found in
+``FOLD_REPORTS`` reports or more is one template clause, and all its variants are compared as
+that one key. A rarer wording keeps its own key: folding it would make two townships' openings
+(``现将尼山镇2024年度…报告如下``) copies of each other on the strength of the placeholders alone.
 
-Counting. A sentence's mark is the number of *other* reports that contain a copy of it, a report
-of the same township (another year of the same place) not counted: a township repeating its own
-wording is not a template. A passage's mark is the largest ``N`` such that the sentences shared
-by at least ``N`` other reports cover ``COVERAGE`` of the passage's markable characters: "N other
-reports repeat (nearly) the template part of this passage". A passage whose mark reaches
-``MIN_REPORTS`` is a template passage (通用表述): ranking demotes it and ``original:yes`` drops
-it. Clauses shorter than ``MIN_CHARS`` (``一是加强领导``) are not marked: too short to tell a
-copy from a coincidence.
+Counting. A clause's mark is the number of *other* reports holding a copy, reports of the same
+township (its other years) not counted. A passage's mark is the largest ``N`` such that its
+clauses shared by at least ``N`` other reports cover ``COVERAGE`` of its markable characters;
+from ``MIN_REPORTS`` on it is a template passage (通用表述): ranking demotes it, ``original:yes``
+drops it. Clauses shorter than ``MIN_CHARS`` are not marked. Why these numbers, and what they
+measure on the labelled sample (``tests/corpus/template_labels.tsv``): docs/decisions.md,
+"Template marks".
 
-Why these numbers (measured on 116 hand-labelled passages of the shipped corpus,
-``tests/corpus/template_labels.tsv``, rule in ``tests/corpus/README.md``; chosen on that same
-sample, there is no held-out set). ``MIN_REPORTS = 2``: one other report sharing a clause is as
-often two townships of one county describing one county-wide measure as template text; from two
-other townships on, the clause was almost always copied from a common upper-level source.
-``SIMILARITY = 0.5``: 0.7 (strictly near-verbatim) found almost no copies among 40 reports,
-because townships splice their own words into the template clause (``我镇始终坚持以…为指导``).
-``COVERAGE = 0.3``: at 0.8 no passage of the sample is flagged at all (real paragraphs are long
-and mixed); at 0.3, precision 1.00 and recall 0.25 against the labels (0.83 / 0.29 with 64
-permutations; at coverage 0.5, 0.80 / 0.06). Recall stays low on a corpus of 40 reports:
-most generic paragraphs are paraphrased boilerplate that no other report repeats, which copy
-detection cannot see and the mark does not claim to. ``tests/test_templates.py`` keeps the
-figures from falling.
-
-Why whole-corpus marking: a mark depends on every other report, so a report added later changes
-the marks of the reports it copies. ``mark`` recomputes all marks from the literal table's
-folded passages (the rebuild and the incremental update both call it), hashing each *distinct*
-sentence once; template text repeats across reports, so distinct sentences are far fewer than
-sentence occurrences. Marks live in the literal table's SQLite file beside the passages
-(``passage_marks``, ``sentence_marks``), keyed by ``gid``: search filters and demotes with one
-indexed lookup and the reader reads a report's marks with one query.
+Storage, in the literal table's SQLite file: each key once, with its MinHash once clauses are
+compared on it (``clause_keys``); every markable clause with its raw, folded and compared key
+and its mark (``sentence_marks``); every passage with a shared clause (``passage_marks``).
+``mark`` computes all of it for a new generation. An incremental update calls ``forget`` then
+``add``, which recount only the clauses whose compared key is near a key that gained or lost a
+clause (a folded wording crossing ``FOLD_REPORTS`` changes its clauses' key): ``mark``'s
+computation on fewer clauses, so the marks are those a rebuild gives.
 """
-
 from __future__ import annotations
 
 import re
 import sqlite3
 import zlib
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections import defaultdict, deque
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy
-from datasketch import MinHash, MinHashLSH
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+from archive.normalize import fold_for_match
 
 SHINGLE = 3  # characters per shingle: an 8-character clause still has 6
-NUM_PERM = 32  # MinHash permutations: Jaccard estimate ± 0.09; fewer LSH bands to query (build time)
-SIMILARITY = 0.5  # Jaccard (3-shingles) from which a clause counts as a copy (see below)
+NUM_PERM = 32  # MinHash permutations: Jaccard estimate ± 0.09; fewer LSH bands to query
+SEED = 1  # of the MinHash permutations: stored MinHashes must stay comparable with new ones
+SCHEME = "affine32"  # datasketch's permutation scheme (32-bit hash values)
+SIMILARITY = 0.5  # Jaccard (3-shingles) from which a clause counts as a copy
 MIN_CHARS = 8  # shorter clauses are not marked
-MIN_REPORTS = 2  # a passage / sentence shared by at least this many other reports is 通用表述
-COVERAGE = 0.3  # share of a passage's markable characters its template clauses must cover (see below)
+MIN_REPORTS = 2  # a passage / clause shared by at least this many other reports is 通用表述
+COVERAGE = 0.3  # share of a passage's markable characters its template clauses must cover
 # The unit marked is the clause (分句): text between 。！？；，： and line ends (folded to ASCII;
 # a point or comma between digits does not end one). Template wording is copied clause by clause
-# into sentences of the township's own (``2025年，皇城镇人民政府坚持以习近平新时代…为指导，深入
-# 学习贯彻习近平法治思想，…``): whole sentences are rarely shared verbatim, their clauses are.
+# into sentences of the township's own, so whole sentences are rarely shared verbatim.
 SENTENCE_END = re.compile(r"[!?;:\n\r]|(?<!\d)[.,]|[.,](?!\d)")
-# Characters that do not make two sentences different (folded punctuation, spaces, quotes).
+# Characters that do not make two clauses different (folded punctuation, spaces, quotes).
 _NOISE = re.compile(r"[\s\"'()\[\]<>《》、“”‘’]")
+# A *folded* key writes the report's own place names, 我镇/全乡/本街道 (``PLACE``) and numbers (``0``)
+# as placeholders; a folded wording found in ``FOLD_REPORTS`` reports stands for all its variants.
+PLACE = "□"
+FOLD_REPORTS = MIN_REPORTS + 1  # a wording this common is 通用表述 by itself
+_SELF_REFERENCE = re.compile(r"(?<=[我全本])(?:镇|乡|街道)")
+_DIGITS = re.compile(r"\d+")
+_PLACE_SUFFIXES = ("街道", "镇", "乡", "县", "区", "市", "旗")
+_JOIN = ";"  # ends a clause, so no clause holds one: clauses of a passage are keyed in one string
+_CHUNK = 500  # values per SQL ``IN (…)``
+_COLUMNS = "gid, start, end, raw_id, fold_id, key_id, reports"
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS passage_marks (
-    gid INTEGER PRIMARY KEY,
-    reports INTEGER NOT NULL,
-    template INTEGER NOT NULL
+CREATE TABLE IF NOT EXISTS clause_keys (
+    key_id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    minhash BLOB
 );
 CREATE TABLE IF NOT EXISTS sentence_marks (
     gid INTEGER NOT NULL,
     start INTEGER NOT NULL,
     end INTEGER NOT NULL,
+    raw_id INTEGER NOT NULL,
+    fold_id INTEGER NOT NULL,
+    key_id INTEGER NOT NULL,
     reports INTEGER NOT NULL,
     PRIMARY KEY (gid, start)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS passage_marks (
+    gid INTEGER PRIMARY KEY,
+    reports INTEGER NOT NULL,
+    template INTEGER NOT NULL
+);
+"""
+# For ``add``: the clauses of a key, of a folded wording. ``mark`` builds them after its inserts.
+INDEXES = """
+CREATE INDEX IF NOT EXISTS sentence_marks_key ON sentence_marks(key_id);
+CREATE INDEX IF NOT EXISTS sentence_marks_fold ON sentence_marks(fold_id);
 """
 # SQL condition on ``passages p``: the passage is not 通用表述 (``original:yes``).
 ORIGINAL_SQL = "p.gid NOT IN (SELECT gid FROM passage_marks WHERE template = 1)"
@@ -86,7 +100,7 @@ ORIGINAL_SQL = "p.gid NOT IN (SELECT gid FROM passage_marks WHERE template = 1)"
 
 @dataclass(frozen=True)
 class SentenceMark:
-    """A shared sentence of a passage: ``text[start:end]``, copied by ``reports`` other reports."""
+    """A shared clause of a passage: ``text[start:end]``, copied by ``reports`` other reports."""
 
     start: int
     end: int
@@ -94,26 +108,38 @@ class SentenceMark:
 
     @property
     def template(self) -> bool:
-        """Whether this sentence is 通用表述 (shared by ``MIN_REPORTS`` or more other reports)."""
+        """Whether this clause is 通用表述 (shared by ``MIN_REPORTS`` or more other reports)."""
         return self.reports >= MIN_REPORTS
 
 
 @dataclass(frozen=True)
 class PassageMark:
-    """A passage's mark and its shared sentences (in text order)."""
+    """A passage's mark and its shared clauses (in text order)."""
 
     reports: int
     template: bool
     sentences: tuple[SentenceMark, ...]
 
 
+class Clause(NamedTuple):
+    """One markable clause: ``folded[start:end]`` of passage ``gid`` of ``report``, compared on
+    its ``raw`` key (the folded text without punctuation and spaces) or its ``folded`` key."""
+
+    gid: int
+    report: str
+    start: int
+    end: int
+    raw: str
+    folded: str
+
+
 def create(conn: sqlite3.Connection) -> None:
-    """Create the mark tables (idempotent)."""
-    conn.executescript(SCHEMA)
+    """Create the mark tables and their indexes (idempotent)."""
+    conn.executescript(SCHEMA + INDEXES)
 
 
 def sentence_spans(folded: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of each markable sentence of a folded passage, leading/trailing spaces cut.
+    """(start, end) of each markable clause of a folded passage, leading/trailing spaces cut.
 
     Folding is length-preserving, so the spans index the display text as well.
     """
@@ -130,90 +156,245 @@ def sentence_spans(folded: str) -> Iterator[tuple[int, int]]:
         start = match.end() if match else len(folded)
 
 
-def _key(sentence: str) -> str:
-    """What two sentences are compared on: the folded text without punctuation and spaces."""
-    return _NOISE.sub("", sentence)
+def _rows(conn: sqlite3.Connection, sql: str, values: Collection[object]) -> Iterator[tuple]:
+    """The rows of ``sql`` (one ``{}`` where ``IN ({})`` takes ``values``), a chunk at a time."""
+    ordered = list(values)
+    for first in range(0, len(ordered), _CHUNK):
+        chunk = ordered[first:first + _CHUNK]
+        yield from conn.execute(sql.format(",".join("?" * len(chunk))), chunk)
+
+
+def _execute(conn: sqlite3.Connection, sql: str, values: Collection[object]) -> None:
+    """Run a statement without result rows (one ``{}`` for ``values``), a chunk at a time."""
+    deque(_rows(conn, sql, values), maxlen=0)
+
+
+def _place_names(conn: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
+    """Each report's own place names (township, county or city, each also without its 镇/县…),
+    folded, longest first: what its folded keys write as ``PLACE``."""
+    out: dict[str, tuple[str, ...]] = {}
+    for report_id, city, county, township in conn.execute(
+            "SELECT report_id, city, county, township FROM reports"):
+        names: set[str] = set()
+        for name in (township, county or city):
+            if not name:
+                continue
+            name = fold_for_match(name)
+            stem = name.removesuffix(next((s for s in _PLACE_SUFFIXES if name.endswith(s)), ""))
+            names.update(n for n in (name, stem) if len(n) >= 2)
+        out[report_id] = tuple(sorted(names, key=len, reverse=True))
+    return out
+
+
+def _fold(raw: str, places: tuple[str, ...]) -> str:
+    """``raw`` key(s) with the place names ``places``, self-references and numbers as placeholders."""
+    for name in places:
+        raw = raw.replace(name, PLACE)
+    return _DIGITS.sub("0", _SELF_REFERENCE.sub(PLACE, raw))
+
+
+def _clauses(conn: sqlite3.Connection, report_ids: Collection[str] | None) -> list[Clause]:
+    """The markable clauses of every passage (or of the passages of ``report_ids``)."""
+    places = _place_names(conn)
+    sql = "SELECT gid, report_id, folded FROM passages WHERE unit = 'p'"
+    rows = (conn.execute(sql) if report_ids is None
+            else _rows(conn, sql + " AND report_id IN ({})", report_ids))
+    out: list[Clause] = []
+    for gid, report_id, folded in rows:
+        spans = list(sentence_spans(folded))
+        if not spans:
+            continue
+        raw = _NOISE.sub("", _JOIN.join(folded[start:end] for start, end in spans))
+        for (start, end), key, folded_key in zip(
+                spans, raw.split(_JOIN), _fold(raw, places.get(report_id, ())).split(_JOIN), strict=True):
+            if len(key) >= MIN_CHARS:
+                out.append(Clause(gid, report_id, start, end, key, folded_key))
+    return out
 
 
 def _shingles(key: str) -> list[bytes]:
     """The key's overlapping ``SHINGLE``-character shingles, as bytes for the hash function.
 
     Hashed with CRC-32 (zlib, C) rather than datasketch's default SHA-1 in Python: ≈ 4× faster,
-    and a 32-bit hash is all MinHash's permutations take; marks are computed in one pass, so no
-    hash needs to stay comparable across processes.
+    deterministic across processes (stored MinHashes are compared with new ones), and a 32-bit
+    hash is all MinHash's permutations take.
     """
     return [key[i:i + SHINGLE].encode("utf-8") for i in range(max(len(key) - SHINGLE + 1, 1))]
 
 
-def near_copies(keys: list[str]) -> list[list[int]]:
-    """For each distinct sentence key, the indexes of the keys that are near-verbatim copies of
-    it (itself included): LSH candidates confirmed by the MinHash Jaccard estimate."""
-    hashes = MinHash.bulk([_shingles(key) for key in keys], num_perm=NUM_PERM, hashfunc=zlib.crc32)
-    lsh = MinHashLSH(threshold=SIMILARITY, num_perm=NUM_PERM)
-    with lsh.insertion_session() as session:
-        for index, minhash in enumerate(hashes):
-            session.insert(index, minhash, check_duplication=False)
-    # The Jaccard estimate of every candidate at once (numpy): a template sentence whose place
-    # name varies has thousands of variants, and a pairwise Python check would be quadratic.
-    signatures = numpy.vstack([minhash.hashvalues for minhash in hashes])
-    out: list[list[int]] = []
-    for index, minhash in enumerate(hashes):
-        candidates = numpy.fromiter(lsh.query(minhash), dtype=numpy.int64)
-        agree = (signatures[candidates] == signatures[index]).mean(axis=1)
-        out.append(candidates[agree >= SIMILARITY].tolist())
+def _key_ids(conn: sqlite3.Connection, keys: Collection[str]) -> dict[str, int]:
+    """The ``clause_keys`` id of each of ``keys`` (new ones are stored, not yet hashed)."""
+    ids = dict(_rows(conn, "SELECT key, key_id FROM clause_keys WHERE key IN ({})", keys))
+    (top,) = conn.execute("SELECT coalesce(max(key_id), 0) FROM clause_keys").fetchone()
+    new = {key: top + 1 + n for n, key in enumerate(sorted(set(keys) - ids.keys()))}
+    conn.executemany("INSERT INTO clause_keys(key_id, key) VALUES (?, ?)",
+                     [(key_id, key) for key, key_id in new.items()])
+    return ids | new
+
+
+def _hash(conn: sqlite3.Connection, key_ids: Collection[int]) -> None:
+    """Store the MinHash of those of ``key_ids`` that have none yet (the keys clauses are compared on)."""
+    rows = list(_rows(conn, "SELECT key_id, key FROM clause_keys WHERE minhash IS NULL AND key_id IN ({})",
+                      key_ids))
+    hashes = MinHash.bulk([_shingles(key) for _id, key in rows], num_perm=NUM_PERM, seed=SEED, scheme=SCHEME,
+                          hashfunc=zlib.crc32)
+    conn.executemany("UPDATE clause_keys SET minhash = ? WHERE key_id = ?",
+                     [(minhash.hashvalues.tobytes(), key_id)
+                      for (key_id, _key), minhash in zip(rows, hashes, strict=True)])
+
+
+class _Neighbours:
+    """Every hashed key in a MinHash LSH: the near copies of a key, confirmed by the estimate."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        rows = conn.execute(
+            "SELECT key_id, minhash FROM clause_keys WHERE minhash IS NOT NULL ORDER BY key_id").fetchall()
+        self.ids = numpy.array([key_id for key_id, _ in rows], dtype=numpy.int64)
+        self.signatures = numpy.vstack([numpy.frombuffer(blob, dtype=numpy.uint32) for _, blob in rows]
+                                       or [numpy.empty((0, NUM_PERM), dtype=numpy.uint32)])
+        self.minhashes = [LeanMinHash(seed=SEED, hashvalues=row, scheme=SCHEME) for row in self.signatures]
+        self.lsh = MinHashLSH(threshold=SIMILARITY, num_perm=NUM_PERM)
+        with self.lsh.insertion_session() as session:
+            for key_id, minhash in zip(self.ids.tolist(), self.minhashes, strict=True):
+                session.insert(key_id, minhash, check_duplication=False)
+
+    def near(self, key_id: int) -> list[int]:
+        """The keys whose estimated Jaccard similarity with ``key_id`` is ``SIMILARITY`` or more
+        (itself included). Symmetric: ``a`` is near ``b`` exactly when ``b`` is near ``a``."""
+        row = int(numpy.searchsorted(self.ids, key_id))
+        candidates = numpy.fromiter(self.lsh.query(self.minhashes[row]), dtype=numpy.int64)
+        rows = numpy.searchsorted(self.ids, candidates)
+        agree = (self.signatures[rows] == self.signatures[row]).mean(axis=1)
+        return candidates[agree >= SIMILARITY].tolist()
+
+
+def _counts(clauses: list[tuple[int, str, int]], near: dict[int, list[int]],
+            reports_of: dict[int, set[str]], places: dict[str, tuple[str, str, str]]) -> list[int]:
+    """For each clause (gid, report, key id), the number of other townships' reports holding a
+    copy: the reports holding a key near its key, less its own report and its township's others."""
+    united: dict[tuple[int, ...], frozenset[str]] = {}
+    holders: dict[int, frozenset[str]] = {}
+    for key, copies in near.items():
+        signature = tuple(sorted(copies))
+        if signature not in united:
+            united[signature] = frozenset().union(*(reports_of.get(other, ()) for other in signature))
+        holders[key] = united[signature]
+    same_place: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for report_id, place in places.items():
+        same_place[place].append(report_id)
+    siblings = {report_id: [other for other in same_place[place] if other != report_id]
+                for report_id, place in places.items()}
+    out: list[int] = []
+    for _gid, report_id, key in clauses:
+        held = holders[key]
+        out.append(len(held) - 1 - sum(other in held for other in siblings.get(report_id, ())))
     return out
 
 
+def _places(conn: sqlite3.Connection) -> dict[str, tuple[str, str, str]]:
+    """Each report's township (a report without one is a place of its own)."""
+    return {rid: (province, county, township) if township else ("", "", rid)
+            for rid, province, county, township in conn.execute(
+                "SELECT report_id, province, county, township FROM reports")}
+
+
 def mark(conn: sqlite3.Connection) -> int:
-    """Recompute every passage's and sentence's mark from the passages in ``conn``; the caller
-    commits. Returns the number of template passages."""
-    create(conn)
-    places = {rid: (province, county, township) if township else ("", "", rid)
-              for rid, province, county, township in conn.execute(
-                  "SELECT report_id, province, county, township FROM reports")}
-    key_ids: dict[str, int] = {}
-    occurrences: list[tuple[int, str, int, int, int]] = []  # gid, report, start, end, key id
-    rows = conn.execute("SELECT gid, report_id, folded FROM passages WHERE unit = 'p'")
-    for gid, report_id, folded in rows:
-        for start, end in sentence_spans(folded):
-            key = _key(folded[start:end])
-            if len(key) < MIN_CHARS:
-                continue
-            occurrences.append((gid, report_id, start, end, key_ids.setdefault(key, len(key_ids))))
-    keys = list(key_ids)
-    reports_of: list[set[str]] = [set() for _ in keys]
-    for _gid, report_id, _start, _end, key in occurrences:
+    """Compute every clause's and passage's mark from the passages in ``conn`` (a new generation);
+    the caller commits. Returns the number of template passages."""
+    conn.executescript(SCHEMA)
+    conn.executescript("DROP INDEX IF EXISTS sentence_marks_key; DROP INDEX IF EXISTS sentence_marks_fold;")
+    for table in ("clause_keys", "sentence_marks", "passage_marks"):
+        conn.execute(f"DELETE FROM {table}")
+    clauses = _clauses(conn, None)
+    holding: dict[str, set[str]] = defaultdict(set)
+    for clause in clauses:
+        holding[clause.folded].add(clause.report)
+    ids = _key_ids(conn, {clause.raw for clause in clauses} | holding.keys())
+    keys = [ids[c.folded] if len(holding[c.folded]) >= FOLD_REPORTS else ids[c.raw] for c in clauses]
+    keyed = [(c.gid, c.report, key) for c, key in zip(clauses, keys, strict=True)]
+    reports_of: dict[int, set[str]] = defaultdict(set)
+    for _gid, report_id, key in keyed:
         reports_of[key].add(report_id)
-    # Per key, the reports holding a copy; "other townships" then subtracts the few reports of
-    # the occurrence's own township (its other years). The members of a cluster of copies often
-    # have the same copies, so each distinct set of copies is united once.
-    united: dict[tuple[int, ...], frozenset[str]] = {}
-    holders: list[frozenset[str]] = []
-    for copies in near_copies(keys) if keys else []:
-        signature = tuple(sorted(copies))
-        if signature not in united:
-            united[signature] = frozenset().union(*(reports_of[other] for other in signature))
-        holders.append(united[signature])
-    same_place: dict[tuple[str, str, str], list[str]] = defaultdict(list)
-    for rid, place in places.items():
-        same_place[place].append(rid)
-    # The other reports of an occurrence's own township (its other years); most townships have
-    # one report, and then only the report itself is subtracted — counted without a scan.
-    siblings = {rid: [other for other in same_place[place] if other != rid] for rid, place in places.items()}
-    sentences: dict[int, list[SentenceMark]] = defaultdict(list)
-    for gid, report_id, start, end, key in occurrences:
-        copies_held = holders[key]
-        own = 1 + sum(rid in copies_held for rid in siblings.get(report_id, ()))
-        sentences[gid].append(SentenceMark(start, end, len(copies_held) - own))
-    conn.execute("DELETE FROM passage_marks")
-    conn.execute("DELETE FROM sentence_marks")
-    rows = [(gid, *passage_mark(marks)) for gid, marks in sentences.items()]
-    conn.executemany("INSERT INTO passage_marks(gid, reports, template) VALUES (?, ?, ?)",
-                     [row for row in rows if row[1] or row[2]])
+    _hash(conn, reports_of.keys())
+    neighbours = _Neighbours(conn)
+    counts = _counts(keyed, {key: neighbours.near(key) for key in reports_of}, reports_of, _places(conn))
     conn.executemany(
-        "INSERT INTO sentence_marks(gid, start, end, reports) VALUES (?, ?, ?, ?)",
-        [(gid, m.start, m.end, m.reports) for gid, marks in sentences.items() for m in marks if m.reports],
-    )
+        f"INSERT INTO sentence_marks({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(c.gid, c.start, c.end, ids[c.raw], ids[c.folded], key, n)
+         for c, key, n in zip(clauses, keys, counts, strict=True)])
+    conn.executescript(INDEXES)
+    by_passage: dict[int, list[SentenceMark]] = defaultdict(list)
+    for clause, reports in zip(clauses, counts, strict=True):
+        by_passage[clause.gid].append(SentenceMark(clause.start, clause.end, reports))
+    return _write_passage_marks(conn, by_passage)
+
+
+def forget(conn: sqlite3.Connection, report_ids: Collection[str]) -> set[tuple[int, int]]:
+    """Drop the clauses of reports about to be removed from the literal table; returns their
+    (fold id, key id) pairs, for ``add`` to recount the clauses near them."""
+    gids = [gid for (gid,) in _rows(conn, "SELECT gid FROM passages WHERE report_id IN ({})", report_ids)]
+    keys = set(_rows(conn, "SELECT fold_id, key_id FROM sentence_marks WHERE gid IN ({})", gids))
+    for table in ("sentence_marks", "passage_marks"):
+        _execute(conn, f"DELETE FROM {table} WHERE gid IN ({{}})", gids)
+    return keys
+
+
+def add(conn: sqlite3.Connection, report_ids: Collection[str],
+        forgotten: Collection[tuple[int, int]] = ()) -> int:
+    """Mark the clauses of reports just added (``report_ids``) and recount every clause whose
+    mark can have changed, given the clauses ``forget`` dropped: the same computation as
+    ``mark``'s, on those clauses only. The caller commits. Returns the number of passages re-marked."""
+    create(conn)
+    clauses = _clauses(conn, report_ids)
+    ids = _key_ids(conn, {c.raw for c in clauses} | {c.folded for c in clauses})
+    conn.executemany(  # key -1 until the folded wordings are counted below
+        f"INSERT INTO sentence_marks({_COLUMNS}) VALUES (?, ?, ?, ?, ?, -1, 0)",
+        [(c.gid, c.start, c.end, ids[c.raw], ids[c.folded]) for c in clauses])
+    touched = {key for _fold, key in forgotten}
+    # a folded wording that reached or left FOLD_REPORTS reports: its clauses change key
+    for fold in {fold for fold, _key in forgotten} | {ids[c.folded] for c in clauses}:
+        (holding,) = conn.execute("SELECT count(DISTINCT p.report_id) FROM sentence_marks s JOIN passages p "
+                                  "ON p.gid = s.gid WHERE s.fold_id = ?", (fold,)).fetchone()
+        target = "fold_id" if holding >= FOLD_REPORTS else "raw_id"
+        touched.update(key for (key,) in conn.execute(
+            f"SELECT DISTINCT key_id FROM sentence_marks WHERE fold_id = ? AND key_id != {target}", (fold,)))
+        conn.execute(f"UPDATE sentence_marks SET key_id = {target} WHERE fold_id = ? AND key_id != {target}",
+                     (fold,))
+        touched.update(key for (key,) in conn.execute(
+            "SELECT DISTINCT key_id FROM sentence_marks WHERE fold_id = ?", (fold,)))
+    touched.discard(-1)
+    _hash(conn, touched)
+    neighbours = _Neighbours(conn)
+    affected = {near for key in touched for near in neighbours.near(key)}
+    near = {key: neighbours.near(key) for key in affected}
+    reports_of: dict[int, set[str]] = defaultdict(set)
+    for key, report_id in _rows(conn, "SELECT DISTINCT s.key_id, p.report_id FROM sentence_marks s "
+                                      "JOIN passages p ON p.gid = s.gid WHERE s.key_id IN ({})",
+                                {other for copies in near.values() for other in copies}):
+        reports_of[key].add(report_id)
+    recount = list(_rows(conn, "SELECT s.gid, p.report_id, s.key_id, s.start, s.reports "
+                               "FROM sentence_marks s JOIN passages p ON p.gid = s.gid "
+                               "WHERE s.key_id IN ({})", affected))
+    counts = _counts([row[:3] for row in recount], near, reports_of, _places(conn))
+    changed = [(n, gid, start) for (gid, _rid, _key, start, old), n in zip(recount, counts, strict=True)
+               if n != old]
+    conn.executemany("UPDATE sentence_marks SET reports = ? WHERE gid = ? AND start = ?", changed)
+    gids = {gid for _n, gid, _start in changed} | {clause.gid for clause in clauses}
+    by_passage: dict[int, list[SentenceMark]] = defaultdict(list)
+    for gid, start, end, reports in _rows(conn, "SELECT gid, start, end, reports FROM sentence_marks "
+                                                "WHERE gid IN ({})", gids):
+        by_passage[gid].append(SentenceMark(start, end, reports))
+    _execute(conn, "DELETE FROM passage_marks WHERE gid IN ({})", gids)
+    _write_passage_marks(conn, by_passage)
+    return len(gids)
+
+
+def _write_passage_marks(conn: sqlite3.Connection, by_passage: dict[int, list[SentenceMark]]) -> int:
+    """Store the marks of the passages in ``by_passage`` (those with a shared clause); returns
+    how many are template passages."""
+    rows = [(gid, *passage_mark(marks)) for gid, marks in by_passage.items()]
+    conn.executemany("INSERT INTO passage_marks(gid, reports, template) VALUES (?, ?, ?)",
+                     [row for row in rows if row[1]])
     return sum(row[2] for row in rows)
 
 
@@ -240,7 +421,7 @@ def report_marks(conn: sqlite3.Connection, report_id: str) -> dict[int, PassageM
     found: dict[int, list[SentenceMark]] = defaultdict(list)
     for seq, start, end, reports in conn.execute(
         "SELECT p.seq, s.start, s.end, s.reports FROM passages p JOIN sentence_marks s ON s.gid = p.gid "
-        "WHERE p.report_id = ? AND p.unit = 'p' ORDER BY p.seq, s.start", (report_id,)
+        "WHERE p.report_id = ? AND p.unit = 'p' AND s.reports > 0 ORDER BY p.seq, s.start", (report_id,)
     ):
         found[seq].append(SentenceMark(start, end, reports))
     for seq in heads.keys() | found.keys():
@@ -251,16 +432,8 @@ def report_marks(conn: sqlite3.Connection, report_id: str) -> dict[int, PassageM
 
 def template_gids(conn: sqlite3.Connection, gids: Iterable[int]) -> set[int]:
     """Which of ``gids`` are template passages (for ranking)."""
-    wanted = list(gids)
-    if not wanted:
-        return set()
-    out: set[int] = set()
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start:start + 500]
-        out.update(gid for (gid,) in conn.execute(
-            f"SELECT gid FROM passage_marks WHERE template = 1 AND gid IN ({','.join('?' * len(chunk))})",
-            chunk))
-    return out
+    return {gid for (gid,) in _rows(conn, "SELECT gid FROM passage_marks WHERE template = 1 AND gid IN ({})",
+                                    list(gids))}
 
 
 def original_text(conn: sqlite3.Connection, gid: int, text: str) -> str:

@@ -13,13 +13,15 @@ from pathlib import Path
 import pytest
 
 from archive.errors import QuerySyntaxError
+from bench.corpus import generate
+from fazhi.operations import Archive
 from indexer import literal, templates
 from indexer.build import rebuild, update
 from indexer.generation import LITERAL_DB, current_generation
 from indexer.query import parse
 from indexer.ranking import TEMPLATE_DEMOTION, demote
 from indexer.service import SearchService
-from tests.conftest import CORPUS, make_config, sessions_of
+from tests.conftest import CORPUS, corpus_files, make_config, sessions_of
 from tests.test_index_build import add_to_store, one_passage_report
 
 LABELS = CORPUS / "template_labels.tsv"
@@ -134,6 +136,49 @@ def test_clauses_are_the_unit_and_short_ones_are_not_marked() -> None:
     spans = [folded[a:b] for a, b in templates.sentence_spans(folded)]
     assert spans == ["坚持以习近平法治思想为指导", "全年开展培训4次"]
     assert list(templates.sentence_spans("金额1,000.5万元的项目共计十二个")) == [(0, 19)]
+
+
+# --- incremental updates -------------------------------------------------------------------------
+
+def _all_marks(config) -> tuple[set[tuple], set[tuple], int]:
+    """Every clause mark and passage mark of the live index, by report and ¶ (gids differ
+    between a rebuild and an update), and how many clauses were compared on a folded wording."""
+    conn = literal.connect(Path(current_generation(config.index_dir)) / LITERAL_DB)
+    clauses = set(conn.execute("SELECT p.report_id, p.seq, s.start, s.end, s.reports FROM sentence_marks s "
+                               "JOIN passages p ON p.gid = s.gid"))
+    passages = set(conn.execute("SELECT p.report_id, p.seq, m.reports, m.template FROM passage_marks m "
+                                "JOIN passages p ON p.gid = m.gid"))
+    (folded,) = conn.execute(
+        "SELECT count(*) FROM sentence_marks WHERE key_id = fold_id AND fold_id != raw_id").fetchone()
+    conn.close()
+    return clauses, passages, folded
+
+
+def _generated(tmp_path: Path) -> list[Path]:
+    """The benchmark's generated corpus (its first 30 reports): one template clause in many
+    variants that differ only by place names and counts."""
+    return sorted(generate(tmp_path / "bench", 30, 7).glob("*.txt"))
+
+
+@pytest.mark.parametrize("files", [lambda _tmp: corpus_files(), _generated], ids=["shipped", "generated"])
+def test_incremental_updates_give_the_marks_a_rebuild_gives(tmp_path, files) -> None:
+    paths = files(tmp_path)
+    archive = Archive(make_config(tmp_path / "archive"))
+    archive.ingest(paths[:len(paths) // 2], index=False)
+    archive.rebuild()
+    before, _passages, _folded = _all_marks(archive.config)
+    archive.ingest(paths[len(paths) // 2:])  # an incremental update adds the other half
+    gone = sorted({report_id for report_id, *_ in before})[:3]
+    for report_id in gone:
+        archive.delete(report_id)  # and one per deleted report
+    clauses, passages, folded = _all_marks(archive.config)
+    archive.rebuild()
+    assert _all_marks(archive.config) == (clauses, passages, folded)
+    # not vacuous: reports indexed first got new copies, deleted ones are gone, and clauses that
+    # differ only by place names and numbers were compared as one wording
+    assert {mark for mark in clauses if mark[0] not in gone} - before
+    assert not {report_id for report_id, *_ in clauses} & set(gone)
+    assert any(template for *_, template in passages) and folded
 
 
 # --- quality against the hand-labelled sample -----------------------------------------------------
