@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session
 
 from .document import PROV_CORRECTED, PROV_TYPE_OPENING_OTHER, PROV_TYPE_TITLE_OTHER
 from .errors import ReportNotFound
+from .fields import REVIEW, columns
 from .sidecar import validated_fields
 from .store import Correction, Report, all_reports, get_report, utcnow
 
 # What review looks at, and the provenance words that mark a filled value as uncertain.
-REVIEWED_FIELDS = ("title", "township", "county", "city", "province", "year", "doc_type")
+REVIEWED_FIELDS = columns(REVIEW)
 # The note on a place recorded as written where today's table has it elsewhere (archive.places).
 AS_WRITTEN_MARK = "按原文记录"
 CORRECTED_PREFIX = PROV_CORRECTED.split("（")[0]
