@@ -59,13 +59,6 @@ def hits_csv(rows: Iterable[dict]) -> Iterator[str]:
         yield line(safe_cell(row.get(name)) for name in CSV_COLUMNS)
 
 
-def _permalink(root: str, report_id: str, seq: int | None = None, anchor: str = "") -> str:
-    """Link to a report, to ¶ ``seq`` of it, or to a heading / the title by its ``anchor``."""
-    if seq is None:
-        return root + url_for("reader.report", report_id=report_id) + (f"#{anchor}" if anchor else "")
-    return f"{root}{url_for('reader.report', report_id=report_id, p=seq)}#p-{seq}"
-
-
 def all_hits(params: SearchParams) -> Iterator[dict]:
     """Every matching passage of the query, not just the three per report a result page shows
     (for no words: every listed report), each with its permalink.
@@ -74,14 +67,23 @@ def all_hits(params: SearchParams) -> Iterator[dict]:
     names and match set as the result page), ordered by place or year. The query is checked
     before the first row, so a bad one fails before streaming starts.
     """
-    root = base_url()
     rows = search_service().export_rows(params.q, params.indexer_filters() or None, params.sort)
-    return (_with_permalink(row, root) for row in rows)
+    return _with_permalinks(rows, base_url())
 
 
-def _with_permalink(row: dict, root: str) -> dict:
-    row["permalink"] = _permalink(root, row["report_id"], row["seq"], row["anchor"])
-    return row
+def _with_permalinks(rows: Iterable[dict], root: str) -> Iterator[dict]:
+    """Each row with the link to its report, its ¶ ``seq``, or its heading / title ``anchor``.
+
+    The report's URL is built once per report (``url_for`` per row was half of a large export).
+    """
+    reports: dict[str, str] = {}
+    for row in rows:
+        rid = row["report_id"]
+        if rid not in reports:
+            reports[rid] = root + url_for("reader.report", report_id=rid)
+        seq, anchor = row["seq"], row["anchor"]
+        link = reports[rid] + (f"?p={seq}#p-{seq}" if seq is not None else f"#{anchor}" if anchor else "")
+        yield {**row, "permalink": link}
 
 
 def content_disposition(kind: str, filename: str) -> str:
