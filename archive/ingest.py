@@ -31,11 +31,14 @@ from .parse import parse_file
 from .readers import MAX_FILE_BYTES, READERS
 from .sidecar import SIDECAR_SUFFIX, SIDECAR_TABLE, load_overrides
 from .store import (
+    Correction,
     IngestRun,
     Report,
     ReportAlias,
     SourceFile,
-    build_report,
+    insert_report,
+    new_report,
+    report_id_for,
     utcnow,
 )
 
@@ -163,20 +166,26 @@ def _parse_all(jobs: list[tuple[Path, str]], workers: int) -> Iterator[_Parsed |
         yield from pool.map(_parse_one, jobs, chunksize=8)
 
 
-def _store_parsed(session: Session, parsed: _Parsed, summary: IngestSummary) -> FileOutcome:
-    """Write one parsed file inside the caller's transaction; returns its outcome."""
+def _store_parsed(session: Session, parsed: _Parsed, summary: IngestSummary, corrected: bool) -> FileOutcome:
+    """Write one parsed file inside the caller's transaction; returns its outcome.
+
+    ``corrected``: whether the store held any correction when the run started; when it held
+    none (a bulk ingest into a fresh archive) the per-report lookup of corrections is skipped.
+    """
     key = str(parsed.path.resolve())
     source = session.scalar(select(SourceFile).where(SourceFile.path == key))
     old_id = source.report_id if source is not None else None
-    fresh = build_report(parsed.report)
-    current = session.get(Report, fresh.id)
+    report_id = report_id_for(parsed.report.text)
+    current = session.get(Report, report_id)
     if current is None:
-        session.add(fresh)
-        summary.changed_ids.add(fresh.id)
-    elif old_id == fresh.id:
-        # Same text with new sidecar metadata: refresh the fields, keep text and structure.
-        _refresh_metadata(current, fresh)
-        summary.changed_ids.add(fresh.id)
+        stored = insert_report(session, parsed.report)
+        summary.changed_ids.add(report_id)
+    else:
+        stored = current
+        if old_id == report_id:
+            # Same text with new sidecar metadata: refresh the fields, keep text and structure.
+            _refresh_metadata(current, new_report(parsed.report))
+            summary.changed_ids.add(report_id)
     if source is None:
         source = SourceFile(path=key)
         session.add(source)
@@ -187,18 +196,18 @@ def _store_parsed(session: Session, parsed: _Parsed, summary: IngestSummary) -> 
     source.media_type = parsed.raw.media_type
     source.encoding = parsed.raw.encoding
     source.data = parsed.data
-    source.report_id = fresh.id
+    source.report_id = report_id
     source.ingested_at = utcnow()
-    if old_id is not None and old_id != fresh.id:
+    if old_id is not None and old_id != report_id:
         session.flush()
-        _retire(session, old_id, fresh.id, summary)
-    session.flush()
-    apply_corrections(session, current or fresh)  # a person's correction outlives every re-parse
+        _retire(session, old_id, report_id, summary)
+    if corrected:
+        apply_corrections(session, stored)  # a person's correction outlives every re-parse
     if old_id is not None:
-        return FileOutcome(str(parsed.path), "updated", fresh.id)
+        return FileOutcome(str(parsed.path), "updated", report_id)
     if current is not None:
-        return FileOutcome(str(parsed.path), "unchanged", fresh.id, "与已收录的报告内容相同")
-    return FileOutcome(str(parsed.path), "ingested", fresh.id)
+        return FileOutcome(str(parsed.path), "unchanged", report_id, "与已收录的报告内容相同")
+    return FileOutcome(str(parsed.path), "ingested", report_id)
 
 
 def _refresh_metadata(target: Report, fresh: Report) -> None:
@@ -263,12 +272,17 @@ def ingest_paths(
     summary.outcomes.extend(skipped)
     run_id = _start_run(session_factory)
     jobs = _plan(session_factory, files, summary)
+    with session_factory() as session:
+        corrected = session.scalar(select(Correction.id).limit(1)) is not None
     if on_file:
         for outcome in summary.outcomes:
             on_file(outcome)
     try:
         for item in _parse_all(jobs, workers if workers is not None else (os.cpu_count() or 1)):
-            outcome = item if isinstance(item, FileOutcome) else _write(session_factory, item, summary)
+            if isinstance(item, FileOutcome):
+                outcome = item
+            else:
+                outcome = _write(session_factory, item, summary, corrected)
             summary.outcomes.append(outcome)
             if on_file:
                 on_file(outcome)
@@ -277,12 +291,13 @@ def ingest_paths(
     return summary
 
 
-def _write(session_factory: sessionmaker[Session], parsed: _Parsed, summary: IngestSummary) -> FileOutcome:
+def _write(session_factory: sessionmaker[Session], parsed: _Parsed, summary: IngestSummary,
+           corrected: bool) -> FileOutcome:
     """One file's transaction; a database error fails that file only."""
     pending = IngestSummary()
     try:
         with session_factory.begin() as session:
-            outcome = _store_parsed(session, parsed, pending)
+            outcome = _store_parsed(session, parsed, pending, corrected)
     except Exception as error:  # the transaction rolled back: report the file, keep going
         return FileOutcome(str(parsed.path), "failed", message=f"写入失败：{type(error).__name__}: {error}")
     summary.changed_ids |= pending.changed_ids

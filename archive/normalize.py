@@ -47,9 +47,21 @@ def fold_char(char: str) -> str:
     return simplified if len(simplified) == 1 else char
 
 
+class _FoldTable(dict):
+    """``str.translate`` table of ``fold_char``, filled on first sight of each character:
+    about twice as fast as joining ``fold_char`` per character (index builds fold every text)."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = fold_char(chr(code))
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def fold_for_match(text: str) -> str:
     """``text`` in matching form, same length as ``text`` (see the module docstring)."""
-    return "".join(map(fold_char, text))
+    return text.translate(_FOLD_TABLE)
 
 
 def simplify(text: str) -> str:
@@ -61,7 +73,7 @@ def simplify(text: str) -> str:
     others (乾县 → 干县), so metadata reads through it only when ``is_traditional`` says the whole
     text is traditional.
     """
-    return "".join(_simplified_char(char) for char in text)
+    return "".join(map(_simplified_char, text))
 
 
 @lru_cache(maxsize=65536)

@@ -20,6 +20,7 @@ import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
 from . import html_page
@@ -72,7 +73,9 @@ def read_file(path: Path) -> tuple[bytes, RawDocument]:
 # ---------------------------------------------------------------------------------- plain text
 
 
+@lru_cache(maxsize=65536)
 def _is_textlike(char: str) -> bool:
+    """Whether a character belongs in text (cached: a file repeats a few thousand characters)."""
     if char in "\n\r\t":
         return True
     category = unicodedata.category(char)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import (
@@ -22,6 +23,7 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    insert,
     inspect,
     select,
 )
@@ -324,10 +326,10 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return factory
 
 
-def build_report(parsed: ParsedReport) -> Report:
-    """ORM objects for a parsed report (not yet added to a session)."""
+def new_report(parsed: ParsedReport) -> Report:
+    """The ``Report`` row of a parsed report: metadata and text, no sections or passages yet."""
     meta: Metadata = parsed.metadata
-    report = Report(
+    return Report(
         id=report_id_for(parsed.text),
         title=meta.title,
         issuer=meta.issuer,
@@ -347,45 +349,91 @@ def build_report(parsed: ParsedReport) -> Report:
         notes=list(meta.notes),
         text=parsed.text,
     )
-    ordinal = 0
-    passage_rows: list[tuple[int, Passage]] = []
 
-    def add_section(parsed_section: ParsedSection, parent: Section | None, path: list[str]) -> None:
-        nonlocal ordinal
-        ordinal += 1
-        section = Section(
-            ordinal=ordinal,
-            level=parsed_section.level,
-            number=parsed_section.number,
-            title=parsed_section.title,
-            kind=parsed_section.kind,
-            start=parsed_section.start,
-            end=parsed_section.end,
-            heading_end=parsed_section.heading_end,
-        )
-        if parent is not None:
-            section.parent = parent  # type: ignore[attr-defined]
-        report.sections.append(section)
+
+@dataclass
+class _SectionRow:
+    """A section's columns, its parent's index in the same list (None at the top) and depth."""
+
+    columns: dict
+    parent: int | None
+    depth: int
+
+
+def _rows(parsed: ParsedReport) -> tuple[list[_SectionRow], list[tuple[int, dict]]]:
+    """The columns of a report's sections, in document order (``ordinal``), and of its passages
+    as (index of their section, columns), numbered ``seq`` 1… in text order."""
+    sections: list[_SectionRow] = []
+    passages: list[tuple[int, dict]] = []
+
+    def add(parsed_section: ParsedSection, parent: int | None, path: list[str], depth: int) -> None:
+        index = len(sections)
+        sections.append(_SectionRow({
+            "ordinal": index + 1, "level": parsed_section.level, "number": parsed_section.number,
+            "title": parsed_section.title, "kind": parsed_section.kind, "start": parsed_section.start,
+            "end": parsed_section.end, "heading_end": parsed_section.heading_end,
+        }, parent, depth))
         here = [*path, heading_label(parsed_section)]
         for parsed_passage in parsed_section.passages:
-            passage = Passage(
-                section_kind=parsed_section.kind,
-                heading_path=here,
-                kind=parsed_passage.kind,
-                start=parsed_passage.start,
-                end=parsed_passage.end,
-                text=parsed_passage.text,
-            )
-            passage.section = section  # type: ignore[attr-defined]
-            passage_rows.append((parsed_passage.start, passage))
+            passages.append((index, {
+                "section_kind": parsed_section.kind, "heading_path": here, "kind": parsed_passage.kind,
+                "start": parsed_passage.start, "end": parsed_passage.end, "text": parsed_passage.text,
+            }))
         for child in parsed_section.children:
-            add_section(child, section, here)
+            add(child, index, here, depth + 1)
 
     for top in parsed.sections:
-        add_section(top, None, [])
-    for seq, (_start, passage) in enumerate(sorted(passage_rows, key=lambda row: row[0]), start=1):
-        passage.seq = seq
+        add(top, None, [], 0)
+    passages.sort(key=lambda row: row[1]["start"])
+    for seq, (_index, columns) in enumerate(passages, start=1):
+        columns["seq"] = seq
+    return sections, passages
+
+
+def build_report(parsed: ParsedReport) -> Report:
+    """ORM objects for a parsed report (not yet added to a session)."""
+    report = new_report(parsed)
+    section_rows, passage_rows = _rows(parsed)
+    sections: list[Section] = []
+    for row in section_rows:
+        section = Section(**row.columns)
+        if row.parent is not None:
+            section.parent = sections[row.parent]  # type: ignore[attr-defined]
+        sections.append(section)
+        report.sections.append(section)
+    for index, columns in passage_rows:
+        passage = Passage(**columns)
+        passage.section = sections[index]  # type: ignore[attr-defined]
         report.passages.append(passage)
+    return report
+
+
+def insert_report(session: Session, parsed: ParsedReport) -> Report:
+    """Store a parsed report whose id the store does not hold yet, in the caller's transaction.
+
+    The same rows as ``build_report``, written as bulk inserts: the ``Report`` row through the
+    unit of work (so flush hooks see it), then the sections one depth at a time and the passages
+    in one executemany. Section ids come back from the database (``RETURNING``, in parameter
+    order), never from a guess such as max(id) + 1, so concurrent writers cannot collide; a
+    child is inserted once its parent's id is known. Building and flushing the ORM graph of
+    sections and passages was most of the writing process's time in a bulk ingest.
+    """
+    report = new_report(parsed)
+    session.add(report)
+    session.flush()
+    section_rows, passage_rows = _rows(parsed)
+    by_depth: dict[int, list[int]] = {}
+    for index, row in enumerate(section_rows):
+        by_depth.setdefault(row.depth, []).append(index)  # depth 0 first: parents come before children
+    ids: dict[int | None, int] = {}
+    returning = insert(Section).returning(Section.id, sort_by_parameter_order=True)
+    for level in by_depth.values():
+        values = [{**section_rows[index].columns, "report_id": report.id,
+                   "parent_id": ids.get(section_rows[index].parent)} for index in level]
+        ids.update(zip(level, session.scalars(returning, values), strict=True))
+    if passage_rows:
+        session.execute(insert(Passage), [{**columns, "report_id": report.id, "section_id": ids[index]}
+                                          for index, columns in passage_rows])
     return report
 
 
