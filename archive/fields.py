@@ -10,6 +10,7 @@ field is one entry here plus its extraction; ``tests/test_fields.py`` checks eve
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 # Roles a field can play (``Field.roles``).
@@ -90,12 +91,13 @@ COUNTY_LEVEL = BY_COLUMN["county"].level
 
 
 def place_name(record: object, widest: int = 1) -> str:
-    """``record``'s place (its province … township attributes, from level ``widest`` down) as one
-    string, the way Chinese addresses are written: empty parts and repeats dropped (a
-    municipality such as 重庆市 is both province and city). The one place string of the archive."""
+    """``record``'s place (its province … township attributes or keys, from level ``widest``
+    down) as one string, the way Chinese addresses are written: empty parts and repeats dropped
+    (a municipality such as 重庆市 is both province and city). The one place string of the archive."""
     parts: list[str] = []
     for column in PLACE_COLUMNS[widest - 1:]:
-        part = getattr(record, column, "") or ""
+        value = record.get(column) if isinstance(record, Mapping) else getattr(record, column, "")
+        part = str(value or "")
         if part and part not in parts:
             parts.append(part)
     return "".join(parts)

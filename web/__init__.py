@@ -16,6 +16,7 @@ from flask import Flask
 from markupsafe import Markup
 
 from archive.config import ArchiveConfig
+from archive.fields import SIDECAR, having, place_name
 
 from . import (
     admin,
@@ -57,6 +58,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                    admin, api_spec):
         app.register_blueprint(module.bp)
     app.add_template_filter(indexer_snippet)
+    app.add_template_global(place_name)
+    app.add_template_global(having(SIDECAR), "report_fields")  # the reader's metadata table
     return app
 
 
