@@ -126,10 +126,10 @@ class Archive:
             self._search = SearchService(self.config)
         return self._search
 
-    def search(self, query: str, filters: Mapping[str, Sequence[str]] | None = None, **options: object,
-               ) -> SearchResult:
-        """``SearchService.search`` (``page``, ``per_page``, ``sort`` as options)."""
-        return self.search_service.search(query, dict(filters or {}), **options)  # type: ignore[arg-type]
+    def search(self, query: str, filters: Mapping[str, str | Sequence[str]] | None = None, page: int = 1,
+               sort: str = "relevance", per_page: int = 20) -> SearchResult:
+        """One search request (``SearchService.search``)."""
+        return self.search_service.search(query, filters, page=page, sort=sort, per_page=per_page)
 
     def review(self) -> list[ReviewItem]:
         """Reports with an empty or uncertain field, and why."""

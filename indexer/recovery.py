@@ -40,6 +40,7 @@ from .literal import SCHEMA_VERSION, applied_change, schema_version
 
 log = logging.getLogger("indexer.recovery")
 RECOVER_LOCK = "recover.lock"
+IN_CHUNK = 500  # ids per IN (...) list: far below any database's limit on bound parameters
 CHECKED_SUFFIX = ".checked"
 
 
@@ -158,8 +159,12 @@ def catch_up(config: ArchiveConfig, sessions: sessionmaker[Session], wait: bool 
         applied = applied_seq(config)
         with sessions() as session:
             latest, report_ids = changes_since(session, applied or 0)
-        if report_ids:
-            update(config, sessions, report_ids, change_seq=latest)
+            ids = sorted(report_ids)
+            chunks = (ids[start:start + IN_CHUNK] for start in range(0, len(ids), IN_CHUNK))
+            held = {rid for chunk in chunks
+                    for rid in session.scalars(select(Report.id).where(Report.id.in_(chunk)))}
+        if report_ids:  # re-read the reports the store holds, drop those it no longer does
+            update(config, sessions, sorted(held), sorted(report_ids - held), change_seq=latest)
         elif applied != latest:  # an index written before it recorded a seq: nothing to re-read
             _record_seq(config, latest)
         return len(report_ids)
