@@ -108,3 +108,34 @@ def test_csv_and_api_schemas_carry_the_export_and_json_fields() -> None:
     for name in columns(GROUP):
         assert name in api_spec.GroupSchema().fields, name
     assert set(api_spec.FacetsSchema().fields) == set(columns(FACET))
+
+
+def test_review_and_the_readers_metadata_table_follow_the_registry() -> None:
+    from archive.corrections import REVIEWED_FIELDS
+
+    assert set(REVIEWED_FIELDS) == set(columns(REVIEW))
+
+
+@pytest.mark.parametrize("sort", ["year", "place"])
+def test_every_listing_orders_reports_by_the_registrys_sort(archive_config, sort: str) -> None:
+    """Browse, the export and the compare select list reports in one order: the registry's."""
+    from web import create_app
+
+    app = create_app({"TESTING": True, "ARCHIVE_CONFIG": archive_config, "SEARCH_PER_PAGE": 100})
+    client = app.test_client()
+    listed = client.get("/api/search", query_string={"sort": sort}).get_json()["groups"]
+    assert len(listed) > 20
+
+    def key(group: dict) -> tuple:
+        return tuple(-(group[c] or 0) if c == "year" else group[c] for c, _desc in fields.sort_columns(sort))
+
+    assert [key(g) for g in listed] == sorted(key(g) for g in listed)
+    exported = client.get("/api/search", query_string={"sort": sort, "all": "1"}).get_json()["hits"]
+    assert [row["report_id"] for row in exported] == [g["report_id"] for g in listed]
+
+
+def test_place_name_writes_a_municipality_once() -> None:
+    chongqing = {"province": "重庆市", "city": "重庆市", "county": "垫江县", "township": "坪山镇"}
+    assert fields.place_name(chongqing) == "重庆市垫江县坪山镇"
+    assert fields.place_name(chongqing, fields.COUNTY_LEVEL) == "垫江县坪山镇"
+    assert fields.place_name({"province": "", "city": "", "county": "", "township": ""}) == ""
