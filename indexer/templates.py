@@ -146,13 +146,11 @@ def sentence_spans(folded: str) -> Iterator[tuple[int, int]]:
     start = 0
     for match in [*SENTENCE_END.finditer(folded), None]:
         end = match.start() if match else len(folded)
-        left, right = start, end
-        while left < right and folded[left].isspace():
-            left += 1
-        while right > left and folded[right - 1].isspace():
-            right -= 1
-        if right - left >= MIN_CHARS:
-            yield left, right
+        clause = folded[start:end]
+        kept = clause.strip()
+        if len(kept) >= MIN_CHARS:
+            left = start + len(clause) - len(clause.lstrip())
+            yield left, left + len(kept)
         start = match.end() if match else len(folded)
 
 
