@@ -73,7 +73,7 @@ PREFIX = 2
 SENTINEL = "\uffff"
 END = SENTINEL * (TRIGRAM - 1)
 # Bumped whenever the layout below changes; stored in ``meta`` under ``schema``.
-SCHEMA_VERSION = 5  # 4: template marks (indexer.templates); 5: texts end with ``END``
+SCHEMA_VERSION = 6  # 4: template marks (indexer.templates); 5: texts end with ``END``; 6: clause keys
 # Columns of the covering index ``passages_hit`` (besides gid): what ``covered`` queries read.
 COVERED = ("report_id", "unit", "section", "chars", "year", "province", "city", "county", "township",
            "doc_type")

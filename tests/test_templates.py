@@ -27,7 +27,7 @@ from tests.test_index_build import add_to_store, one_passage_report
 LABELS = CORPUS / "template_labels.tsv"
 # Measured on the sample (see tests/corpus/README.md); the test allows this much less.
 MEASURED_PRECISION = 1.00
-MEASURED_RECALL = 0.25
+MEASURED_RECALL = 0.26
 MARGIN = 0.05
 
 TEMPLATE = ("坚持以习近平新时代中国特色社会主义思想为指导，深入学习贯彻习近平法治思想，"
