@@ -15,7 +15,7 @@ from pathlib import Path
 from .report import as_markdown, as_text
 from .run import run_size
 
-ALL_SYSTEMS = ("project", "fts5", "stock", "scan")
+ALL_SYSTEMS = ("project", "fts5", "datasette", "stock", "scan")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,14 +1,21 @@
 """The passage table every measured system indexes: one list, one set of ids, one truth.
 
-Why read it back from the project's store: only then do all systems see exactly the passages,
+Why read it back from what the project built: only then do all systems see exactly the texts,
 ids and facet values the product itself serves, so a correctness check compares like with like.
+What a plain search promises to find is every *place* a reader sees (issue 10): each paragraph,
+each heading line and each report's title (``indexer.literal.SCOPE_UNITS[None]``), so the
+table holds those, read from the live index generation's place table with their reader anchor
+(``p-<seq>``, ``s-<n>``, ``report-title``), the key a hit of the API is mapped back by, and
+the facet values the index holds for them.
 Before the parser existed (and as a fallback) the generated files are split the simple way:
 one passage per paragraph line, section kind from the enclosing level-1 heading.
 """
 
 from __future__ import annotations
 
+import json
 import pickle
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +44,12 @@ class PassageRecord:
     heading: str
     text: str
     folded: str
+    anchor: str  # the reader's fragment: p-<seq> for a paragraph, s-<n> a heading, report-title
+
+    @property
+    def paragraph(self) -> bool:
+        """Whether this place is a paragraph (the only kind the fallback split has)."""
+        return self.anchor.startswith("p-")
 
     def facet(self, name: str) -> str:
         """Facet value as a string key (year included), "" when unknown."""
@@ -44,27 +57,28 @@ class PassageRecord:
         return "" if value is None else str(value)
 
 
-def from_store(database_url: str) -> list[PassageRecord]:
-    """Every passage of the project's store, in id order, joined with its report's metadata."""
-    from sqlalchemy import select
+def from_index(index_dir: Path) -> list[PassageRecord]:
+    """Every place a plain search covers, from the live generation's literal table, in gid order."""
+    from indexer.generation import LITERAL_DB, current_generation
+    from indexer.literal import SCOPE_UNITS, anchor
 
-    from archive.store import Passage, Report, make_engine
-
-    engine = make_engine(database_url)
-    stmt = (
-        select(Passage.id, Passage.report_id, Passage.seq, Report.year, Report.province, Report.city,
-               Report.county, Report.township, Passage.section_kind, Report.doc_type, Passage.heading_path,
-               Passage.text)
-        .join(Report, Report.id == Passage.report_id)
-        .order_by(Passage.id)
-    )
-    with engine.connect() as conn:
-        rows = conn.execute(stmt).all()
-    engine.dispose()
+    generation = current_generation(index_dir)
+    if generation is None:
+        raise FileNotFoundError(f"no index generation in {index_dir}")
+    units = SCOPE_UNITS[None]
+    conn = sqlite3.connect(f"file:{generation / LITERAL_DB}?mode=ro", uri=True)
+    try:
+        rows = conn.execute(
+            "SELECT gid, report_id, unit, seq, year, province, city, county, township, section, doc_type, "
+            f"heading, text, folded FROM passages WHERE unit IN ({', '.join('?' * len(units))}) ORDER BY gid",
+            units).fetchall()
+    finally:
+        conn.close()
     return [
-        PassageRecord(pid, rid, seq, year, province or "", city or "", county or "", township or "",
-                      section or "", doc_type or "", " / ".join(path or []), text, fold_for_match(text))
-        for pid, rid, seq, year, province, city, county, township, section, doc_type, path, text in rows
+        PassageRecord(gid, rid, seq, int(year) if year else None, province, city, county, township, section,
+                      doc_type, " / ".join(json.loads(heading)), text, folded, anchor(unit, seq))
+        for gid, rid, unit, seq, year, province, city, county, township, section, doc_type, heading, text,
+        folded in rows
     ]
 
 
@@ -83,7 +97,7 @@ def from_files(corpus: Path) -> list[PassageRecord]:
             seq += 1
             records.append(PassageRecord(len(records) + 1, planned.file, seq, planned.year, planned.province,
                                          planned.city, planned.county, planned.township, kind, "年度报告",
-                                         heading, line, fold_for_match(line)))
+                                         heading, line, fold_for_match(line), f"p-{seq}"))
     return records
 
 

@@ -9,8 +9,8 @@ Steps (each run by ``bench.worker`` in its own process):
   latency of ``/api/search``, resident memory of its workers;
 - ``add``: one new report file → ingest → ``indexer.build.update`` → found by a search.
 
-The service reports passages as (report id, seq); they are mapped to the store's passage ids
-that the shared table and the truth use.
+The service reports places (paragraphs, headings, titles) by report id and reader anchor; they
+are mapped to the ids of the shared table and the truth (``bench.passages``).
 """
 
 from __future__ import annotations
@@ -56,19 +56,19 @@ def _inputs(workdir: Path) -> dict:
         return pickle.load(handle)
 
 
-def _pid_map(workdir: Path) -> dict[tuple[str, int], int]:
-    """(report id, seq) → store passage id, from the shared table."""
-    return {(r.report_id, r.seq): r.pid for r in passages.load(workdir / "passages.pkl")}
+def _pid_map(workdir: Path) -> dict[tuple[str, str], int]:
+    """(report id, anchor) → id of the place in the shared table."""
+    return {(r.report_id, r.anchor): r.pid for r in passages.load(workdir / "passages.pkl")}
 
 
-def to_answer(payload: dict, pids: dict[tuple[str, int], int]) -> Answer:
+def to_answer(payload: dict, pids: dict[tuple[str, str], int]) -> Answer:
     """The documented JSON (or ``SearchResult.to_json()``) reduced to what the check compares."""
     # Entries are [value, reports, passages]; the truth counts passages and lists no unknown place.
     facets = {name: {str(value): passages for value, _reports, passages in rows
                      if value not in (UNKNOWN_PLACE, UNKNOWN_YEAR)}
               for name, rows in payload["facets"].items()}
     hits = [(group["report_id"], hit) for group in payload["groups"] for hit in group["hits"]]
-    return Answer(payload["total"], facets, [pids.get((rid, hit["seq"]), -1) for rid, hit in hits],
+    return Answer(payload["total"], facets, [pids.get((rid, hit["anchor"]), -1) for rid, hit in hits],
                   [hit["snippet"] for _, hit in hits])
 
 
@@ -77,7 +77,7 @@ class ServiceSystem:
 
     name = "project"
 
-    def __init__(self, config: ArchiveConfig, pids: dict[tuple[str, int], int]) -> None:
+    def __init__(self, config: ArchiveConfig, pids: dict[tuple[str, str], int]) -> None:
         from indexer.service import SearchService
 
         self.service = SearchService(config)
@@ -87,7 +87,8 @@ class ServiceSystem:
         return to_answer(self.service.search(query.text).to_json(), self.pids)
 
     def matching_ids(self, query: BenchQuery) -> set[int]:
-        return {self.pids.get(key, -1) for key in self.service.passage_ids(query.text)}
+        rows = self.service.export_rows(query.text)
+        return {self.pids.get((row["report_id"], row["anchor"]), -1) for row in rows}
 
     def close(self) -> None:
         self.service = None  # type: ignore[assignment]
@@ -98,7 +99,7 @@ class HttpSystem:
 
     name = "http"
 
-    def __init__(self, base: str, pids: dict[tuple[str, int], int]) -> None:
+    def __init__(self, base: str, pids: dict[tuple[str, str], int]) -> None:
         self.base = base
         self.pids = pids
 

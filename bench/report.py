@@ -13,7 +13,11 @@ from collections.abc import Callable
 from .targets import evaluate
 
 SYSTEMS = (("project", "ours (service)"), ("http", "ours (HTTP)"), ("fts5", "FTS5 trigram"),
-           ("stock", "stock Whoosh+jieba"), ("scan", "linear scan"))
+           ("datasette", "Datasette (HTTP)"), ("stock", "stock Whoosh+jieba"), ("scan", "linear scan"))
+# Ratio columns (numerator, denominator, header): in process against the in-process floor, over
+# HTTP against the floor (issue 14: within 2×) and against the HTTP peer, and against stock Whoosh.
+RATIOS = (("project", "fts5", "service/FTS5"), ("http", "fts5", "HTTP/FTS5"),
+          ("http", "datasette", "HTTP/Datasette"), ("project", "stock", "service/stock"))
 FAMILIES = ("term", "rare", "literal", "multi", "filtered")
 Row = list[str]
 
@@ -38,14 +42,14 @@ def _lookup(system: dict, path: str) -> object:
 
 
 def _metric_rows(result: dict) -> list[Row]:
-    """One row per figure: a cell per system, then ours/FTS5 and ours/stock."""
+    """One row per figure: a cell per system, then the ``RATIOS``."""
     systems = result["systems"]
     build = result.get("build", {})
     project = {**systems.get("project", {}), "build_s": build.get("build_s"),
                "index_mb": (build.get("index_bytes", 0) + build.get("store_bytes", 0)) / 2**20 or None,
                "peak_rss_mb": build.get("peak_rss_mb")}
     columns = {"project": project, **{name: systems.get(name, {}) for name, _ in SYSTEMS[1:]}}
-    for name in ("fts5", "stock"):
+    for name in ("fts5", "datasette", "stock"):
         if "index_bytes" in columns[name]:
             columns[name] = {**columns[name], "index_mb": columns[name]["index_bytes"] / 2**20}
     metrics: list[tuple[str, str, int]] = [
@@ -57,9 +61,9 @@ def _metric_rows(result: dict) -> list[Row]:
     ]
     rows: list[Row] = []
     for label, path, digits in metrics:
-        values = [_lookup(columns[name], path) for name, _ in SYSTEMS]
-        rows.append([label, *[_num(v, digits) for v in values],
-                     _ratio(values[0], values[2]), _ratio(values[0], values[3])])
+        values = {name: _lookup(columns[name], path) for name, _ in SYSTEMS}
+        rows.append([label, *[_num(values[name], digits) for name, _ in SYSTEMS],
+                     *[_ratio(values[top], values[bottom]) for top, bottom, _ in RATIOS]])
     return rows
 
 
@@ -73,6 +77,7 @@ def _extra_rows(result: dict) -> list[Row]:
          f"{_lookup(build, 'placed.right')} of {_lookup(build, 'placed.of')}"),
         ("service cold start → first search s", _num(_lookup(systems, "project.first_search_s"), 2)),
         ("gunicorn launch → first search s", _num(_lookup(systems, "http.first_search_s"), 2)),
+        ("Datasette launch → first answer s", _num(_lookup(systems, "datasette.first_search_s"), 2)),
         ("gunicorn worker RSS MB (now / peak)", f"{_num(_lookup(systems, 'http.workers_rss_mb'), 0)} / "
                                                f"{_num(_lookup(systems, 'http.workers_peak_rss_mb'), 0)}"),
         ("add one report → searchable s (ingest / update)",
@@ -149,10 +154,10 @@ def render(results: list[dict], table: Callable[[Row, list[Row]], str]) -> str:
             f"== {result['size']:,} reports (seed {result['seed']}): {result['reports']:,} reports, "
             f"{result['passages']:,} passages, {result['chars'] / 1e6:.1f} M chars; passages from "
             f"{result['passages_from']}; corpus ready in {result['generate_s']:.1f} s")
-        parts.append(table(["figure", *names, "ours/FTS5", "ours/stock"], _metric_rows(result)))
+        parts.append(table(["figure", *names, *[header for _, _, header in RATIOS]], _metric_rows(result)))
         parts.append(table(["this project only", "value"], _extra_rows(result)))
         verdicts = evaluate(result)
-        parts.append(table(["target (issue 5)", "figure", "status"],
+        parts.append(table(["target (issues 5, 14)", "figure", "status"],
                            [[v.target, v.figure, v.status] for v in verdicts]))
         parts.append(table(["query", "family", "expected", *names], _query_rows(result)))
     if len(results) > 1:

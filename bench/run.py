@@ -16,6 +16,7 @@ from time import perf_counter
 
 from . import passages
 from .corpus import generate
+from .project import config_for
 from .queries import build_queries
 from .truth import truth_for
 
@@ -53,13 +54,16 @@ def run_size(size: int, seed: int, out: Path, reps: int, systems: list[str]) -> 
     if use_project:
         result["build"] = worker("project-build", workdir, reps, *project_args)
     built = use_project and "error" not in result.get("build", {})
-    store_url = f"sqlite:///{home / 'archive.sqlite3'}"
-    records = passages.from_store(store_url) if built else passages.from_files(corpus)
-    result["passages_from"] = "project store" if built else "generated files (simple split)"
+    records = passages.from_index(config_for(home).index_dir) if built else passages.from_files(corpus)
+    result["passages_from"] = "project index (paragraphs, headings, titles)" if built else \
+        "generated files (simple split)"
     result["passages"] = len(records)
+    result["paragraphs"] = sum(r.paragraph for r in records)
     result["reports"] = len({r.report_id for r in records})
     result["chars"] = sum(len(r.text) for r in records)
-    queries = build_queries(records, seed)
+    # sampled from the paragraphs in a fixed order, so the set does not depend on headings or ids
+    queries = build_queries(sorted((r for r in records if r.paragraph), key=lambda r: (r.report_id, r.seq)),
+                            seed)
     truths = [truth_for(records, query) for query in queries]
     result["queries"] = [{"text": q.text, "family": q.family, "expected": len(t.ids), "reports": t.reports}
                          for q, t in zip(queries, truths, strict=True)]
@@ -67,7 +71,7 @@ def run_size(size: int, seed: int, out: Path, reps: int, systems: list[str]) -> 
     with (workdir / "inputs.pkl").open("wb") as handle:
         pickle.dump({"queries": queries, "truths": truths}, handle)
     del records
-    for name in ("scan", "fts5", "stock"):
+    for name in ("scan", "fts5", "datasette", "stock"):
         if name in systems:
             result["systems"][name] = worker(name, workdir, reps)
     if built:

@@ -1,4 +1,4 @@
-"""The targets of issue 5, evaluated on one run's figures.
+"""The targets of issues 5 and 14, evaluated on one run's figures.
 
 Each target is stated at a corpus size (10,000 reports unless the issue says otherwise). At
 another size the figure is still shown, marked "indicative", so a small development run reads
@@ -58,6 +58,7 @@ def evaluate(result: dict) -> list[Verdict]:
                            _status(ratio <= 2.0, 10_000, size)))
     if ours_p95 is not None:
         out.append(Verdict("p95 ≤ 150 ms", f"{ours_p95:.1f} ms", _status(ours_p95 <= 150, 50_000, size)))
+    out += _http_targets(result, fts_med, fts_p95)
     build = result.get("build", {})
     if "build_s" in build:
         estimate = build["build_s"] * 10_000 / size
@@ -77,4 +78,21 @@ def evaluate(result: dict) -> list[Verdict]:
     rss = _get(result, "http", "workers_peak_rss_mb")
     if rss is not None:
         out.append(Verdict("worker memory ≤ 400 MB", f"{rss:.0f} MB peak", _status(rss <= 400, 50_000, size)))
+    return out
+
+
+def _http_targets(result: dict, fts_med: float | None, fts_p95: float | None) -> list[Verdict]:
+    """Issue 14: the full ``/api/search`` within 2× the in-process FTS5 floor at every size
+    measured (2,000 and 10,000), and its p95 ≤ 100 ms at 10,000 (short words from an index)."""
+    size = result["size"]
+    out: list[Verdict] = []
+    http_med = _get(result, "http", "latency", "median_ms")
+    http_p95 = _get(result, "http", "latency", "p95_ms")
+    for label, ours, floor in (("median", http_med, fts_med), ("p95", http_p95, fts_p95)):
+        if ours is not None and floor:
+            ratio = ours / floor
+            out.append(Verdict(f"HTTP {label} ≤ 2× FTS5", f"{ours:.1f} / {floor:.1f} ms = {ratio:.2f}×",
+                               _status(ratio <= 2.0, None, size)))
+    if http_p95 is not None:
+        out.append(Verdict("HTTP p95 ≤ 100 ms", f"{http_p95:.1f} ms", _status(http_p95 <= 100, 10_000, size)))
     return out

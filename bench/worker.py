@@ -18,7 +18,7 @@ from time import perf_counter
 from . import passages
 from .measure import measure
 
-BUILDERS = ("scan", "fts5", "stock")
+BUILDERS = ("scan", "fts5", "stock", "datasette")
 
 
 def peak_rss_mb() -> dict[str, float]:
@@ -48,15 +48,21 @@ def run_builder(name: str, workdir: Path, reps: int) -> dict:
         system, artefact = scan.build(records), None
     elif name == "fts5":
         system, artefact = fts5.build(records, workdir), workdir / "fts5.sqlite3"
+    elif name == "datasette":
+        from .project import free_port
+        from .systems import datasette  # installed for the bench only (bench/requirements.txt)
+
+        system, artefact = datasette.build(records, workdir, free_port()), workdir / "datasette"
     else:
         system, artefact = stock.build(records, workdir), workdir / "whoosh"
     build_s = perf_counter() - start
+    started = {"first_search_s": system.first_s} if name == "datasette" else {}
     if name != "scan":
         del records  # the engine answers from its own index, not from the table
     result = measure(system, inputs["queries"], inputs["truths"], reps)
     system.close()
     return {"system": name, "build_s": build_s, "index_bytes": disk_bytes(artefact) if artefact else 0,
-            "table_rss_mb": base_rss, **peak_rss_mb(), **result}
+            "table_rss_mb": base_rss, **started, **peak_rss_mb(), **result}
 
 
 def main(argv: list[str] | None = None) -> None:

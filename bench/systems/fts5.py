@@ -17,6 +17,8 @@ from ..passages import FACETS, PassageRecord
 from ..queries import BenchQuery
 from .base import TOP, Answer
 
+# The trigram tokenizer matches words of at least this many characters; shorter ones are scanned.
+TRIGRAM = 3
 COLUMNS = ", ".join(f"{name} UNINDEXED" for name in (*FACETS, "report_id"))
 SCHEMA = f"CREATE VIRTUAL TABLE passages USING fts5(body, {COLUMNS}, tokenize='trigram')"
 FACET_SQL = " UNION ALL ".join(f"SELECT '{name}', {name}, count(*) FROM m GROUP BY {name}" for name in FACETS)
@@ -28,14 +30,14 @@ def _like_escape(word: str) -> str:
 
 def where_clause(query: BenchQuery) -> tuple[str, list[str], bool]:
     """SQL condition and parameters for a query, and whether it uses MATCH (so bm25 exists)."""
-    long_words = [word for word in query.words if len(word) >= 3]
+    long_words = [word for word in query.words if len(word) >= TRIGRAM]
     clauses: list[str] = []
     params: list[str] = []
     if long_words:
         clauses.append("passages MATCH ?")
         params.append(" AND ".join('"' + word.replace('"', '""') + '"' for word in long_words))
     for word in query.words:
-        if len(word) < 3:
+        if len(word) < TRIGRAM:
             clauses.append("body LIKE ? ESCAPE '\\'")
             params.append(_like_escape(word))
     for name, value in query.filters:
