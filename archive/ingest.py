@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from .corrections import apply_corrections, carry_corrections
 from .document import ParsedReport, RawDocument
 from .errors import ArchiveError, UnreadableFile
+from .fields import SIDECAR, columns
 from .parse import parse_file
 from .readers import MAX_FILE_BYTES, READERS
 from .sidecar import SIDECAR_SUFFIX, SIDECAR_TABLE, load_overrides
@@ -212,8 +213,7 @@ def _store_parsed(session: Session, parsed: _Parsed, summary: IngestSummary, cor
 
 def _refresh_metadata(target: Report, fresh: Report) -> None:
     """Copy metadata (not text or structure, which are identical) from a re-parse."""
-    for name in ("title", "issuer", "township", "county", "city", "province", "year", "doc_type",
-                 "issue_date", "title_supplied", "page_fields", "source_url", "retrieved", "division_code",
+    for name in (*columns(SIDECAR), "title_supplied", "page_fields", "source_url", "retrieved",
                  "provenance", "notes"):
         setattr(target, name, getattr(fresh, name))
 

@@ -31,6 +31,7 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
+from . import fields as registry
 from .document import Metadata, ParsedReport, ParsedSection
 
 
@@ -85,18 +86,11 @@ class Report(Base):
     source_files: Mapped[list[SourceFile]] = relationship(back_populates="report")
 
     def metadata_dict(self) -> dict:
-        """The public metadata fields, in the order the JSON API documents them."""
+        """The public metadata: ``report_id``, the registry's JSON fields (``archive.fields``), then
+        what describes the record (``web.api_spec.ReportMetadataSchema`` documents them)."""
         return {
             "report_id": self.id,
-            "title": self.title,
-            "issuer": self.issuer,
-            "township": self.township,
-            "county": self.county,
-            "city": self.city,
-            "province": self.province,
-            "year": self.year,
-            "doc_type": self.doc_type,
-            "issue_date": self.issue_date,
+            **{name: getattr(self, name) for name in registry.columns(registry.JSON)},
             "title_supplied": bool(self.title_supplied),
             "page_fields": dict(self.page_fields or {}),
             "source_url": self.source_url or "",
@@ -471,5 +465,7 @@ def get_report(session: Session, report_id: str) -> Report | None:
 
 def all_reports(session: Session) -> list[Report]:
     """Every report, newest year first, then by place."""
-    stmt = select(Report).order_by(Report.year.desc(), Report.province, Report.county, Report.township)
+    order = [getattr(Report, name).desc() if descending else getattr(Report, name)
+             for name, descending in registry.sort_columns("year")]
+    stmt = select(Report).order_by(*order, Report.id)
     return list(session.scalars(stmt))

@@ -19,7 +19,7 @@ from tqdm import tqdm
 
 from archive.config import ArchiveConfig
 from archive.errors import ArchiveError, IndexUnavailable
-from archive.fields import FACET, SORTS, having
+from archive.fields import COUNTY_LEVEL, FACET, SORTS, having, place_name
 from archive.ingest import FileOutcome
 from archive.report_json import report_to_json, sections_to_text
 from archive.store import all_reports, get_report
@@ -81,7 +81,7 @@ def cmd_reports(args: argparse.Namespace) -> int:
             _print_json([report.metadata_dict() for report in reports])
             return 0
         for report in reports:
-            place = "".join(part for part in (report.county, report.township) if part) or "（地点未定）"
+            place = place_name(report, COUNTY_LEVEL) or "（地点未定）"
             print(f"{report.id}  {report.year or '----'}  {place}  {report.doc_type}  {report.title}")
     return 0
 
@@ -212,7 +212,7 @@ def format_listing(result: SearchResult) -> str:
         offers = (f"{s.query}（{s.reports} 份报告）" for s in result.suggestions)
         lines.append("您是不是要找：" + "、".join(offers))
     for group in result.groups:
-        place = "".join(part for part in (group.county, group.township) if part) or "（地点未定）"
+        place = place_name(group, COUNTY_LEVEL) or "（地点未定）"
         lines.append("")
         lines.append(f"■ {group.year or '----'} {place}  {group.title}  [{group.report_id}]")
         for hit in group.hits:
