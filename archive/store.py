@@ -463,9 +463,16 @@ def get_report(session: Session, report_id: str) -> Report | None:
     return report
 
 
+def report_order(sort: str) -> list:
+    """``ORDER BY`` clauses listing reports by ``sort`` (``archive.fields.sort_columns``), id last."""
+    clauses = []
+    for name, descending in registry.sort_columns(sort):
+        column = getattr(Report, name)
+        clauses.append(column.desc() if descending else column)
+    return [*clauses, Report.id]
+
+
 def all_reports(session: Session) -> list[Report]:
     """Every report, newest year first, then by place."""
-    order = [getattr(Report, name).desc() if descending else getattr(Report, name)
-             for name, descending in registry.sort_columns("year")]
-    stmt = select(Report).order_by(*order, Report.id)
+    stmt = select(Report).order_by(*report_order("year"))
     return list(session.scalars(stmt))

@@ -13,8 +13,8 @@ from flask import abort, redirect, request, url_for
 from sqlalchemy import select
 
 from archive.errors import ReportNotFound
-from archive.fields import COUNTY_LEVEL, PLACE_COLUMNS, place_name, sort_columns
-from archive.store import Passage, Report, ReportAlias, Section, heading_label
+from archive.fields import COUNTY_LEVEL, PLACE_COLUMNS, place_name
+from archive.store import Passage, Report, ReportAlias, Section, heading_label, report_order
 
 from .services import db
 
@@ -146,9 +146,7 @@ MAX_COMPARE_CHOICES = 500
 
 def compare_choices(exclude: list[str]) -> list[tuple[str, str]]:
     """Reports offered by the "add a report to compare" select: (id, "year place title")."""
-    order = [getattr(Report, name).desc() if descending else getattr(Report, name)
-             for name, descending in sort_columns("year")]
     shown = [Report.id, Report.year, Report.title, *(getattr(Report, name) for name in PLACE_COLUMNS)]
-    rows = db().execute(select(*shown).where(Report.id.not_in(exclude)).order_by(*order, Report.id)
+    rows = db().execute(select(*shown).where(Report.id.not_in(exclude)).order_by(*report_order("year"))
                         .limit(MAX_COMPARE_CHOICES))
     return [(row.id, report_label(row)) for row in rows]
