@@ -1,0 +1,57 @@
+"""The layers import downwards only, and the store's engine is made in one place.
+
+archive (files → store) ← indexer (store → search) ← fazhi (operations) ← web. An import back up
+(``archive/cli.py`` once imported ``indexer``) and engines made here and there (13 call sites of
+``make_engine``, each creating tables) are what ``fazhi.operations.Archive`` replaced (issue 11 §2).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from archive.fields import FACET, having
+from fazhi.cli import build_parser
+from tests.conftest import REPO
+
+ABOVE = {"archive": {"indexer", "fazhi", "web", "bench"}, "indexer": {"fazhi", "web", "bench"},
+         "fazhi": {"web", "bench"}}
+
+
+def _imports(path: Path) -> set[str]:
+    """Top-level package of every module ``path`` imports (relative imports stay in its package)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("package", sorted(ABOVE))
+def test_no_package_imports_a_layer_above_it(package: str) -> None:
+    upward = {f"{path.relative_to(REPO)}: {sorted(_imports(path) & ABOVE[package])}"
+              for path in sorted((REPO / package).glob("*.py")) if _imports(path) & ABOVE[package]}
+    assert not upward
+
+
+def test_the_engine_is_made_by_the_operations_layer_alone() -> None:
+    callers = []
+    for path in [*REPO.glob("wsgi.py"), *(p for d in ("archive", "indexer", "fazhi", "web")
+                                             for p in (REPO / d).glob("*.py"))]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) in {
+                    "make_engine", "create_engine"}:
+                callers.append(str(path.relative_to(REPO)))
+    assert sorted(callers) == ["archive/store.py", "fazhi/operations.py"]  # create_engine inside make_engine
+
+
+def test_search_filter_options_are_the_registry_facets() -> None:
+    parser = build_parser()
+    for field in having(FACET):
+        args = parser.parse_args(["search", "枫桥经验", f"--{field.name}", field.example or "值"])
+        assert getattr(args, field.column) == [field.example or "值"], field.name
