@@ -33,6 +33,9 @@ How a word is matched (always exact, never approximate):
   ``w <= term < w+1`` in C) and ORed into one FTS5 query: exact, answered from the index, and it
   costs what the word's occurrences cost, not what the corpus costs. Measured on the 2,000-report
   bench corpus (62 k places): 信访 0.9 ms instead of a 121 ms scan, 治理 11 ms instead of 134 ms.
+  A word in more than ``COMMON_SHARE`` of all places (法治, 建设) is scanned instead
+  (``common_words``): ORing its few hundred trigrams then costs more than reading every text
+  (法治 at 10,000 reports: 485 trigrams, 184 k of 310 k places, 488 ms against a 169 ms scan).
 * 1 character: the same prefix walk reads every occurrence, which for a common character (法:
   52 k of 62 k places) is 3× slower than scanning, so ``instr`` scans the folded column (C);
   the FTS5 baseline has to do the same LIKE scan.
@@ -57,7 +60,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import sys
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,6 +71,8 @@ from .query import AllOf, AnyOf, Literal, Node, Not, ParsedQuery, SameSentence, 
 # (``PREFIX``), 1-character words by a scan with instr().
 TRIGRAM = 3
 PREFIX = 2
+# A 2-character word whose trigrams are in more than this share of all places is scanned.
+COMMON_SHARE = 0.3
 # Appended to every text the trigram index holds, so that the last characters of a text begin
 # trigrams too. A noncharacter: no text or query word has it (one that does is scanned).
 SENTINEL = "\uffff"
@@ -277,25 +282,40 @@ def heading_json(path: list[str]) -> str:
 
 # --- match expressions ------------------------------------------------------------------------
 
-def covered(parsed: ParsedQuery) -> bool:
-    """Whether ``compile_where(parsed)`` can be answered from ``passages_hit`` without the rows:
-    every word is answered by the trigram index and no same-sentence test reads the text
-    (filters are on covered columns by construction)."""
-    return parsed.match is None or _covered(parsed.match)
+def common_words(conn: sqlite3.Connection, words: Iterable[str]) -> frozenset[str]:
+    """The 2-character ``words`` to scan rather than look up: those whose trigrams are in more
+    than ``COMMON_SHARE`` of all places, by the index's own per-trigram row counts (summed: an
+    upper bound, and the number of postings a lookup would merge)."""
+    (places,) = conn.execute("SELECT coalesce(max(gid), 0) FROM passages").fetchone()
+    common: set[str] = set()
+    for word in filter(_prefix_word, set(words)):
+        (postings,) = conn.execute("SELECT coalesce(sum(doc), 0) FROM temp.trigram_terms "
+                                   "WHERE term >= ? AND term < ?", (word, prefix_end(word))).fetchone()
+        if postings > COMMON_SHARE * places:
+            common.add(word)
+    return frozenset(common)
 
 
-def _covered(node: Node) -> bool:
+def covered(parsed: ParsedQuery, scanned: Collection[str] = ()) -> bool:
+    """Whether ``compile_where(parsed, scanned)`` can be answered from ``passages_hit`` without
+    the rows: every word is answered by the trigram index and no same-sentence test reads the
+    text (filters are on covered columns by construction)."""
+    return parsed.match is None or _covered(parsed.match, scanned)
+
+
+def _covered(node: Node, scanned: Collection[str]) -> bool:
     if isinstance(node, Literal):
-        return indexed(node.text)
+        return indexed(node.text) and node.text not in scanned
     if isinstance(node, AllOf | AnyOf):
-        return all(_covered(part) for part in node.parts)
+        return all(_covered(part, scanned) for part in node.parts)
     if isinstance(node, Not):
-        return _covered(node.part)
+        return _covered(node.part, scanned)
     return False
 
 
-def compile_where(parsed: ParsedQuery) -> tuple[str, list[object]]:
-    """SQL condition on ``passages`` (alias ``p``) selecting exactly the matching passages."""
+def compile_where(parsed: ParsedQuery, scanned: Collection[str] = ()) -> tuple[str, list[object]]:
+    """SQL condition on ``passages`` (alias ``p``) selecting exactly the matching passages; the
+    words in ``scanned`` (``common_words``) are matched by reading the text."""
     units = SCOPE_UNITS[parsed.scope if parsed.match is not None else "filters"]
     if parsed.original:  # only passages of the township's own wording: fewer matches, never others
         units = tuple(unit for unit in units if unit == PASSAGE)
@@ -304,7 +324,7 @@ def compile_where(parsed: ParsedQuery) -> tuple[str, list[object]]:
     if parsed.original:
         clauses.append(templates.ORIGINAL_SQL)
     if parsed.match is not None:
-        sql, args = _compile_node(parsed.match)
+        sql, args = _compile_node(parsed.match, scanned)
         clauses.append(sql)
         params.extend(args)
     for name, values in parsed.filters.items():
@@ -319,22 +339,22 @@ def compile_where(parsed: ParsedQuery) -> tuple[str, list[object]]:
     return " AND ".join(f"({clause})" for clause in clauses), params
 
 
-def _compile_node(node: Node) -> tuple[str, list[object]]:
+def _compile_node(node: Node, scanned: Collection[str]) -> tuple[str, list[object]]:
     if isinstance(node, Literal):
-        return compile_literal(node.text)
+        return compile_literal(node.text, scanned)
     if isinstance(node, AllOf | AnyOf):
         joiner = " AND " if isinstance(node, AllOf) else " OR "
         long_words = [part.text for part in node.parts if _trigram_literal(part)]
-        parts = [_compile_node(part) for part in node.parts if not _trigram_literal(part)]
+        parts = [_compile_node(part, scanned) for part in node.parts if not _trigram_literal(part)]
         if long_words:  # one FTS5 query: the doclists are intersected / merged inside FTS5, in C
             parts.insert(0, ("p.gid IN (SELECT rowid FROM trigrams WHERE trigrams MATCH ?)",
                              [joiner.join(fts_phrase(word) for word in long_words)]))
         return joiner.join(f"({sql})" for sql, _ in parts), [arg for _, args in parts for arg in args]
     if isinstance(node, Not):
-        sql, args = _compile_node(node.part)
+        sql, args = _compile_node(node.part, scanned)
         return f"NOT ({sql})", args
     if isinstance(node, SameSentence):
-        parts = [compile_literal(word) for word in node.words]
+        parts = [compile_literal(word, scanned) for word in node.words]
         sql = " AND ".join(f"({part})" for part, _ in parts)
         args = [arg for _, part_args in parts for arg in part_args]
         return f"{sql} AND same_sentence(p.folded, ?)", [*args, json.dumps(list(node.words))]
@@ -377,11 +397,12 @@ def _prefix_word(word: str) -> bool:
     return len(word) == PREFIX and SENTINEL not in word and word[-1] < chr(sys.maxunicode)
 
 
-def compile_literal(word: str) -> tuple[str, list[object]]:
-    """SQL condition on ``passages`` (alias ``p``): the folded text contains ``word``."""
+def compile_literal(word: str, scanned: Collection[str] = ()) -> tuple[str, list[object]]:
+    """SQL condition on ``passages`` (alias ``p``): the folded text contains ``word`` (read from
+    the text for a word in ``scanned``)."""
     if _phrase_word(word):
         return "p.gid IN (SELECT rowid FROM trigrams WHERE trigrams MATCH ?)", [fts_phrase(word)]
-    if _prefix_word(word):
+    if _prefix_word(word) and word not in scanned:
         return (f"p.gid IN (SELECT rowid FROM trigrams WHERE trigrams MATCH {PREFIX_QUERY})",
                 [word, prefix_end(word)])
     return "instr(p.folded, ?) > 0", [word]

@@ -51,8 +51,11 @@ HITS_PER_GROUP = 3
 # Matches scored by Whoosh BM25F per request, per kind of candidate (see ``_candidates``); the
 # reports of matches not scored follow the scored ones by match count.
 RANK_CANDIDATES = 100
-# Up to this many matches of 1–2 character words, the pre-rank counts the words in their text.
+# Up to this many matches of 1–2 character words, the pre-rank counts the words; in their text
+# up to ``TEXT_COUNT_LIMIT`` (a filter narrowed a word found in many more places), beyond that in
+# the index when it can.
 COUNT_LIMIT = 20_000
+TEXT_COUNT_LIMIT = 1_000
 # A match containing all the query's words adjacently, as typed: score × BOOST + BONUS.
 PHRASE_BOOST = 2.0
 PHRASE_BONUS = 1.0
@@ -339,12 +342,12 @@ class SearchService:
         )
         conn = generation.conn
         with conn:  # one transaction: counts, facets and pages see the same snapshot
-            _materialise(conn, parsed)
+            scanned = _materialise(conn, parsed)
             result.total, result.reports = _totals(conn)
             result.facets = facet_counts(conn)
             words = parsed.positive_literals()
             scores: dict[int, float] = {}
-            order = self._report_order(generation, parsed, sort, scores, page * per_page)
+            order = self._report_order(generation, parsed, sort, scores, page * per_page, scanned)
             page_ids = order[(page - 1) * per_page: page * per_page]
             if page_ids and words and sort != "relevance":
                 scores.update(self._score_page(generation, words, page_ids))
@@ -505,14 +508,16 @@ class SearchService:
         return out[:limit]
 
     def _report_order(
-        self, generation: _Generation, parsed: ParsedQuery, sort: str, scores: dict[int, float], upto: int
+        self, generation: _Generation, parsed: ParsedQuery, sort: str, scores: dict[int, float], upto: int,
+        scanned: frozenset[str],
     ) -> list[str]:
-        """The first ``upto`` matching report ids in result order; fills ``scores`` for relevance."""
+        """The first ``upto`` matching report ids in result order; fills ``scores`` for relevance
+        (``scanned``: the words ``_materialise`` matched by reading the text)."""
         conn = generation.conn
         words = parsed.positive_literals()
         if sort == "relevance" and words:
             searcher, docmap = generation.searcher()
-            candidates, adjacent = _candidates(conn, parsed, generation.average_chars())
+            candidates, adjacent = _candidates(conn, parsed, generation.average_chars(), scanned)
             scores.update(score(searcher, docmap, words, candidates))
             for gid in adjacent:
                 scores[gid] = scores.get(gid, 0.0) * PHRASE_BOOST + PHRASE_BONUS
@@ -552,7 +557,7 @@ def order_by(sort: str, table: str) -> str:
 
 
 def _candidates(
-    conn: sqlite3.Connection, parsed: ParsedQuery, average_chars: float
+    conn: sqlite3.Connection, parsed: ParsedQuery, average_chars: float, scanned: frozenset[str]
 ) -> tuple[dict[int, str], list[int]]:
     """The matches Whoosh scores (gid → report id), and those holding the words as typed.
 
@@ -564,9 +569,10 @@ def _candidates(
       frequency and length normalisation, on trigrams), inside the match set. A query of 1–2
       character words only has no trigram to rank by: then BM25's own formula on the literal
       counts in SQL (k1 = 1.2, b = 0.75, length in characters) when at most ``COUNT_LIMIT``
-      passages match (a 2-character word counted in the index, ``literal.count_occurrences``,
-      a 1-character one in the text), else the shortest matches (BM25 normalises by length and
-      every match contains every word; length is in the covering index);
+      passages match (counted in the index, ``literal.count_occurrences``, when every word is a
+      2-character one that was looked up and over ``TEXT_COUNT_LIMIT`` passages match; else in
+      their text), else the shortest matches (BM25 normalises by length and every match
+      contains every word; length is in the covering index);
     * for several words, the shortest matches that contain them side by side as typed (an FTS5
       phrase match of the words joined, inside the match set): ranked first (score × BOOST +
       BONUS), exactly, so they are never crowded out by other matches.
@@ -589,8 +595,9 @@ def _candidates(
             "WHERE trigrams MATCH ? ORDER BY rank LIMIT ?",
             [rankable, RANK_CANDIDATES],
         ).fetchall()
-    elif conn.execute("SELECT count(*) FROM temp.hits").fetchone()[0] <= COUNT_LIMIT:
-        best = conn.execute(*_counted_bm25(words, average_chars)).fetchall()
+    elif (matches := conn.execute("SELECT count(*) FROM temp.hits").fetchone()[0]) <= COUNT_LIMIT:
+        in_index = matches > TEXT_COUNT_LIMIT and not scanned.intersection(words)
+        best = conn.execute(*_counted_bm25(words, average_chars, in_index)).fetchall()
     else:
         best = conn.execute(
             "SELECT gid, report_id FROM temp.hits ORDER BY chars, gid LIMIT ?", [RANK_CANDIDATES]
@@ -598,12 +605,12 @@ def _candidates(
     return {**dict(best), **adjacent}, list(adjacent)
 
 
-def _counted_bm25(words: list[str], average_chars: float) -> tuple[str, list[object]]:
+def _counted_bm25(words: list[str], average_chars: float, in_index: bool) -> tuple[str, list[object]]:
     """SQL of the best ``RANK_CANDIDATES`` matches in ``temp.hits`` by BM25 on the words' counts:
-    from the index when it can count every word (driven by the counts, each match found by its
-    key), else from the text of every match."""
+    from the index when ``in_index`` and it can count every word (driven by the counts, each
+    match found by its key), else from the text of every match."""
     counted = [found for found in map(literal.count_occurrences, words) if found is not None]
-    if len(counted) == len(words):
+    if in_index and len(counted) == len(words):
         union = " UNION ALL ".join(sql for sql, _ in counted)
         return (f"SELECT h.gid, h.report_id FROM ({union}) c JOIN temp.hits h ON h.gid = c.gid "
                 "GROUP BY h.gid ORDER BY sum(c.n / (c.n + 0.3 + 0.9 * h.chars / ?)) DESC, h.gid LIMIT ?",
@@ -615,9 +622,10 @@ def _counted_bm25(words: list[str], average_chars: float) -> tuple[str, list[obj
             [arg for word in words for arg in (word, word, average_chars)] + [RANK_CANDIDATES])
 
 
-def _materialise(conn: sqlite3.Connection, parsed: ParsedQuery) -> None:
+def _materialise(conn: sqlite3.Connection, parsed: ParsedQuery) -> frozenset[str]:
     """Fill ``temp.hits`` with exactly the passages matching ``parsed`` (and their section kind),
-    and ``temp.hit_reports`` with the number of matches per report.
+    and ``temp.hit_reports`` with the number of matches per report; returns the words matched
+    by reading the text because they are too common to look up (``literal.common_words``).
 
     When the condition needs no passage text (``literal.covered``) it is answered from the FTS5
     index and the covering index ``passages_hit`` alone, never reading a wide passage row.
@@ -625,8 +633,9 @@ def _materialise(conn: sqlite3.Connection, parsed: ParsedQuery) -> None:
     values, copied into it by one join, so they are summed over at most one row per report
     (see ``indexer.facets``).
     """
-    where, params = literal.compile_where(parsed)
-    source = "passages p INDEXED BY passages_hit" if literal.covered(parsed) else "passages p"
+    scanned = literal.common_words(conn, parsed.positive_literals())
+    where, params = literal.compile_where(parsed, scanned)
+    source = "passages p INDEXED BY passages_hit" if literal.covered(parsed, scanned) else "passages p"
     conn.execute("DELETE FROM temp.hits")
     conn.execute("DELETE FROM temp.hit_reports")
     conn.execute(
@@ -639,6 +648,7 @@ def _materialise(conn: sqlite3.Connection, parsed: ParsedQuery) -> None:
         "FROM (SELECT report_id, count(*) AS n FROM temp.hits GROUP BY report_id) g "
         "LEFT JOIN reports r ON r.report_id = g.report_id"
     )
+    return scanned
 
 
 def _export_rows(database: Path, sql: str, args: list[object]) -> Iterator[dict[str, object]]:

@@ -70,9 +70,22 @@ def test_two_character_words_find_exactly_what_a_scan_finds(archive_config: Arch
     at_end_only = [w for w in words if any(f.endswith(w) and f.find(w) == len(f) - 2 for _g, _u, f in places)]
     assert at_end_only, "the sample must hold words that occur only at a text's end somewhere"
     for word in words:  # the matcher itself: any two characters, spaces and quotes included
-        sql, args = literal.compile_literal(word)
-        found = {gid for (gid,) in conn.execute(f"SELECT p.gid FROM passages p WHERE {sql}", args)}
-        assert found == {gid for gid, _unit, folded in places if word in folded}, word
+        expected = {gid for gid, _unit, folded in places if word in folded}
+        for scanned in ((), (word,)):  # looked up, and read from the text (a common word)
+            sql, args = literal.compile_literal(word, scanned)
+            found = {gid for (gid,) in conn.execute(f"SELECT p.gid FROM passages p WHERE {sql}", args)}
+            assert found == expected, (word, scanned)
+    conn.close()
+
+
+def test_common_words_are_those_in_many_places(archive_config: ArchiveConfig) -> None:
+    """A word is scanned when its trigrams are in over ``COMMON_SHARE`` of the places: 法治 in
+    this corpus, not 信访."""
+    conn = literal.connect(_database(archive_config))
+    places = _places(conn)
+    share = {word: len(_scan(places, word)) / len(places) for word in ("法治", "信访")}
+    assert share["法治"] > literal.COMMON_SHARE > share["信访"]
+    assert literal.common_words(conn, ["法治", "信访", "法治建设"]) == {"法治"}
     conn.close()
 
 
