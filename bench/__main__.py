@@ -43,12 +43,18 @@ def main(argv: list[str] | None = None) -> None:
         return
     sizes = args.size or [2000]
     systems = [name.strip() for name in args.systems.split(",") if name.strip()]
-    results = []
+    results: list[dict] = []
+    stem = args.out / f"results-{'-'.join(map(str, sizes))}-{args.seed}"
+
+    def save(current: list[dict]) -> None:
+        text = json.dumps(current, ensure_ascii=False, indent=1)
+        stem.with_suffix(".json").write_text(text, encoding="utf-8")
+
     for size in sizes:
         print(f"[bench] {size:,} reports …", file=sys.stderr, flush=True)
-        results.append(run_size(size, args.seed, args.out, args.reps, systems))
-    stem = args.out / f"results-{'-'.join(map(str, sizes))}-{args.seed}"
-    stem.with_suffix(".json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+        results.append(run_size(size, args.seed, args.out, args.reps, systems,
+                                checkpoint=lambda result: save([*results, result])))
+    save(results)
     stem.with_suffix(".md").write_text(as_markdown(results), encoding="utf-8")
     print(as_text(results))
     print(f"written: {stem}.json, {stem}.md")
