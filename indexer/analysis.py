@@ -19,23 +19,28 @@ This tokenizer instead:
   stop words ``stopped`` in place without renumbering, so positions stay true.
 
 jieba's dictionary is loaded once per process from a marshal cache in a fixed folder that
-gunicorn workers share. The domain user dictionary and the stop words are data files under
-``data/dictionary`` so editors can extend them without code changes. Measurements behind these
-choices: docs/decisions.md.
+gunicorn workers share, or, in a web process, not loaded at all: its words are looked up on
+demand in an SQLite copy of the loaded dictionary (``DiskFreq``). The domain user dictionary
+and the stop words are data files under ``data/dictionary`` so editors can extend them without
+code changes. Measurements behind these choices: docs/decisions.md.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import sqlite3
 import tempfile
 import threading
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import closing
 from functools import lru_cache
 from pathlib import Path
 
 import jieba
+from jieba import finalseg
 from whoosh.analysis import Token, Tokenizer
 from whoosh.analysis.analyzers import Analyzer
 from whoosh.analysis.filters import StopFilter
@@ -49,8 +54,11 @@ USER_DICT = DICTIONARY_DIR / "user_dict.txt"
 STOP_WORDS = DICTIONARY_DIR / "stop_words.txt"
 CACHE_DIR_ENV = "ARCHIVE_JIEBA_CACHE_DIR"
 
+# Lookups a lazily loaded process keeps in memory (prefixes and misses included).
+LOOKUP_MEMO = 500_000
+
 _init_lock = threading.Lock()
-_initialised = False
+_loaded = ""  # "" (nothing yet), "table" (``DiskFreq``) or "full" (jieba's whole dictionary)
 
 
 def _cache_dir() -> Path:
@@ -60,20 +68,111 @@ def _cache_dir() -> Path:
     return folder
 
 
-def ensure_jieba() -> None:
-    """Load jieba's dictionary (from the cache) and the domain user dictionary, once per process."""
-    global _initialised
-    if _initialised:
+def table_path() -> Path:
+    """The on-disk prefix dictionary of this jieba version, dictionary file and user dictionary."""
+    dictionary = Path(jieba.__file__).with_name("dict.txt").stat()
+    key = repr((jieba.__version__, dictionary.st_size, dictionary.st_mtime_ns, user_words()))
+    return _cache_dir() / f"prefix-dict-{hashlib.sha256(key.encode()).hexdigest()[:16]}.sqlite3"
+
+
+class DiskFreq:
+    """jieba's prefix dictionary (word or word prefix → frequency, 0 for a prefix that is no word)
+    answered from an SQLite table on demand, as far as jieba's ``Tokenizer`` uses its ``FREQ``
+    (``in``, ``[]``, ``get``).
+
+    Why: unmarshalling the whole dictionary (≈ 500 k entries) was most of a web process's start-up
+    (issue 14: launch → first answer ≤ 1.5 s), while the process only ever segments queries and
+    the odd updated report: a few hundred lookups, each a B-tree probe in C. The table holds the
+    dictionary after the domain words were added, so every lookup answers what the loaded
+    dictionary answers and segmentation is identical (``tests/test_analysis_table.py``).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = None
+        self._pid = 0
+        self.total = int(self._query("SELECT total FROM meta")[0])
+        self._lookup = lru_cache(maxsize=LOOKUP_MEMO)(self._frequency)
+
+    def _query(self, sql: str, *args: object) -> tuple | None:
+        with self._lock:
+            if self._pid != os.getpid():  # a connection must not cross a fork
+                self._conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+                self._pid = os.getpid()
+            assert self._conn is not None
+            return self._conn.execute(sql, args).fetchone()
+
+    def _frequency(self, word: str) -> int | None:
+        row = self._query("SELECT freq FROM freq WHERE word = ?", word)
+        return None if row is None else row[0]
+
+    def __contains__(self, word: str) -> bool:
+        return self._lookup(word) is not None
+
+    def __getitem__(self, word: str) -> int:
+        value = self._lookup(word)
+        if value is None:
+            raise KeyError(word)
+        return value
+
+    def get(self, word: str, default: int | None = None) -> int | None:
+        value = self._lookup(word)
+        return default if value is None else value
+
+
+def write_table(path: Path, freq: dict[str, int], total: int) -> None:
+    """Write a loaded prefix dictionary as the table ``DiskFreq`` reads, atomically."""
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    temporary.unlink(missing_ok=True)
+    with closing(sqlite3.connect(temporary)) as conn:
+        conn.execute("CREATE TABLE freq (word TEXT PRIMARY KEY, freq INTEGER NOT NULL) WITHOUT ROWID")
+        conn.execute("CREATE TABLE meta (total INTEGER NOT NULL)")
+        conn.executemany("INSERT INTO freq VALUES (?, ?)", sorted(freq.items()))
+        conn.execute("INSERT INTO meta VALUES (?)", (total,))
+        conn.commit()
+    os.replace(temporary, path)
+
+
+def ensure_jieba(lazy: bool = False) -> None:
+    """Load jieba's dictionary and the domain user dictionary, once per process.
+
+    ``lazy``: any dictionary will do, and if none is loaded yet, look words up in the table of
+    ``DiskFreq`` (written by the first full load) instead of loading the whole dictionary: what a
+    web process wants. Otherwise (bulk segmentation: index builds) the whole dictionary, from
+    jieba's marshal cache, which then also writes the table if it is missing.
+    """
+    global _loaded
+    if _loaded == "full" or (lazy and _loaded):
         return
     with _init_lock:
-        if _initialised:
+        if _loaded == "full" or (lazy and _loaded):
             return
         jieba.setLogLevel(logging.WARNING)
+        table = table_path()
+        if lazy and table.exists():
+            freq = DiskFreq(table)
+            jieba.dt.FREQ, jieba.dt.total, jieba.dt.initialized = freq, freq.total, True
+            _force_splits()
+            _loaded = "table"
+            return
         jieba.dt.tmp_dir = str(_cache_dir())
+        if _loaded == "table":
+            jieba.dt.initialized = False  # the whole dictionary replaces the table
         jieba.initialize()
         for word, freq in user_words():
             jieba.add_word(word, freq=freq)
-        _initialised = True
+        if not table.exists():
+            write_table(table, jieba.dt.FREQ, jieba.dt.total)
+        _loaded = "full"
+
+
+def _force_splits() -> None:
+    """What ``jieba.add_word`` does besides the dictionary: a word of frequency 0 is never one
+    word for the HMM either."""
+    for word, freq in user_words():
+        if freq == 0:
+            finalseg.add_force_split(word)
 
 
 @lru_cache(maxsize=1)
@@ -108,7 +207,7 @@ def segment(folded: str) -> tuple[tuple[str, int, int], ...]:
     Cached because real archives repeat boilerplate paragraphs across reports and the
     ranked query path segments the same short query strings again and again.
     """
-    ensure_jieba()
+    ensure_jieba(lazy=True)
     return tuple(
         (word, start, end)
         for word, start, end in jieba.tokenize(folded, mode="default", HMM=False)

@@ -53,6 +53,9 @@ from .schema import FACET_FIELDS, column_value, make_schema
 # Below this many passages a multi-process writer costs more than it saves.
 PARALLEL_THRESHOLD = 5_000
 REPORTS_PER_BATCH = 100
+# Up to this many reports, an update segments with the dictionary looked up on demand
+# (``analysis.DiskFreq``, what a web process has); more load the whole dictionary first.
+LAZY_UPDATE_REPORTS = 20
 WRITER_MB = 128
 # Template marks (``indexer.templates``) on every build and update; ``bench.template_cost`` turns
 # them off to measure what they cost.
@@ -106,6 +109,7 @@ def update(
     if current_generation(index_dir) is None:
         return rebuild(config, sessions)
     started = time.perf_counter()
+    ensure_jieba(lazy=len(changed) <= LAZY_UPDATE_REPORTS)
     with writer_lock(index_dir):
         generation = current_generation(index_dir)
         assert generation is not None

@@ -313,7 +313,7 @@ class SearchService:
         """
         from .analysis import ensure_jieba
 
-        ensure_jieba()
+        ensure_jieba(lazy=True)
         generation = self._generation()
         if generation is not None:
             generation.searcher()

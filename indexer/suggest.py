@@ -25,7 +25,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
 
-from pypinyin import lazy_pinyin
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 from whoosh.reading import IndexReader
@@ -38,6 +37,8 @@ EDIT_LIMITS = ((6, 2), (3, 1))
 
 @lru_cache(maxsize=20_000)
 def _syllable(char: str) -> str:
+    from pypinyin import lazy_pinyin  # its phrase tables take ≈ 0.3 s to import: not at web start-up
+
     return lazy_pinyin(char)[0]
 
 

@@ -1,0 +1,68 @@
+"""The on-disk prefix dictionary (``indexer.analysis.DiskFreq``) a web process segments with
+instead of loading jieba's whole dictionary: identical tokens on every line of the shipped and
+dev corpora, and a fresh process started lazily uses it and segments as a fully loaded one does."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jieba
+
+from archive.normalize import fold_for_match
+from indexer.analysis import DiskFreq, ensure_jieba, write_table
+from tests.conftest import DEV_DIR, REPO, corpus_files
+
+
+def corpus_lines() -> list[str]:
+    """Every non-empty line of the shipped and dev reports, folded as the index folds it."""
+    lines = []
+    for path in [*corpus_files(), *sorted(DEV_DIR.glob("*.txt"))]:
+        text = path.read_text(encoding="utf-8")
+        lines += [fold_for_match(line) for line in text.splitlines() if line.strip()]
+    return lines
+
+
+def test_table_segments_like_the_loaded_dictionary(tmp_path: Path) -> None:
+    ensure_jieba()
+    write_table(tmp_path / "table.sqlite3", jieba.dt.FREQ, jieba.dt.total)
+    from_table = jieba.Tokenizer()
+    from_table.FREQ = DiskFreq(tmp_path / "table.sqlite3")
+    from_table.total, from_table.initialized = from_table.FREQ.total, True
+    lines = corpus_lines()
+    assert sum(map(len, lines)) > 40_000
+    assert from_table.total == jieba.dt.total
+    for line in lines:
+        assert list(from_table.tokenize(line, HMM=False)) == list(jieba.dt.tokenize(line, HMM=False)), line
+    # the HMM mode (archive.places reads township names with it) sees the same dictionary too
+    for line in lines[::20]:
+        assert list(from_table.tokenize(line)) == list(jieba.dt.tokenize(line)), line
+
+
+SEGMENT = """
+import json, sys, jieba
+from indexer.analysis import ensure_jieba, segment
+ensure_jieba(lazy=True)
+print(json.dumps({"table": type(jieba.dt.FREQ).__name__,
+                  "words": [segment(line) for line in json.loads(sys.stdin.read())]}))
+"""
+
+
+def run_lazily(cache: Path, lines: list[str]) -> dict:
+    """A fresh process that loads jieba lazily and segments ``lines``."""
+    env = {**os.environ, "ARCHIVE_JIEBA_CACHE_DIR": str(cache)}
+    done = subprocess.run([sys.executable, "-c", SEGMENT], input=json.dumps(lines), capture_output=True,
+                          text=True, cwd=REPO, env=env, check=True)
+    return json.loads(done.stdout)
+
+
+def test_a_lazy_process_reads_the_table_written_by_the_first_full_load(tmp_path: Path) -> None:
+    lines = corpus_lines()[:400]
+    first = run_lazily(tmp_path, lines)  # no table yet: loads the whole dictionary and writes it
+    assert first["table"] == "dict" and list(tmp_path.glob("prefix-dict-*.sqlite3"))
+    second = run_lazily(tmp_path, lines)
+    assert second["table"] == "DiskFreq"
+    assert second["words"] == first["words"]
