@@ -18,7 +18,7 @@ from archive.errors import UnreadableFile
 from archive.fields import EXPORT, FACET, FIELDS, GROUP, INDEXED, JSON, REVIEW, SIDECAR, columns, having
 from archive.sidecar import load_overrides
 from archive.store import Report
-from tests.conftest import SEEDS_DIR
+from tests.conftest import SEEDS_DIR, sessions_of
 
 
 def test_registry_names_are_unique_and_places_have_levels() -> None:
@@ -108,6 +108,14 @@ def test_csv_and_api_schemas_carry_the_export_and_json_fields() -> None:
     for name in columns(GROUP):
         assert name in api_spec.GroupSchema().fields, name
     assert set(api_spec.FacetsSchema().fields) == set(columns(FACET))
+
+
+def test_report_json_holds_every_json_field(archive_config) -> None:
+    from archive.store import all_reports
+
+    with sessions_of(archive_config)() as session:
+        keys = set(all_reports(session)[0].metadata_dict())
+    assert set(columns(JSON)) <= keys, set(columns(JSON)) - keys
 
 
 def test_review_and_the_readers_metadata_table_follow_the_registry() -> None:
