@@ -1,6 +1,7 @@
-"""The on-disk prefix dictionary (``indexer.analysis.DiskFreq``) a web process segments with
-instead of loading jieba's whole dictionary: identical tokens on every line of the shipped and
-dev corpora, and a fresh process started lazily uses it and segments as a fully loaded one does."""
+"""Segmentation is jieba's, exactly: ``segment`` (cut and cached clause by clause) gives jieba's
+own tokens of every line of the shipped and dev corpora, and so does the on-disk prefix
+dictionary (``indexer.analysis.DiskFreq``) a web process segments with instead of loading jieba's
+whole dictionary; a fresh process started lazily uses it and segments as a fully loaded one does."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 import jieba
 
 from archive.normalize import fold_for_match
-from indexer.analysis import DiskFreq, ensure_jieba, write_table
+from indexer.analysis import DiskFreq, _meaningful, ensure_jieba, segment, write_table
 from tests.conftest import DEV_DIR, REPO, corpus_files
 
 
@@ -24,6 +25,13 @@ def corpus_lines() -> list[str]:
         text = path.read_text(encoding="utf-8")
         lines += [fold_for_match(line) for line in text.splitlines() if line.strip()]
     return lines
+
+
+def test_segment_gives_jiebas_own_tokens_of_whole_lines() -> None:
+    ensure_jieba()
+    for line in corpus_lines():
+        expected = [token for token in jieba.tokenize(line, HMM=False) if _meaningful(token[0])]
+        assert list(segment(line)) == expected, line
 
 
 def test_table_segments_like_the_loaded_dictionary(tmp_path: Path) -> None:
