@@ -52,17 +52,18 @@ def _roles(*names: str) -> frozenset[str]:
     return frozenset(names)
 
 
-_PLACE = _roles(SIDECAR, REVIEW, FACET, INDEXED, EXPORT, JSON, GROUP)
+# A report-level facet (year, places, type) plays every role a report field can.
+_FACETED = _roles(SIDECAR, REVIEW, FACET, INDEXED, EXPORT, JSON, GROUP)
 FIELDS: tuple[Field, ...] = (
-    Field("year", "year", "年份", ("年份", "年度", "年"), "2023", UNKNOWN_YEAR, kind="year", roles=_PLACE),
-    Field("province", "province", "省份", ("省", "省份"), "河南省", UNKNOWN_PLACE, level=1, roles=_PLACE),
-    Field("city", "city", "市", ("市",), "信阳市", UNKNOWN_PLACE, level=2, roles=_PLACE),
-    Field("county", "county", "县（区）", ("县", "区县"), "潢川县", UNKNOWN_PLACE, level=3, roles=_PLACE),
+    Field("year", "year", "年份", ("年份", "年度", "年"), "2023", UNKNOWN_YEAR, kind="year", roles=_FACETED),
+    Field("province", "province", "省份", ("省", "省份"), "河南省", UNKNOWN_PLACE, level=1, roles=_FACETED),
+    Field("city", "city", "市", ("市",), "信阳市", UNKNOWN_PLACE, level=2, roles=_FACETED),
+    Field("county", "county", "县（区）", ("县", "区县"), "潢川县", UNKNOWN_PLACE, level=3, roles=_FACETED),
     Field("township", "township", "乡镇（街道）", ("镇", "乡", "乡镇", "街道"), "坪山镇", UNKNOWN_PLACE,
-          level=4, roles=_PLACE),
+          level=4, roles=_FACETED),
     Field("section", "section", "章节类别", ("章节",), "不足", roles=_roles(FACET, PASSAGE_LEVEL, EXPORT)),
     Field("doc_type", "type", "文件类型", ("类型", "文种"), "年度报告", description="文种，如 年度报告",
-          roles=_PLACE),
+          roles=_FACETED),
     Field("title", "title", "标题", description="标题；原文无标题时为本库拟定的 [标签]",
           roles=_roles(SIDECAR, REVIEW, INDEXED, EXPORT, JSON, GROUP)),
     Field("issuer", "issuer", "发文机关", roles=_roles(SIDECAR, JSON)),
