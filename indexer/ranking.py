@@ -55,7 +55,8 @@ class DocMap:
             if any(map(ge, gids, islice(gids, 1, None))):
                 order = array("q", sorted(range(len(gids)), key=gids.__getitem__))
                 gids = array("q", (gids[i] for i in order))
-            deleted = frozenset(reader.deleted_docs_set()) if reader.has_deletions() else frozenset()
+            # a cached property of a segment reader, not a method
+            deleted = frozenset(reader.deleted_docs_set) if reader.has_deletions() else frozenset()
             self._segments.append((offset, gids, order, deleted))
 
     def docnum(self, gid: int) -> int | None:

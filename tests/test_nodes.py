@@ -230,3 +230,16 @@ def test_an_index_older_than_the_change_sequence_becomes_current_without_rereadi
     assert applied_seq(archive.config) is None and not archive.lag().current
     assert archive.update_index() == 0
     assert applied_seq(archive.config) == 0 and archive.lag().current
+
+
+def test_a_ranked_search_after_a_deletion_reads_the_segment_with_deletions(tmp_path: Path) -> None:
+    """A deletion alone leaves its Whoosh segment unmerged, with deleted documents (found by
+    the two-node test: a follower's first search after applying a deletion answered 500)."""
+    from tests.conftest import make_config
+
+    archive = Archive(make_config(tmp_path / "del"))
+    files = sorted(SHIPPED_DIR.glob("*.txt"))[:3]
+    ids = [outcome.report_id for outcome in archive.ingest(files, workers=1).outcomes]
+    archive.delete(ids[0])
+    result = archive.search("法治 建设")
+    assert result.reports == 2 and ids[0] not in {group.report_id for group in result.groups}
