@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -240,7 +241,17 @@ CHANGES_LOCK = 0x6661_7A68
 
 def record_changes(session: Session, _context: object = None, _instances: object = None) -> None:
     """``before_flush`` hook: add a ``Change`` for every report this flush inserts, modifies or
-    deletes, in the same transaction.
+    deletes through the ORM. A write that bypasses the unit of work (a Core ``insert`` of report
+    rows) must call ``add_changes`` itself, or no other node's index will see it."""
+    kinds = [(obj.id, "ingested") for obj in session.new if isinstance(obj, Report)]
+    kinds += [(obj.id, "deleted") for obj in session.deleted if isinstance(obj, Report)]
+    kinds += [(obj.id, "corrected") for obj in session.dirty
+              if isinstance(obj, Report) and session.is_modified(obj, include_collections=False)]
+    add_changes(session, kinds)
+
+
+def add_changes(session: Session, changes: Iterable[tuple[str, str]]) -> None:
+    """Add ``(report_id, kind)`` entries to the change sequence, in ``session``'s transaction.
 
     A follower reads "changes after the last seq I applied", so seqs must become visible in
     order. On PostgreSQL a sequence hands out numbers at insert, not at commit, so two writers
@@ -248,16 +259,13 @@ def record_changes(session: Session, _context: object = None, _instances: object
     advisory lock, held from the first change to the commit, makes writers of changes take
     turns. SQLite has one writer at a time anyway.
     """
-    kinds = [(obj, "ingested") for obj in session.new if isinstance(obj, Report)]
-    kinds += [(obj, "deleted") for obj in session.deleted if isinstance(obj, Report)]
-    kinds += [(obj, "corrected") for obj in session.dirty
-              if isinstance(obj, Report) and session.is_modified(obj, include_collections=False)]
-    if not kinds:
+    now = utcnow()
+    rows = [Change(report_id=report_id, kind=kind, at=now) for report_id, kind in changes]
+    if not rows:
         return
     if session.get_bind().dialect.name == "postgresql":
         session.execute(sql_text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHANGES_LOCK})
-    now = utcnow()
-    session.add_all(Change(report_id=obj.id, kind=kind, at=now) for obj, kind in kinds)
+    session.add_all(rows)
 
 
 def latest_change(session: Session) -> int:
