@@ -32,3 +32,16 @@ def test_generator_is_deterministic_and_uses_real_townships(tmp_path: Path) -> N
         title = first[planned.file].splitlines()[0]
         assert f"{planned.county}{planned.township}{planned.year}年" in title
         assert "\n一、" in first[planned.file]
+
+
+def test_plan_scales_to_the_50000_report_run() -> None:
+    """``bench run --size 50000``: every report a file of its own, at a real township, and no
+    township reporting twice for one year (the generator wraps around the gazetteer at 3 reports
+    per township)."""
+    from bench.corpus import plan
+
+    planned = plan(50_000, 7)
+    assert len({item.file for item in planned}) == 50_000
+    assert len({(item.code, item.year) for item in planned}) == 50_000
+    assert len({item.code for item in planned}) > 16_000
+    assert {item.code for item in planned} <= {place.code for place in townships()}
