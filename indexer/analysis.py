@@ -56,6 +56,8 @@ CACHE_DIR_ENV = "ARCHIVE_JIEBA_CACHE_DIR"
 
 # Lookups a lazily loaded process keeps in memory (prefixes and misses included).
 LOOKUP_MEMO = 500_000
+# Segmented texts a process keeps: query strings repeat; an index build's passages seldom do.
+TEXT_MEMO = 20_000
 # Segmented blocks (clauses) a process keeps: enough for the distinct clauses of a large build.
 BLOCK_MEMO = 200_000
 
@@ -202,7 +204,7 @@ def _meaningful(word: str) -> bool:
     return word.isalnum() or any(char.isalnum() for char in word)  # most words: the C test alone
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=TEXT_MEMO)
 def segment(folded: str) -> tuple[tuple[str, int, int], ...]:
     """(word, start, end) of the meaningful words of an already folded text, in order.
 
