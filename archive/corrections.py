@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from .document import PROV_CORRECTED, PROV_TYPE_OPENING_OTHER, PROV_TYPE_TITLE_OTHER
 from .errors import ReportNotFound
 from .fields import REVIEW, columns
+from .metadata import supplied_title
 from .sidecar import validated_fields
 from .store import Correction, Report, all_reports, get_report, utcnow
 
@@ -72,6 +73,8 @@ def apply_corrections(session: Session, report: Report) -> None:
             setattr(report, field, row.value)
         if field == "title":
             report.title_supplied = not row.value
+            if not row.value:
+                report.title = supplied_title(report)
         provenance[field] = PROV_CORRECTED.format(row.corrected_at.date().isoformat(), row.reason or "未说明")
     if latest:
         report.provenance = provenance

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
+from typing import Protocol
 
 from .cleaning import ADDRESS_LABELS
 from .doctype import classify
@@ -272,10 +273,22 @@ def _issue_date(evidence: Evidence) -> tuple[str, str]:
 # ------------------------------------------------------------------------------- title
 
 
-def supplied_title(meta: Metadata, filename: str = "") -> str:
+class Describable(Protocol):
+    """What a supplied title is made of: parsed ``Metadata`` and a stored ``Report`` both have it."""
+
+    township: str
+    county: str
+    issuer: str
+    year: int | None
+    doc_type: str
+    provenance: dict[str, str]
+
+
+def supplied_title(meta: Describable, filename: str = "") -> str:
     """The label the archive supplies for an untitled report, in square brackets as catalogues
-    do ([红江镇2023年法治政府建设情况报告]); never shown as the document's own words. Without a
-    known place the file name tells two such reports apart."""
+    do ([红江镇2023年法治政府建设情况报告]); never shown as the document's own words. The one
+    fallback title: the parser's, and a correction's that empties a title. Without a known place
+    the file name tells two such reports apart."""
     who = meta.township or meta.county or meta.issuer
     year = f"{meta.year}年" if meta.year else ""
     kind = SUPPLIED_KINDS.get(meta.doc_type, "文件")

@@ -55,7 +55,8 @@ def test_author_is_page_issuer_then_text_issuer_then_township_government_then_an
 
 
 def test_supplied_title_is_bracketed_and_publication_year_always_present():
-    assert citation.title_of(pingshan(title="")) == "[垫江县坪山镇2023年法治政府建设报告]"
+    supplied = pingshan(title="[坪山镇2023年法治政府建设情况报告]", title_supplied=True)
+    assert citation.title_of(supplied) == "[坪山镇2023年法治政府建设情况报告]"
     no_date = citation.csl_item(pingshan(issue_date=""), f"{BASE}/reports/x", TODAY)
     assert no_date["issued"] == {"date-parts": [[2023]]}
     assert citation.gbt7714(no_date) == ("垫江县坪山镇人民政府. 关于2023年法治政府建设工作的报告[R/OL]. "

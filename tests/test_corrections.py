@@ -123,3 +123,13 @@ def test_admin_api_reviews_and_corrects(tmp_path: Path) -> None:
     hits = client.get("/api/search", query_string={"q": "county:武冈市"}).get_json()
     assert [group["report_id"] for group in hits["groups"]] == [report_id]
     assert client.get("/admin/review", headers=auth).get_json()["items"] == []
+
+
+def test_emptying_a_title_gives_the_archives_supplied_label(home: Path) -> None:
+    seed = _report(home, township="坪山镇")
+    assert not seed["title_supplied"]
+    result = run_cli("set", seed["report_id"], "title=", "--reason", "标题为网站所加", home=home)
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(run_cli("show", seed["report_id"], "--json", home=home).stdout)
+    assert shown["title_supplied"] is True
+    assert shown["title"] == "[坪山镇2023年法治政府建设情况报告]"

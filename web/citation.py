@@ -156,11 +156,9 @@ def issuer_of(work: CitedWork) -> str:
 
 
 def title_of(work: CitedWork) -> str:
-    """The report's title; without one, a supplied title in square brackets (GB/T 7714 §8.2.2)."""
-    if work.title.strip():
-        return work.title.strip()
-    year = f"{work.year}年" if work.year else ""
-    return f"[{work.county}{work.township}{year}法治政府建设报告]"
+    """The report's title as stored: an untitled report's is the archive's supplied label in square
+    brackets (``archive.metadata.supplied_title``), which GB/T 7714 §8.2.2 cites as it stands."""
+    return work.title.strip()
 
 
 def place_of(work: CitedWork) -> str:
