@@ -64,6 +64,8 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from archive.fields import FACET_COLUMNS, INDEXED, columns
+
 from . import templates
 from .query import AllOf, AnyOf, Literal, Node, Not, ParsedQuery, SameSentence, sentences_contain_all
 
@@ -80,8 +82,7 @@ END = SENTINEL * (TRIGRAM - 1)
 # Bumped whenever the layout below changes; stored in ``meta`` under ``schema``.
 SCHEMA_VERSION = 6  # 4: template marks (indexer.templates); 5: texts end with ``END``; 6: clause keys
 # Columns of the covering index ``passages_hit`` (besides gid): what ``covered`` queries read.
-COVERED = ("report_id", "unit", "section", "chars", "year", "province", "city", "county", "township",
-           "doc_type")
+COVERED = ("report_id", "unit", "chars", *FACET_COLUMNS)
 
 # The kinds of place a row is (column ``unit``).
 PASSAGE = "p"  # a paragraph: ¶ ``seq``
@@ -113,25 +114,13 @@ CREATE TABLE IF NOT EXISTS passages (
     text TEXT NOT NULL,
     chars INTEGER NOT NULL,
     heading TEXT NOT NULL,
-    section TEXT NOT NULL,
-    year TEXT NOT NULL,
-    province TEXT NOT NULL,
-    city TEXT NOT NULL,
-    county TEXT NOT NULL,
-    township TEXT NOT NULL,
-    doc_type TEXT NOT NULL
+    {facet_columns}
 );
 CREATE INDEX IF NOT EXISTS passages_report ON passages(report_id, seq);
 CREATE INDEX IF NOT EXISTS passages_hit ON passages(gid, {covered});
 CREATE TABLE IF NOT EXISTS reports (
     report_id TEXT PRIMARY KEY,
-    title TEXT NOT NULL,
-    year TEXT NOT NULL,
-    province TEXT NOT NULL,
-    city TEXT NOT NULL,
-    county TEXT NOT NULL,
-    township TEXT NOT NULL,
-    doc_type TEXT NOT NULL
+    {report_columns}
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER);
 CREATE VIRTUAL TABLE IF NOT EXISTS trigrams USING fts5(
@@ -141,7 +130,11 @@ CREATE TRIGGER IF NOT EXISTS passages_ad AFTER DELETE ON passages BEGIN
     INSERT INTO trigrams(trigrams, rowid, folded) VALUES ('delete', old.gid, old.folded || '{end}');
 END;
 """
-SCHEMA = SCHEMA_TEMPLATE.format(covered=", ".join(COVERED), end=END)
+SCHEMA = SCHEMA_TEMPLATE.format(
+    covered=", ".join(COVERED), end=END,
+    facet_columns=",\n    ".join(f"{name} TEXT NOT NULL" for name in FACET_COLUMNS),
+    report_columns=",\n    ".join(f"{name} TEXT NOT NULL" for name in columns(INDEXED)),
+)
 # The index's vocabulary (one row per distinct trigram), per connection: what a 2-character word
 # is expanded to (``compile_literal``). Created before the table exists in a new file; read lazily.
 VOCABULARY = "CREATE VIRTUAL TABLE IF NOT EXISTS temp.trigram_terms USING fts5vocab(main, trigrams, 'row')"
@@ -156,12 +149,9 @@ PREFIX_QUERY = (
 )
 
 
-PASSAGE_COLUMNS = (
-    "gid", "report_id", "unit", "seq", "folded", "text", "heading", "section",
-    "year", "province", "city", "county", "township", "doc_type",
-)
+PASSAGE_COLUMNS = ("gid", "report_id", "unit", "seq", "folded", "text", "heading", *FACET_COLUMNS)
 FOLDED = PASSAGE_COLUMNS.index("folded")
-REPORT_COLUMNS = ("report_id", "title", "year", "province", "city", "county", "township", "doc_type")
+REPORT_COLUMNS = ("report_id", *columns(INDEXED))
 
 
 @dataclass(frozen=True)
