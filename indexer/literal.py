@@ -1,58 +1,30 @@
 """Exact literal matching: an SQLite FTS5 trigram table built beside the Whoosh index.
 
-The promise of the archive is that *any* string of one or more characters that appears in a
-passage finds that passage. Word segmentation cannot keep it (jieba cuts 坪山镇 as one word, so
-"山镇" is no token of that text), so matching is literal: a passage matches a word iff the word
-is a substring of ``fold_for_match(passage)``.
+The archive promises that *any* string of one or more characters in a passage finds it. Word
+segmentation cannot keep that (jieba cuts 坪山镇 as one word, so "山镇" is no token), so matching
+is literal: a passage matches a word iff the word is a substring of ``fold_for_match(passage)``.
+FTS5 rather than Whoosh n-grams: C, on disk (page cache shared by every worker), deletes for
+incremental updates, and a file of its own inside the index generation, so it works whatever the
+store is (measurements: docs/decisions.md, "Literal path").
 
-Why a side table and not Whoosh: a Whoosh-only n-gram prototype was exact but 20–25× slower than
-SQLite FTS5 trigram at 10,000 reports (issue 5). Measured here on 300,000 passages / 36 M chars
-(seed+dev paragraphs, 2 cores shared): FTS5 trigram candidates verified with ``instr`` took
-15–25 ms for rare 4–5 char terms (网格员 15 ms, 枫桥经验 22 ms), 50–140 ms for common ones
-(矛盾纠纷 54 ms, 依法行政 140 ms), 227 ms for a term in a third of all passages; an in-memory
-Python scan was a flat ≈ 60 ms but needs all folded text in RAM (≈ 0.5–1 GB at 50,000 reports,
-over the 400 MB budget), and a Whoosh posting walk is per-posting Python. FTS5 lives on disk
-(OS page cache, shared by every gunicorn worker), runs in C, supports deletes for incremental
-updates, and works even when the store is PostgreSQL because it is a separate SQLite file inside
-the index generation, built and swapped together with Whoosh. ``detail=none`` would be 35 %
-smaller but FTS5 then refuses phrase (substring) queries, so ``detail=full`` it is.
+How a word is matched (always exact):
 
-How a word is matched (always exact, never approximate):
+* ≥ 3 characters: an FTS5 trigram phrase match. With ``case_sensitive 1`` every character starts
+  a trigram at its own position, so the phrase matches exactly the texts containing the word; no
+  re-check, and the wide passage row is never read (``passages_hit`` covers what a match needs).
+* 2 characters: each indexed text ends with ``END`` (two ``SENTINEL`` characters no word
+  contains), so every occurrence starts a trigram; the trigrams beginning with the word come
+  from the index's own vocabulary (``fts5vocab``) and are ORed into one FTS5 query. A word in
+  more than ``COMMON_SHARE`` of all places (法治, 建设) is scanned instead (``common_words``):
+  ORing its hundreds of doclists costs more than reading every text.
+* 1 character: ``instr`` scans the folded column (a prefix walk costs more for common ones).
 
-* ≥ 3 characters: an FTS5 trigram phrase match, and nothing else. With ``case_sensitive 1`` the
-  trigram tokenizer neither folds nor drops anything: every character starts a trigram token at
-  its own position, so the phrase (every trigram of the word, at consecutive positions) matches
-  exactly the texts that contain the word as a substring. No ``instr`` re-check is needed, and
-  so the wide passage row (two copies of the text) is never read: the match set is answered from
-  the FTS5 index plus the narrow covering index ``passages_hit`` (measured at 10,000 reports,
-  矛盾纠纷: 21 ms instead of 46 ms with the re-check on the row).
-* 2 characters (信访, 普法, 宪法: most Chinese policy words): every occurrence of the word starts
-  a trigram, because each indexed text ends with ``END`` (two ``SENTINEL`` characters no query
-  word contains), so the word occurs exactly in the texts indexed under some trigram that begins
-  with it. Those trigrams are read from the index's own vocabulary (``fts5vocab``, a range scan
-  ``w <= term < w+1`` in C) and ORed into one FTS5 query: exact, answered from the index, and it
-  costs what the word's occurrences cost, not what the corpus costs. Measured on the 2,000-report
-  bench corpus (62 k places): 信访 0.9 ms instead of a 121 ms scan, 治理 11 ms instead of 134 ms.
-  A word in more than ``COMMON_SHARE`` of all places (法治, 建设) is scanned instead
-  (``common_words``): ORing its few hundred trigrams then costs more than reading every text
-  (法治 at 10,000 reports: 485 trigrams, 184 k of 310 k places, 488 ms against a 169 ms scan).
-* 1 character: the same prefix walk reads every occurrence, which for a common character (法:
-  52 k of 62 k places) is 3× slower than scanning, so ``instr`` scans the folded column (C);
-  the FTS5 baseline has to do the same LIKE scan.
-
-What is searched is every text a reader sees (issue 10): besides the passages, each report's
-title and its headings are rows of the same table, told apart by ``unit`` (``UNITS``). A row is
-a *place*: a phrase occurring in a heading line finds that heading, one in the title finds the
-title. An inline heading (``（三）压实领导责任。按照…``) is part of its passage, which is the place a
-plain search finds; it also has a row of its own (unit ``i``) so that ``heading:`` finds it, and
-plain searches leave those rows out so no occurrence is counted twice. ``seq`` is the passage's
-¶ number, the section's ordinal for a heading (anchor ``s-<seq>``), 0 for a title.
-
-The table also carries each passage's display text, heading path and facet values, so counts,
-facets and snippets of a search are answered from this one file without touching the store.
-``passages_hit`` repeats the short columns a match set needs (report, section, length, facet
-values) so that ``covered`` queries never touch a passage row; ``SCHEMA_VERSION`` in ``meta``
-lets ``indexer.recovery`` rebuild a generation written with an older layout.
+Rows are *places* a reader sees (``UNITS``): passages, each report's title and its headings. An
+inline heading (``（三）压实领导责任。按照…``) belongs to its passage for plain searches and has a
+row of its own (unit ``i``) only for ``heading:``, so no occurrence counts twice. ``seq`` is the
+¶ number, the section's ordinal for a heading (anchor ``s-<seq>``), 0 for a title. Each row also
+carries display text, heading path and facet values, so counts, facets and snippets come from
+this one file; ``SCHEMA_VERSION`` in ``meta`` lets ``indexer.recovery`` rebuild an older layout.
 """
 
 from __future__ import annotations
