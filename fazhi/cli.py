@@ -240,18 +240,16 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--no-index", action="store_true", help="do not update the search index")
     ingest.set_defaults(func=cmd_ingest)
 
-    reports = sub.add_parser("reports", help="列出全部报告")
-    reports.add_argument("--json", action="store_true")
-    reports.set_defaults(func=cmd_reports)
-
-    show = sub.add_parser("show", help="显示一份报告")
-    show.add_argument("id")
-    show.add_argument("--json", action="store_true")
-    show.set_defaults(func=cmd_show)
-
-    review_parser = sub.add_parser("review", help="列出元数据为空或不确定的报告及原因")
-    review_parser.add_argument("--json", action="store_true")
-    review_parser.set_defaults(func=cmd_review)
+    for name, help_text, func, positionals in (
+        ("reports", "列出全部报告", cmd_reports, ()),
+        ("show", "显示一份报告", cmd_show, ("id",)),
+        ("review", "列出元数据为空或不确定的报告及原因", cmd_review, ()),
+    ):
+        listing = sub.add_parser(name, help=help_text)
+        for positional in positionals:
+            listing.add_argument(positional)
+        listing.add_argument("--json", action="store_true")
+        listing.set_defaults(func=func)
 
     correct_parser = sub.add_parser("set", help="更正一份报告的元数据（重新收录、重建索引后仍然有效）")
     correct_parser.add_argument("id")
