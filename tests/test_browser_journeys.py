@@ -220,28 +220,25 @@ def test_phone_and_desktop_layout(page):
     header = page.locator(".site-header").bounding_box()
     assert abs((brand["y"] + brand["height"] / 2) - (nav["y"] + nav["height"] / 2)) < 6, "header in one row"
     assert header["height"] < 64 and nav["x"] + nav["width"] <= page.viewport_size["width"]
-    toc = page.locator("details.toc")
-    text_top = page.locator(".fulltext").bounding_box()["y"]
-    if page.width_name == "phone":
-        assert toc.bounding_box()["y"] < text_top, "outline above the text"
-        assert toc.get_attribute("open") is None, "folded on a phone"
-        shot(page, "15-reader-outline-folded")
-        toc.locator("summary").click()
-        expect(toc.locator("ol a").first).to_be_visible()
-    else:
-        expect(toc.locator("ol a").first).to_be_visible()
+    _folds_above_on_phone(page, "details.toc", ".fulltext", "ol a", "15-reader-outline-folded")
     shot(page, "16-reader-outline")
 
     page.goto(f"/search?q={QUERY}")
-    filters = page.locator("details.facets-fold")
-    results_top = page.locator(".results").bounding_box()["y"]
-    if page.width_name == "phone":
-        assert filters.bounding_box()["y"] < results_top, "filters above the results"
-        assert filters.get_attribute("open") is None, "folded on a phone"
-        shot(page, "17-search-filters-folded")
-        filters.locator("> summary").click()
-    expect(filters.locator(".facet a").first).to_be_visible()
+    _folds_above_on_phone(page, "details.facets-fold", ".results", ".facet a", "17-search-filters-folded")
     shot(page, "18-search-filters")
+
+
+def _folds_above_on_phone(page, fold: str, content: str, inside: str, folded_shot: str) -> None:
+    """On a phone the ``fold`` panel stands above ``content``, closed, and opens on its summary;
+    on any width its ``inside`` links end up visible."""
+    panel = page.locator(fold)
+    if page.width_name == "phone":
+        content_top = page.locator(content).bounding_box()["y"]
+        assert panel.bounding_box()["y"] < content_top, f"{fold} above {content}"
+        assert panel.get_attribute("open") is None, "folded on a phone"
+        shot(page, folded_shot)
+        panel.locator("> summary").click()
+    expect(panel.locator(inside).first).to_be_visible()
 
     page.goto("/")
     placeholder, fits = page.locator("#q").evaluate("""el => {
