@@ -289,16 +289,37 @@ def compile_where(parsed: ParsedQuery, scanned: Collection[str] = ()) -> tuple[s
         sql, args = _compile_node(parsed.match, scanned)
         clauses.append(sql)
         params.extend(args)
+    filters, filter_params = _compile_filters(parsed, "p", PASSAGE_COLUMNS)
+    clauses += filters
+    params += filter_params
+    if not covered(parsed, scanned):
+        # The text is read: visit only the filtered reports' passages (``passages_report``) rather
+        # than every row (法治 county:万州区 at 10,000 reports: 166 → 2 ms). Redundant with the
+        # passage columns above, which stay for the section filter (a passage-level value).
+        on_reports, report_params = _compile_filters(parsed, "r", REPORT_COLUMNS)
+        if on_reports:
+            reports = " AND ".join(on_reports)
+            clauses.append(f"p.report_id IN (SELECT r.report_id FROM reports r WHERE {reports})")
+            params += report_params
+    return " AND ".join(f"({clause})" for clause in clauses), params
+
+
+def _compile_filters(
+    parsed: ParsedQuery, table: str, columns: Collection[str]
+) -> tuple[list[str], list[object]]:
+    """SQL conditions of the query's filters on the ``columns`` of ``table`` that it has."""
+    clauses: list[str] = []
+    params: list[object] = []
     for name, values in parsed.filters.items():
-        if name == "year_range":
+        if name == "year_range" or name not in columns:
             continue
-        clauses.append(f"p.{name} IN ({', '.join('?' * len(values))})")
+        clauses.append(f"{table}.{name} IN ({', '.join('?' * len(values))})")
         params.extend(values)
     if parsed.year_range is not None:
         low, high = parsed.year_range
-        clauses.append("(p.year <> '' AND CAST(p.year AS INTEGER) BETWEEN ? AND ?)")
+        clauses.append(f"({table}.year <> '' AND CAST({table}.year AS INTEGER) BETWEEN ? AND ?)")
         params.extend([low, high])
-    return " AND ".join(f"({clause})" for clause in clauses), params
+    return clauses, params
 
 
 def _compile_node(node: Node, scanned: Collection[str]) -> tuple[str, list[object]]:

@@ -145,3 +145,31 @@ def test_a_deleted_report_takes_its_trigrams_along(archive_config: ArchiveConfig
         assert indexed and not indexed & removed, word
         assert _found(conn, f'"{word}"') == _scan(places, word)
     conn.close()
+
+
+def test_filters_narrow_a_text_scan_exactly(archive_config: ArchiveConfig) -> None:
+    """A word read from the text (a common one, or one character) with filters visits only the
+    filtered reports' places (``compile_where``'s report subquery) and finds exactly the scan's
+    places that carry the filter values: report-level, a year range, and the passage-level section."""
+    conn = literal.connect(_database(archive_config))
+    rows = conn.execute("SELECT gid, unit, folded, county, year, section FROM passages").fetchall()
+    places = [(gid, unit, folded) for gid, unit, folded, *_ in rows]
+    county, year, section = (
+        conn.execute(f"SELECT {column} FROM passages WHERE {column} <> '' GROUP BY {column} "
+                     f"ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+        for column in ("county", "year", "section"))
+    wanted = {
+        f"county:{county}": lambda r: r[3] == county,
+        f"year:{year}": lambda r: r[4] == year,
+        f"year:{int(year) - 1}..{year} county:{county}": lambda r: r[4] in (str(int(year) - 1), year)
+        and r[3] == county,
+        f"section:{section} year:{year}": lambda r: r[5] == section and r[4] == year,
+    }
+    for word, scanned in (("法治", ("法治",)), ("法", ())):
+        for filters, keep in wanted.items():
+            where, args = literal.compile_where(parse(f"{word} {filters}"), scanned)
+            assert "SELECT r.report_id FROM reports r" in where  # the narrowed plan is the one tested
+            found = {gid for (gid,) in conn.execute(f"SELECT p.gid FROM passages p WHERE {where}", args)}
+            expected = _scan(places, word) & {row[0] for row in rows if keep(row)}
+            assert found == expected and found, (word, filters)
+    conn.close()
