@@ -2,11 +2,11 @@
 
 Township reports copy clauses from upper-level documents (``深入学习贯彻习近平法治思想…``). A
 clause is *shared* with another report when that report holds a near-verbatim copy: the Jaccard
-similarity of the two clauses' ``SHINGLE``-character shingle sets is at least ``SIMILARITY``,
-candidates from ``datasketch``'s MinHash LSH (``NUM_PERM`` permutations), each confirmed by the
-MinHash estimate. Clauses are compared on a *key*, the folded text without punctuation. Its
-*folded* form writes the report's own place names (township, county, with and without 镇/县…),
-its self-references (我镇/全乡) and numbers as placeholders; a folded wording found in
+similarity of the two clauses' shingle sets is at least ``nearcopies.SIMILARITY``, candidates
+from a MinHash LSH, each confirmed by the MinHash estimate (``indexer.nearcopies``). Clauses are
+compared on a *key*, the folded text without punctuation. Its *folded* form writes the report's
+own place names (township, county, with and without 镇/县…), its self-references (我镇/全乡) and
+numbers as placeholders; a folded wording found in
 ``FOLD_REPORTS`` reports or more is one template clause, and all its variants are compared as
 that one key. A rarer wording keeps its own key: folding it would make two townships' openings
 (``现将尼山镇2024年度…报告如下``) copies of each other on the strength of the placeholders alone.
@@ -31,22 +31,16 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import zlib
 from collections import defaultdict, deque
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
-from typing import NamedTuple
-
-import numpy
-from datasketch import LeanMinHash, MinHash, MinHashLSH
+from typing import TYPE_CHECKING, NamedTuple
 
 from archive.normalize import fold_for_match
 
-SHINGLE = 3  # characters per shingle: an 8-character clause still has 6
-NUM_PERM = 32  # MinHash permutations: Jaccard estimate ± 0.09; fewer LSH bands to query
-SEED = 1  # of the MinHash permutations: stored MinHashes must stay comparable with new ones
-SCHEME = "affine32"  # datasketch's permutation scheme (32-bit hash values)
-SIMILARITY = 0.5  # Jaccard (3-shingles) from which a clause counts as a copy
+if TYPE_CHECKING:
+    from . import nearcopies
+
 MIN_CHARS = 8  # shorter clauses are not marked
 MIN_REPORTS = 2  # a passage / clause shared by at least this many other reports is 通用表述
 COVERAGE = 0.3  # share of a passage's markable characters its template clauses must cover
@@ -210,16 +204,6 @@ def _clauses(conn: sqlite3.Connection, report_ids: Collection[str] | None) -> li
     return out
 
 
-def _shingles(key: str) -> list[bytes]:
-    """The key's overlapping ``SHINGLE``-character shingles, as bytes for the hash function.
-
-    Hashed with CRC-32 (zlib, C) rather than datasketch's default SHA-1 in Python: ≈ 4× faster,
-    deterministic across processes (stored MinHashes are compared with new ones), and a 32-bit
-    hash is all MinHash's permutations take.
-    """
-    return [key[i:i + SHINGLE].encode("utf-8") for i in range(max(len(key) - SHINGLE + 1, 1))]
-
-
 def _key_ids(conn: sqlite3.Connection, keys: Collection[str]) -> dict[str, int]:
     """The ``clause_keys`` id of each of ``keys`` (new ones are stored, not yet hashed)."""
     ids = dict(_rows(conn, "SELECT key, key_id FROM clause_keys WHERE key IN ({})", keys))
@@ -232,38 +216,21 @@ def _key_ids(conn: sqlite3.Connection, keys: Collection[str]) -> dict[str, int]:
 
 def _hash(conn: sqlite3.Connection, key_ids: Collection[int]) -> None:
     """Store the MinHash of those of ``key_ids`` that have none yet (the keys clauses are compared on)."""
+    from . import nearcopies  # numpy + scipy: imported by the builder only, never by a search process
+
     rows = list(_rows(conn, "SELECT key_id, key FROM clause_keys WHERE minhash IS NULL AND key_id IN ({})",
                       key_ids))
-    hashes = MinHash.bulk([_shingles(key) for _id, key in rows], num_perm=NUM_PERM, seed=SEED, scheme=SCHEME,
-                          hashfunc=zlib.crc32)
     conn.executemany("UPDATE clause_keys SET minhash = ? WHERE key_id = ?",
-                     [(minhash.hashvalues.tobytes(), key_id)
-                      for (key_id, _key), minhash in zip(rows, hashes, strict=True)])
+                     [(signature, key_id) for (key_id, _key), signature
+                      in zip(rows, nearcopies.signatures([key for _id, key in rows]), strict=True)])
 
 
-class _Neighbours:
-    """Every hashed key in a MinHash LSH: the near copies of a key, confirmed by the estimate."""
+def _neighbours(conn: sqlite3.Connection) -> nearcopies.Neighbours:
+    """Every hashed key, to look up near copies in."""
+    from . import nearcopies
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        rows = conn.execute(
-            "SELECT key_id, minhash FROM clause_keys WHERE minhash IS NOT NULL ORDER BY key_id").fetchall()
-        self.ids = numpy.array([key_id for key_id, _ in rows], dtype=numpy.int64)
-        self.signatures = numpy.vstack([numpy.frombuffer(blob, dtype=numpy.uint32) for _, blob in rows]
-                                       or [numpy.empty((0, NUM_PERM), dtype=numpy.uint32)])
-        self.minhashes = [LeanMinHash(seed=SEED, hashvalues=row, scheme=SCHEME) for row in self.signatures]
-        self.lsh = MinHashLSH(threshold=SIMILARITY, num_perm=NUM_PERM)
-        with self.lsh.insertion_session() as session:
-            for key_id, minhash in zip(self.ids.tolist(), self.minhashes, strict=True):
-                session.insert(key_id, minhash, check_duplication=False)
-
-    def near(self, key_id: int) -> list[int]:
-        """The keys whose estimated Jaccard similarity with ``key_id`` is ``SIMILARITY`` or more
-        (itself included). Symmetric: ``a`` is near ``b`` exactly when ``b`` is near ``a``."""
-        row = int(numpy.searchsorted(self.ids, key_id))
-        candidates = numpy.fromiter(self.lsh.query(self.minhashes[row]), dtype=numpy.int64)
-        rows = numpy.searchsorted(self.ids, candidates)
-        agree = (self.signatures[rows] == self.signatures[row]).mean(axis=1)
-        return candidates[agree >= SIMILARITY].tolist()
+    return nearcopies.Neighbours(conn.execute(
+        "SELECT key_id, minhash FROM clause_keys WHERE minhash IS NOT NULL ORDER BY key_id"))
 
 
 def _counts(clauses: list[tuple[int, str, int]], near: dict[int, list[int]],
@@ -314,7 +281,7 @@ def mark(conn: sqlite3.Connection) -> int:
     for _gid, report_id, key in keyed:
         reports_of[key].add(report_id)
     _hash(conn, reports_of.keys())
-    neighbours = _Neighbours(conn)
+    neighbours = _neighbours(conn)
     counts = _counts(keyed, {key: neighbours.near(key) for key in reports_of}, reports_of, _places(conn))
     conn.executemany(
         f"INSERT INTO sentence_marks({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -362,7 +329,7 @@ def add(conn: sqlite3.Connection, report_ids: Collection[str],
             "SELECT DISTINCT key_id FROM sentence_marks WHERE fold_id = ?", (fold,)))
     touched.discard(-1)
     _hash(conn, touched)
-    neighbours = _Neighbours(conn)
+    neighbours = _neighbours(conn)
     affected = {near for key in touched for near in neighbours.near(key)}
     near = {key: neighbours.near(key) for key in affected}
     reports_of: dict[int, set[str]] = defaultdict(set)
