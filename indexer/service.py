@@ -23,9 +23,10 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from whoosh import index as whoosh_index
 from whoosh import query as whoosh_query
@@ -74,6 +75,8 @@ REPORT_EXPORT = tuple(name for name in columns(EXPORT) if not BY_COLUMN[name].ha
 PASSAGE_EXPORT = tuple(name for name in columns(EXPORT) if BY_COLUMN[name].has(PASSAGE_LEVEL))
 EXPORT_FIELDS = ("report_id", *REPORT_EXPORT, *PASSAGE_EXPORT, "heading", "seq", "text", "place", "anchor")
 REPORT_PLACE = "report"  # the ``place`` of an export row listing a report (a query without words)
+
+T = TypeVar("T")  # what a generation derives from its index (``_Generation._per_version``)
 
 
 @dataclass
@@ -220,35 +223,42 @@ class _Generation:
         self._docmap: DocMap | None = None
         self._average_chars: float | None = None
         # Built from the index, kept until another connection commits (``PRAGMA data_version``
-        # changes: an incremental update); never rebuilt per request.
-        self._vocabulary: tuple[int, dict[str, list[str]]] | None = None
-        self._suggester: tuple[int, Suggester] | None = None
+        # changes: an incremental update); never rebuilt per request. Name → (version, value).
+        self._derived: dict[str, tuple[int, Any]] = {}
 
-    def _data_version(self) -> int:
+    def _per_version(self, name: str, compute: Callable[[], T]) -> T:
+        """``compute()``, kept while the index's data version stays the same."""
         (version,) = self.conn.execute("PRAGMA data_version").fetchone()
-        return int(version)
+        held = self._derived.get(name)
+        if held is None or held[0] != version:
+            held = self._derived[name] = (version, compute())
+        return held[1]
 
     def vocabulary(self) -> dict[str, list[str]]:
         """Place names present in the index, most reports first: what short names resolve to."""
-        version = self._data_version()
-        if self._vocabulary is None or self._vocabulary[0] != version:
-            names = {
-                column: [value for (value,) in self.conn.execute(
-                    f"SELECT {column} FROM reports WHERE {column} <> '' "
-                    f"GROUP BY {column} ORDER BY count(*) DESC, {column}"
-                )]
-                for column in PLACE_COLUMNS
-            }
-            self._vocabulary = (version, names)
-        return self._vocabulary[1]
+        return self._per_version("vocabulary", lambda: {
+            column: [value for (value,) in self.conn.execute(
+                f"SELECT {column} FROM reports WHERE {column} <> '' "
+                f"GROUP BY {column} ORDER BY count(*) DESC, {column}"
+            )]
+            for column in PLACE_COLUMNS
+        })
+
+    def county_provinces(self) -> dict[str, set[str]]:
+        """County name → the provinces it is found in (a name can be used in two)."""
+        def compute() -> dict[str, set[str]]:
+            found: dict[str, set[str]] = {}
+            for county, province in self.conn.execute(
+                "SELECT county, province FROM reports WHERE county <> '' AND province <> '' "
+                "GROUP BY county, province"
+            ):
+                found.setdefault(county, set()).add(province)
+            return found
+        return self._per_version("county_provinces", compute)
 
     def suggester(self) -> Suggester:
         """The did-you-mean tables over this generation's words (built on first need)."""
-        version = self._data_version()
-        if self._suggester is None or self._suggester[0] != version:
-            searcher, _docmap = self.searcher()
-            self._suggester = (version, Suggester.from_reader(searcher.reader()))
-        return self._suggester[1]
+        return self._per_version("suggester", lambda: Suggester.from_reader(self.searcher()[0].reader()))
 
     def average_chars(self) -> float:
         """Mean passage length in characters (BM25's length norm for the SQL pre-rank)."""
@@ -401,6 +411,10 @@ class SearchService:
         """``indexer.query.parse`` with the live index's place names, so a short name
         (``county:潢川``) means the same for every caller: search, passage lists, exports."""
         return parse(query or "", filters, self._live_generation().vocabulary())
+
+    def county_provinces(self) -> dict[str, set[str]]:
+        """County name → the provinces it is found in, among the live generation's reports."""
+        return self._live_generation().county_provinces()
 
     def export_rows(
         self, query: str, filters: Mapping[str, str | Sequence[str]] | None = None, sort: str = "year",

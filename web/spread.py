@@ -5,9 +5,9 @@ passages per year, province and county of the whole match set), so the charts al
 with the search page's sidebar, follow every filter the service knows, and cost no scan of
 their own on the search page. Two things the facets do not cross are added here:
 
-* which province a county belongs to, from the live generation's report places (cached with
-  the practices directory, ``indexer.practices``); a county name found in two provinces is
-  listed under both, as the county filter (by name) selects both;
+* which province a county belongs to, from the live generation's report places
+  (``SearchService.county_provinces``); a county name found in two provinces is listed under
+  both, as the county filter (by name) selects both;
 * townships per year, only for the spread page and its twins (``townships=True``): one search
   per year listed, each with that year's filter, counting its township facet.
 
@@ -29,10 +29,9 @@ import pygal.style
 from lxml import etree
 
 from indexer.facets import FacetEntry
-from indexer.practices import directory
 
 from .params import SearchParams
-from .services import archive_config, search_service
+from .services import search_service
 
 XLINK = "http://www.w3.org/1999/xlink"
 MAX_COUNTIES = 20  # bars in the county chart; the table lists them all
@@ -105,7 +104,7 @@ def from_result(params: SearchParams, result: dict, townships: bool = False) -> 
     years = [_bar(params, "year", entry) for entry in sorted(
         facets.get("year", []), key=lambda entry: (not isinstance(entry[0], int), str(entry[0])))]
     provinces = [_bar(params, "province", entry) for entry in facets.get("province", [])]
-    in_province = _county_provinces()
+    in_province = search_service().county_provinces()
     for county in facets.get("county", []):
         for province in provinces:
             if province.label in in_province.get(str(county[0]), {province.label} if len(provinces) == 1
@@ -125,18 +124,6 @@ def _bar(params: SearchParams, param: str, entry: FacetEntry) -> Bar:
     value, reports, passages = entry
     return Bar(label=str(value), reports=int(str(reports)), passages=int(str(passages)),
                filter_qs=params.with_filter(param, str(value)))
-
-
-def _county_provinces() -> dict[str, set[str]]:
-    """County name → the provinces it is found in (the live generation's reports)."""
-    found = directory(archive_config())
-    out: dict[str, set[str]] = {}
-    if found is None:
-        return out
-    for place in found.places.values():
-        if place.county and place.province:
-            out.setdefault(place.county, set()).add(place.province)
-    return out
 
 
 def chart_svg(title: str, bars: list[Bar], link_base: str, horizontal: bool) -> str:
