@@ -83,7 +83,8 @@ def parse_heading(line: str) -> Heading | None:
             title = title[: cut.start()] if cut and cut.start() > 0 else title[:MAX_TITLE]
             cut_at = len(title)
         tail = rest[end.end():].strip() if end else ""
-        bare = title == rest or (not tail and title == rest[: end.start()])
+        # a title cut for length with no sentence end after it is not the whole line: not bare
+        bare = title == rest or (end is not None and not tail and title == rest[: end.start()])
         heading_end = len(line.rstrip()) if bare else offset + cut_at
         return Heading(match.group(1), title.strip(), level, bare, heading_end)
     return None

@@ -83,6 +83,15 @@ def test_heading_with_body_on_the_same_line() -> None:
     assert "二是" in sub.passages[0].text and "三是" in sub.passages[0].text
 
 
+def test_a_long_heading_without_a_full_stop_keeps_its_body() -> None:
+    """A heading line over ``MAX_TITLE`` characters with no sentence end (found by the property
+    test) is cut for its title, and the rest of the line stays body text: not a bare heading."""
+    line = "一、" + "坚持依法行政推进法治政府建设" * 6 + "全年共办理行政复议案件三件"
+    heading = parse_heading(line)
+    assert heading is not None and not heading.bare
+    assert len(heading.title) <= 60 and line[heading.end:].endswith("全年共办理行政复议案件三件")
+
+
 def _body_lines(report) -> list[tuple[int, str]]:
     """The file's paragraphs as a reader sees them: body lines that are not only a heading."""
     header = analyse_header(report.text)
