@@ -275,9 +275,12 @@ def _covered(node: Node, scanned: Collection[str]) -> bool:
     return False
 
 
-def compile_where(parsed: ParsedQuery, scanned: Collection[str] = ()) -> tuple[str, list[object]]:
+def compile_where(
+    parsed: ParsedQuery, scanned: Collection[str] = (), words: bool = True
+) -> tuple[str, list[object]]:
     """SQL condition on ``passages`` (alias ``p``) selecting exactly the matching passages; the
-    words in ``scanned`` (``common_words``) are matched by reading the text."""
+    words in ``scanned`` (``common_words``) are matched by reading the text. Without ``words``,
+    everything but the word condition: the caller joins ``driving_match``'s FTS5 query instead."""
     units = SCOPE_UNITS[parsed.scope if parsed.match is not None else "filters"]
     if parsed.original:  # only passages of the township's own wording: fewer matches, never others
         units = tuple(unit for unit in units if unit == PASSAGE)
@@ -285,7 +288,7 @@ def compile_where(parsed: ParsedQuery, scanned: Collection[str] = ()) -> tuple[s
     params: list[object] = []
     if parsed.original:
         clauses.append(templates.ORIGINAL_SQL)
-    if parsed.match is not None:
+    if parsed.match is not None and words:
         sql, args = _compile_node(parsed.match, scanned)
         clauses.append(sql)
         params.extend(args)
@@ -358,6 +361,20 @@ def rank_match(parsed: ParsedQuery) -> str | None:
         required = {match.text} if isinstance(match, Literal) else set()
     joiner = " AND " if set(words) <= required else " OR "
     return joiner.join(fts_phrase(word) for word in words)
+
+
+def driving_match(parsed: ParsedQuery) -> str | None:
+    """The FTS5 query that is, alone, the query's whole word condition, when there is one: every
+    word is required and answered as a phrase of its trigrams (one word, or words ANDed). It is
+    then ``rank_match``'s query too, so the matches can be read with their rank in one FTS5 pass
+    (one decoding of the position lists instead of two: 依法行政 at 10,000 reports, match + rank
+    93 → 79 ms; 法治政府 258 → 198 ms)."""
+    match = parsed.match
+    if match is None:
+        return None
+    parts = match.parts if isinstance(match, AllOf) else (match,)
+    words = [part.text for part in parts if isinstance(part, Literal) and _phrase_word(part.text)]
+    return " AND ".join(map(fts_phrase, words)) if len(words) == len(parts) else None
 
 
 def _trigram_literal(node: Node) -> bool:

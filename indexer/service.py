@@ -26,7 +26,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from whoosh import index as whoosh_index
 from whoosh import query as whoosh_query
@@ -212,7 +212,7 @@ class _Generation:
         self.conn = literal.connect(folder / LITERAL_DB)
         self.conn.execute(
             "CREATE TEMP TABLE IF NOT EXISTS hits "
-            "(gid INTEGER PRIMARY KEY, report_id TEXT, section TEXT, chars INTEGER)"
+            "(gid INTEGER PRIMARY KEY, report_id TEXT, section TEXT, chars INTEGER, rank REAL)"
         )
         self.conn.execute(
             "CREATE TEMP TABLE IF NOT EXISTS hit_reports (report_id TEXT PRIMARY KEY, n INTEGER, "
@@ -352,12 +352,12 @@ class SearchService:
         )
         conn = generation.conn
         with conn:  # one transaction: counts, facets and pages see the same snapshot
-            scanned = _materialise(conn, parsed)
+            words = parsed.positive_literals()
+            matched = _materialise(conn, parsed, ranked=sort == "relevance" and bool(words))
             result.total, result.reports = _totals(conn)
             result.facets = facet_counts(conn)
-            words = parsed.positive_literals()
             scores: dict[int, float] = {}
-            order = self._report_order(generation, parsed, sort, scores, page * per_page, scanned)
+            order = self._report_order(generation, parsed, sort, scores, page * per_page, matched)
             page_ids = order[(page - 1) * per_page: page * per_page]
             if page_ids and words and sort != "relevance":
                 scores.update(self._score_page(generation, words, page_ids))
@@ -523,15 +523,15 @@ class SearchService:
 
     def _report_order(
         self, generation: _Generation, parsed: ParsedQuery, sort: str, scores: dict[int, float], upto: int,
-        scanned: frozenset[str],
+        matched: Matched,
     ) -> list[str]:
         """The first ``upto`` matching report ids in result order; fills ``scores`` for relevance
-        (``scanned``: the words ``_materialise`` matched by reading the text)."""
+        (``matched``: how ``_materialise`` found the matches)."""
         conn = generation.conn
         words = parsed.positive_literals()
         if sort == "relevance" and words:
             searcher, docmap = generation.searcher()
-            candidates, adjacent = _candidates(conn, parsed, generation.average_chars(), scanned)
+            candidates, adjacent = _candidates(conn, parsed, generation.average_chars(), matched)
             scores.update(score(searcher, docmap, words, candidates))
             for gid in adjacent:
                 scores[gid] = scores.get(gid, 0.0) * PHRASE_BOOST + PHRASE_BONUS
@@ -571,7 +571,7 @@ def order_by(sort: str, table: str) -> str:
 
 
 def _candidates(
-    conn: sqlite3.Connection, parsed: ParsedQuery, average_chars: float, scanned: frozenset[str]
+    conn: sqlite3.Connection, parsed: ParsedQuery, average_chars: float, matched: Matched
 ) -> tuple[dict[int, str], list[int]]:
     """The matches Whoosh scores (gid → report id), and those holding the words as typed.
 
@@ -580,7 +580,8 @@ def _candidates(
     whole posting lists, was ≈ 67 % of a request at 10,000 reports):
 
     * the best matches by FTS5's own bm25 over the query's words of 3+ characters (term
-      frequency and length normalisation, on trigrams), inside the match set. A query of 1–2
+      frequency and length normalisation, on trigrams), inside the match set (read with the
+      matches when the words are the whole condition, ``literal.driving_match``). A query of 1–2
       character words only has no trigram to rank by: then BM25's own formula on the literal
       counts in SQL (k1 = 1.2, b = 0.75, length in characters) when at most ``COUNT_LIMIT``
       passages match (counted in the index, ``literal.count_occurrences``, when every word is a
@@ -603,14 +604,18 @@ def _candidates(
             [*args, RANK_CANDIDATES],
         ).fetchall())
     rankable = literal.rank_match(parsed)
-    if rankable is not None:
+    if matched.ranked:
+        best = conn.execute(
+            "SELECT gid, report_id FROM temp.hits ORDER BY rank, gid LIMIT ?", [RANK_CANDIDATES]
+        ).fetchall()
+    elif rankable is not None:
         best = conn.execute(
             "SELECT t.rowid, h.report_id FROM trigrams t JOIN temp.hits h ON h.gid = t.rowid "
-            "WHERE trigrams MATCH ? ORDER BY rank LIMIT ?",
+            "WHERE trigrams MATCH ? ORDER BY t.rank, t.rowid LIMIT ?",
             [rankable, RANK_CANDIDATES],
         ).fetchall()
     elif (matches := conn.execute("SELECT count(*) FROM temp.hits").fetchone()[0]) <= COUNT_LIMIT:
-        in_index = matches > TEXT_COUNT_LIMIT and not scanned.intersection(words)
+        in_index = matches > TEXT_COUNT_LIMIT and not matched.scanned.intersection(words)
         best = conn.execute(*_counted_bm25(words, average_chars, in_index)).fetchall()
     else:
         best = conn.execute(
@@ -636,33 +641,51 @@ def _counted_bm25(words: list[str], average_chars: float, in_index: bool) -> tup
             [arg for word in words for arg in (word, word, average_chars)] + [RANK_CANDIDATES])
 
 
-def _materialise(conn: sqlite3.Connection, parsed: ParsedQuery) -> frozenset[str]:
+class Matched(NamedTuple):
+    """How ``_materialise`` found the matches."""
+
+    scanned: frozenset[str]  # words matched by reading the text (``literal.common_words``)
+    ranked: bool  # ``temp.hits.rank`` holds FTS5's bm25 of ``literal.rank_match`` (lower: better)
+
+
+def _materialise(conn: sqlite3.Connection, parsed: ParsedQuery, ranked: bool = False) -> Matched:
     """Fill ``temp.hits`` with exactly the passages matching ``parsed`` (and their section kind),
-    and ``temp.hit_reports`` with the number of matches per report; returns the words matched
-    by reading the text because they are too common to look up (``literal.common_words``).
+    and ``temp.hit_reports`` with the number of matches per report.
 
     When the condition needs no passage text (``literal.covered``) it is answered from the FTS5
-    index and the covering index ``passages_hit`` alone, never reading a wide passage row.
+    index and the covering index ``passages_hit`` alone, never reading a wide passage row. When
+    the caller will rank (``ranked``) and the words are one FTS5 query
+    (``literal.driving_match``), the matches are read from FTS5 with their rank, in one pass.
     The per-report table is what makes facets cheap: six of the seven facets are report-level
     values, copied into it by one join, so they are summed over at most one row per report
     (see ``indexer.facets``).
     """
     scanned = literal.common_words(conn, parsed.positive_literals())
-    where, params = literal.compile_where(parsed, scanned)
-    source = "passages p INDEXED BY passages_hit" if literal.covered(parsed, scanned) else "passages p"
+    driving = literal.driving_match(parsed) if ranked else None
     conn.execute("DELETE FROM temp.hits")
     conn.execute("DELETE FROM temp.hit_reports")
-    conn.execute(
-        f"INSERT INTO temp.hits SELECT p.gid, p.report_id, p.section, p.chars FROM {source} WHERE {where}",
-        params,
-    )
+    if driving is not None:
+        where, params = literal.compile_where(parsed, scanned, words=False)
+        conn.execute(
+            "INSERT INTO temp.hits SELECT p.gid, p.report_id, p.section, p.chars, t.rank FROM trigrams t "
+            f"JOIN passages p INDEXED BY passages_hit ON p.gid = t.rowid WHERE trigrams MATCH ? AND {where}",
+            [driving, *params],
+        )
+    else:
+        where, params = literal.compile_where(parsed, scanned)
+        source = "passages p INDEXED BY passages_hit" if literal.covered(parsed, scanned) else "passages p"
+        conn.execute(
+            f"INSERT INTO temp.hits SELECT p.gid, p.report_id, p.section, p.chars, NULL FROM {source} "
+            f"WHERE {where}",
+            params,
+        )
     facets = ", ".join(f"r.{name}" for name in REPORT_FACETS)
     conn.execute(
         f"INSERT INTO temp.hit_reports SELECT g.report_id, g.n, {facets} "
         "FROM (SELECT report_id, count(*) AS n FROM temp.hits GROUP BY report_id) g "
         "LEFT JOIN reports r ON r.report_id = g.report_id"
     )
-    return scanned
+    return Matched(scanned, driving is not None)
 
 
 def _export_rows(database: Path, sql: str, args: list[object]) -> Iterator[dict[str, object]]:

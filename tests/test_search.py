@@ -310,3 +310,28 @@ def test_words_typed_side_by_side_rank_first(service, oracle) -> None:
     adjacent = reports_of(oracle.containing("依法行政"))
     assert adjacent and result.groups[0].report_id in adjacent
     assert "依法行政" in fold_for_match(result.groups[0].hits[0].text)
+
+
+@pytest.mark.parametrize("query", ["法治政府", "矛盾纠纷", "矛盾纠纷 人民调解", "依法行政 year:2023",
+                                   "法治政府 依法行政"])
+def test_matches_read_with_their_rank_order_as_the_separate_pass(service, monkeypatch, query: str) -> None:
+    """When the words are one FTS5 query the matches are read with their rank in one pass
+    (``literal.driving_match``); the pages, passages and counts are those of the separate pass."""
+    import indexer.literal as literal_module
+    import indexer.service as service_module
+
+    monkeypatch.setattr(service_module, "RANK_CANDIDATES", 2)  # the pre-rank decides what is scored
+
+    def shown(result) -> list[tuple[str, list[int | None], int]]:
+        return [(g.report_id, [hit.seq for hit in g.hits], g.more) for g in result.groups]
+
+    used: list[str] = []
+    real = literal_module.driving_match
+    monkeypatch.setattr(literal_module, "driving_match", lambda parsed: used.append(real(parsed)) or used[-1])
+    one_pass = [service.search(query, page=page, per_page=1) for page in (1, 2, 3)]
+    assert used and all(used)  # the one-pass plan is the one tested
+    monkeypatch.setattr(literal_module, "driving_match", lambda parsed: None)
+    two_passes = [service.search(query, page=page, per_page=1) for page in (1, 2, 3)]
+    assert one_pass[0].reports >= 2
+    for first, second in zip(one_pass, two_passes, strict=True):
+        assert shown(first) == shown(second) and first.facets == second.facets
