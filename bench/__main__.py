@@ -28,6 +28,8 @@ def main(argv: list[str] | None = None) -> None:
     run.add_argument("--reps", type=int, default=3, help="timed repetitions of each query")
     run.add_argument("--systems", default=",".join(ALL_SYSTEMS),
                      help="comma-separated subset of: " + ", ".join(ALL_SYSTEMS))
+    run.add_argument("--reuse-build", action="store_true",
+                     help="measure the project's build an earlier run left (if current) instead of building")
     prof = sub.add_parser("profile", help="cProfile the project's search and ingest on a run's corpus")
     prof.add_argument("--size", type=int, default=2000)
     prof.add_argument("--seed", type=int, default=7)
@@ -53,7 +55,8 @@ def main(argv: list[str] | None = None) -> None:
     for size in sizes:
         print(f"[bench] {size:,} reports …", file=sys.stderr, flush=True)
         results.append(run_size(size, args.seed, args.out, args.reps, systems,
-                                checkpoint=lambda result: save([*results, result])))
+                                checkpoint=lambda result: save([*results, result]),
+                                reuse_build=args.reuse_build))
     save(results)
     stem.with_suffix(".md").write_text(as_markdown(results), encoding="utf-8")
     print(as_text(results))

@@ -3,7 +3,9 @@
 Steps (each run by ``bench.worker`` in its own process):
 
 - ``project-build``: ``ingest_paths`` with both cores, then ``indexer.build.rebuild``; wall and CPU time,
-  store and index size on disk, peak memory (this process and its pool workers);
+  store and index size on disk, peak memory (this process and its pool workers), recorded in
+  ``BUILD_RECORD``; ``project-reuse`` gives that record instead when the store and index it
+  describes are still current (``--reuse-build``);
 - ``project``: ``SearchService.search`` in-process, cold start included;
 - ``http``: a live ``gunicorn -w 2`` on loopback: time from launch to the first answered search,
   latency of ``/api/search``, resident memory of its workers;
@@ -45,6 +47,7 @@ REPO = Path(__file__).resolve().parents[1]
 GUNICORN_WORKERS = 2
 BOOT_TIMEOUT_S = 120.0
 WARM_QUERY = "法治"
+BUILD_RECORD = "build.json"  # a build's figures, beside its instance folder (``reuse``)
 
 
 def config_for(home: Path) -> ArchiveConfig:
@@ -142,11 +145,40 @@ def build(args: argparse.Namespace) -> dict:
     stats = archive.rebuild()
     index_s, index_cpu_s = perf_counter() - start, cpu_s() - cpu
     placed = _placement(archive.engine, args.corpus, Report, SourceFile)
-    return {"system": "project-build", "ingest_s": ingest_s, "index_s": index_s,
-            "build_s": ingest_s + index_s, "ingest_cpu_s": ingest_cpu_s, "index_cpu_s": index_cpu_s,
-            "counts": summary.counts, "index_passages": stats.passages, "placed": placed,
-            "store_bytes": disk_bytes(config.home / "archive.sqlite3"),
-            "index_bytes": disk_bytes(config.index_dir), **peak_rss_mb()}
+    result = {"system": "project-build", "ingest_s": ingest_s, "index_s": index_s,
+              "build_s": ingest_s + index_s, "ingest_cpu_s": ingest_cpu_s, "index_cpu_s": index_cpu_s,
+              "counts": summary.counts, "index_passages": stats.passages, "placed": placed,
+              "store_bytes": disk_bytes(config.home / "archive.sqlite3"),
+              "index_bytes": disk_bytes(config.index_dir), **peak_rss_mb()}
+    (args.workdir / BUILD_RECORD).write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+    return result
+
+
+def reuse(args: argparse.Namespace) -> dict:
+    """The figures of the build an earlier run recorded (``BUILD_RECORD``), when its store and
+    index are still there, hold the corpus's reports and are current: so that a size whose build
+    takes most of an hour (50,000 reports) can be measured again without building it again.
+    Refused, with the reason, when any of that does not hold."""
+    from sqlalchemy import func, select
+
+    from archive.store import Report
+    from fazhi.operations import Archive
+    from indexer.recovery import index_problem
+
+    record_path = args.workdir / BUILD_RECORD
+    if not record_path.exists():
+        raise SystemExit(f"no build to reuse: {record_path} is missing (run once without --reuse-build)")
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    archive = Archive(config_for(args.home))
+    with archive.sessions() as session:
+        reports = session.scalar(select(func.count()).select_from(Report))
+    expected = len(read_manifest(args.corpus))
+    if reports != expected:
+        raise SystemExit(f"the store holds {reports} reports, the corpus {expected}: build again")
+    problem = index_problem(archive.config, archive.sessions)
+    if problem is not None:
+        raise SystemExit(f"the index is not current ({problem}): build again")
+    return {**record, "reused": True}
 
 
 def _placement(engine: Engine, corpus: Path, report_table: type, source_table: type) -> dict[str, int]:
@@ -262,7 +294,7 @@ def add_one(args: argparse.Namespace) -> dict:
 
 
 STEPS: dict[str, Callable[[argparse.Namespace], dict]] = {
-    "project-build": build, "project": service, "http": http, "add": add_one,
+    "project-build": build, "project-reuse": reuse, "project": service, "http": http, "add": add_one,
 }
 
 

@@ -72,7 +72,8 @@ def _extra_rows(result: dict) -> list[Row]:
     systems = result["systems"]
     build = result.get("build", {})
     pairs = [
-        ("ingest s / index s", f"{_num(build.get('ingest_s'))} / {_num(build.get('index_s'))}"),
+        ("ingest s / index s", f"{_num(build.get('ingest_s'))} / {_num(build.get('index_s'))}"
+                               + (" (build of an earlier run, reused)" if build.get("reused") else "")),
         ("reports placed at planned township+year",
          f"{_lookup(build, 'placed.right')} of {_lookup(build, 'placed.of')}"),
         ("service cold start → first search s", _num(_lookup(systems, "project.first_search_s"), 2)),

@@ -43,9 +43,11 @@ def project_available() -> bool:
 
 
 def run_size(size: int, seed: int, out: Path, reps: int, systems: list[str],
-             checkpoint: Callable[[dict], None] = lambda result: None) -> dict:
+             checkpoint: Callable[[dict], None] = lambda result: None, reuse_build: bool = False) -> dict:
     """Every figure for one corpus size, as a JSON-ready dict (handed to ``checkpoint`` after
-    every system, so a run cut short still leaves what it measured)."""
+    every system, so a run cut short still leaves what it measured). With ``reuse_build`` the
+    project's build an earlier run left is measured again (its recorded figures are reported,
+    marked reused) and not modified: no report is added to it."""
     workdir = out / f"run-{size}-{seed}"
     workdir.mkdir(parents=True, exist_ok=True)
     start = perf_counter()
@@ -55,7 +57,8 @@ def run_size(size: int, seed: int, out: Path, reps: int, systems: list[str],
     use_project = project_available() and "project" in systems
     project_args = ("--home", str(home), "--corpus", str(corpus), "--seed", str(seed))
     if use_project:
-        result["build"] = worker("project-build", workdir, reps, *project_args)
+        result["build"] = worker("project-reuse" if reuse_build else "project-build", workdir, reps,
+                                 *project_args)
     built = use_project and "error" not in result.get("build", {})
     records = passages.from_index(config_for(home).index_dir) if built else passages.from_files(corpus)
     result["passages_from"] = "project index (paragraphs, headings, titles)" if built else \
@@ -77,7 +80,8 @@ def run_size(size: int, seed: int, out: Path, reps: int, systems: list[str],
     # The floor and this project first, then the peers with the slowest builds last: the targets
     # are stated against the floor.
     steps = [(name, ()) for name in ("fts5",) if name in systems]
-    steps += [(name, project_args) for name in ("project", "http", "add") if built]
+    steps += [(name, project_args) for name in ("project", "http", "add")
+              if built and not (reuse_build and name == "add")]
     steps += [(name, ()) for name in ("datasette", "scan", "stock") if name in systems]
     for name, extra in steps:
         result["systems"][name] = worker(name, workdir, reps, *extra)

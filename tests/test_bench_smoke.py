@@ -6,10 +6,15 @@ generator that drifted between runs or invented places would make the figures me
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
+import pytest
+
+from bench import project
 from bench.corpus import generate, read_manifest
 from bench.places import townships
+from fazhi.operations import Archive
 
 SIZE = 20
 
@@ -45,3 +50,23 @@ def test_plan_scales_to_the_50000_report_run() -> None:
     assert len({(item.code, item.year) for item in planned}) == 50_000
     assert len({item.code for item in planned}) > 16_000
     assert {item.code for item in planned} <= {place.code for place in townships()}
+
+
+def test_a_recorded_build_is_reused_only_while_its_store_and_index_are_current(tmp_path: Path) -> None:
+    """``bench run --reuse-build``: the 50,000-report build takes most of an hour, so a run may
+    measure the one an earlier run left; its recorded figures come back marked reused, and a
+    store that no longer matches the corpus is refused rather than measured."""
+    corpus = generate(tmp_path, SIZE, 7)
+    workdir = tmp_path / "run"
+    workdir.mkdir()
+    args = argparse.Namespace(home=workdir / "home", corpus=corpus, seed=7, workdir=workdir, reps=1)
+    built = project.build(args)
+    reused = project.reuse(args)
+    assert reused.pop("reused") is True and reused == built
+    assert built["placed"] == {"right": SIZE, "of": SIZE}
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "extra.txt").write_text(next(iter(_files(corpus).values())).replace("2", "3"), encoding="utf-8")
+    Archive(project.config_for(args.home)).ingest([extra / "extra.txt"])
+    with pytest.raises(SystemExit, match="reports"):
+        project.reuse(args)
