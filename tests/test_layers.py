@@ -8,6 +8,8 @@ archive (files → store) ← indexer (store → search) ← fazhi (operations) 
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -55,3 +57,13 @@ def test_search_filter_options_are_the_registry_facets() -> None:
     for field in having(FACET):
         args = parser.parse_args(["search", "枫桥经验", f"--{field.name}", field.example or "值"])
         assert getattr(args, field.column) == [field.example or "值"], field.name
+
+
+def test_a_web_process_does_not_import_the_builders_numerics() -> None:
+    """numpy and scipy (through datasketch's LSH) cost ≈ 0.35 s to import and only the index
+    builder's template marks use them (``indexer.nearcopies``): a gunicorn master importing the
+    app must not pay for them (issue 14 §4, launch → first search)."""
+    code = ("import sys\nimport fazhi.operations, indexer.service, web\n"
+            "print(sorted(m for m in ('numpy', 'scipy', 'datasketch') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
