@@ -98,6 +98,9 @@ def update(
     removed ones in the live generation; ``change_seq`` is recorded as the store's change
     sequence number the index now reflects (``literal.remember_change``), in the same commit.
 
+    The reports are searchable once the first commit is made; their template marks, and those
+    of the reports they copy, follow in a second (``templates.defer``/``complete``; an update cut
+    between the two leaves the marking recorded, and the next update or ``recovery.catch_up`` does it).
     Readers keep searching meanwhile: Whoosh readers see the previous commit until they
     refresh, and SQLite WAL readers see the previous transaction. The literal table is
     committed last, so a reader never matches a passage Whoosh does not know yet for long;
@@ -124,15 +127,19 @@ def update(
                     writer.delete_by_term("report_id", report_id)
                 reports, passages = _fill(sessions, conn, writer, changed)
                 if TEMPLATE_MARKS:
-                    # a report changes the marks of those it copies: the clauses near its own are recounted
-                    templates.add(conn, changed, forgotten)
+                    templates.defer(conn, changed, forgotten)
             except BaseException:
                 writer.cancel()
                 raise
             writer.commit()
             if change_seq is not None:
                 literal.remember_change(conn, change_seq)
-            conn.commit()
+            conn.commit()  # searchable from here
+            if TEMPLATE_MARKS:
+                # a report changes the marks of those it copies: the clauses near its own are
+                # recounted, after the commit that made it searchable (``templates.defer``)
+                templates.complete(conn)
+                conn.commit()
         finally:
             conn.close()
         prune(index_dir, keep=generation)

@@ -23,10 +23,11 @@ import contextlib
 import fcntl
 import logging
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -34,9 +35,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from archive.config import ArchiveConfig
 from archive.store import Change, Report, changes_since, latest_change
 
-from . import literal
+from . import literal, templates
 from .generation import LITERAL_DB, WHOOSH_DIR, current_generation, writer_lock
 from .literal import SCHEMA_VERSION, applied_change, schema_version
+
+T = TypeVar("T")
 
 log = logging.getLogger("indexer.recovery")
 RECOVER_LOCK = "recover.lock"
@@ -114,19 +117,30 @@ class Lag:
         return max(0.0, ((now or datetime.now(UTC)) - at).total_seconds())
 
 
-def applied_seq(config: ArchiveConfig) -> int | None:
-    """The change seq the live generation reflects (None without a readable one)."""
+def _read_live(config: ArchiveConfig, read: Callable[[sqlite3.Connection], T], otherwise: T) -> T:
+    """``read`` on the live generation's literal table, read-only; ``otherwise`` without a
+    readable one."""
     generation = current_generation(config.index_dir)
     if generation is None:
-        return None
+        return otherwise
     try:
         conn = sqlite3.connect(f"file:{generation / LITERAL_DB}?mode=ro", uri=True)
         try:
-            return applied_change(conn)
+            return read(conn)
         finally:
             conn.close()
     except sqlite3.Error:
-        return None
+        return otherwise
+
+
+def applied_seq(config: ArchiveConfig) -> int | None:
+    """The change seq the live generation reflects (None without a readable one)."""
+    return _read_live(config, applied_change, None)
+
+
+def marks_pending(config: ArchiveConfig) -> bool:
+    """Whether the live generation holds template marking an update did not finish."""
+    return _read_live(config, templates.pending, False)
 
 
 def lag(config: ArchiveConfig, sessions: sessionmaker[Session]) -> Lag:
@@ -166,19 +180,21 @@ def catch_up(config: ArchiveConfig, sessions: sessionmaker[Session], wait: bool 
         if report_ids:  # re-read the reports the store holds, drop those it no longer does
             update(config, sessions, sorted(held), sorted(report_ids - held), change_seq=latest)
         elif applied != latest:  # an index written before it recorded a seq: nothing to re-read
-            _record_seq(config, latest)
+            _write_live(config, lambda conn: literal.remember_change(conn, latest))
+        if not report_ids and marks_pending(config):  # an update cut after it made reports searchable
+            _write_live(config, templates.complete)
         return len(report_ids)
 
 
-def _record_seq(config: ArchiveConfig, seq: int) -> None:
-    """Record ``seq`` as applied in the live generation (under the writer lock)."""
+def _write_live(config: ArchiveConfig, write: Callable[[sqlite3.Connection], object]) -> None:
+    """``write`` on the live generation's literal table, committed, under the writer lock."""
     with writer_lock(config.index_dir):
         generation = current_generation(config.index_dir)
         if generation is None:
             return
         conn = literal.connect(generation / LITERAL_DB)
         try:
-            literal.remember_change(conn, seq)
+            write(conn)
             conn.commit()
         finally:
             conn.close()

@@ -25,7 +25,11 @@ and its mark (``sentence_marks``); every passage with a shared clause (``passage
 ``mark`` computes all of it for a new generation. An incremental update calls ``forget`` then
 ``add``, which recount only the clauses whose compared key is near a key that gained or lost a
 clause (a folded wording crossing ``FOLD_REPORTS`` changes its clauses' key): ``mark``'s
-computation on fewer clauses, so the marks are those a rebuild gives.
+computation on fewer clauses, so the marks are those a rebuild gives. The update first commits
+the reports searchable, with what ``add`` must do recorded (``defer``, ``marks_pending``), and
+``complete`` runs it in a second commit: a new report is found within a second, its marks follow
+(≈ 12 s at 10,000 generated reports), and an update cut between the two commits leaves the work
+recorded for the next ``complete``.
 """
 from __future__ import annotations
 
@@ -81,6 +85,11 @@ CREATE TABLE IF NOT EXISTS passage_marks (
     gid INTEGER PRIMARY KEY,
     reports INTEGER NOT NULL,
     template INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS marks_pending (
+    report_id TEXT,
+    fold_id INTEGER,
+    key_id INTEGER
 );
 """
 # For ``add``: the clauses of a key, of a folded wording. ``mark`` builds them after its inserts.
@@ -352,6 +361,40 @@ def add(conn: sqlite3.Connection, report_ids: Collection[str],
     _execute(conn, "DELETE FROM passage_marks WHERE gid IN ({})", gids)
     _write_passage_marks(conn, by_passage)
     return len(gids)
+
+
+def defer(
+    conn: sqlite3.Connection, report_ids: Collection[str], forgotten: Collection[tuple[int, int]]
+) -> None:
+    """Record what ``add`` must do for an update (its reports, the clause keys ``forget``
+    dropped), in the update's own transaction, for ``complete`` to do after it commits."""
+    create(conn)
+    conn.executemany("INSERT INTO marks_pending(report_id) VALUES (?)", [(rid,) for rid in report_ids])
+    conn.executemany("INSERT INTO marks_pending(fold_id, key_id) VALUES (?, ?)", list(forgotten))
+
+
+def pending(conn: sqlite3.Connection) -> bool:
+    """Whether ``defer`` recorded work ``complete`` has not done (a cut update leaves it); reads
+    only, so a read-only connection can ask (a generation older than the table has none)."""
+    try:
+        return conn.execute("SELECT 1 FROM marks_pending LIMIT 1").fetchone() is not None
+    except sqlite3.OperationalError as error:
+        if "no such table" in str(error):
+            return False
+        raise
+
+
+def complete(conn: sqlite3.Connection) -> int:
+    """Do everything ``defer`` recorded, as one ``add``, and clear it; the caller commits.
+    Returns the number of passages re-marked."""
+    if not pending(conn):
+        return 0
+    rows = conn.execute("SELECT report_id, fold_id, key_id FROM marks_pending").fetchall()
+    report_ids = {rid for rid, _fold, _key in rows if rid is not None}
+    forgotten = {(fold, key) for rid, fold, key in rows if rid is None}
+    marked = add(conn, report_ids, forgotten)
+    conn.execute("DELETE FROM marks_pending")
+    return marked
 
 
 def _write_passage_marks(conn: sqlite3.Connection, by_passage: dict[int, list[SentenceMark]]) -> int:

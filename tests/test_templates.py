@@ -15,7 +15,7 @@ import pytest
 from archive.errors import QuerySyntaxError
 from bench.corpus import generate
 from fazhi.operations import Archive
-from indexer import literal, templates
+from indexer import literal, recovery, templates
 from indexer.build import rebuild, update
 from indexer.generation import LITERAL_DB, current_generation
 from indexer.query import parse
@@ -179,6 +179,36 @@ def test_incremental_updates_give_the_marks_a_rebuild_gives(tmp_path, files) -> 
     assert {mark for mark in clauses if mark[0] not in gone} - before
     assert not {report_id for report_id, *_ in clauses} & set(gone)
     assert any(template for *_, template in passages) and folded
+
+
+def test_an_update_is_searchable_before_its_marks_and_a_cut_one_is_finished_later(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An update commits the report searchable, then marks it (``templates.defer``/``complete``).
+    Cut between the two (the marking raises here), the report is found and the work is left
+    recorded; the next catch-up finishes it, with the marks a rebuild gives."""
+    paths = corpus_files()
+    archive = Archive(make_config(tmp_path / "archive"))
+    archive.ingest(paths[:-3], index=False)
+    archive.rebuild()
+
+    def cut(*_args, **_kwargs):
+        raise KeyboardInterrupt("cut between the two commits")
+
+    monkeypatch.setattr(templates, "add", cut)
+    with pytest.raises(KeyboardInterrupt):
+        archive.ingest(paths[-3:])
+    monkeypatch.undo()
+    added = {report_id for report_id, in literal.connect(
+        Path(current_generation(archive.config.index_dir)) / LITERAL_DB).execute(
+        "SELECT DISTINCT report_id FROM passages")}
+    assert len(added) == len(paths)  # every report is in the index: searchable
+    assert recovery.marks_pending(archive.config)
+    archive.update_index()  # what a web process's start and every later change do
+    assert not recovery.marks_pending(archive.config)
+    finished = _all_marks(archive.config)
+    archive.rebuild()
+    assert _all_marks(archive.config) == finished
 
 
 # --- quality against the hand-labelled sample -----------------------------------------------------
