@@ -47,6 +47,8 @@ TRIGRAM = 3
 PREFIX = 2
 # A 2-character word whose trigrams are in more than this share of all places is scanned.
 COMMON_SHARE = 0.3
+# Filters leaving at most this many reports (≈ 2,600 places): every word is scanned in them.
+NARROW_REPORTS = 100
 # Appended to every text the trigram index holds, so that the last characters of a text begin
 # trigrams too. A noncharacter: no text or query word has it (one that does is scanned).
 SENTINEL = "\uffff"
@@ -330,8 +332,9 @@ def _compile_node(node: Node, scanned: Collection[str]) -> tuple[str, list[objec
         return compile_literal(node.text, scanned)
     if isinstance(node, AllOf | AnyOf):
         joiner = " AND " if isinstance(node, AllOf) else " OR "
-        long_words = [part.text for part in node.parts if _trigram_literal(part)]
-        parts = [_compile_node(part, scanned) for part in node.parts if not _trigram_literal(part)]
+        looked_up = [part for part in node.parts if _trigram_literal(part) and part.text not in scanned]
+        long_words = [part.text for part in looked_up if isinstance(part, Literal)]
+        parts = [_compile_node(part, scanned) for part in node.parts if part not in looked_up]
         if long_words:  # one FTS5 query: the doclists are intersected / merged inside FTS5, in C
             parts.insert(0, ("p.gid IN (SELECT rowid FROM trigrams WHERE trigrams MATCH ?)",
                              [joiner.join(fts_phrase(word) for word in long_words)]))
@@ -381,6 +384,21 @@ def _trigram_literal(node: Node) -> bool:
     return isinstance(node, Literal) and _phrase_word(node.text)
 
 
+def narrow(conn: sqlite3.Connection, parsed: ParsedQuery) -> bool:
+    """Whether the query's report filters leave at most ``NARROW_REPORTS`` reports: then every
+    word is read from those reports' passages (``compile_where`` drives from them) rather than
+    looked up in the whole index (行政执法 township:知木林镇 at 50,000 reports: 158 → 6 ms, plus
+    5 ms for this count; a rare word costs a few ms more than its lookup)."""
+    on_reports, params = _compile_filters(parsed, "r", REPORT_COLUMNS)
+    if parsed.match is None or not on_reports:
+        return False
+    (count,) = conn.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM reports r WHERE {' AND '.join(on_reports)} LIMIT ?)",
+        [*params, NARROW_REPORTS + 1],
+    ).fetchone()
+    return count <= NARROW_REPORTS
+
+
 def indexed(word: str) -> bool:
     """Whether ``compile_literal(word)`` is answered from the trigram index alone (no text read)."""
     return _phrase_word(word) or _prefix_word(word)
@@ -400,7 +418,7 @@ def _prefix_word(word: str) -> bool:
 def compile_literal(word: str, scanned: Collection[str] = ()) -> tuple[str, list[object]]:
     """SQL condition on ``passages`` (alias ``p``): the folded text contains ``word`` (read from
     the text for a word in ``scanned``)."""
-    if _phrase_word(word):
+    if _phrase_word(word) and word not in scanned:
         return "p.gid IN (SELECT rowid FROM trigrams WHERE trigrams MATCH ?)", [fts_phrase(word)]
     if _prefix_word(word) and word not in scanned:
         return (f"p.gid IN (SELECT rowid FROM trigrams WHERE trigrams MATCH {PREFIX_QUERY})",

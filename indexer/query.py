@@ -133,19 +133,30 @@ class ParsedQuery:
 
     def positive_literals(self) -> list[str]:
         """Words that a matching passage contains (not under a NOT): highlighted and ranked."""
-        out: list[str] = []
+        return _literals(self.match, negated=False)
 
-        def visit(node: Node | None) -> None:
-            if isinstance(node, Literal):
-                out.append(node.text)
-            elif isinstance(node, AllOf | AnyOf):
-                for part in node.parts:
-                    visit(part)
-            elif isinstance(node, SameSentence):
-                out.extend(node.words)
+    def all_literals(self) -> list[str]:
+        """Every word the condition tests, those under a NOT included."""
+        return _literals(self.match, negated=True)
 
-        visit(self.match)
-        return list(dict.fromkeys(out))
+
+def _literals(match: Node | None, negated: bool) -> list[str]:
+    """The words of a match tree, in order, once each (under a NOT only when ``negated``)."""
+    out: list[str] = []
+
+    def visit(node: Node | None) -> None:
+        if isinstance(node, Literal):
+            out.append(node.text)
+        elif isinstance(node, AllOf | AnyOf):
+            for part in node.parts:
+                visit(part)
+        elif isinstance(node, SameSentence):
+            out.extend(node.words)
+        elif isinstance(node, Not) and negated:
+            visit(node.part)
+
+    visit(match)
+    return list(dict.fromkeys(out))
 
 
 # --- sentence test used by 同句 -------------------------------------------------------------------

@@ -582,7 +582,8 @@ def _candidates(
     * the best matches by FTS5's own bm25 over the query's words of 3+ characters (term
       frequency and length normalisation, on trigrams), inside the match set (read with the
       matches when the words are the whole condition, ``literal.driving_match``). A query of 1–2
-      character words only has no trigram to rank by: then BM25's own formula on the literal
+      character words only has no trigram to rank by, and one whose filters left few reports
+      (``Matched.narrow``) has few matches: then BM25's own formula on the literal
       counts in SQL (k1 = 1.2, b = 0.75, length in characters) when at most ``COUNT_LIMIT``
       passages match (counted in the index, ``literal.count_occurrences``, when every word is a
       2-character one that was looked up and over ``TEXT_COUNT_LIMIT`` passages match; else in
@@ -596,10 +597,13 @@ def _candidates(
     adjacent: dict[int, str] = {}
     if len(words) > 1:
         joined = "".join(words)
-        sql, args = literal.compile_literal(joined)
-        source = "passages p INDEXED BY passages_hit" if literal.indexed(joined) else "passages p"
+        read = {joined} if matched.narrow else set()  # few matches: their text, not the whole index
+        sql, args = literal.compile_literal(joined, read)
+        covering = literal.indexed(joined) and not read
+        source = "passages p INDEXED BY passages_hit" if covering else "passages p"
         adjacent = dict(conn.execute(
-            f"SELECT h.gid, h.report_id FROM temp.hits h JOIN {source} ON p.gid = h.gid WHERE {sql} "
+            # CROSS JOIN: the matches drive (SQLite may otherwise scan every passage to probe them)
+            f"SELECT h.gid, h.report_id FROM temp.hits h CROSS JOIN {source} ON p.gid = h.gid WHERE {sql} "
             "ORDER BY h.chars, h.gid LIMIT ?",
             [*args, RANK_CANDIDATES],
         ).fetchall())
@@ -608,7 +612,7 @@ def _candidates(
         best = conn.execute(
             "SELECT gid, report_id FROM temp.hits ORDER BY rank, gid LIMIT ?", [RANK_CANDIDATES]
         ).fetchall()
-    elif rankable is not None:
+    elif rankable is not None and not matched.narrow:
         best = conn.execute(
             "SELECT t.rowid, h.report_id FROM trigrams t JOIN temp.hits h ON h.gid = t.rowid "
             "WHERE trigrams MATCH ? ORDER BY t.rank, t.rowid LIMIT ?",
@@ -646,6 +650,7 @@ class Matched(NamedTuple):
 
     scanned: frozenset[str]  # words matched by reading the text (``literal.common_words``)
     ranked: bool  # ``temp.hits.rank`` holds FTS5's bm25 of ``literal.rank_match`` (lower: better)
+    narrow: bool  # the filters left few reports: every word was read in their text (``literal.narrow``)
 
 
 def _materialise(conn: sqlite3.Connection, parsed: ParsedQuery, ranked: bool = False) -> Matched:
@@ -653,15 +658,18 @@ def _materialise(conn: sqlite3.Connection, parsed: ParsedQuery, ranked: bool = F
     and ``temp.hit_reports`` with the number of matches per report.
 
     When the condition needs no passage text (``literal.covered``) it is answered from the FTS5
-    index and the covering index ``passages_hit`` alone, never reading a wide passage row. When
+    index and the covering index ``passages_hit`` alone, never reading a wide passage row; when
+    the filters leave few reports, from those reports' text alone (``literal.narrow``). When
     the caller will rank (``ranked``) and the words are one FTS5 query
     (``literal.driving_match``), the matches are read from FTS5 with their rank, in one pass.
     The per-report table is what makes facets cheap: six of the seven facets are report-level
     values, copied into it by one join, so they are summed over at most one row per report
     (see ``indexer.facets``).
     """
-    scanned = literal.common_words(conn, parsed.positive_literals())
-    driving = literal.driving_match(parsed) if ranked else None
+    narrow = literal.narrow(conn, parsed)
+    scanned = (frozenset(parsed.all_literals()) if narrow
+               else literal.common_words(conn, parsed.positive_literals()))
+    driving = literal.driving_match(parsed) if ranked and not narrow else None
     conn.execute("DELETE FROM temp.hits")
     conn.execute("DELETE FROM temp.hit_reports")
     if driving is not None:
@@ -685,7 +693,7 @@ def _materialise(conn: sqlite3.Connection, parsed: ParsedQuery, ranked: bool = F
         "FROM (SELECT report_id, count(*) AS n FROM temp.hits GROUP BY report_id) g "
         "LEFT JOIN reports r ON r.report_id = g.report_id"
     )
-    return Matched(scanned, driving is not None)
+    return Matched(scanned, driving is not None, narrow)
 
 
 def _export_rows(database: Path, sql: str, args: list[object]) -> Iterator[dict[str, object]]:

@@ -321,6 +321,7 @@ def test_matches_read_with_their_rank_order_as_the_separate_pass(service, monkey
     import indexer.service as service_module
 
     monkeypatch.setattr(service_module, "RANK_CANDIDATES", 2)  # the pre-rank decides what is scored
+    monkeypatch.setattr(literal_module, "NARROW_REPORTS", 0)  # a filter here leaves few reports
 
     def shown(result) -> list[tuple[str, list[int | None], int]]:
         return [(g.report_id, [hit.seq for hit in g.hits], g.more) for g in result.groups]
@@ -335,3 +336,35 @@ def test_matches_read_with_their_rank_order_as_the_separate_pass(service, monkey
     assert one_pass[0].reports >= 2
     for first, second in zip(one_pass, two_passes, strict=True):
         assert shown(first) == shown(second) and first.facets == second.facets
+
+
+@pytest.mark.parametrize("limit", [None, 0], ids=["few reports: their text read", "the index looked up"])
+def test_filtered_queries_are_exact_however_the_words_are_found(service, oracle, monkeypatch, limit) -> None:
+    """Filters that leave few reports make every word be read in their text (``literal.narrow``);
+    with the limit at 0 the same queries go through the index. Both find exactly the oracle's
+    passages, and a ranked search counts and lists the same."""
+    import indexer.literal as literal_module
+
+    if limit is not None:
+        monkeypatch.setattr(literal_module, "NARROW_REPORTS", limit)
+    law = oracle.containing("法治")
+    county = Counter(oracle.meta[k]["county"] for k in law if oracle.meta[k]["county"]).most_common(1)[0][0]
+
+    def where(keys: set[Key], **values: str) -> set[Key]:
+        return {k for k in keys if all(oracle.meta[k][name] == value for name, value in values.items())}
+
+    cases = {
+        f"法治 county:{county}": where(law, county=county),
+        f"矛盾纠纷 -培训 county:{county}": where(oracle.containing("矛盾纠纷") - oracle.containing("培训"),
+                                             county=county),
+        "行政执法 OR 法律顾问 year:2023": where(oracle.containing("行政执法") | oracle.containing("法律顾问"),
+                                          year="2023"),
+        f"依法行政 法治政府 county:{county}": where(oracle.containing("依法行政", "法治政府"), county=county),
+    }
+    for query, expected in cases.items():
+        assert expected and found(service, query) == expected, query
+        result = service.search(query, per_page=100)
+        assert {g.report_id for g in result.groups} == reports_of(expected) and result.groups, query
+    parsed = service.parse(f"法治 county:{county}")
+    conn = service._live_generation().conn
+    assert literal_module.narrow(conn, parsed) is (limit is None)  # each path is the one tested
