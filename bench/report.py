@@ -79,9 +79,11 @@ def _extra_rows(result: dict) -> list[Row]:
         ("service cold start → first search s", _num(_lookup(systems, "project.first_search_s"), 2)),
         ("gunicorn launch → first search s", _num(_lookup(systems, "http.first_search_s"), 2)),
         ("Datasette launch → first answer s", _num(_lookup(systems, "datasette.first_search_s"), 2)),
-        ("gunicorn worker RSS MB (now / peak)", f"{_num(_lookup(systems, 'http.workers_rss_mb'), 0)} / "
-                                               f"{_num(_lookup(systems, 'http.workers_peak_rss_mb'), 0)}"),
-        ("add one report → searchable s (ingest / update)",
+        ("gunicorn worker RSS MB (now / peak / own)",
+         f"{_num(_lookup(systems, 'http.workers_rss_mb'), 0)} / "
+         f"{_num(_lookup(systems, 'http.workers_peak_rss_mb'), 0)} / "
+         f"{_num(_lookup(systems, 'http.workers_private_mb'), 0)}"),
+        ("add one report → searchable s (ingest / whole update, marks included)",
          f"{_num(_lookup(systems, 'add.add_s'), 2)} ({_num(_lookup(systems, 'add.ingest_s'), 2)} / "
          f"{_num(_lookup(systems, 'add.update_s'), 2)})"),
     ]
