@@ -648,7 +648,7 @@ def _counted_bm25(words: list[str], average_chars: float, in_index: bool) -> tup
 class Matched(NamedTuple):
     """How ``_materialise`` found the matches."""
 
-    scanned: frozenset[str]  # words matched by reading the text (``literal.common_words``)
+    scanned: frozenset[str]  # words read in the text (``literal.common_words``; all when narrow)
     ranked: bool  # ``temp.hits.rank`` holds FTS5's bm25 of ``literal.rank_match`` (lower: better)
     narrow: bool  # the filters left few reports: every word was read in their text (``literal.narrow``)
 

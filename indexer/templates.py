@@ -6,10 +6,10 @@ similarity of the two clauses' shingle sets is at least ``nearcopies.SIMILARITY`
 from a MinHash LSH, each confirmed by the MinHash estimate (``indexer.nearcopies``). Clauses are
 compared on a *key*, the folded text without punctuation. Its *folded* form writes the report's
 own place names (township, county, with and without 镇/县…), its self-references (我镇/全乡) and
-numbers as placeholders; a folded wording found in
-``FOLD_REPORTS`` reports or more is one template clause, and all its variants are compared as
-that one key. A rarer wording keeps its own key: folding it would make two townships' openings
-(``现将尼山镇2024年度…报告如下``) copies of each other on the strength of the placeholders alone.
+numbers as placeholders; a folded wording found in ``FOLD_REPORTS`` reports or more is one
+template clause, and all its variants are compared as that one key. A rarer wording keeps its
+own key: folding it would make two townships' openings (``现将尼山镇2024年度…报告如下``) copies
+of each other on the strength of the placeholders alone.
 
 Counting. A clause's mark is the number of *other* reports holding a copy, reports of the same
 township (its other years) not counted. A passage's mark is the largest ``N`` such that its
