@@ -23,9 +23,13 @@ from .truth import truth_for
 
 REPO = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
+# A step that has not answered by then is cut (its figures are reported as an error); the
+# project's build gets longer: ≈ 50 min at 50,000 reports on two cores, which an hour cut once.
+STEP_TIMEOUT_S = 3600
+BUILD_TIMEOUT_S = 4 * 3600
 
 
-def worker(system: str, workdir: Path, reps: int, *extra: str, timeout: float = 3600) -> dict:
+def worker(system: str, workdir: Path, reps: int, *extra: str, timeout: float = STEP_TIMEOUT_S) -> dict:
     """Run one measurement subprocess and return its JSON (or the error it died with)."""
     command = [PYTHON, "-m", "bench.worker", system, str(workdir), "--reps", str(reps), *extra]
     print(f"  … {system}", file=sys.stderr, flush=True)
@@ -58,7 +62,7 @@ def run_size(size: int, seed: int, out: Path, reps: int, systems: list[str],
     project_args = ("--home", str(home), "--corpus", str(corpus), "--seed", str(seed))
     if use_project:
         result["build"] = worker("project-reuse" if reuse_build else "project-build", workdir, reps,
-                                 *project_args)
+                                 *project_args, timeout=BUILD_TIMEOUT_S)
     built = use_project and "error" not in result.get("build", {})
     records = passages.from_index(config_for(home).index_dir) if built else passages.from_files(corpus)
     result["passages_from"] = "project index (paragraphs, headings, titles)" if built else \
