@@ -48,6 +48,7 @@ from .generation import (
     publish,
     writer_lock,
 )
+from .recovery import verify_literal
 from .schema import FACET_FIELDS, column_value, make_schema
 
 # Below this many passages a multi-process writer costs more than it saves.
@@ -80,6 +81,7 @@ def rebuild(config: ArchiveConfig, sessions: sessionmaker[Session], procs: int |
         generation = new_generation(index_dir)
         try:
             reports, passages = _build_generation(sessions, generation, procs)
+            verify_literal(generation / LITERAL_DB)  # here, not at the next server start
         except BaseException:
             shutil.rmtree(generation, ignore_errors=True)
             raise

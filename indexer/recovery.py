@@ -235,17 +235,35 @@ def _literal_contents(path: Path) -> tuple[set[str], int, int]:
         raise FileNotFoundError(path)
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        if not _already_checked(path):
-            verdict = conn.execute("PRAGMA quick_check").fetchone()[0]
-            if verdict != "ok":
-                raise sqlite3.DatabaseError(f"quick_check: {verdict}")
-            _mark_checked(path)
+        _verify(conn, path)
         reports = {rid for (rid,) in conn.execute("SELECT report_id FROM reports")}
         (passages,) = conn.execute("SELECT count(*) FROM passages").fetchone()
         version = schema_version(conn)
     finally:
         conn.close()
     return reports, passages, version
+
+
+def verify_literal(path: Path) -> None:
+    """SQLite's integrity check of a literal table the builder has just written and closed, so
+    that the server started next finds the pass recorded (``_already_checked``) instead of
+    paying for it (≈ 0.65 s of a 1.9 s start at 10,000 reports); raises ``sqlite3.DatabaseError``
+    when it fails."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        _verify(conn, path)
+    finally:
+        conn.close()
+
+
+def _verify(conn: sqlite3.Connection, path: Path) -> None:
+    """``quick_check`` on ``path`` unless this very file already passed it; records a pass."""
+    if _already_checked(path):
+        return
+    verdict = conn.execute("PRAGMA quick_check").fetchone()[0]
+    if verdict != "ok":
+        raise sqlite3.DatabaseError(f"quick_check: {verdict}")
+    _mark_checked(path)
 
 
 def _file_state(path: Path) -> str:
