@@ -306,8 +306,10 @@ def add_one(args: argparse.Namespace) -> dict:
     with ThreadPoolExecutor(max_workers=1) as pool:
         updating = pool.submit(archive.update_index)
         found = 0
-        while not found and not updating.done():
+        while not updating.done():
             found = searcher.search(f'"{marker}"').total
+            if found:
+                break
             sleep(0.02)
         searchable_s = perf_counter() - start
         updating.result()
