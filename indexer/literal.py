@@ -376,8 +376,9 @@ def driving_match(parsed: ParsedQuery) -> str | None:
     if match is None:
         return None
     parts = match.parts if isinstance(match, AllOf) else (match,)
-    words = [part.text for part in parts if isinstance(part, Literal) and _phrase_word(part.text)]
-    return " AND ".join(map(fts_phrase, words)) if len(words) == len(parts) else None
+    if not all(map(_trigram_literal, parts)):
+        return None
+    return " AND ".join(fts_phrase(part.text) for part in parts if isinstance(part, Literal))
 
 
 def _trigram_literal(node: Node) -> bool:
