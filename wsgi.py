@@ -6,28 +6,18 @@ Before serving, a missing, corrupt or stale search index is repaired from the st
 change sequence, so a lost index never serves empty results or errors and a node started empty
 serves only once it is current; and jieba is made ready to segment queries, lazily
 (``ensure_jieba(lazy=True)``): its dictionary is read from an SQLite table on demand instead of
-being loaded whole (``indexer.analysis.DiskFreq``). That runs beside the index check, which is
-mostly SQLite's integrity check (C code that releases the GIL); the first start after the
-dictionary changed loads it whole once, to write the table. With ``preload_app`` (see
+being loaded whole (``indexer.analysis.DiskFreq``), which takes milliseconds; the first start
+after the dictionary changed loads it whole once, to write the table. With ``preload_app`` (see
 ``gunicorn.conf.py``) this runs once, in the gunicorn master, and forked workers inherit the
 result; each worker then follows the store (``fazhi.follow``, started in ``post_fork``).
 """
-
-from concurrent.futures import ThreadPoolExecutor
 
 from fazhi.operations import Archive
 from indexer.analysis import ensure_jieba
 from web import create_app
 
-
-def _current(archive: Archive) -> None:
-    archive.ensure_index()
-    archive.update_index()
-
-
 archive = Archive()
-with ThreadPoolExecutor(max_workers=1) as _pool:
-    _checked = _pool.submit(_current, archive)
-    ensure_jieba(lazy=True)
-    _checked.result()
+archive.ensure_index()
+archive.update_index()
+ensure_jieba(lazy=True)
 app = create_app({"ARCHIVE": archive})
