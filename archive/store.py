@@ -370,7 +370,7 @@ class _SectionRow:
     depth: int
 
 
-def _rows(parsed: ParsedReport) -> tuple[list[_SectionRow], list[tuple[int, dict]]]:
+def report_rows(parsed: ParsedReport) -> tuple[list[_SectionRow], list[tuple[int, dict]]]:
     """The columns of a report's sections, in document order (``ordinal``), and of its passages
     as (index of their section, columns), numbered ``seq`` 1… in text order."""
     sections: list[_SectionRow] = []
@@ -400,30 +400,12 @@ def _rows(parsed: ParsedReport) -> tuple[list[_SectionRow], list[tuple[int, dict
     return sections, passages
 
 
-def build_report(parsed: ParsedReport) -> Report:
-    """ORM objects for a parsed report (not yet added to a session)."""
-    report = new_report(parsed)
-    section_rows, passage_rows = _rows(parsed)
-    sections: list[Section] = []
-    for row in section_rows:
-        section = Section(**row.columns)
-        if row.parent is not None:
-            section.parent = sections[row.parent]  # type: ignore[attr-defined]
-        sections.append(section)
-        report.sections.append(section)
-    for index, columns in passage_rows:
-        passage = Passage(**columns)
-        passage.section = sections[index]  # type: ignore[attr-defined]
-        report.passages.append(passage)
-    return report
-
-
 def insert_report(session: Session, parsed: ParsedReport) -> Report:
     """Store a parsed report whose id the store does not hold yet, in the caller's transaction.
 
-    The same rows as ``build_report``, written as bulk inserts: the ``Report`` row through the
-    unit of work (so flush hooks see it), then the sections one depth at a time and the passages
-    in one executemany. Section ids come back from the database (``RETURNING``, in parameter
+    The rows of ``report_rows``, written as bulk inserts: the ``Report`` row through the unit of
+    work (so flush hooks see it), then the sections one depth at a time and the passages in one
+    executemany. Section ids come back from the database (``RETURNING``, in parameter
     order), never from a guess such as max(id) + 1, so concurrent writers cannot collide; a
     child is inserted once its parent's id is known. Building and flushing the ORM graph of
     sections and passages was most of the writing process's time in a bulk ingest.
@@ -431,7 +413,7 @@ def insert_report(session: Session, parsed: ParsedReport) -> Report:
     report = new_report(parsed)
     session.add(report)
     session.flush()
-    section_rows, passage_rows = _rows(parsed)
+    section_rows, passage_rows = report_rows(parsed)
     by_depth: dict[int, list[int]] = {}
     for index, row in enumerate(section_rows):
         by_depth.setdefault(row.depth, []).append(index)  # depth 0 first: parents come before children

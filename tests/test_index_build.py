@@ -14,7 +14,7 @@ from whoosh import query as wq
 from whoosh import sorting
 
 from archive.document import Metadata, ParsedPassage, ParsedReport, ParsedSection
-from archive.store import Report, build_report, make_engine, make_session_factory
+from archive.store import Report, insert_report, make_engine, make_session_factory
 from indexer import build as build_module
 from indexer import recovery
 from indexer.build import rebuild, update
@@ -38,11 +38,8 @@ def one_passage_report(text: str, township: str = "测试镇") -> ParsedReport:
 
 def add_to_store(config, parsed: ParsedReport) -> str:
     engine = make_engine(config.database_url)
-    with make_session_factory(engine)() as session:
-        report = build_report(parsed)
-        session.add(report)
-        session.commit()
-        report_id = report.id
+    with make_session_factory(engine).begin() as session:
+        report_id = insert_report(session, parsed).id
     engine.dispose()
     return report_id
 

@@ -2,7 +2,7 @@
 
 Preferred path: the lead's real pipeline (``archive.ingest.ingest_paths``) into a fresh instance
 folder. If that pipeline cannot run in this tree (not merged yet, or failing), the store is filled
-directly from the same files with ``archive.store.build_report``: one passage per non-empty line,
+directly from the same files with ``archive.store.insert_report``: one passage per non-empty line,
 metadata from the corpus label tables. The search engine only reads the store, so its guarantees
 (exact literal matching, facets equal to the store) are tested the same way either way; the tests
 compute every expectation from the store they run on.
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from archive.config import ArchiveConfig
 from archive.document import Metadata, ParsedPassage, ParsedReport, ParsedSection
-from archive.store import build_report, make_engine, make_session_factory
+from archive.store import insert_report, make_engine, make_session_factory
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 SEEDS = CORPUS / "seeds"
@@ -80,9 +80,9 @@ def fill_store(
     labels = _labels()
     with make_session_factory(engine)() as session:
         for path in files:
-            session.add(build_report(parse_simple(path, labels.get(path.name, {}))))
+            insert_report(session, parse_simple(path, labels.get(path.name, {})))
         for parsed in extra or []:
-            session.add(build_report(parsed))
+            insert_report(session, parsed)
         session.commit()
     engine.dispose()
     return "direct"
