@@ -8,9 +8,12 @@ the value that filters to it (``indexer.query``), so those reports can be select
 other. Years are listed newest first (as browsing lists reports), every other field by report
 count; the unknown entry always comes last.
 
-Each facet is one ``GROUP BY`` in C. Report-level facets (year, places, doc type) are grouped
-over ``temp.hit_reports`` (at most one row per report, with its match count ``n`` and its facet
-values copied in when it is filled); only passage-level ones (``section``) group ``temp.hits``.
+Report-level facets are counted over ``temp.hit_reports`` (at most one row per report, with its
+match count ``n``, its place number and its facet values copied in when it is filled): the
+place facets (province … township) all from one ``GROUP BY`` of the place numbers (at most one
+row per township, summed up each level here: 依法行政 at 10,000 reports, four facets 21 → 14 ms),
+the others (year, doc type) one ``GROUP BY`` each, in C; passage-level ones (``section``) group
+``temp.hits``.
 Searching and browsing both count here (browsing is a search without words). Why not Whoosh's
 ``groupedby`` or a join per facet: docs/decisions.md.
 """
@@ -20,7 +23,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-from archive.fields import PASSAGE_LEVEL, having
+from archive.fields import PASSAGE_LEVEL, PLACE_COLUMNS, REPORT_FACETS, having
 
 from .query import FIELDS
 from .schema import FACET_FIELDS
@@ -29,18 +32,40 @@ FacetEntry = list[object]  # [value, reports, passages]
 FacetCounts = dict[str, list[FacetEntry]]
 # Facets whose value belongs to the passage (section); every other facet is a property of the report.
 PASSAGE_FACETS = tuple(f.column for f in having(PASSAGE_LEVEL))
+# Report facets that are a place: counted together, per place number (``_place_counts``).
+PLACE_FACETS = tuple(column for column in PLACE_COLUMNS if column in REPORT_FACETS)
 
 
 def facet_counts(conn: sqlite3.Connection) -> FacetCounts:
     """``{field: [[value, reports, passages], …]}`` for the passages in ``temp.hits``."""
+    places = _place_counts(conn)
     out: FacetCounts = {}
     for name in FACET_FIELDS:
-        if name in PASSAGE_FACETS:
-            sql = f"SELECT {name}, count(DISTINCT report_id), count(*) FROM temp.hits GROUP BY {name}"
+        if name in places:
+            rows: Iterable[tuple[object, int, int]] = places[name]
+        elif name in PASSAGE_FACETS:
+            rows = conn.execute(
+                f"SELECT {name}, count(DISTINCT report_no), count(*) FROM temp.hits GROUP BY {name}")
         else:
-            sql = f"SELECT {name}, count(*), sum(n) FROM temp.hit_reports GROUP BY {name}"
-        out[name] = order_facet(name, conn.execute(sql))
+            rows = conn.execute(f"SELECT {name}, count(*), sum(n) FROM temp.hit_reports GROUP BY {name}")
+        out[name] = order_facet(name, rows)
     return out
+
+
+def _place_counts(conn: sqlite3.Connection) -> dict[str, list[tuple[object, int, int]]]:
+    """(value, reports, passages) of each place facet: the matching reports counted per place
+    number (``report_places``), then per value at each level (a county's are its townships')."""
+    totals: dict[str, dict[object, list[int]]] = {name: {} for name in PLACE_FACETS}
+    for *values, reports, passages in conn.execute(
+        f"SELECT {', '.join(f'pl.{name}' for name in PLACE_FACETS)}, g.reports, g.n FROM "
+        "(SELECT place_no, count(*) AS reports, sum(n) AS n FROM temp.hit_reports GROUP BY place_no) g "
+        "JOIN report_places pl ON pl.place_no = g.place_no"
+    ):
+        for name, value in zip(PLACE_FACETS, values, strict=True):
+            counts = totals[name].setdefault(value, [0, 0])
+            counts[0] += reports
+            counts[1] += passages
+    return {name: [(value, *counts) for value, counts in found.items()] for name, found in totals.items()}
 
 
 def order_facet(name: str, rows: Iterable[tuple[object, int, int]]) -> list[FacetEntry]:

@@ -312,29 +312,49 @@ def test_words_typed_side_by_side_rank_first(service, oracle) -> None:
     assert "依法行政" in fold_for_match(result.groups[0].hits[0].text)
 
 
-@pytest.mark.parametrize("query", ["法治政府", "矛盾纠纷", "矛盾纠纷 人民调解", "依法行政 year:2023",
-                                   "法治政府 依法行政"])
-def test_matches_read_with_their_rank_order_as_the_separate_pass(service, monkeypatch, query: str) -> None:
-    """When the words are one FTS5 query the matches are read with their rank in one pass
-    (``literal.driving_match``); the pages, passages and counts are those of the separate pass."""
+@pytest.mark.parametrize(("query", "kept"), [
+    ("法治政府", True), ("矛盾纠纷", True), ("矛盾纠纷 人民调解", True), ("依法行政 year:2023", True),
+    ("法治政府 依法行政", True), ("heading:法治政府", True), ("法治政府 -信访", True),
+    ("法治政府 -法治政府建设", False), ("依法行政 法治", False),  # the best read are mostly no match
+    ("信访", True), ("调解 纠纷", True),  # 2-character words: by their counts
+    ("信访 COUNT_LIMIT=0", False),  # too many matches to count: the reading beside is stopped
+])
+def test_best_places_read_beside_rank_as_inside_the_matches(
+    service, monkeypatch, query: str, kept: bool
+) -> None:
+    """The pre-rank read on a second connection while the first reads the match set
+    (``Matched.ranking``: FTS5's bm25, or BM25 on 2-character words' counts) gives the pages,
+    passages and counts of the pre-rank inside the match set; when too few of the places read
+    are matches (the query's other words), or there are too many matches to count, that one is
+    used, and the connection beside serves the next search."""
     import indexer.literal as literal_module
     import indexer.service as service_module
 
+    query, _, setting = query.partition(" COUNT_LIMIT=")
+    if setting:
+        monkeypatch.setattr(service_module, "COUNT_LIMIT", int(setting))
     monkeypatch.setattr(service_module, "RANK_CANDIDATES", 2)  # the pre-rank decides what is scored
+    monkeypatch.setattr(service_module, "TEXT_COUNT_LIMIT", 0)  # counted in the index, here too
     monkeypatch.setattr(literal_module, "NARROW_REPORTS", 0)  # a filter here leaves few reports
 
     def shown(result) -> list[tuple[str, list[int | None], int]]:
         return [(g.report_id, [hit.seq for hit in g.hits], g.more) for g in result.groups]
 
-    used: list[str] = []
-    real = literal_module.driving_match
-    monkeypatch.setattr(literal_module, "driving_match", lambda parsed: used.append(real(parsed)) or used[-1])
-    one_pass = [service.search(query, page=page, per_page=1) for page in (1, 2, 3)]
-    assert used and all(used)  # the one-pass plan is the one tested
-    monkeypatch.setattr(literal_module, "driving_match", lambda parsed: None)
-    two_passes = [service.search(query, page=page, per_page=1) for page in (1, 2, 3)]
-    assert one_pass[0].reports >= 2
-    for first, second in zip(one_pass, two_passes, strict=True):
+    started: list[tuple[object, bool]] = []
+    start = service_module._rank_beside
+    monkeypatch.setattr(service_module, "_rank_beside",
+                        lambda *args: started.append(start(*args)) or started[-1])
+    read: list[list[tuple[int, int]] | None] = []
+    real = service_module._ranked_beside
+    monkeypatch.setattr(service_module, "_ranked_beside", lambda *args: read.append(real(*args)) or read[-1])
+    beside = [service.search(query, page=page, per_page=1) for page in (1, 2, 3)]
+    assert started and all(job is not None for job, _ in started)  # read beside every time,
+    assert read and all((best is not None) is kept for best in read)  # and kept (or not) as meant
+    assert service.search("法治政府").total and read[-1] is not None  # the next search reads beside
+    monkeypatch.setattr(service_module, "_ranked_beside", lambda *args: None)
+    inside = [service.search(query, page=page, per_page=1) for page in (1, 2, 3)]
+    assert beside[0].reports >= 2
+    for first, second in zip(beside, inside, strict=True):
         assert shown(first) == shown(second) and first.facets == second.facets
 
 
