@@ -11,9 +11,17 @@ costs what every later one does.
 
 from __future__ import annotations
 
+import gc
 import logging
 
 preload_app = True
+
+
+def pre_fork(server, worker) -> None:
+    """Move the master's objects out of the garbage collector's reach (``gc.freeze``) before a
+    worker is forked: they live as long as the process, and a worker's collections walking them
+    wrote to their pages, so each worker copied pages it could have shared with the master."""
+    gc.freeze()
 
 
 def post_fork(server, worker) -> None:
@@ -31,3 +39,7 @@ def post_fork(server, worker) -> None:
         except ArchiveError as error:  # no usable index yet: the worker still serves reports
             logging.getLogger("gunicorn.error").warning("search not warmed: %s", error)
         Follower(current_archive()).start()
+    # What the warm-up made lives as long as the worker too. A full collection walked it on a
+    # request's time: 20–36 ms, once every nine searches or so (at 10,000 reports 普法 took 90 ms,
+    # one sample in three 162 ms); frozen, a full collection takes 0.5 ms.
+    gc.freeze()

@@ -67,3 +67,18 @@ def test_a_web_process_does_not_import_the_builders_numerics() -> None:
             "print(sorted(m for m in ('numpy', 'scipy', 'datasketch') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_gunicorn_hooks_keep_long_lived_objects_out_of_collections() -> None:
+    """The master freezes its objects before each fork (``pre_fork``): a worker's collections
+    then neither walk them on a request's time nor copy the pages they share with the master."""
+    import gc
+    import runpy
+
+    hooks = runpy.run_path(str(REPO / "gunicorn.conf.py"))
+    gc.unfreeze()
+    try:
+        hooks["pre_fork"](None, None)
+        assert gc.get_freeze_count() > 1000
+    finally:
+        gc.unfreeze()
