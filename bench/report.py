@@ -90,6 +90,13 @@ def _extra_rows(result: dict) -> list[Row]:
     return [[label, value] for label, value in pairs]
 
 
+def _failures(result: dict) -> list[str]:
+    """Steps that died, each with the last line it printed: a column of dashes must say why (a
+    refused ``--reuse-build`` once left the project's columns empty without a word)."""
+    steps = [result.get("build", {}), *result["systems"].values()]
+    return [f"!! {step['system']} failed: {' '.join(step['error'])}" for step in steps if "error" in step]
+
+
 def _query_rows(result: dict) -> list[Row]:
     """Per query: expected passages, then each system's total and ✓ (exact) or ✗."""
     systems = result["systems"]
@@ -157,6 +164,8 @@ def render(results: list[dict], table: Callable[[Row, list[Row]], str]) -> str:
             f"== {result['size']:,} reports (seed {result['seed']}): {result['reports']:,} reports, "
             f"{result['passages']:,} passages, {result['chars'] / 1e6:.1f} M chars; passages from "
             f"{result['passages_from']}; corpus ready in {result['generate_s']:.1f} s")
+        if failures := _failures(result):
+            parts.append("\n".join(failures))
         parts.append(table(["figure", *names, *[header for _, _, header in RATIOS]], _metric_rows(result)))
         parts.append(table(["this project only", "value"], _extra_rows(result)))
         verdicts = evaluate(result)

@@ -218,7 +218,7 @@ class _Generation:
         self.conn = literal.connect(folder / LITERAL_DB)
         self.conn.execute(
             "CREATE TEMP TABLE IF NOT EXISTS hits "
-            "(gid INTEGER PRIMARY KEY, report_no INTEGER, section TEXT, chars INTEGER)"
+            "(gid INTEGER PRIMARY KEY, report_no INTEGER, section_no INTEGER, chars INTEGER)"
         )
         self.conn.execute(
             "CREATE TEMP TABLE IF NOT EXISTS hit_reports (report_no INTEGER PRIMARY KEY, report_id TEXT, "
@@ -273,7 +273,7 @@ class _Generation:
         """Mean passage length in characters (BM25's length norm for the SQL pre-rank)."""
         if self._average_chars is None:
             (value,) = self.conn.execute(
-                "SELECT avg(chars) FROM passages INDEXED BY passages_keys"
+                "SELECT avg(chars) FROM passage_keys"
             ).fetchone()
             self._average_chars = float(value or 1.0)
         return self._average_chars
@@ -630,7 +630,7 @@ def _candidates(
         read = {joined} if matched.narrow else set()  # few matches: their text, not the whole index
         sql, args = literal.compile_literal(joined, read)
         covering = literal.indexed(joined) and not read
-        source = "passages p INDEXED BY passages_keys" if covering else "passages p"
+        source = "passage_keys p" if covering else "passages p"
         adjacent = dict(conn.execute(
             # CROSS JOIN: the matches drive (SQLite may otherwise scan every passage to probe them)
             f"SELECT h.gid, h.report_no FROM temp.hits h CROSS JOIN {source} ON p.gid = h.gid WHERE {sql} "
@@ -739,7 +739,7 @@ def _materialise(
     and ``temp.hit_reports`` with the number of matches per report.
 
     When the condition needs no passage text (``literal.covered``) it is answered from the FTS5
-    index and the narrow covering index ``passages_keys`` alone, never reading a wide passage row;
+    index and the narrow ``passage_keys`` alone, never reading a wide passage row;
     when the filters leave few reports, from those reports' text alone (``literal.narrow``). When
     the caller will rank (``ranker``: the generation, whose second connection is used), the
     pre-rank is read beside meanwhile where it can be (``_rank_beside``).
@@ -754,9 +754,9 @@ def _materialise(
     conn.execute("DELETE FROM temp.hits")
     conn.execute("DELETE FROM temp.hit_reports")
     where, params = literal.compile_where(parsed, scanned)
-    source = "passages p INDEXED BY passages_keys" if literal.covered(parsed, scanned) else "passages p"
+    source = "passage_keys p" if literal.covered(parsed, scanned) else "passages p"
     conn.execute(
-        f"INSERT INTO temp.hits SELECT p.gid, p.report_no, p.section, p.chars FROM {source} WHERE {where}",
+        f"INSERT INTO temp.hits SELECT p.gid, p.report_no, p.section_no, p.chars FROM {source} WHERE {where}",
         params,
     )
     facets = ", ".join(f"r.{name}" for name in REPORT_FACETS)
@@ -783,7 +783,7 @@ def _rank_beside(
     if rankable is not None:
         condition, params = scope
         return generation.beside(
-            "SELECT t.rowid FROM trigrams t JOIN passages p INDEXED BY passages_keys ON p.gid = t.rowid "
+            "SELECT t.rowid FROM trigrams t JOIN passage_keys p ON p.gid = t.rowid "
             f"WHERE trigrams MATCH ? AND {condition} ORDER BY t.rank, t.rowid LIMIT ?",
             [rankable, *params, limit],
         ), False
@@ -791,7 +791,7 @@ def _rank_beside(
     counted = [found for found in map(literal.count_occurrences, words) if found is not None]
     if not words or len(counted) < len(words) or scanned.intersection(words):
         return None, False
-    sql, args = _counted_in_index(counted, generation.average_chars(), "passages p INDEXED BY passages_keys",
+    sql, args = _counted_in_index(counted, generation.average_chars(), "passage_keys p",
                                   scope, limit)
     return generation.beside(sql, args), True
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import project
+from bench import project, report
 from bench.corpus import generate, read_manifest
 from bench.places import townships
 from fazhi.operations import Archive
@@ -70,3 +70,15 @@ def test_a_recorded_build_is_reused_only_while_its_store_and_index_are_current(t
     Archive(project.config_for(args.home)).ingest([extra / "extra.txt"])
     with pytest.raises(SystemExit, match="reports"):
         project.reuse(args)
+
+
+def test_a_step_that_died_is_named_with_its_reason_in_the_report() -> None:
+    """A refused ``--reuse-build`` (or any step that died) is printed with its last line, not
+    left as columns of dashes."""
+    reason = "the store holds 10001 reports, the corpus 10000: build again"
+    result = {"size": 10_000, "seed": 7, "reports": 0, "passages": 0, "chars": 0, "generate_s": 0.0,
+              "passages_from": "generated files (simple split)", "queries": [],
+              "build": {"system": "project-reuse", "error": [reason]},
+              "systems": {"fts5": {"system": "fts5", "error": ["died"]}}}
+    for text in (report.as_text([result]), report.as_markdown([result])):
+        assert f"!! project-reuse failed: {reason}" in text and "!! fts5 failed: died" in text

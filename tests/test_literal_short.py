@@ -128,8 +128,8 @@ def test_the_index_alone_answers_two_character_words(archive_config: ArchiveConf
 
 
 def test_a_deleted_report_takes_its_trigrams_along(archive_config: ArchiveConfig, tmp_path: Path) -> None:
-    """Deleting a report removes its texts from the index as they were indexed (``END`` included):
-    FTS5's own integrity check passes and no word finds a deleted place any more."""
+    """Deleting a report removes its texts from the index as they were indexed (``END`` included)
+    and its places' keys: FTS5's own integrity check passes and no word finds a deleted place."""
     path = tmp_path / LITERAL_DB
     _copy(_database(archive_config), path)
     conn = literal.connect(path)
@@ -139,6 +139,8 @@ def test_a_deleted_report_takes_its_trigrams_along(archive_config: ArchiveConfig
         removed = set(literal.delete_reports(conn, [report_id]))
         conn.execute("INSERT INTO trigrams(trigrams) VALUES ('integrity-check')")
     assert removed
+    keys = {gid for (gid,) in conn.execute("SELECT gid FROM passage_keys")}
+    assert not keys & removed and keys == {gid for (gid,) in conn.execute("SELECT gid FROM passages")}
     places = _places(conn)
     for word in ("信访", "法治", "工作"):
         sql = f"SELECT rowid FROM trigrams WHERE trigrams MATCH {literal.PREFIX_QUERY}"
@@ -220,9 +222,9 @@ def test_filters_on_the_keys_look_each_match_up_once(archive_config: ArchiveConf
         parsed = parse(f"法治建设 {filters}")
         assert literal.covered(parsed)
         where, args = literal.compile_where(parsed)
-        sql = f"SELECT p.gid FROM passages p INDEXED BY passages_keys WHERE {where}"
+        sql = f"SELECT p.gid FROM passage_keys p WHERE {where}"
         plan = " ".join(str(step) for step in conn.execute(f"EXPLAIN QUERY PLAN {sql}", args))
-        assert "(gid=?)" in plan and "report_no=?" not in plan, plan
+        assert "(rowid=?)" in plan and "_no=?" not in plan, plan
         found = {gid for (gid,) in conn.execute(sql, args)}
         assert found == _scan(places, "法治建设") & {row[0] for row in rows if keep(row)} and found, filters
     conn.close()
