@@ -54,13 +54,16 @@ def test_plan_scales_to_the_50000_report_run() -> None:
 
 def test_a_recorded_build_is_reused_only_while_its_store_and_index_are_current(tmp_path: Path) -> None:
     """``bench run --reuse-build``: the 50,000-report build takes most of an hour, so a run may
-    measure the one an earlier run left; its recorded figures come back marked reused, and a
-    store that no longer matches the corpus is refused rather than measured."""
+    measure the one an earlier run left (the add-one step leaves it as it found it); its recorded
+    figures come back marked reused, and a store that no longer matches the corpus is refused
+    rather than measured."""
     corpus = generate(tmp_path, SIZE, 7)
     workdir = tmp_path / "run"
     workdir.mkdir()
     args = argparse.Namespace(home=workdir / "home", corpus=corpus, seed=7, workdir=workdir, reps=1)
     built = project.build(args)
+    added = project.add_one(args)  # measures one report added, then removes it
+    assert added["found"] == 1 and added["add_s"] > 0
     reused = project.reuse(args)
     assert reused.pop("reused") is True and reused == built
     assert built["placed"] == {"right": SIZE, "of": SIZE}
