@@ -358,6 +358,22 @@ def test_best_places_read_beside_rank_as_inside_the_matches(
         assert shown(first) == shown(second) and first.facets == second.facets
 
 
+def test_a_failed_reading_beside_leaves_the_pre_rank_to_the_match_set(service, monkeypatch) -> None:
+    """A pre-rank that fails on the second connection costs the request nothing but time: the
+    pre-rank inside the match set answers, with the same page."""
+    import indexer.service as service_module
+
+    def broken(generation, parsed, scanned):
+        return generation.beside("SELECT no_such_column FROM passage_keys", []), False
+
+    monkeypatch.setattr(service_module, "_rank_beside", broken)
+    failed = service.search("法治政府")
+    monkeypatch.setattr(service_module, "_rank_beside", lambda *args: (None, False))
+    inside = service.search("法治政府")
+    assert failed.total == inside.total > 0
+    assert [g.report_id for g in failed.groups] == [g.report_id for g in inside.groups]
+
+
 @pytest.mark.parametrize("limit", [None, 0], ids=["few reports: their text read", "the index looked up"])
 def test_filtered_queries_are_exact_however_the_words_are_found(service, oracle, monkeypatch, limit) -> None:
     """Filters that leave few reports make every word be read in their text (``literal.narrow``);
