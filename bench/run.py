@@ -30,7 +30,11 @@ BUILD_TIMEOUT_S = 4 * 3600
 
 
 def worker(system: str, workdir: Path, reps: int, *extra: str, timeout: float = STEP_TIMEOUT_S) -> dict:
-    """Run one measurement subprocess and return its JSON (or the error it died with)."""
+    """Run one measurement subprocess and return its JSON (or the error it died with).
+
+    The previous step's writes are flushed first: the build and the FTS5 floor write gigabytes,
+    and a system timed while the kernel writes them back shares the disk and a core with it."""
+    os.sync()
     command = [PYTHON, "-m", "bench.worker", system, str(workdir), "--reps", str(reps), *extra]
     print(f"  … {system}", file=sys.stderr, flush=True)
     done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=timeout, check=False,
