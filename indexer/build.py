@@ -57,12 +57,7 @@ REPORTS_PER_BATCH = 100
 # Up to this many reports, an update segments with the dictionary looked up on demand
 # (``analysis.DiskFreq``, what a web process has); more load the whole dictionary first.
 LAZY_UPDATE_REPORTS = 20
-# Whoosh writes each segment as its own files, not packed into one compound file: a searcher
-# reads a compound file either through its memory map, where Whoosh wraps every segment file in
-# an ``io.BytesIO`` (a private copy of the postings in each web worker: ≈ 280 MB at 50,000
-# reports), or through a Python sub-file layer that pays a call per read of each block header
-# (a rare word 6 → 13 ms at 50,000). Separate files are read through C-buffered file objects.
-WRITER_OPTIONS = {"limitmb": 128, "compound": False}
+WRITER_MB = 128
 # Template marks (``indexer.templates``) on every build and update; ``bench.template_cost`` turns
 # them off to measure what they cost.
 TEMPLATE_MARKS = True
@@ -128,7 +123,7 @@ def update(
             forgotten = templates.forget(conn, removed) if TEMPLATE_MARKS else set()
             literal.delete_reports(conn, removed)
             ix = whoosh_index.open_dir(str(generation / WHOOSH_DIR))
-            writer = ix.writer(**WRITER_OPTIONS)
+            writer = ix.writer(limitmb=WRITER_MB)
             try:
                 for report_id in removed:
                     writer.delete_by_term("report_id", report_id)
@@ -168,9 +163,9 @@ def _build_generation(sessions: sessionmaker[Session], generation: Path, procs: 
             change_seq = latest_change(session)
         procs = procs or os.cpu_count() or 1
         if procs > 1 and total >= PARALLEL_THRESHOLD:
-            writer = ix.writer(procs=procs, multisegment=True, **WRITER_OPTIONS)
+            writer = ix.writer(procs=procs, multisegment=True, limitmb=WRITER_MB)
         else:
-            writer = ix.writer(**WRITER_OPTIONS)
+            writer = ix.writer(limitmb=WRITER_MB)
         try:
             counts = _fill(sessions, conn, writer, None)
             literal.remember_change(conn, change_seq)
