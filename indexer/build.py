@@ -44,6 +44,7 @@ from .generation import (
     WHOOSH_DIR,
     current_generation,
     new_generation,
+    open_whoosh,
     prune,
     publish,
     writer_lock,
@@ -122,7 +123,7 @@ def update(
         try:
             forgotten = templates.forget(conn, removed) if TEMPLATE_MARKS else set()
             literal.delete_reports(conn, removed)
-            ix = whoosh_index.open_dir(str(generation / WHOOSH_DIR))
+            ix = open_whoosh(generation / WHOOSH_DIR)
             writer = ix.writer(limitmb=WRITER_MB)
             try:
                 for report_id in removed:

@@ -36,7 +36,7 @@ from archive.config import ArchiveConfig
 from archive.store import Change, Report, changes_since, latest_change
 
 from . import literal, templates
-from .generation import LITERAL_DB, WHOOSH_DIR, current_generation, writer_lock
+from .generation import LITERAL_DB, WHOOSH_DIR, current_generation, open_whoosh, writer_lock
 from .literal import SCHEMA_VERSION, applied_change, schema_version
 
 T = TypeVar("T")
@@ -293,9 +293,7 @@ def _mark_checked(path: Path) -> None:
 
 def _whoosh_doc_count(folder: Path) -> int:
     """Documents in the Whoosh index, reading every segment's table of contents and postings."""
-    from whoosh import index as whoosh_index
-
-    ix = whoosh_index.open_dir(str(folder))
+    ix = open_whoosh(folder)
     with ix.searcher() as searcher:
         count = searcher.doc_count()
         reader = searcher.reader()

@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 from whoosh import query as whoosh_query
-from whoosh.filedb.filestore import FileStorage
 from whoosh.index import IndexError as WhooshError
 from whoosh.searching import Searcher
 
@@ -44,7 +43,7 @@ from archive.normalize import fold_for_match
 from . import literal, templates
 from .beside import Beside
 from .facets import FacetCounts, facet_counts
-from .generation import LITERAL_DB, WHOOSH_DIR, current_generation
+from .generation import LITERAL_DB, WHOOSH_DIR, current_generation, open_whoosh
 from .query import PLACE_COLUMNS, ParsedQuery, parse
 from .ranking import DocMap, demote, score
 from .schema import FACET_FIELDS
@@ -226,12 +225,7 @@ class _Generation:
             "CREATE TEMP TABLE IF NOT EXISTS hit_reports (report_no INTEGER PRIMARY KEY, report_id TEXT, "
             f"n INTEGER, place_no INTEGER, {', '.join(REPORT_FACETS)})"
         )
-        # Read through files, not Whoosh's memory map: its compound segments hand every segment
-        # file to an ``io.BytesIO``, which copies the mapped bytes into the heap, so each worker
-        # held a private copy of the postings (≈ 280 MB at 50,000 reports). Through files the big
-        # queries cost the same CPU; a rare word pays a Python call per block header read
-        # (+4–7 ms), and the page cache is shared by every worker.
-        self.index = FileStorage(str(folder / WHOOSH_DIR), supports_mmap=False).open_index()
+        self.index = open_whoosh(folder / WHOOSH_DIR)
         self._searcher: Searcher | None = None
         self._docmap: DocMap | None = None
         self._average_chars: float | None = None

@@ -3,7 +3,8 @@
 
 Whoosh's memory-mapped compound segments wrap each segment file in an ``io.BytesIO``, which
 copies the mapped bytes into the heap: every worker held its own copy of the postings (≈ 280 MB
-at 50,000 reports). The service reads the segments through files instead.
+at 50,000 reports). Every process opens the index through files instead
+(``indexer.generation.open_whoosh``).
 """
 
 from __future__ import annotations
