@@ -40,6 +40,7 @@ PROV_TOWNSHIP_NAMED = "文中乡镇名（见于行政区划库）"
 PROV_WRITTEN_TOGETHER = "文中写明：{}"  # <county><township> as written, e.g. 城口县北屏乡
 PROV_UNIQUE = "行政区划库：{} 在全国唯一"
 PROV_CLUE = "文中线索：{}"  # e.g. 平安信阳指数 → 信阳市
+PROV_ADDRESS = "发布网址：{}（文中同名乡镇无法判定时的弱线索）"  # e.g. luqu → 碌曲县
 PROV_UNDECIDED = "同名乡镇全国有 {} 处，文中无可判定线索，未能确定的上级区划留空"
 PROV_CONTRADICTED = "文头所写的 {} 不是该乡镇在行政区划库中的上级区划，上级区划留空"
 

@@ -109,8 +109,8 @@ def analyse_header(text: str) -> Header:
         if ADDRESSEE.match(value) and not TITLE_WORDS.search(value):
             header.addressee = line
             break
-        if _is_body(value) or re.search(r"[。；;]", value):
-            break
+        if _is_body(value) or re.search(r"[。；;]", value) or value.endswith((":", "：")):
+            break  # a line that introduces what follows (…报告如下：) is body, never a title
         complete = bool(header.title) and _is_complete_title(header.title_text)
         if ORGAN_SUFFIX.search(value) and not TITLE_WORDS.search(value):
             header.issuer.append(line)

@@ -49,6 +49,7 @@ from .document import (
     PROV_YEAR_TITLE,
     Metadata,
 )
+from .domain import host_labels
 from .header import ORGAN_SUFFIX, TITLE_WORDS, Header
 from .normalize import simplify
 from .places import resolve_place
@@ -105,6 +106,9 @@ class Evidence:
     fields: dict[str, str] = field(default_factory=dict)
     crumbs: list[str] = field(default_factory=list)
     filename: str = ""
+    # Where the page was published, when known from outside the text (a harvest, a sidecar's
+    # ``url``): a weak place clue (``archive.domain``).
+    address: str = ""
 
     @cached_property
     def body(self) -> list[str]:
@@ -129,7 +133,8 @@ def extract_metadata(evidence: Evidence) -> Metadata:
     meta.page_fields = page_fields(evidence.fields)
     meta.source_url, meta.provenance["source_url"] = _own_address(evidence.fields)
     opening = "" if header.title else CITED_TITLE.sub(lambda m: "\u3000" * len(m.group()), evidence.opening)
-    resolution = resolve_place(evidence.reading, _place_header(evidence, reading_title), opening)
+    address = host_labels(evidence.address or meta.source_url)
+    resolution = resolve_place(evidence.reading, _place_header(evidence, reading_title), opening, address)
     place = resolution.place
     meta.township, meta.county = place.township, place.county
     meta.city, meta.province = place.city, place.province

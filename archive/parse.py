@@ -35,7 +35,8 @@ def parse_document(
     fields = {**page.fields, **raw.fields}
     reading = simplify(text) if is_traditional(text) else text
     header = analyse_header(reading)
-    evidence = Evidence(text, reading, header, fields, page.crumbs, filename)
+    evidence = Evidence(text, reading, header, fields, page.crumbs, filename,
+                        address=(overrides or {}).get("url", ""))
     metadata = extract_metadata(evidence)
     metadata.notes.extend(raw.notes)
     apply_overrides(metadata, overrides or {})

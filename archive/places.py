@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .document import (
+    PROV_ADDRESS,
     PROV_CLUE,
     PROV_CONTRADICTED,
     PROV_TOWNSHIP_NAMED,
@@ -35,6 +36,7 @@ from .document import (
     PROV_UNIQUE,
     PROV_WRITTEN_TOGETHER,
 )
+from .domain import choose_by_address
 from .gazetteer import (
     MUNICIPALITY_CODES,
     TOWNSHIP_SUFFIXES,
@@ -70,13 +72,16 @@ class _Candidate:
     via_parent: Division | None = None  # decided by a "<county><township>" pair
 
 
-def resolve_place(text: str, header_text: str, opening: str = "") -> Resolution:
+def resolve_place(
+    text: str, header_text: str, opening: str = "", address: tuple[str, ...] = ()
+) -> Resolution:
     """Resolve the place of a report from its text and its header/fields text.
 
     ``opening`` is the first paragraph of a report without a title ("" otherwise): it says
     whose report it is (2022年,管城回族区法治政府建设工作…), so it weighs like the header when
     finding and deciding a place, but it runs on into general words (领导和县司法局), so it
-    cannot contradict one.
+    cannot contradict one. ``address`` is the host labels of the page's published address
+    (``archive.domain.host_labels``): a weak clue, heard only after every clue of the text.
     """
     gazetteer = get_gazetteer()
     speaking = "\n".join(part for part in (header_text, opening) if part)
@@ -88,7 +93,7 @@ def resolve_place(text: str, header_text: str, opening: str = "") -> Resolution:
         written = _written_off_table(gazetteer, best, header_text)
         if written is not None:
             return written
-    resolution = _decide(gazetteer, best, text, speaking)
+    resolution = _decide(gazetteer, best, text, speaking, address)
     return _checked(gazetteer, resolution, _mask(header_text, best.name))
 
 
@@ -191,10 +196,12 @@ def _township_words(text: str, start: int) -> list[str]:
     return [run[:end] for end in range(len(run), 1, -1) if run[:end].endswith(TOWNSHIP_SUFFIXES)]
 
 
-def _decide(gazetteer: Gazetteer, candidate: _Candidate, text: str, header_text: str) -> Resolution:
+def _decide(
+    gazetteer: Gazetteer, candidate: _Candidate, text: str, header_text: str, address: tuple[str, ...]
+) -> Resolution:
     """The place of ``candidate``: by its pair, its uniqueness, or clues — those of the header
     first, since the title and issuer speak of the report itself while the body may cite other
-    places (《重庆市…条例》 in a 山东 report)."""
+    places (《重庆市…条例》 in a 山东 report) — and last by the published address."""
     name = candidate.name
     if candidate.via_parent is not None:
         division = candidate.divisions[0]
@@ -212,6 +219,9 @@ def _decide(gazetteer: Gazetteer, candidate: _Candidate, text: str, header_text:
         chosen, clue = _decide_by_clues(gazetteer, divisions, _mask(source, name))
         if chosen is not None:
             return _decided(gazetteer.place(chosen), PROV_TOWNSHIP_NAMED, PROV_CLUE.format(clue))
+    chosen, label = choose_by_address(gazetteer, divisions, address)
+    if chosen is not None:
+        return _decided(gazetteer.place(chosen), PROV_TOWNSHIP_NAMED, PROV_ADDRESS.format(label))
     return _undecided(gazetteer, name, divisions)
 
 
@@ -357,7 +367,10 @@ def _tokens(window: str) -> dict[int, str]:
 
 def _resolve_county_only(gazetteer: Gazetteer, header_text: str) -> Resolution:
     """A report without a township: a county-level name in its title/issuer/fields."""
-    names = dict.fromkeys(name for _start, _end, name in gazetteer.find_county_mentions(header_text))
+    names = dict.fromkeys(
+        name for start, _end, name in gazetteer.find_county_mentions(header_text)
+        if start in _word_hits(header_text, name)  # 和县 in 坚强领导和县委 is no county
+    )
     for name in names:
         divisions = gazetteer.counties(name)
         chosen: Division | None = divisions[0] if len(divisions) == 1 else None
