@@ -220,7 +220,8 @@ def _decide(
         if chosen is not None:
             return _decided(gazetteer.place(chosen), PROV_TOWNSHIP_NAMED, PROV_CLUE.format(clue))
     chosen, label = choose_by_address(gazetteer, divisions, address)
-    if chosen is not None:
+    # Weak: it may not decide against a place the report's head writes (南京市鼓楼区…).
+    if chosen is not None and not _foreign_names(gazetteer, gazetteer.place(chosen), _mask(header_text, name)):
         return _decided(gazetteer.place(chosen), PROV_TOWNSHIP_NAMED, PROV_ADDRESS.format(label))
     return _undecided(gazetteer, name, divisions)
 
@@ -241,14 +242,7 @@ def _checked(gazetteer: Gazetteer, resolution: Resolution, header_text: str) -> 
     place = resolution.place
     if not place.code:
         return resolution
-    path = {place.county, place.city, place.province}
-    mentions = [
-        (start, name) for start, _end, name in gazetteer.find_upper_mentions(header_text) if name not in path
-    ]
-    # A name counts only where it stands as a word: 和县 in 领导和县司法局 is no county.
-    foreign = "、".join(dict.fromkeys(
-        name for start, name in mentions if start in _word_hits(header_text, name)
-    ))
+    foreign = _foreign_names(gazetteer, place, header_text)
     if not foreign:
         return resolution
     checked = Resolution(Place(place.township, "", "", "", ""))
@@ -258,6 +252,16 @@ def _checked(gazetteer: Gazetteer, resolution: Resolution, header_text: str) -> 
     checked.notes.append(f"{place.township} 在行政区划库中属 {where}，与文头所写的 {foreign} 不符，"
                          "上级区划留空")
     return checked
+
+
+def _foreign_names(gazetteer: Gazetteer, place: Place, text: str) -> str:
+    """The province, city and county names ``text`` writes (as words: 和县 in 领导和县司法局 is no
+    county) that are not on ``place``'s path, 、-joined; "" when there are none."""
+    path = {place.county, place.city, place.province}
+    return "、".join(dict.fromkeys(
+        name for start, _end, name in gazetteer.find_upper_mentions(text)
+        if name not in path and start in _word_hits(text, name)
+    ))
 
 
 def _undecided(gazetteer: Gazetteer, name: str, divisions: list[Division]) -> Resolution:
