@@ -19,7 +19,8 @@ The transformations, in order:
    spaces *inside* a line are kept as written;
 5. web metadata lines (the 索引号/发布机构/成文日期… table of a saved government page, written as
    ``| 索 引 号 | … |`` rows, ``- 发布机构: …`` items, ``[ 成文日期 ] 2025-01-22``, ``来源:…
-   发布时间:…`` lines, or a label alone on a line with its value on the next) are dropped from
+   发布时间:…`` lines, ``发布机构某镇人民政府`` with no colon in the page's head, or a label
+   alone on a line with its value on the next) are dropped from
    the body; ``clean_page`` returns their values as ``CleanPage.fields``;
 6. page furniture at the edges (breadcrumbs, the site's name, widgets, footer: see
    ``archive.page_chrome``) is dropped; the breadcrumb's crumbs are kept in ``CleanPage.crumbs``;
@@ -45,9 +46,16 @@ METADATA_LABELS = (
     "组配分类", "主题分类", "体裁分类", "服务对象分类", "废止日期", "有效性", "时效", "所属机构",
     "信息分类", "发布单位", "浏览次数", "字号", "发文日期", "公开日期", "日期", "作者", "点击", "浏览",
     "点击数", "点击率", "阅读次数", "访问量", "标题", "名称", "分类", "文件分类", "主题词", "生效时间",
-    "终止时间", "生效日期", "失效日期", "字体大小", "责任编辑", "编辑", "发布人", "文件编号",
+    "终止时间", "生效日期", "失效日期", "字体大小", "责任编辑", "编辑", "发布人", "文件编号", "时效性",
     *ADDRESS_LABELS,
 )
+
+# Labels a page may print glued to their value, with no colon (``索引号pbxx/2026-00001``,
+# ``发布机构屏边县新华乡人民政府``): only these long, unmistakable ones, and only as a short line
+# that is no sentence, so a body line opening with a word like 日期 or 来源 stays text.
+GLUED_LABELS = ("索引号", "发布机构", "发文机关", "成文日期", "发布日期", "公文生成日期", "发文字号",
+                "主题分类", "组配分类", "体裁分类", "所属机构", "时效性", "有效性", "发布时间")
+GLUED_VALUE = re.compile(r"[^，。；,;：:]{1,40}")
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]\n]*\]")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
@@ -100,12 +108,21 @@ def parse_metadata_line(line: str) -> dict[str, str] | None:
     # values keep their characters as written.
     matches = list(_label_pattern().finditer(simplify(body)))
     if not matches or matches[0].start() != 0:
-        return None
+        return _glued_pair(body)
     pairs: dict[str, str] = {}
     for i, match in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(body)
         pairs[_compact(match.group(1))] = body[match.end():end].strip()
     return pairs
+
+
+def _glued_pair(line: str) -> dict[str, str] | None:
+    """``{label: value}`` of a line that is one of ``GLUED_LABELS`` glued to a short value."""
+    reading = simplify(line)
+    for label in GLUED_LABELS:
+        if reading.startswith(label) and GLUED_VALUE.fullmatch(line, len(label)):
+            return {label: line[len(label):].strip()}
+    return None
 
 
 def extract_fields(text: str) -> dict[str, str]:

@@ -31,7 +31,16 @@ UPPER_SUFFIXES = ("省", "市", "县", "区", "州", "盟", "旗")
 MUNICIPALITY_CODES = ("110000", "120000", "310000", "500000")
 # Official-name endings a short form may drop (longest first). "自治X" also drops the ethnic
 # names before it: 石柱土家族自治县 → 石柱.
-_AUTONOMOUS = re.compile(r"(?:[\u4e00-\u9fff]{1,4}?族)*自治(?:县|州|旗|区)$")
+# The 55 minority nationalities (GB/T 3304), as autonomous names write them (苗族, and without 族:
+# 内蒙古 is 蒙古, 新疆 维吾尔).
+ETHNIC_GROUPS = (
+    "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家", "哈尼",
+    "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇", "柯尔克孜", "土",
+    "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米", "塔吉克", "怒", "乌孜别克",
+    "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺",
+)
+_ETHNIC = "|".join(sorted((f"{name}族?" for name in ETHNIC_GROUPS), key=len, reverse=True))
+_AUTONOMOUS = re.compile(rf"(?:{_ETHNIC})*自治(?:县|州|旗|区)")
 _SHORTENABLE = ("特别行政区", "林区", "地区", "新区", "矿区", "省", "市", "县", "区", "旗", "盟")
 # A short form that is also an everyday word (和平, 东方, 光明…) must not count as a place clue:
 # words this frequent in jieba's dictionary, and not tagged as place names, are dropped.
@@ -61,7 +70,9 @@ class Place:
 
 def short_name(name: str) -> str:
     """The everyday short form of a county-level or higher name ("" when too short to be safe)."""
-    stripped = _AUTONOMOUS.sub("", name)
+    # The shortest ending that is nationalities + 自治X, leaving a stem of two characters or more:
+    # 彭水苗族土家族自治县 → 彭水, 黔东南苗族侗族自治州 → 黔东南, 内蒙古自治区 → 内蒙古.
+    stripped = next((name[:i] for i in range(2, len(name)) if _AUTONOMOUS.fullmatch(name, i)), name)
     if stripped == name:
         for suffix in _SHORTENABLE:
             if name.endswith(suffix):

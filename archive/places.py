@@ -324,7 +324,7 @@ def _clue_hits(gazetteer: Gazetteer, divisions: list[Division], text: str) -> di
         starts = _word_hits(text, clue)
         if not starts:
             continue
-        context = text[max(0, starts[0] - 2):starts[0] + len(clue) + 2]
+        context = re.sub(r"\s", "", text[max(0, starts[0] - 2):starts[0] + len(clue) + 2])
         for division, ancestor in pairs:
             hits.setdefault(division.code, {}).setdefault(clue, f"{context} → {ancestor.name}")
     return hits
