@@ -106,6 +106,16 @@ class Gazetteer:
             d.parent_code for d in divisions if d.level == 4 and d.parent_code in self.by_code
         )
         self.township_parent_names = frozenset(self.by_code[c].name for c in self.township_parent_codes)
+        # Autonomous prefectures and counties as documents write them in short: 红河州 for
+        # 红河哈尼族彝族自治州, 屏边县 for 屏边苗族自治县 (short form + the kind of division).
+        self.short_written: dict[str, list[Division]] = defaultdict(list)
+        for division in divisions:
+            short = short_name(division.name) if division.level in (2, 3) else ""
+            kind = division.name[-1]
+            if short and "自治" in division.name and short + kind not in self.by_name:
+                self.short_written[short + kind].append(division)
+        self.short_written_names = frozenset(self.short_written)
+        self.max_short_len = max((len(name) for name in self.short_written), default=0)
 
     # -- hierarchy -----------------------------------------------------------------------------
 
@@ -176,6 +186,11 @@ class Gazetteer:
             elif not kept or mention[0] >= kept[-1][1]:
                 kept.append(mention)
         return kept
+
+    def find_short_mentions(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, written) of every short written form (红河州, 屏边县) in ``text``; the
+        divisions it names are ``short_written[written]``."""
+        return _mentions(text, ("州", "县", "旗"), self.short_written_names, self.max_short_len, 2)
 
     def find_county_mentions(self, text: str) -> list[tuple[int, int, str]]:
         """The county-level names among ``find_upper_mentions``."""

@@ -14,8 +14,11 @@ from dataclasses import dataclass, field
 HEADER_SCAN_LINES = 8
 MAX_TITLE_LINE = 60
 ORGAN_SUFFIX = re.compile(r"(委员会|人民政府|政府|办公室|党委|办事处|管委会|管理委员会)$")
-TITLE_WORDS = re.compile(r"报告|方案|要点|情况|通知|总结|计划|意见|年报|办法|安排")
-TITLE_END = re.compile(r"(?:报告|方案|要点|情况|通知|总结|计划|意见|年报|办法|安排|决定|函)[》」”\"]?$")
+TITLE_WORDS = re.compile(r"报告|方案|要点|情况|通知|总结|计划|意见|年报|办法|安排|解读|通报|汇报")
+TITLE_END = re.compile(r"(?:报告|方案|要点|情况|通知|总结|计划|意见|年报|办法|安排|决定|函|解读|通报|汇报)[》」”\"]?$")
+# The second line of a title split after its subject (柳城县龙头镇2025年法治政府建设 / 年度报告):
+# a short run of title words with no year of its own.
+TITLE_TAIL = re.compile(r"^[^\d\s]{0,8}(?:报告|方案|要点|情况|通知|总结|计划|年报|通报|汇报)$")
 BARE_PLACE = re.compile(r"^[\u4e00-\u9fff]{2,16}(镇|乡|街道|县|区|市)$")
 ADDRESSEE = re.compile(r"^[^。；;]{2,60}[:：]$")
 HEADING_START = re.compile(
@@ -83,6 +86,14 @@ def _is_body(text: str) -> bool:
     )
 
 
+def _is_organ(text: str) -> bool:
+    """An issuing organ's name on its own line (某镇人民政府); not the first half of a title split
+    after 政府 (关于那曲市色尼区2025年度法治政府 / 建设情况的报告), which has a year or opens with 关于."""
+    return bool(ORGAN_SUFFIX.search(text)) and not TITLE_WORDS.search(text) and not (
+        text.startswith("关于") or re.search(r"\d", text)
+    )
+
+
 def _is_complete_title(text: str) -> bool:
     """A title that has ended: its document kind last, its 《》 closed (关于印发《…工作 is not)."""
     return bool(TITLE_END.search(text)) and text.count("《") <= text.count("》")
@@ -112,7 +123,7 @@ def analyse_header(text: str) -> Header:
         if _is_body(value) or re.search(r"[。；;]", value) or value.endswith((":", "：")):
             break  # a line that introduces what follows (…报告如下：) is body, never a title
         complete = bool(header.title) and _is_complete_title(header.title_text)
-        if ORGAN_SUFFIX.search(value) and not TITLE_WORDS.search(value):
+        if _is_organ(value):
             header.issuer.append(line)
         elif BARE_PLACE.match(value) and not TITLE_WORDS.search(value):
             pending_place.append(line)
@@ -124,6 +135,8 @@ def analyse_header(text: str) -> Header:
             ):
                 # 尼山镇人民政府 / 关于…的情况报告: the organ opens the title and is still its issuer
                 header.title.append(header.issuer[0])
+            if not header.title and pending_other and TITLE_TAIL.match(value) and _adjacent(pending_other[-1], line):
+                header.title.append(pending_other.pop())  # the subject half of a split title
             header.title.append(line)
             header.place.extend(pending_place)
             header.repeats.extend(pending_other)

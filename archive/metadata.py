@@ -134,7 +134,8 @@ def extract_metadata(evidence: Evidence) -> Metadata:
     meta.source_url, meta.provenance["source_url"] = _own_address(evidence.fields)
     opening = "" if header.title else CITED_TITLE.sub(lambda m: "\u3000" * len(m.group()), evidence.opening)
     address = host_labels(evidence.address or meta.source_url)
-    resolution = resolve_place(evidence.reading, _place_header(evidence, reading_title), opening, address)
+    resolution = resolve_place(evidence.reading, _place_header(evidence, reading_title), opening=opening,
+                               addressee=_addressee(evidence.header), address=address)
     place = resolution.place
     meta.township, meta.county = place.township, place.county
     meta.city, meta.province = place.city, place.province
@@ -166,17 +167,25 @@ def _title(evidence: Evidence) -> tuple[str, str]:
 
 
 def _place_header(evidence: Evidence, reading_title: str) -> str:
-    """The text that speaks of the report itself, for place resolution: title, organ lines,
-    addressee (a report goes to its own county's party committee and government) and the issuer
-    fields. (With no title, the opening paragraph speaks too: see ``extract_metadata``; titles
-    of other documents cited there, 《河南省…》, are masked, as they name other places.)"""
+    """The text that speaks of the report itself, for place resolution: title, organ lines and
+    the issuer fields. (With no title, the opening paragraph speaks too: see
+    ``extract_metadata``; titles of other documents cited there, 《河南省…》, are masked, as they
+    name other places.)"""
     header = evidence.header
     lines = [*header.issuer, *header.place]
-    if header.addressee is not None:
-        lines.append(header.addressee)
     parts = [reading_title, *(line.text for line in lines),
              *(simplify(evidence.fields.get(name, "")) for name in ISSUER_FIELDS)]
     return "\n".join(parts)
+
+
+def _addressee(header: Header) -> str:
+    """Whom the report is addressed to: a report goes up to its own county's (or city's) party
+    committee and government. A distribution list (各村（社区）…, 永昌县、金川区人民政府，市政府
+    各部门:) is the other way: a notice sent down names its subordinates, so it says nothing of
+    the sender's place."""
+    if header.addressee is None or "各" in header.addressee.text:
+        return ""
+    return header.addressee.text
 
 
 # ---------------------------------------------------------------------------------- issuer

@@ -24,8 +24,7 @@ in its title, issuer or metadata fields, under the same uniqueness rule.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
 
 from .document import (
     PROV_ADDRESS,
@@ -40,27 +39,20 @@ from .domain import choose_by_address
 from .gazetteer import (
     MUNICIPALITY_CODES,
     TOWNSHIP_SUFFIXES,
-    UPPER_SUFFIXES,
     Division,
     Gazetteer,
     Place,
     get_gazetteer,
     strip_township_suffix,
 )
+from .place_clues import Resolution, decide_by_clues, mask
+from .place_upper import resolve_upper
+from .wording import word_hits
 
 HEADER_WEIGHT = 10
 # A county-level name as written between a city and a township (渝北区 of 重庆市渝北区古路镇).
 WRITTEN_COUNTY = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:自治县|县|区|市|旗)")
 TOWNSHIP_WORD = re.compile(r"[\u4e00-\u9fff]{2,14}")
-
-
-@dataclass
-class Resolution:
-    """The outcome of place resolution: the place, why, and remarks for the user."""
-
-    place: Place = field(default_factory=lambda: Place("", "", "", "", ""))
-    provenance: dict[str, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -73,10 +65,13 @@ class _Candidate:
 
 
 def resolve_place(
-    text: str, header_text: str, opening: str = "", address: tuple[str, ...] = ()
+    text: str, header_text: str, *, opening: str = "", addressee: str = "", address: tuple[str, ...] = ()
 ) -> Resolution:
     """Resolve the place of a report from its text and its header/fields text.
 
+    ``header_text`` is what the report calls itself (title, organ lines, the page's issuer
+    fields); ``addressee`` whom it reports to, which names its superior (中共合阳县委、合阳县人民
+    政府:), so it decides a township's county but is not the level of a report with no township.
     ``opening`` is the first paragraph of a report without a title ("" otherwise): it says
     whose report it is (2022年,管城回族区法治政府建设工作…), so it weighs like the header when
     finding and deciding a place, but it runs on into general words (领导和县司法局), so it
@@ -84,17 +79,19 @@ def resolve_place(
     (``archive.domain.host_labels``): a weak clue, heard only after every clue of the text.
     """
     gazetteer = get_gazetteer()
+    own = "\n".join(part for part in (header_text, opening) if part)
+    header_text = "\n".join(part for part in (header_text, addressee) if part)
     speaking = "\n".join(part for part in (header_text, opening) if part)
     candidates = _township_candidates(gazetteer, text, speaking)
     if not candidates:
-        return _resolve_county_only(gazetteer, speaking)
+        return resolve_upper(gazetteer, own, addressee, text)
     best = max(candidates, key=lambda c: (c.score, -c.first))
     if best.via_parent is None:
         written = _written_off_table(gazetteer, best, header_text)
         if written is not None:
             return written
     resolution = _decide(gazetteer, best, text, speaking, address)
-    return _checked(gazetteer, resolution, _mask(header_text, best.name))
+    return _checked(gazetteer, resolution, mask(header_text, best.name))
 
 
 def _written_off_table(gazetteer: Gazetteer, candidate: _Candidate, header_text: str) -> Resolution | None:
@@ -109,7 +106,7 @@ def _written_off_table(gazetteer: Gazetteer, candidate: _Candidate, header_text:
         counties = gazetteer.counties(county_name)
         county = counties[0] if len(counties) == 1 else None
         if county is None:
-            county, _clue = _decide_by_clues(gazetteer, counties, header_text[:start])
+            county, _clue = decide_by_clues(gazetteer, counties, header_text[:start])
         if county is None or gazetteer.township_variants(county, candidate.name):
             return None  # undecided, or the table agrees with the text: the usual rules decide
         place = gazetteer.place(county)
@@ -216,12 +213,12 @@ def _decide(
     if len(divisions) == 1:
         return _decided(gazetteer.place(divisions[0]), PROV_TOWNSHIP_NAMED, PROV_UNIQUE.format(name))
     for source in (header_text, text):
-        chosen, clue = _decide_by_clues(gazetteer, divisions, _mask(source, name))
+        chosen, clue = decide_by_clues(gazetteer, divisions, mask(source, name))
         if chosen is not None:
             return _decided(gazetteer.place(chosen), PROV_TOWNSHIP_NAMED, PROV_CLUE.format(clue))
     chosen, label = choose_by_address(gazetteer, divisions, address)
     # Weak: it may not decide against a place the report's head writes (南京市鼓楼区…).
-    if chosen is not None and not _foreign_names(gazetteer, gazetteer.place(chosen), _mask(header_text, name)):
+    if chosen is not None and not _foreign_names(gazetteer, gazetteer.place(chosen), mask(header_text, name)):
         return _decided(gazetteer.place(chosen), PROV_TOWNSHIP_NAMED, PROV_ADDRESS.format(label))
     return _undecided(gazetteer, name, divisions)
 
@@ -260,7 +257,7 @@ def _foreign_names(gazetteer: Gazetteer, place: Place, text: str) -> str:
     path = {place.county, place.city, place.province}
     return "、".join(dict.fromkeys(
         name for start, _end, name in gazetteer.find_upper_mentions(text)
-        if name not in path and start in _word_hits(text, name)
+        if name not in path and start in word_hits(text, name)
     ))
 
 
@@ -282,112 +279,6 @@ def _undecided(gazetteer: Gazetteer, name: str, divisions: list[Division]) -> Re
         "正文中没有能确定所属县的线索，未能确定的上级区划留空"
     )
     return resolution
-
-
-def _mask(text: str, name: str) -> str:
-    """``text`` with the township's own name blanked, so it cannot serve as its own clue."""
-    return text.replace(name, "\u3000" * len(name))
-
-
-def _decide_by_clues(
-    gazetteer: Gazetteer, divisions: list[Division], text: str
-) -> tuple[Division | None, str]:
-    """The candidate the clues point to, with the deciding clues as shown.
-
-    The chosen candidate must be named by every clue that names another candidate, and by more:
-    in 山东省枣庄市市中区 all three point to the 永安镇 of 枣庄's 市中区, while only 市中区 points to
-    乐山's and only 山东省 to another 永安镇 of 山东省. Clues pointing different ways (信阳 and 南阳
-    both) decide nothing. Shown are the clues naming the chosen candidate alone.
-    """
-    hits = _clue_hits(gazetteer, divisions, text)
-    for code, found in hits.items():
-        others = [other.keys() for other_code, other in hits.items() if other_code != code]
-        if all(other < found.keys() for other in others):
-            own = [clue for clue in found if not any(clue in other for other in others)]
-            shown = dict.fromkeys(found[clue] for clue in own or found)
-            return gazetteer.by_code[code], "；".join(shown)
-    return None, ""
-
-
-def _clue_hits(gazetteer: Gazetteer, divisions: list[Division], text: str) -> dict[str, dict[str, str]]:
-    """Candidate code → {clue: the clue in context → the division it names}, for every clue in
-    ``text`` naming an ancestor of some but not all candidates (nearest ancestors first)."""
-    owners: dict[str, list[tuple[Division, Division]]] = {}
-    for division in divisions:
-        for ancestor in gazetteer.ancestors(division):
-            for clue in gazetteer.clue_names(ancestor):
-                owners.setdefault(clue, []).append((division, ancestor))
-    hits: dict[str, dict[str, str]] = {}
-    for clue, pairs in owners.items():
-        if len({division.code for division, _ancestor in pairs}) == len(divisions):
-            continue
-        starts = _word_hits(text, clue)
-        if not starts:
-            continue
-        context = re.sub(r"\s", "", text[max(0, starts[0] - 2):starts[0] + len(clue) + 2])
-        for division, ancestor in pairs:
-            hits.setdefault(division.code, {}).setdefault(clue, f"{context} → {ancestor.name}")
-    return hits
-
-
-def _word_hits(text: str, word: str) -> list[int]:
-    """Starts of ``word`` in ``text`` where it stands as a word (or a word plus a suffix such as
-    县/市), judged by jieba's segmentation: 信阳 in 平安信阳指数 counts, in 诚信阳光 it does not."""
-    hits = [m.start() for m in re.finditer(re.escape(word), text)]
-    if not hits:
-        return []
-    accepted = []
-    for start in hits:
-        window_start = max(0, start - 20)
-        window = text[window_start:start + len(word) + 20]
-        tokens = _tokens(window)
-        local = start - window_start
-        token = tokens.get(local)
-        if token is None:
-            continue
-        with_suffix = token[:-1] == word and token.endswith(UPPER_SUFFIXES)
-        split_up = len(token) < len(word) and _covers(tokens, local, local + len(word))
-        if token == word or with_suffix or split_up:
-            accepted.append(start)
-    return accepted
-
-
-def _covers(tokens: dict[int, str], start: int, end: int) -> bool:
-    position = start
-    while position < end and position in tokens:
-        position += len(tokens[position])
-    return position == end
-
-
-@lru_cache(maxsize=4096)
-def _tokens(window: str) -> dict[int, str]:
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    return {start: word for word, start, _end in jieba.tokenize(window)}
-
-
-def _resolve_county_only(gazetteer: Gazetteer, header_text: str) -> Resolution:
-    """A report without a township: a county-level name in its title/issuer/fields."""
-    names = dict.fromkeys(
-        name for start, _end, name in gazetteer.find_county_mentions(header_text)
-        if start in _word_hits(header_text, name)  # 和县 in 坚强领导和县委 is no county
-    )
-    for name in names:
-        divisions = gazetteer.counties(name)
-        chosen: Division | None = divisions[0] if len(divisions) == 1 else None
-        why = PROV_UNIQUE.format(name)
-        if chosen is None:
-            chosen, clue = _decide_by_clues(gazetteer, divisions, _mask(header_text, name))
-            why = PROV_CLUE.format(clue)
-        if chosen is not None:
-            place = gazetteer.place(chosen)
-            resolution = Resolution(Place("", place.county, place.city, place.province, place.code))
-            resolution.provenance["county"] = why
-            return resolution
-    return Resolution()
 
 
 __all__ = ["Resolution", "resolve_place", "strip_township_suffix"]
