@@ -27,6 +27,9 @@ PROV_YEAR_REPORTED = "“现将…年…情况汇报如下”一句"
 PROV_YEAR_OPENING = "首段开头的“…年，”"
 PROV_YEAR_HEADING = "第一个含年份的一级标题"
 PROV_YEAR_FILENAME = "文件名中的年份"
+PROV_YEAR_ISSUED_PLAN = "计划类文件的印发年份（成文日期或文号）"
+PROV_YEAR_BODY = "正文中最常提到的年份（不含所引文件标题、起止年份与计划语句）"
+PROV_YEAR_PLAN_FOLLOWED = "正文称“今年”，并依所执行的当年工作方案（要点）定年份"
 PROV_TYPE_DISCLOSURE = "标题：政府信息公开工作年度报告"
 PROV_TYPE_KIND = "标题含“{}”"
 PROV_TYPE_RULE_OF_LAW = "标题：法治（依法）工作报告"
@@ -37,13 +40,16 @@ PROV_TYPE_SHUFA = "述法：履行推进法治建设第一责任人职责情况"
 PROV_TYPE_SHUFA_DUTIES = "无标题；以个人身份（本人）或以“履职情况”开篇，讲述履行法治建设第一责任人职责"
 PROV_TYPE_INTERPRETATION = "标题：对报告的解读，不是报告本身"
 PROV_TYPE_PLAN_OPENING = "无标题；首段：“特制定本方案（要点）”"
-PROV_TYPE_YEAR_REVIEW = "无标题；首段回顾一年的法治政府建设，第一部分为主要举措和成效（网页节选常只有这一部分）"
+PROV_TYPE_YEAR_REVIEW = (
+    "无标题；首段回顾一年的法治政府建设，第一部分为主要举措和成效（网页节选常只有这一部分）"
+)
 PROV_TYPE_COLUMN = "网页栏目：{}"
 PROV_TYPE_PARTS = "无标题；首段谈法治政府建设，且有年度报告的法定部分（举措成效、不足、下一年度安排）"
 PROV_TOWNSHIP_NAMED = "文中乡镇名（见于行政区划库）"
 PROV_WRITTEN_TOGETHER = "文中写明：{}"  # <county><township> as written, e.g. 城口县北屏乡
 PROV_UNIQUE = "行政区划库：{} 在全国唯一"
 PROV_CLUE = "文中线索：{}"  # e.g. 平安信阳指数 → 信阳市
+PROV_UNNAMED_TOWNSHIP = "文中以“我{}”自称，未写出乡镇名称"  # 镇 / 乡 / 街道
 PROV_CITED = "文中所引本地文件：{}"  # e.g. 《中牟县法治政府建设年度报告工作规定的通知》
 PROV_CITED_CONFLICT = "文中所引文件涉及不相隶属的区划（{}），未能确定，留空"
 PROV_ADDRESS = "发布网址：{}（文中同名乡镇无法判定时的弱线索）"  # e.g. luqu → 碌曲县

@@ -21,7 +21,9 @@ from urllib.parse import urlsplit
 from .gazetteer import Division, Gazetteer, short_name
 
 # Host labels that say nothing about a place.
-GENERIC_LABELS = frozenset({"www", "gov", "cn", "com", "net", "org", "edu", "public", "xxgk", "zwgk", "m", "wap"})
+GENERIC_LABELS = frozenset(
+    {"www", "gov", "cn", "com", "net", "org", "edu", "public", "xxgk", "zwgk", "m", "wap"}
+)
 MIN_FORM = 3  # a two-letter form (sc, lq) matches too many counties to mean anything
 _SUFFIX_INITIALS = {"县": "x", "区": "q", "市": "s", "旗": "q"}
 

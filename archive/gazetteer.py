@@ -34,10 +34,11 @@ MUNICIPALITY_CODES = ("110000", "120000", "310000", "500000")
 # The 55 minority nationalities (GB/T 3304), as autonomous names write them (苗族, and without 族:
 # 内蒙古 is 蒙古, 新疆 维吾尔).
 ETHNIC_GROUPS = (
-    "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家", "哈尼",
-    "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇", "柯尔克孜", "土",
-    "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米", "塔吉克", "怒", "乌孜别克",
-    "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺",
+    "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家",
+    "哈尼", "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇",
+    "柯尔克孜", "土", "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米",
+    "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔", "独龙",
+    "鄂伦春", "赫哲", "门巴", "珞巴", "基诺",
 )
 _ETHNIC = "|".join(sorted((f"{name}族?" for name in ETHNIC_GROUPS), key=len, reverse=True))
 _AUTONOMOUS = re.compile(rf"(?:{_ETHNIC})*自治(?:县|州|旗|区)")
@@ -245,10 +246,12 @@ def get_gazetteer() -> Gazetteer:
 
 @lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
-    """Short place forms that jieba's dictionary knows as frequent non-place words."""
+    """Short place forms (垫江 of 垫江县, 建设 of 建设镇) that jieba's dictionary knows as frequent
+    non-place words: such a form in running text is the word, not the place."""
     import jieba
 
-    wanted = {short for short in get_gazetteer().by_short}
+    gazetteer = get_gazetteer()
+    wanted = {*gazetteer.by_short, *(strip_township_suffix(name) for name in gazetteer.township_names)}
     common: set[str] = set()
     dictionary = Path(jieba.__file__).with_name("dict.txt")
     with dictionary.open(encoding="utf-8") as handle:

@@ -15,7 +15,9 @@ HEADER_SCAN_LINES = 8
 MAX_TITLE_LINE = 60
 ORGAN_SUFFIX = re.compile(r"(委员会|人民政府|政府|办公室|党委|办事处|管委会|管理委员会)$")
 TITLE_WORDS = re.compile(r"报告|方案|要点|情况|通知|总结|计划|意见|年报|办法|安排|解读|通报|汇报")
-TITLE_END = re.compile(r"(?:报告|方案|要点|情况|通知|总结|计划|意见|年报|办法|安排|决定|函|解读|通报|汇报)[》」”\"]?$")
+TITLE_END = re.compile(
+    r"(?:报告|方案|要点|情况|通知|总结|计划|意见|年报|办法|安排|决定|函|解读|通报|汇报)[》」”\"]?$"
+)
 # The second line of a title split after its subject (柳城县龙头镇2025年法治政府建设 / 年度报告):
 # a short run of title words with no year of its own.
 TITLE_TAIL = re.compile(r"^[^\d\s]{0,8}(?:报告|方案|要点|情况|通知|总结|计划|年报|通报|汇报)$")
@@ -135,7 +137,8 @@ def analyse_header(text: str) -> Header:
             ):
                 # 尼山镇人民政府 / 关于…的情况报告: the organ opens the title and is still its issuer
                 header.title.append(header.issuer[0])
-            if not header.title and pending_other and TITLE_TAIL.match(value) and _adjacent(pending_other[-1], line):
+            split_title = pending_other and TITLE_TAIL.match(value) and _adjacent(pending_other[-1], line)
+            if not header.title and split_title:
                 header.title.append(pending_other.pop())  # the subject half of a split title
             header.title.append(line)
             header.place.extend(pending_place)

@@ -42,17 +42,15 @@ from .document import (
     PROV_SIGNATURE_DATE,
     PROV_TITLE_LINE,
     PROV_TYPE_DISCLOSURE,
-    PROV_YEAR_FILENAME,
-    PROV_YEAR_HEADING,
-    PROV_YEAR_OPENING,
-    PROV_YEAR_REPORTED,
-    PROV_YEAR_TITLE,
+    PROV_UNNAMED_TOWNSHIP,
     Metadata,
 )
 from .domain import host_labels
 from .header import ORGAN_SUFFIX, TITLE_WORDS, Header
 from .normalize import simplify
+from .place_upper import unnamed_township
 from .places import resolve_place
+from .years import report_year
 
 # The page's record of a document, one name per fact and the labels sites use for it, in order.
 RECORD_FIELDS = {
@@ -74,11 +72,6 @@ SUPPLIED_KINDS = {
     "工作要点": "法治政府建设工作要点",
 }
 CITED_TITLE = re.compile(r"《[^》\n]{0,80}》")
-YEAR = r"((?:19|20)\d{2})"
-TITLE_YEAR = re.compile(rf"(?<![\d\-—－~～至到]){YEAR}\s*年(?!\s*[\-—－~～至到])")
-# 现将2023年度工作情况汇报如下 / 现对2023年所做工作总结如下 / 现就2024年…报告如下
-REPORTED_YEAR = re.compile(rf"现(?:将|对|就|把)[^。]{{0,20}}?{YEAR}\s*年")
-OPENING_YEAR = re.compile(rf"^{YEAR}\s*年(?:度)?\s*[，,以来]")
 CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
              "八": 8, "九": 9}
 DATE_NUMBER = r"[\d〇○零一二三四五六七八九十]"
@@ -142,9 +135,15 @@ def extract_metadata(evidence: Evidence) -> Metadata:
     meta.division_code = place.code
     meta.provenance.update(resolution.provenance)
     meta.notes.extend(resolution.notes)
-    meta.year, meta.provenance["year"] = _year(reading_title, evidence)
+    if not meta.township and (suffix := unnamed_township(evidence.reading)):
+        meta.provenance["township"] = PROV_UNNAMED_TOWNSHIP.format(suffix)
+        meta.notes.append(f"文中以“我{suffix}”自称而未写出名称：这是一份乡镇（街道）的报告，"
+                          f"不是{meta.county or '县级'}的报告；乡镇名称留空")
     meta.doc_type, meta.provenance["doc_type"] = classify(reading_title, evidence)
     meta.issue_date, meta.provenance["issue_date"] = _issue_date(evidence)
+    published, _why = _field_date(evidence.fields, PUBLISHED_DATE_FIELDS)
+    meta.year, meta.provenance["year"] = report_year(reading_title, evidence.body, meta.doc_type,
+                                                     meta.issue_date, published, evidence.filename)
     if not meta.title:
         meta.title, meta.title_supplied = supplied_title(meta, evidence.filename), True
         meta.provenance["title"] = PROV_COMPOSED
@@ -214,32 +213,6 @@ def _set_issuer(meta: Metadata, header: Header, fields: dict[str, str]) -> None:
 # ------------------------------------------------------------------------------------ year
 
 
-def _year(title: str, evidence: Evidence) -> tuple[int | None, str]:
-    """The year reported on: from the title, the opening, or the part headings — never from a
-    page header, a publication date or an index number, which tell when, not what about."""
-    match = TITLE_YEAR.search(title)
-    if match:
-        return int(match.group(1)), PROV_YEAR_TITLE
-    body = evidence.body
-    opening = "\n".join(body[:3])
-    match = REPORTED_YEAR.search(opening)
-    if match:
-        return int(match.group(1)), PROV_YEAR_REPORTED
-    for line in body[:3]:
-        match = OPENING_YEAR.match(line)
-        if match:
-            return int(match.group(1)), PROV_YEAR_OPENING
-    for line in body:
-        if re.match(r"^[一二三四五六七八九十]+、", line):
-            match = TITLE_YEAR.search(line)
-            if match:
-                return int(match.group(1)), PROV_YEAR_HEADING
-    match = TITLE_YEAR.search(evidence.filename)
-    if match:
-        return int(match.group(1)), PROV_YEAR_FILENAME
-    return None, ""
-
-
 # ------------------------------------------------------------------------------ issue date
 
 
@@ -292,6 +265,8 @@ class Describable(Protocol):
 
     township: str
     county: str
+    city: str
+    province: str
     issuer: str
     year: int | None
     doc_type: str
@@ -303,13 +278,24 @@ def supplied_title(meta: Describable, filename: str = "") -> str:
     do ([红江镇2023年法治政府建设情况报告]); never shown as the document's own words. The one
     fallback title: the parser's, and a correction's that empties a title. Without a known place
     the file name tells two such reports apart."""
-    who = meta.township or meta.county or meta.issuer
+    who = (meta.township or _unnamed_township_label(meta) or meta.county or meta.city or meta.province
+           or meta.issuer)
     year = f"{meta.year}年" if meta.year else ""
     kind = SUPPLIED_KINDS.get(meta.doc_type, "文件")
     if meta.provenance.get("doc_type") == PROV_TYPE_DISCLOSURE:
         kind = "政府信息公开工作年度报告"
     source = "" if who else f"（{Path(filename).stem}）" if filename else ""
     return f"[{who}{year}{kind}{source}]"
+
+
+def _unnamed_township_label(meta: Describable) -> str:
+    """某镇 (with its county when known: 合阳县某镇) for a township's report that never writes its
+    name, so its supplied title does not pass it off as the county's own report."""
+    why = meta.provenance.get("township", "")
+    for suffix in ("街道", "苏木", "镇", "乡"):
+        if why == PROV_UNNAMED_TOWNSHIP.format(suffix):
+            return f"{meta.county or meta.city or meta.province}某{suffix}"
+    return ""
 
 
 def _own_address(fields: dict[str, str]) -> tuple[str, str]:

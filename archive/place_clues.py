@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from .gazetteer import Division, Gazetteer, Place
-from .wording import word_hits
+from .wording import name_hits
 
 
 @dataclass
@@ -57,7 +57,7 @@ def clue_hits(gazetteer: Gazetteer, divisions: list[Division], text: str) -> dic
     for clue, pairs in owners.items():
         if len({division.code for division, _ancestor in pairs}) == len(divisions):
             continue
-        starts = word_hits(text, clue)
+        starts = name_hits(gazetteer, text, clue)
         if not starts:
             continue
         context = re.sub(r"\s", "", text[max(0, starts[0] - 2):starts[0] + len(clue) + 2])

@@ -29,6 +29,9 @@ from .place_clues import Resolution, decide_by_clues, mask
 from .wording import standing_upper_mentions, stands_as_word
 
 CITED_TITLE = re.compile(r"《([^》\n]{1,80})》")
+# How a township's report speaks of itself (我镇, 本乡, 我街道), and a county's (我县, 本区).
+SELF_REFERENCE = re.compile(r"(?:我|本)(镇|乡|街道|苏木|县|区|市|旗)")
+TOWNSHIP_SELF = ("镇", "乡", "街道", "苏木")
 LEVEL_NAMES = {3: "county", 2: "city", 1: "province"}
 
 
@@ -79,7 +82,9 @@ def _lowest(gazetteer: Gazetteer, text: str) -> tuple[Division, str] | None:
     return None
 
 
-def _one_at_level(gazetteer: Gazetteer, mention: Named, level: int, context: str) -> tuple[Division | None, str]:
+def _one_at_level(
+    gazetteer: Gazetteer, mention: Named, level: int, context: str
+) -> tuple[Division | None, str]:
     """The division of ``level`` that ``mention`` names: the only one, or the one the other names
     of ``context`` decide."""
     candidates = [division for division in mention.divisions if division.level == level]
@@ -128,3 +133,29 @@ def _resolution(gazetteer: Gazetteer, division: Division, why: str) -> Resolutio
     resolution = Resolution(Place("", place.county, place.city, place.province, place.code))
     resolution.provenance[LEVEL_NAMES[division.level]] = why
     return resolution
+
+
+def unnamed_township(text: str) -> str:
+    """镇, 乡, 街道 or 苏木 when ``text`` speaks of itself as a township more often than as a
+    county (我镇 / 本乡 against 我县 / 本区), else "": a township's report that never writes its
+    own name is still a township's, not its county's."""
+    word, township, county = _self_references(text)
+    return word if word in TOWNSHIP_SELF and township > county else ""
+
+
+def speaks_as_county(text: str) -> bool:
+    """Whether ``text`` speaks of itself as a county, district or city (我县, 本区) more often than
+    as a township: a county's report names its townships in the body, and none is its place."""
+    _word, township, county = _self_references(text)
+    return county > township
+
+
+def _self_references(text: str) -> tuple[str, int, int]:
+    """(the most frequent self-reference, township ones, county ones) of ``text``."""
+    counts: dict[str, int] = {}
+    for match in SELF_REFERENCE.finditer(text):
+        counts[match.group(1)] = counts.get(match.group(1), 0) + 1
+    if not counts:
+        return "", 0, 0
+    township = sum(n for word, n in counts.items() if word in TOWNSHIP_SELF)
+    return max(counts, key=counts.__getitem__), township, sum(counts.values()) - township

@@ -42,17 +42,22 @@ from .gazetteer import (
     Division,
     Gazetteer,
     Place,
+    common_words,
     get_gazetteer,
     strip_township_suffix,
 )
 from .place_clues import Resolution, decide_by_clues, mask
-from .place_upper import resolve_upper
-from .wording import word_hits
+from .place_upper import resolve_upper, speaks_as_county, unnamed_township
+from .wording import standing_upper_mentions, stands_as_word
 
 HEADER_WEIGHT = 10
 # A county-level name as written between a city and a township (渝北区 of 重庆市渝北区古路镇).
 WRITTEN_COUNTY = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:自治县|县|区|市|旗)")
 TOWNSHIP_WORD = re.compile(r"[\u4e00-\u9fff]{2,14}")
+# 鹤龙街坚持…: a 街道 written without its 道 (the stem, 2–6 characters, is tried longest first).
+SHORT_STREET = re.compile(r"([\u4e00-\u9fff]{2,6})街(?!道|头|巷|区|面|市|边|上|口)")
+# 打造“法治西仓”品牌: a township's own rule-of-law brand on its name's stem.
+BRAND = re.compile(r"法治([\u4e00-\u9fff]{2,4})")
 
 
 @dataclass
@@ -82,16 +87,23 @@ def resolve_place(
     own = "\n".join(part for part in (header_text, opening) if part)
     header_text = "\n".join(part for part in (header_text, addressee) if part)
     speaking = "\n".join(part for part in (header_text, opening) if part)
-    candidates = _township_candidates(gazetteer, text, speaking)
-    if not candidates:
+    candidates = _township_candidates(gazetteer, text, speaking) or _short_form_candidates(
+        gazetteer, text, speaking)
+    best = max(candidates, key=lambda c: (c.score, -c.first), default=None)
+    if best is None or (best.score < HEADER_WEIGHT and _county_speaking(gazetteer, own, text)):
         return resolve_upper(gazetteer, own, addressee, text)
-    best = max(candidates, key=lambda c: (c.score, -c.first))
     if best.via_parent is None:
         written = _written_off_table(gazetteer, best, header_text)
         if written is not None:
             return written
     resolution = _decide(gazetteer, best, text, speaking, address)
     return _checked(gazetteer, resolution, mask(header_text, best.name))
+
+
+def _county_speaking(gazetteer: Gazetteer, own: str, text: str) -> bool:
+    """A county's own report, whose body names its townships (陬市镇 in 桃源县人民政府's report):
+    its head names a county and no township, or it speaks of itself as 我县/本区."""
+    return bool(gazetteer.find_county_mentions(own)) or speaks_as_county(text)
 
 
 def _written_off_table(gazetteer: Gazetteer, candidate: _Candidate, header_text: str) -> Resolution | None:
@@ -163,6 +175,29 @@ def _township_candidates(gazetteer: Gazetteer, text: str, header_text: str) -> l
                 candidate = _Candidate(name, [township], score, start + offset, parent)
                 found[name] = candidate
             candidate.score += weight
+    return list(found.values())
+
+
+def _short_form_candidates(gazetteer: Gazetteer, text: str, speaking: str) -> list[_Candidate]:
+    """A township the report names only in short, when it names none in full: 鹤龙街 for
+    鹤龙街道 where the report speaks of itself (head or opening), or its brand 法治西仓 with the
+    self-reference 我镇 (西仓镇). Each must be a word of the text and a township of the table."""
+    found: dict[str, _Candidate] = {}
+    for match in SHORT_STREET.finditer(speaking):
+        for stem_start in range(max(0, match.start(1)), match.end(1) - 1):
+            name = speaking[stem_start:match.end(1)] + "街道"
+            if name in gazetteer.township_names and stands_as_word(speaking, stem_start, name[:-1]):
+                found.setdefault(name, _Candidate(name, gazetteer.townships(name), HEADER_WEIGHT, stem_start))
+                break
+    suffix = unnamed_township(text)
+    for match in BRAND.finditer(text) if suffix else ():
+        stem = match.group(1)
+        for end in range(len(stem), 1, -1):
+            name = stem[:end] + suffix
+            if (name in gazetteer.township_names and stem[:end] not in common_words()
+                    and stands_as_word(text, match.start(1), stem[:end])):  # 法治建设 is no 建设镇
+                found.setdefault(name, _Candidate(name, gazetteer.townships(name), 1, match.start(1)))
+                break
     return list(found.values())
 
 
@@ -256,8 +291,7 @@ def _foreign_names(gazetteer: Gazetteer, place: Place, text: str) -> str:
     county) that are not on ``place``'s path, 、-joined; "" when there are none."""
     path = {place.county, place.city, place.province}
     return "、".join(dict.fromkeys(
-        name for start, _end, name in gazetteer.find_upper_mentions(text)
-        if name not in path and start in word_hits(text, name)
+        name for _start, _end, name in standing_upper_mentions(gazetteer, text) if name not in path
     ))
 
 

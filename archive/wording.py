@@ -20,14 +20,10 @@ from .gazetteer import UPPER_SUFFIXES, Gazetteer
 WINDOW = 20  # characters of context on each side given to the segmenter
 
 
-def word_hits(text: str, word: str) -> list[int]:
-    """Starts of ``word`` in ``text`` where it stands as a word (or a word plus a suffix such as
-    县/市), judged by jieba's segmentation: 信阳 in 平安信阳指数 counts, in 诚信阳光 it does not."""
-    return [match.start() for match in re.finditer(re.escape(word), text) if stands_as_word(text, match.start(), word)]
-
-
 def stands_as_word(text: str, start: int, word: str) -> bool:
-    """Whether ``word`` at ``start`` of ``text`` is a word of the text (see ``word_hits``)."""
+    """Whether ``word`` at ``start`` of ``text`` is a word of the text, judged by jieba's
+    segmentation of the text around it: the word itself, the word plus a suffix such as 县/市
+    (信阳 as 信阳市), or a run of whole words — 信阳 in 平安信阳指数 counts, in 诚信阳光 not."""
     window_start = max(0, start - WINDOW)
     window = text[window_start:start + len(word) + WINDOW]
     tokens = _tokens(window)
@@ -41,19 +37,36 @@ def stands_as_word(text: str, start: int, word: str) -> bool:
 
 
 def standing_upper_mentions(gazetteer: Gazetteer, text: str) -> list[tuple[int, int, str]]:
-    """``gazetteer.find_upper_mentions(text)`` without the names that do not stand as words:
-    a name counts where jieba reads it as a word, or where it is a link of a chain of names
-    of three characters or more (那曲市色尼区: jieba reads 那曲 / 市色尼区). Two-character names
-    (和县, 理县, 城区) must stand as words themselves: they are the ones other words spell."""
+    """``gazetteer.find_upper_mentions(text)`` without the names that do not stand as names.
+
+    A name of three characters or more counts where jieba reads it as a word, or as a link of
+    a chain of names (那曲市色尼区: jieba reads 那曲 / 市色尼区). A two-character name (和县, 理县,
+    城区) is what other words spell most often, and jieba's dictionary knows 和县 as a word even
+    in 坚强领导和县司法局 and after a bracket in 〔2022〕28号)和县委: it counts only after the name
+    of a division above it (马鞍山市和县) or at the start of a line (a title or organ line)."""
     mentions = gazetteer.find_upper_mentions(text)
-    links = [(start, end) for start, end, name in mentions if len(name) >= 3]
+    ends = {end: name for _start, end, name in mentions}
     chained: set[int] = set()
-    for start, end in links:
-        for next_start, _next_end in links:
-            if next_start == end:
-                chained.update((start, next_start))
+    for start, _end, name in mentions:
+        before = ends.get(start, "")
+        if len(before) >= 3 and (len(name) >= 3 or before in gazetteer.upper_names):
+            chained.update((start, start - len(before)))
     return [(start, end, name) for start, end, name in mentions
-            if start in chained or stands_as_word(text, start, name)]
+            if start in chained or stands_as_name(gazetteer, text, start, name)]
+
+
+def name_hits(gazetteer: Gazetteer, text: str, name: str) -> list[int]:
+    """Starts of ``name`` (a division's full or short name) in ``text`` where it stands as a
+    name (``stands_as_name``)."""
+    return [match.start() for match in re.finditer(re.escape(name), text)
+            if stands_as_name(gazetteer, text, match.start(), name)]
+
+
+def stands_as_name(gazetteer: Gazetteer, text: str, start: int, name: str) -> bool:
+    """Whether ``name`` at ``start`` is written as that name (see ``standing_upper_mentions``)."""
+    if len(name) == 2 and name in gazetteer.upper_names:
+        return start == 0 or text[start - 1] == "\n"
+    return stands_as_word(text, start, name)
 
 
 def _covers(tokens: dict[int, str], start: int, end: int) -> bool:

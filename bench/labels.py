@@ -103,7 +103,8 @@ def score_folder(folder: Path) -> Score:
 def report(folder: Path, score: Score) -> str:
     """The folder's figures as text: accuracy per field, wrong places, every miss."""
     lines = [f"{folder}: {sum(score.right.values())}/{sum(score.scored.values())} fields right "
-             f"({score.accuracy:.1%}), {len(score.wrong_places)} wrong places, {len(score.failed)} unreadable"]
+             f"({score.accuracy:.1%}), {len(score.wrong_places)} wrong places, "
+             f"{len(score.failed)} unreadable"]
     for name in FIELDS:
         if score.scored[name]:
             lines.append(f"  {name:12} {score.right[name]:4}/{score.scored[name]:<4}")
