@@ -123,7 +123,9 @@ def _from_body(evidence: Evidence) -> tuple[str, str]:
     headings = "\n".join(line for line in evidence.body if HEADING.match(line))
     if speaks_of_government and sum(bool(part.search(headings)) for part in STATUTORY_PARTS) >= 2:
         return "年度报告", PROV_TYPE_PARTS
-    if speaks_of_government and top_headings and STATUTORY_PARTS[0].search(top_headings[0]):
+    # The first statutory part after a year's review is the annual report's structure, whether
+    # its opening says 法治政府 or the township's 依法治镇 work as a whole.
+    if RULE_OF_LAW_TITLE.search(opening) and top_headings and STATUTORY_PARTS[0].search(top_headings[0]):
         # An excerpt of an annual report: a year reviewed, or the text starts at its first part.
         starts_at_first_part = bool(TOP_HEADING.match(evidence.body[0]))
         if YEAR_REVIEW.match(opening) or starts_at_first_part:

@@ -41,7 +41,7 @@ PROV_TYPE_SHUFA_DUTIES = "无标题；以个人身份（本人）或以“履职
 PROV_TYPE_INTERPRETATION = "标题：对报告的解读，不是报告本身"
 PROV_TYPE_PLAN_OPENING = "无标题；首段：“特制定本方案（要点）”"
 PROV_TYPE_YEAR_REVIEW = (
-    "无标题；首段回顾一年的法治政府建设，第一部分为主要举措和成效（网页节选常只有这一部分）"
+    "无标题；首段回顾一年的法治（政府）建设，第一部分为主要举措和成效（网页节选常只有这一部分）"
 )
 PROV_TYPE_COLUMN = "网页栏目：{}"
 PROV_TYPE_PARTS = "无标题；首段谈法治政府建设，且有年度报告的法定部分（举措成效、不足、下一年度安排）"
