@@ -82,6 +82,9 @@ class Metadata:
     # fetched from there (ISO date or date-time): what a citation points at.
     source_url: str = ""
     retrieved: str = ""
+    # The file holds only part of the document (the opening of a page, say): the sidecar's
+    # ``excerpt``. Shown above the text and in every quote and citation (节选).
+    excerpt: bool = False
     division_code: str = ""  # official code of the most precise place resolved
     provenance: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)

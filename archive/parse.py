@@ -46,11 +46,15 @@ def parse_document(
 def apply_overrides(metadata: Metadata, overrides: dict[str, str]) -> None:
     """Sidecar values replace extracted ones; provenance says so (``PROV_SIDECAR``). The
     descriptive keys say where the file came from: ``source`` becomes a note, ``url`` and
-    ``retrieved`` the report's provenance (``source_url``, ``retrieved``)."""
+    ``retrieved`` the report's provenance (``source_url``, ``retrieved``), ``excerpt`` whether
+    the file holds only part of the document."""
     overrides = dict(overrides)
     if overrides.get("source"):
         metadata.notes.append(f"文件来源：{overrides['source']}")
     overrides.pop("source", None)
+    if "excerpt" in overrides:
+        metadata.excerpt = overrides.pop("excerpt") == "true"
+        metadata.provenance["excerpt"] = PROV_SIDECAR
     for key, name in (("url", "source_url"), ("retrieved", "retrieved")):
         if overrides.get(key):
             setattr(metadata, name, overrides[key])

@@ -72,6 +72,8 @@ class Report(Base):
     # Where the document was published and when it was fetched (Metadata.source_url/retrieved).
     source_url: Mapped[str] = mapped_column(Text, default="")
     retrieved: Mapped[str] = mapped_column(String(32), default="")
+    # The archive holds only part of the document (Metadata.excerpt).
+    excerpt: Mapped[bool] = mapped_column(Boolean, default=False)
     division_code: Mapped[str] = mapped_column(String(12), default="")
     provenance: Mapped[dict] = mapped_column(JSON, default=dict)
     notes: Mapped[list] = mapped_column(JSON, default=list)
@@ -104,6 +106,7 @@ class Report(Base):
             "page_fields": dict(self.page_fields or {}),
             "source_url": self.source_url or "",
             "retrieved": self.retrieved or "",
+            "excerpt": bool(self.excerpt),
         }
 
 
@@ -316,6 +319,7 @@ ADDED_COLUMNS = (
     ("reports", "page_fields", "JSON NOT NULL DEFAULT '{}'"),
     ("reports", "source_url", "TEXT NOT NULL DEFAULT ''"),
     ("reports", "retrieved", "VARCHAR(32) NOT NULL DEFAULT ''"),
+    ("reports", "excerpt", "BOOLEAN NOT NULL DEFAULT FALSE"),
 )
 
 
@@ -354,6 +358,7 @@ def new_report(parsed: ParsedReport) -> Report:
         page_fields=dict(meta.page_fields),
         source_url=meta.source_url,
         retrieved=meta.retrieved,
+        excerpt=meta.excerpt,
         division_code=meta.division_code,
         provenance=dict(meta.provenance),
         notes=list(meta.notes),

@@ -103,6 +103,7 @@ class ReportMetadataSchema(Schema.from_dict(_report_fields(report_fields.JSON)))
                               metadata={"description": "网页上的 发布机构、成文日期、索引号 等"})
     source_url = _text("原文网址或空")
     retrieved = _text("取回时间或空")
+    excerpt = fields.Boolean(required=True, metadata={"description": "本库只收录了原文的一部分（节选）"})
 
 
 class PassageSchema(Schema):
