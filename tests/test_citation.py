@@ -19,7 +19,7 @@ import rispy
 from bs4 import BeautifulSoup
 
 from tests.conftest import SHIPPED_DIR, build_archive, make_config, sessions_of
-from web import citation, create_app
+from web import citation, create_app, reference_list
 from web.citation import CitedPassage, CitedWork
 from web.export import safe_cell
 
@@ -134,11 +134,11 @@ def test_bibtex_and_ris_parse_back_to_the_csl_json():
 
 def test_two_passages_of_one_report_are_one_entry_with_both_paragraphs():
     one, other = pingshan(), pingshan(report_id="aaaaaaaaaaaa", title="另一份报告")
-    entries = citation.group_by_work([passage(one, 9), passage(other, 2), passage(one, 7), passage(one, 9)],
-                                     BASE, TODAY)
+    entries = reference_list.group_by_work(
+        [passage(one, 9), passage(other, 2), passage(one, 7), passage(one, 9)], BASE, TODAY)
     assert [(e.work.report_id, e.paragraphs) for e in entries] == [
         ("cde1628b6951", [7, 9]), ("aaaaaaaaaaaa", [2])]
-    gbt, _, _ = citation.combine(entries, "gbt", safe_cell)
+    gbt, _, _ = reference_list.combine(entries, "gbt", safe_cell)
     assert gbt.splitlines() == [
         "[1] 垫江县坪山镇人民政府. 关于2023年法治政府建设工作的报告[R/OL]. "
         "垫江县：垫江县坪山镇人民政府，2024. https://fazhi.example.cn/reports/cde1628b6951.",
@@ -149,27 +149,28 @@ def test_two_passages_of_one_report_are_one_entry_with_both_paragraphs():
         "    存档副本：https://fazhi.example.cn/reports/aaaaaaaaaaaa",
         "    引文位置：¶2",
     ]
-    bib, mimetype, ext = citation.combine(entries, "bibtex", safe_cell)
+    bib, mimetype, ext = reference_list.combine(entries, "bibtex", safe_cell)
     assert (mimetype, ext) == ("application/x-bibtex", "bib")
     parsed = bibtexparser.parse_string(bib).entries
     assert [(e.key, e["note"]) for e in parsed] == [("fazhi-cde1628b6951", "引文位置：¶7、¶9"),
                                                     ("fazhi-aaaaaaaaaaaa", "引文位置：¶2")]
-    assert [r["notes"] for r in rispy.loads(citation.combine(entries, "ris", safe_cell)[0])] == [
+    assert [r["notes"] for r in rispy.loads(reference_list.combine(entries, "ris", safe_cell)[0])] == [
         ["引文位置：¶7、¶9"], ["引文位置：¶2"]]
-    csl = json.loads(citation.combine(entries, "csljson", safe_cell)[0])
+    csl = json.loads(reference_list.combine(entries, "csljson", safe_cell)[0])
     assert [item["id"] for item in csl] == ["cde1628b6951", "aaaaaaaaaaaa"]
-    rows = citation.combine(entries, "csv", safe_cell)[0].lstrip("\ufeff").splitlines()
+    rows = reference_list.combine(entries, "csv", safe_cell)[0].lstrip("\ufeff").splitlines()
     assert rows[0].split(",")[:3] == ["entry", "report_id", "paragraph"]
     assert [row.split(",")[:3] for row in rows[1:]] == [
         ["1", "cde1628b6951", "7"], ["1", "cde1628b6951", "9"], ["2", "aaaaaaaaaaaa", "2"]]
-    text = citation.combine(entries, "text", safe_cell)[0]
+    text = reference_list.combine(entries, "text", safe_cell)[0]
     assert ("    ¶9 “坚持和发展新时代‘枫桥经验’。”"
             "（一、2023年法治政府建设工作开展情况 > （二）坚持依法治理，第9段）") in text
 
 
 def test_csv_cells_never_start_a_formula():
     work = pingshan(title="=HYPERLINK(\"http://x\")")
-    body = citation.combine(citation.group_by_work([passage(work)], BASE, TODAY), "csv", safe_cell)[0]
+    entries = reference_list.group_by_work([passage(work)], BASE, TODAY)
+    body = reference_list.combine(entries, "csv", safe_cell)[0]
     assert "=HYPERLINK" in body and ",=HYPERLINK" not in body and "\n=" not in body
 
 

@@ -5,8 +5,8 @@ Here the paths and their parameters come from the app's own URL rules (``apispec
 plugin; path parameters typed from the rule's converters), the query parameters of a search
 from ``web.params`` / ``indexer.query.FIELD_SPECS``, the facet fields from the indexer's schema,
 the citation from ``web.citation.Citation``'s dataclass fields and the export formats from
-``web.citation.FORMATS``; the response bodies are marshmallow schemas below, turned into JSON
-Schema by ``apispec``'s marshmallow plugin. ``tests/test_api_spec.py`` checks every documented
+``web.reference_list.FORMATS``; the response bodies are marshmallow schemas below, turned into
+JSON Schema by ``apispec``'s marshmallow plugin. ``tests/test_api_spec.py`` checks every documented
 endpoint's real responses (success and error) against this document with schemathesis, and that
 every ``/api`` route is in it, so neither side can change alone.
 
@@ -41,7 +41,7 @@ from indexer.practices import SORTS as PRACTICE_SORTS
 from indexer.query import FIELD_SPECS, FIELDS, ORIGINAL, UNKNOWN_YEAR
 from indexer.schema import FACET_FIELDS
 
-from . import citation
+from . import citation, reference_list
 from .params import MAX_PAGE
 
 bp = Blueprint("api_spec", __name__)
@@ -297,7 +297,7 @@ class CitationExportSchema(Schema):
     """The body of ``POST /api/citations/export``."""
 
     items = fields.List(fields.Nested(CitationItemSchema), required=True)
-    format = fields.String(validate=validate.OneOf(list(citation.FORMATS)), load_default="text")
+    format = fields.String(validate=validate.OneOf(list(reference_list.FORMATS)), load_default="text")
 
 
 class HealthSchema(Schema):
@@ -488,7 +488,7 @@ class Operation:
 
 
 def _export_responses() -> dict[int, dict]:
-    media = sorted({mimetype for _label, mimetype, _ext in citation.FORMATS.values()})
+    media = sorted({mimetype for _label, mimetype, _ext in reference_list.FORMATS.values()})
     # A JSON format (CSL-JSON) is a list of items; every other format is text.
     content = {m: {"schema": CSL_ITEMS if m.endswith("json") else TEXT} for m in media}
     return {200: {"description": "引用清单文件（按 format）", "content": content},

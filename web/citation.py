@@ -1,10 +1,10 @@
-"""Citations of reports and their passages: GB/T 7714—2025 (default) and —2015, CSL-JSON, BibTeX, RIS.
+"""Citations of reports and their passages: GB/T 7714—2025 (default) and —2015, CSL-JSON, and
+(through ``web.reference_managers``) BibTeX and RIS; a reference list is ``web.reference_list``.
 
 Why a CSL processor and not string templates: the GB/T 7714 strings are what ``citeproc-py``
 renders with the community-maintained styles vendored in ``web/csl/`` from the report's own
 CSL-JSON, so a user who imports that CSL-JSON into Zotero and picks the same style gets the same
-string, and a change of edition is a change of style file, not of code. BibTeX and RIS are
-written by ``bibtexparser`` and ``rispy`` for the same reason: their writers know the syntax.
+string, and a change of edition is a change of style file, not of code.
 
 Everything here is pure (no Flask, no ORM) so the exact strings can be checked against
 hand-worked examples: a researcher pastes these into a paper, and a wrong full stop is a bug.
@@ -16,24 +16,20 @@ permalink is always given too, as the "archived copy".
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-import bibtexparser
-import rispy
-from bibtexparser.model import Entry, Field
 from citeproc import Citation as CslCitation
 from citeproc import CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
 from citeproc.source.json import CiteProcJSON
 
 from archive.fields import place_name
+
+from .reference_managers import bibtex, paragraphs_note, ris
 
 UNKNOWN_AUTHOR = "佚名"  # GB/T 7714 §8.1.1: a Chinese work without a known author
 UNKNOWN_PLACE = "[出版地不详]"  # GB/T 7714 §8.4.1.3
@@ -107,24 +103,6 @@ class Citation:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
 
-@dataclass(frozen=True)
-class ReferenceEntry:
-    """One work of a reference list with every passage of it that was cited, in ¶ order."""
-
-    work: CitedWork
-    passages: list[CitedPassage]
-    report_url: str
-    accessed: date
-
-    @property
-    def paragraphs(self) -> list[int]:
-        """The cited ¶ numbers (GB/T 7714's 引文页码 for a text without pages)."""
-        return [p.seq for p in self.passages]
-
-    def csl(self) -> dict:
-        """The work's CSL-JSON item."""
-        return csl_item(self.work, self.report_url, self.accessed)
-
 
 # --- the elements of a reference -------------------------------------------------------------
 
@@ -194,11 +172,6 @@ def _date_parts(iso: str) -> list[int]:
     return [day.year, day.month, day.day]
 
 
-def _csl_date(item: dict, variable: str, sep: str) -> str:
-    """A CSL-JSON date as yyyy-mm-dd (or with ``sep``); a partial date as far as it goes."""
-    parts = item.get(variable, {}).get("date-parts", [[]])[0]
-    return sep.join(f"{part:02d}" if i else str(part) for i, part in enumerate(parts))
-
 
 def accessed_on(work: CitedWork, today: date) -> date:
     """The 引用日期: the day the cited source was retrieved when the source URL is cited (that is
@@ -263,129 +236,6 @@ def gbt7714(item: dict, edition: str = DEFAULT_EDITION) -> str:
     return render([item], edition)[0]
 
 
-# --- reference managers: Highwire Press and Dublin Core tags ---------------------------------
-
-
-
-def meta_tags(item: dict, work: CitedWork, report_url: str) -> list[tuple[str, str]]:
-    """(name, content) of the reader's ``citation_*`` and ``DC.*`` meta tags, from the CSL-JSON item.
-
-    Why from the item: Zotero's connector reads these tags ("Embedded Metadata"), so a report
-    saved with one click must carry the same author, title, date and URL as the CSL-JSON and the
-    GB/T strings. ``citation_technical_report_institution`` makes Zotero file it as a report.
-    """
-    authors = [a["literal"] for a in item["author"]]
-    issued = _csl_date(item, "issued", "/")
-    tags: list[tuple[str, str]] = [("citation_title", item["title"])]
-    tags += [("citation_author", name) for name in authors]
-    if issued:
-        tags.append(("citation_publication_date", issued))
-    if publisher := item.get("publisher", ""):
-        tags.append(("citation_technical_report_institution", publisher))
-    if number := item.get("number", ""):
-        tags.append(("citation_technical_report_number", number))
-    tags += [("citation_language", "zh"), ("citation_public_url", item["URL"]),
-             ("citation_fulltext_html_url", report_url), ("DC.title", item["title"])]
-    tags += [("DC.creator", name) for name in authors]
-    if publisher:
-        tags.append(("DC.publisher", publisher))
-    if issued:
-        tags.append(("DC.date", issued.replace("/", "-")))
-    tags += [("DC.type", "Text"), ("DC.format", "text/html"), ("DC.language", "zh-CN"),
-             ("DC.identifier", item["URL"])]
-    if work.source_url:
-        tags.append(("DC.source", work.source_url))
-    if place := place_of(work):
-        tags.append(("DC.coverage", place))
-    return tags
-
-
-# --- BibTeX and RIS ----------------------------------------------------------------------------
-
-def _bibtex_escape(value: str) -> str:
-    """Escape the characters BibTeX/LaTeX treat specially, so a title cannot break the entry."""
-    out = value.replace("\\", "\\textbackslash{}")
-    for char in "{}":
-        out = out.replace(char, "\\" + char)
-    for char in "&%$#_":
-        out = out.replace(char, "\\" + char)
-    return out.replace("~", "\\textasciitilde{}").replace("^", "\\textasciicircum{}")
-
-
-def bibtex_key(work: CitedWork) -> str:
-    """One key per work, so two passages of one report are one entry of a .bib file."""
-    return f"fazhi-{work.report_id}"
-
-
-def paragraphs_note(paragraphs: Iterable[int]) -> str:
-    """The cited paragraphs as 引文位置：¶3、¶7 (the text has no pages; ¶ numbers are the archive's)."""
-    return "引文位置：" + "、".join(f"¶{seq}" for seq in paragraphs)
-
-
-SafeCell = Callable[[object], str]
-
-
-def bibtex_entry(item: dict, note: str) -> Entry:
-    """A biblatex-friendly ``@techreport`` from the CSL-JSON item (corporate authors in braces)."""
-    authors = " and ".join("{" + _bibtex_escape(a["literal"]) + "}" for a in item["author"])
-    fields = [("author", authors), ("title", _bibtex_escape(item["title"])),
-              ("institution", _bibtex_escape(item.get("publisher") or item["author"][0]["literal"])),
-              ("address", _bibtex_escape(item["publisher-place"])), ("type", "报告")]
-    issued = _csl_date(item, "issued", "-")
-    if issued:
-        fields.append(("year", issued[:4]))
-    if len(issued) == 10:
-        fields.append(("date", issued))
-    if "number" in item:
-        fields.append(("number", _bibtex_escape(item["number"])))
-    fields += [("url", item["URL"]), ("urldate", _csl_date(item, "accessed", "-")),
-               ("langid", "chinese"), ("note", _bibtex_escape(note))]
-    return Entry("techreport", "fazhi-" + item["id"], [Field(name, value) for name, value in fields])
-
-
-def bibtex(entries: list[tuple[dict, str]]) -> str:
-    """A .bib text of (CSL-JSON item, note) pairs, written by bibtexparser."""
-    library = bibtexparser.Library([bibtex_entry(item, note) for item, note in entries])
-    fmt = bibtexparser.BibtexFormat()
-    fmt.indent = "  "
-    fmt.block_separator = "\n"
-    return bibtexparser.write_string(library, bibtex_format=fmt).strip()
-
-
-class _RisWriter(rispy.RisWriter):
-    """rispy's writer without its "1." counter lines, which are not RIS and confuse importers."""
-
-    def set_header(self, count: int) -> str:
-        """No header line before a record."""
-        return ""
-
-
-def ris_record(item: dict, note: str) -> dict:
-    """A RIS record (``TY  - RPRT``) in rispy's vocabulary, from the CSL-JSON item."""
-    record: dict = {"type_of_reference": "RPRT", "authors": [a["literal"] for a in item["author"]],
-                    "title": item["title"]}
-    issued = _csl_date(item, "issued", "/")
-    if issued:
-        record["year"] = issued[:4]
-    if len(issued) == 10:
-        record["date"] = issued
-    record["place_published"] = item["publisher-place"]
-    if "publisher" in item:
-        record["publisher"] = item["publisher"]
-    if "number" in item:
-        record["number"] = item["number"]
-    record.update({"urls": [item["URL"]],
-                   "access_date": _csl_date(item, "accessed", "/"),
-                   "language": "zh-CN", "notes": [note], "id": "fazhi-" + item["id"]})
-    return record
-
-
-def ris(entries: list[tuple[dict, str]]) -> str:
-    """A RIS text of (CSL-JSON item, note) pairs, written by rispy."""
-    records = [ris_record(item, note) for item, note in entries]
-    return rispy.dumps(records, implementation=_RisWriter).rstrip("\n")
-
-
 # --- one passage -------------------------------------------------------------------------------
 
 def passage_note(cited: CitedPassage) -> str:
@@ -438,77 +288,3 @@ def cite(cited: CitedPassage, base_url: str, today: date) -> Citation:
         text=f"{quote}\n{source}\n{reference}\n{archived}", archived_copy=archived,
         title_supplied=work.title_supplied,
     )
-
-
-# --- a reference list --------------------------------------------------------------------------
-
-def group_by_work(passages: Iterable[CitedPassage], base_url: str, today: date) -> list[ReferenceEntry]:
-    """One entry per work, in order of first citation, each with its passages in ¶ order (a ¶
-    cited twice is listed once): the reference list numbers works, not quotes."""
-    grouped: dict[str, dict[int, CitedPassage]] = {}
-    works: dict[str, CitedWork] = {}
-    for passage in passages:
-        works.setdefault(passage.work.report_id, passage.work)
-        grouped.setdefault(passage.work.report_id, {}).setdefault(passage.seq, passage)
-    return [ReferenceEntry(works[rid], [by_seq[s] for s in sorted(by_seq)],
-                           report_url_of(base_url, rid), today) for rid, by_seq in grouped.items()]
-
-
-def _reference_blocks(entries: list[ReferenceEntry], edition: str, with_quotes: bool) -> str:
-    """The numbered list: each reference, its archived copy, and the cited ¶ under it."""
-    strings = render([entry.csl() for entry in entries], edition)
-    blocks = []
-    for number, (entry, reference) in enumerate(zip(entries, strings, strict=True), start=1):
-        lines = [f"[{number}] {reference}", f"    {ARCHIVED_COPY}：{entry.report_url}",
-                 f"    {paragraphs_note(entry.paragraphs)}"]
-        if with_quotes:
-            lines += [f"    ¶{p.seq} {quote_of(p.text)}（{passage_note(p)}）" for p in entry.passages]
-        blocks.append("\n".join(lines))
-    return ("\n\n" if with_quotes else "\n").join(blocks) + "\n"
-
-
-CSV_COLUMNS = ("entry", "report_id", "paragraph", "reference_gbt7714_2025", "reference_gbt7714_2015",
-               "url", "source_url", "archived_copy", "section", "quote")
-
-
-def references_csv(entries: list[ReferenceEntry], safe_cell: SafeCell) -> str:
-    """One row per cited passage, numbered by its work's entry; ``safe_cell`` defuses formulas."""
-    items = [entry.csl() for entry in entries]
-    new, old = render(items, "2025"), render(items, "2015")
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for number, (entry, item, ref, ref_old) in enumerate(zip(entries, items, new, old, strict=True), start=1):
-        for p in entry.passages:
-            row = (number, entry.work.report_id, p.seq, ref, ref_old, item["URL"], entry.work.source_url,
-                   permalink_of(entry.report_url, p.seq), " > ".join(p.heading_path), p.text)
-            writer.writerow([safe_cell(value) for value in row])
-    return "\ufeff" + buffer.getvalue()
-
-
-FORMATS = {  # format → (label, media type, file extension)
-    "text": ("引文与参考文献（文本）", "text/plain", "txt"),
-    "gbt": ("GB/T 7714—2025 参考文献表", "text/plain", "txt"),
-    "gbt2015": ("GB/T 7714—2015 参考文献表", "text/plain", "txt"),
-    "bibtex": ("BibTeX", "application/x-bibtex", "bib"),
-    "ris": ("RIS（EndNote、Zotero 等）", "application/x-research-info-systems", "ris"),
-    "csv": ("CSV（表格）", "text/csv", "csv"),
-    "csljson": ("CSL-JSON", "application/vnd.citationstyles.csl+json", "json"),
-}
-
-
-def combine(entries: list[ReferenceEntry], fmt: str, safe_cell: SafeCell) -> tuple[str, str, str]:
-    """A reference list as one file: (body, media type, file extension)."""
-    _label, mimetype, extension = FORMATS[fmt]
-    notes = [(entry.csl(), paragraphs_note(entry.paragraphs)) for entry in entries]
-    if fmt == "bibtex":
-        body = bibtex(notes) + "\n"
-    elif fmt == "ris":
-        body = ris(notes) + "\n"
-    elif fmt == "csv":
-        body = references_csv(entries, safe_cell)
-    elif fmt == "csljson":
-        body = csl_json_text([item for item, _note in notes])
-    else:
-        body = _reference_blocks(entries, "2015" if fmt == "gbt2015" else DEFAULT_EDITION, fmt == "text")
-    return body, mimetype, extension
