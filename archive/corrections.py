@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from .document import PROV_CORRECTED, PROV_TYPE_OPENING_OTHER, PROV_TYPE_TITLE_OTHER
 from .errors import ReportNotFound
-from .fields import REVIEW, columns
+from .fields import PLACE_COLUMNS, REVIEW, columns
+from .issuer import supply_author
 from .metadata import supplied_title
 from .sidecar import validated_fields
 from .store import Correction, Report, all_reports, get_report, utcnow
@@ -75,9 +76,13 @@ def apply_corrections(session: Session, report: Report) -> None:
             report.title_supplied = not row.value
             if not row.value:
                 report.title = supplied_title(report)
+        if field == "issuer":
+            report.author_supplied = False  # a person's word; emptied, the supplied one returns below
         provenance[field] = PROV_CORRECTED.format(row.corrected_at.date().isoformat(), row.reason or "未说明")
     if latest:
         report.provenance = provenance
+    if latest.keys() & {"issuer", *PLACE_COLUMNS}:
+        supply_author(report)  # a supplied author follows a corrected place
 
 
 def carry_corrections(session: Session, old_id: str, new_id: str) -> None:

@@ -14,6 +14,7 @@ from .cleaning import clean_page
 from .document import PROV_SIDECAR, Metadata, ParsedReport, RawDocument
 from .errors import UnreadableFile
 from .header import analyse_header
+from .issuer import settle_issuer
 from .metadata import Evidence, extract_metadata
 from .normalize import is_traditional, simplify
 from .readers import read_file
@@ -39,6 +40,7 @@ def parse_document(
     metadata = extract_metadata(evidence)
     metadata.notes.extend(raw.notes)
     apply_overrides(metadata, overrides or {})
+    settle_issuer(metadata)  # after the sidecar: its place counts for a supplied author
     sections = build_sections(text, header.skipped, metadata.doc_type)
     return ParsedReport(text=text, metadata=metadata, sections=sections)
 

@@ -190,9 +190,10 @@ SEED_URLS = {  # file → (url, retrieved) as a harvester's sidecar would give t
 }
 
 # Hand-checked: 主要责任者 as the text signs it (坪山镇: two bodies, 、 in the text → ，/, between
-# authors; 付店镇 signs nothing → the township government); the 红江镇 text has no title → the
-# archive's [label]; 出版地 the county; 出版年 the issue date's year (红江镇 2024, 木凉镇 2023), else
-# the report year (坪山镇 2023, 付店镇 2024, 北屏乡 2022); 2015 adds the access date in brackets.
+# authors; 付店镇 signs nothing → the township government, supplied: in brackets); the 红江镇 text
+# has no title → the archive's [label]; 出版地 the county; 出版年 the issue date's year (红江镇 2024,
+# 木凉镇 2023), else the report year (坪山镇 2023, 付店镇 2024, 北屏乡 2022); 2015 adds the access date
+# in brackets.
 SEED_STRINGS = {
     "000_cde1628b69510f98.txt": (
         "中共垫江县坪山镇委员会，垫江县坪山镇人民政府. 关于2023年法治政府建设工作的报告[R/OL]. "
@@ -201,9 +202,9 @@ SEED_STRINGS = {
         "垫江县: 中共垫江县坪山镇委员会, 2023[2025-02-10]. "
         "http://www.cqdj.gov.cn/zwgk/fzzfjs/202401/t20240115_12801234.html."),
     "001_832404b272c0b67c.txt": (
-        "潢川县付店镇人民政府. 付店镇2024年法治政府建设工作报告[R/OL]. 潢川县：潢川县付店镇人民政府，2024. "
-        "http://www.huangchuan.gov.cn/zfxxgk/fzzfjsnb/202501/t20250117_4567.html.",
-        "潢川县付店镇人民政府. 付店镇2024年法治政府建设工作报告[R/OL]. 潢川县: 潢川县付店镇人民政府, "
+        "[潢川县付店镇人民政府]. 付店镇2024年法治政府建设工作报告[R/OL]. "
+        "潢川县：[潢川县付店镇人民政府]，2024. http://www.huangchuan.gov.cn/zfxxgk/fzzfjsnb/202501/t20250117_4567.html.",
+        "[潢川县付店镇人民政府]. 付店镇2024年法治政府建设工作报告[R/OL]. 潢川县: [潢川县付店镇人民政府], "
         "2024[2025-02-11]. http://www.huangchuan.gov.cn/zfxxgk/fzzfjsnb/202501/t20250117_4567.html."),
     "002_0bd4420a3e9538ce.txt": (
         "中共蓬溪县红江镇委员会. [红江镇2023年法治政府建设情况报告][R/OL]. "

@@ -99,6 +99,8 @@ class ReportMetadataSchema(Schema.from_dict(_report_fields(report_fields.JSON)))
     """A report's public metadata: the keys of ``Report.metadata_dict``."""
 
     title_supplied = fields.Boolean(required=True, metadata={"description": "标题为本库拟定"})
+    author_supplied = fields.Boolean(required=True, metadata={
+        "description": "原文未写发文机关，issuer 为本库据地名拟定（方括号内）"})
     page_fields = fields.Dict(keys=fields.String(), values=fields.String(), required=True,
                               metadata={"description": "网页上的 发布机构、成文日期、索引号 等"})
     source_url = _text("原文网址或空")
