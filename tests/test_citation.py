@@ -1,9 +1,10 @@
 """Citations against hand-worked examples, and against the CSL processor they come from.
 
 The expected strings are written out by hand from GB/T 7714—2025 and —2015 (report as an online
-resource: 主要责任者. 题名[R/OL]. 出版地：出版者，出版年. URL.; 2015: …, 出版年[引用日期]. URL.),
-not generated; the seed strings use a temporary copy of the seeds with sidecar URLs, never
-data/reports.
+resource: 主要责任者. 题名[R/OL]. 出版地：出版者，出版年[引用日期]. URL.; 2015 with ASCII
+punctuation: 出版地: 出版者, 出版年[引用日期]), not generated; an online report keeps its 引用日期
+in both editions (2025 drops it only for documents that are not online: web/csl/README.md). The
+seed strings use a temporary copy of the seeds with sidecar URLs, never data/reports.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def test_supplied_title_is_bracketed_and_publication_year_always_present():
     no_date = citation.csl_item(pingshan(issue_date=""), f"{BASE}/reports/x", TODAY)
     assert no_date["issued"] == {"date-parts": [[2023]]}
     assert citation.gbt7714(no_date) == ("垫江县坪山镇人民政府. 关于2023年法治政府建设工作的报告[R/OL]. "
-                                         "垫江县：垫江县坪山镇人民政府，2023. https://fazhi.example.cn/reports/x.")
+                                         "垫江县：垫江县坪山镇人民政府，2023[2026-07-15]. https://fazhi.example.cn/reports/x.")
 
 
 def test_non_http_source_url_is_never_cited_or_linked():
@@ -77,7 +78,7 @@ def test_cite_with_source_url_cites_the_government_page_and_keeps_the_archived_c
     work = pingshan(source_url=SOURCE, retrieved="2025-02-10T09:30:00+08:00")
     got = citation.cite(passage(work), BASE + "/", TODAY)
     assert got.gbt7714 == ("垫江县坪山镇人民政府. 关于2023年法治政府建设工作的报告[R/OL]. "
-                           f"垫江县：垫江县坪山镇人民政府，2024. {SOURCE}.")
+                           f"垫江县：垫江县坪山镇人民政府，2024[2025-02-10]. {SOURCE}.")
     # 2015: ASCII punctuation and the access date (the day the archive retrieved the cited page).
     assert got.gbt7714_2015 == ("垫江县坪山镇人民政府. 关于2023年法治政府建设工作的报告[R/OL]. "
                                 f"垫江县: 垫江县坪山镇人民政府, 2024[2025-02-10]. {SOURCE}.")
@@ -141,10 +142,10 @@ def test_two_passages_of_one_report_are_one_entry_with_both_paragraphs():
     gbt, _, _ = reference_list.combine(entries, "gbt", safe_cell)
     assert gbt.splitlines() == [
         "[1] 垫江县坪山镇人民政府. 关于2023年法治政府建设工作的报告[R/OL]. "
-        "垫江县：垫江县坪山镇人民政府，2024. https://fazhi.example.cn/reports/cde1628b6951.",
+        "垫江县：垫江县坪山镇人民政府，2024[2026-07-15]. https://fazhi.example.cn/reports/cde1628b6951.",
         "    存档副本：https://fazhi.example.cn/reports/cde1628b6951",
         "    引文位置：¶7、¶9",
-        "[2] 垫江县坪山镇人民政府. 另一份报告[R/OL]. 垫江县：垫江县坪山镇人民政府，2024. "
+        "[2] 垫江县坪山镇人民政府. 另一份报告[R/OL]. 垫江县：垫江县坪山镇人民政府，2024[2026-07-15]. "
         "https://fazhi.example.cn/reports/aaaaaaaaaaaa.",
         "    存档副本：https://fazhi.example.cn/reports/aaaaaaaaaaaa",
         "    引文位置：¶2",
@@ -197,28 +198,30 @@ SEED_URLS = {  # file → (url, retrieved) as a harvester's sidecar would give t
 SEED_STRINGS = {
     "000_cde1628b69510f98.txt": (
         "中共垫江县坪山镇委员会，垫江县坪山镇人民政府. 关于2023年法治政府建设工作的报告[R/OL]. "
-        "垫江县：中共垫江县坪山镇委员会，2023. http://www.cqdj.gov.cn/zwgk/fzzfjs/202401/t20240115_12801234.html.",
+        "垫江县：中共垫江县坪山镇委员会，2023[2025-02-10]. "
+        "http://www.cqdj.gov.cn/zwgk/fzzfjs/202401/t20240115_12801234.html.",
         "中共垫江县坪山镇委员会, 垫江县坪山镇人民政府. 关于2023年法治政府建设工作的报告[R/OL]. "
         "垫江县: 中共垫江县坪山镇委员会, 2023[2025-02-10]. "
         "http://www.cqdj.gov.cn/zwgk/fzzfjs/202401/t20240115_12801234.html."),
     "001_832404b272c0b67c.txt": (
         "[潢川县付店镇人民政府]. 付店镇2024年法治政府建设工作报告[R/OL]. "
-        "潢川县：[潢川县付店镇人民政府]，2024. http://www.huangchuan.gov.cn/zfxxgk/fzzfjsnb/202501/t20250117_4567.html.",
+        "潢川县：[潢川县付店镇人民政府]，2024[2025-02-11]. http://www.huangchuan.gov.cn/zfxxgk/fzzfjsnb/202501/t20250117_4567.html.",
         "[潢川县付店镇人民政府]. 付店镇2024年法治政府建设工作报告[R/OL]. 潢川县: [潢川县付店镇人民政府], "
         "2024[2025-02-11]. http://www.huangchuan.gov.cn/zfxxgk/fzzfjsnb/202501/t20250117_4567.html."),
     "002_0bd4420a3e9538ce.txt": (
         "中共蓬溪县红江镇委员会. [红江镇2023年法治政府建设情况报告][R/OL]. "
-        "蓬溪县：中共蓬溪县红江镇委员会，2024. http://www.pengxi.gov.cn/xxgk/fzzfjs/202401/t20240119_998.html.",
+        "蓬溪县：中共蓬溪县红江镇委员会，2024[2025-02-12]. http://www.pengxi.gov.cn/xxgk/fzzfjs/202401/t20240119_998.html.",
         "中共蓬溪县红江镇委员会. [红江镇2023年法治政府建设情况报告][R/OL]. 蓬溪县: 中共蓬溪县红江镇委员会, "
         "2024[2025-02-12]. http://www.pengxi.gov.cn/xxgk/fzzfjs/202401/t20240119_998.html."),
     "003_a9c7216add76d17d.txt": (
-        "城口县北屏乡. 城口县北屏乡2022年法治政府建设情况报告[R/OL]. 城口县：城口县北屏乡，2022. "
+        "城口县北屏乡. 城口县北屏乡2022年法治政府建设情况报告[R/OL]. 城口县：城口县北屏乡，2022[2025-02-13]. "
         "http://www.cqck.gov.cn/zwgk/fzzfjs/202302/t20230210_11654321.html.",
         "城口县北屏乡. 城口县北屏乡2022年法治政府建设情况报告[R/OL]. 城口县: 城口县北屏乡, 2022[2025-02-13]. "
         "http://www.cqck.gov.cn/zwgk/fzzfjs/202302/t20230210_11654321.html."),
     "004_8711e1a2b86376af.txt": (
         "重庆市南川区木凉镇人民政府. 关于印发《木凉镇2023年法治政府建设工作实施方案》的通知[R/OL]. "
-        "南川区：重庆市南川区木凉镇人民政府，2023. http://www.cqnc.gov.cn/zwgk/fzzfjs/202307/t20230725_11987654.html.",
+        "南川区：重庆市南川区木凉镇人民政府，2023[2025-02-14]. "
+        "http://www.cqnc.gov.cn/zwgk/fzzfjs/202307/t20230725_11987654.html.",
         "重庆市南川区木凉镇人民政府. 关于印发《木凉镇2023年法治政府建设工作实施方案》的通知[R/OL]. "
         "南川区: 重庆市南川区木凉镇人民政府, 2023[2025-02-14]. "
         "http://www.cqnc.gov.cn/zwgk/fzzfjs/202307/t20230725_11987654.html."),
