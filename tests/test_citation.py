@@ -45,14 +45,16 @@ def passage(work: CitedWork, seq: int = 7) -> CitedPassage:
 
 # --- the elements ------------------------------------------------------------------------------
 
-def test_author_is_page_issuer_then_text_issuer_then_township_government_then_anonymous():
-    by_page = pingshan(page_fields={"发布机构": "垫江县人民政府办公室"})
-    assert citation.authors_of(by_page) == ["垫江县人民政府办公室"]
+def test_author_is_the_stored_issuer_one_per_body_and_anonymous_only_without_one():
+    """The store's issuer is what the reader shows (archive.issuer chose it, the page's 发布机构
+    first, or supplied it in brackets): the citation names that, never a second guess."""
     assert citation.authors_of(pingshan(issuer="中共坪山镇委员会、坪山镇人民政府")) == [
         "中共坪山镇委员会", "坪山镇人民政府"]
-    assert citation.authors_of(pingshan(issuer="")) == ["垫江县坪山镇人民政府"]
-    assert citation.authors_of(pingshan(issuer="", township="")) == ["垫江县人民政府"]
-    assert citation.authors_of(pingshan(issuer="", township="", county="")) == ["佚名"]
+    by_page = pingshan(issuer="垫江县坪山镇人民政府", page_fields={"发布机构": "本网"})
+    assert citation.authors_of(by_page) == ["垫江县坪山镇人民政府"]
+    supplied = pingshan(issuer="[垫江县坪山镇人民政府]", author_supplied=True)
+    assert citation.authors_of(supplied) == ["[垫江县坪山镇人民政府]"]
+    assert citation.authors_of(pingshan(issuer="")) == ["佚名"]
 
 
 def test_supplied_title_is_bracketed_and_publication_year_always_present():
@@ -145,10 +147,12 @@ def test_two_passages_of_one_report_are_one_entry_with_both_paragraphs():
         "垫江县：垫江县坪山镇人民政府，2024[2026-07-15]. https://fazhi.example.cn/reports/cde1628b6951.",
         "    存档副本：https://fazhi.example.cn/reports/cde1628b6951",
         "    引文位置：¶7、¶9",
+        "    说明：原文网址不详，参考文献引用本库存档副本。",
         "[2] 垫江县坪山镇人民政府. 另一份报告[R/OL]. 垫江县：垫江县坪山镇人民政府，2024[2026-07-15]. "
         "https://fazhi.example.cn/reports/aaaaaaaaaaaa.",
         "    存档副本：https://fazhi.example.cn/reports/aaaaaaaaaaaa",
         "    引文位置：¶2",
+        "    说明：原文网址不详，参考文献引用本库存档副本。",
     ]
     bib, mimetype, ext = reference_list.combine(entries, "bibtex", safe_cell)
     assert (mimetype, ext) == ("application/x-bibtex", "bib")

@@ -15,6 +15,7 @@ from archive.errors import UnreadableFile
 from archive.parse import parse_file
 from archive.sidecar import load_overrides
 from tests.conftest import CORPUS, SHIPPED_DIR
+from tests.web_fixtures import reports_by_file
 from web import create_app
 
 WEB = CORPUS / "web"
@@ -71,17 +72,8 @@ def client(archive_config):
     return create_app({"TESTING": True, "ARCHIVE_CONFIG": archive_config}).test_client()
 
 
-def _by_file(client) -> dict[str, dict]:
-    """Each shipped report's JSON by its file name."""
-    out = {}
-    for group in client.get("/api/search?all=1").get_json()["hits"]:
-        report = client.get(f"/api/reports/{group['report_id']}").get_json()
-        out[report["source"]["filename"]] = report
-    return out
-
-
 def test_report_json_and_reader_say_excerpt(client) -> None:
-    reports = _by_file(client)
+    reports = reports_by_file(client)
     assert len(reports) == 40
     excerpts = {name for name, report in reports.items() if report["excerpt"]}
     assert excerpts == {name for name in reports if name.startswith(("web_", "dev_"))}

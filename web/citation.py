@@ -10,8 +10,20 @@ Everything here is pure (no Flask, no ORM) so the exact strings can be checked a
 hand-worked examples: a researcher pastes these into a paper, and a wrong full stop is a bug.
 
 A researcher cites the government's page, not this archive: the URL in a citation is the
-report's source URL when the archive knows it, the archive's permalink otherwise; the
-permalink is always given too, as the "archived copy".
+report's source URL when the archive knows it, the archive's permalink otherwise (and the
+citation says so, ``remarks``); the permalink is always given too, as the "archived copy".
+
+What the archive supplies is marked as supplied, in square brackets as catalogues do: a title
+([红江镇2023年法治政府建设情况报告]) and an author ([潢川县付店镇人民政府], ``archive.issuer``), in
+every format alike, and the JSON says ``title_supplied`` / ``author_supplied``.
+
+An excerpt (the archive holds only the opening of a page) is said so in every form, and the
+choice of where keeps a Zotero library clean: the CSL-JSON, BibTeX, RIS and the meta tags keep
+the title as the document writes it and carry 节选 in their note fields (CSL ``note``, which
+Zotero imports into Extra; BibTeX ``note``; RIS ``N1``; ``DC.description``), so no reference
+manager holds an invented title. The GB/T 7714 strings, which have no note element, put （节选）
+after the title, where Chinese references mark an excerpt (《…》（节选））; so does the quote's
+source line. Rendering the archive's CSL-JSON elsewhere gives the same string without the mark.
 """
 
 from __future__ import annotations
@@ -41,6 +53,13 @@ STYLES = {
 }
 DEFAULT_EDITION = "2025"
 ARCHIVED_COPY = "存档副本"  # label of the line that always carries the archive's permalink
+# The note (CSL-JSON, BibTeX, RIS, DC.description) of a work the archive holds only part of.
+EXCERPT = "节选：本库只收录了原文的一部分"
+EXCERPT_MARK = "（节选）"  # after the title in the GB/T strings and the source line
+# A 发文字号 as GB/T 9704 writes one: 机关代字〔年份〕序号号 (坪山府发〔2024〕3号); a page's record
+# holding anything else (a bare "2025") is not cited.
+DOCUMENT_NUMBER = re.compile(
+    r"[\u4e00-\u9fff][^\s〔\[［(（]*\s*[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*第?\s*\d{1,5}\s*号")
 _SEPARATORS = re.compile(r"[、，,；;]")
 _NUMBER_PREFIX = re.compile(r"^\[\d+\]\s*")
 
@@ -64,6 +83,9 @@ class CitedWork:
     source_url: str = ""  # where the government published it ("" when unknown)
     retrieved: str = ""  # ISO date or date-time the source was fetched
     page_fields: dict[str, str] = field(default_factory=dict)  # 发布机构, 索引号, 发文字号 … of the page
+    # Nothing names the issuer: ``issuer`` is the archive's inference in [brackets] (archive.issuer).
+    author_supplied: bool = False
+    excerpt: bool = False  # the archive holds only part of the document
 
 
 @dataclass(frozen=True)
@@ -94,14 +116,17 @@ class Citation:
     locator: dict  # CSL locator of the passage: {"label": "paragraph", "locator": "7"}
     bibtex: str
     ris: str
-    text: str  # quote + source + reference + archived copy, the "copy everything" block
+    text: str  # quote + source + reference + archived copy + remarks, the "copy everything" block
     archived_copy: str  # "存档副本：permalink"
     title_supplied: bool = False  # the cited title is the archive's [label], not the document's
+    author_supplied: bool = False  # the cited author is the archive's [inference], not the document's
+    excerpt: bool = False  # the archive holds only part of the document: its ¶ count from that part
+    cites_archived_copy: bool = False  # no source URL is known: the reference cites the archive's copy
+    remarks: str = ""  # what the user should know about the reference above ("" when nothing)
 
     def to_dict(self) -> dict:
         """JSON-ready dict with every field."""
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
-
 
 
 # --- the elements of a reference -------------------------------------------------------------
@@ -112,20 +137,11 @@ def _split_bodies(value: str) -> list[str]:
 
 
 def authors_of(work: CitedWork) -> list[str]:
-    """主要责任者: the page's 发布机构, else the issuer the text names, else the government of the
-    township (or county) the text is about, and 佚名 only when nothing names one.
-
-    Why the government fallback: these reports are issued by the township government even when
-    the file does not sign them, and GB/T 7714 wants a principal responsibility in every entry.
-    """
-    for value in (work.page_fields.get("发布机构", ""), work.issuer):
-        if bodies := _split_bodies(value):
-            return bodies
-    if work.township:
-        return [f"{work.county}{work.township}人民政府"]
-    if work.county:
-        return [f"{work.county}人民政府"]
-    return [UNKNOWN_AUTHOR]
+    """主要责任者: the issuer as stored, one author per body of a joint issue, and 佚名 only when
+    there is none. The store's issuer is the one the reader shows: as the document or its page
+    writes it (the page's 发布机构 first, never a site's byline), or the archive's supplied
+    [author] (``archive.issuer``), so the citation and the reader name the same author."""
+    return _split_bodies(work.issuer) or [UNKNOWN_AUTHOR]
 
 
 def issuer_of(work: CitedWork) -> str:
@@ -157,6 +173,13 @@ def publisher_of(work: CitedWork) -> tuple[str, str]:
     return place, publisher
 
 
+def document_number(work: CitedWork) -> str:
+    """The page's 发文字号 when it reads as one (``DOCUMENT_NUMBER``), else "": a garbled record
+    must not enter the title part of a reference (题名：2025[R/OL])."""
+    value = work.page_fields.get("发文字号", "").strip()
+    return value if DOCUMENT_NUMBER.fullmatch(value) else ""
+
+
 def http_url(value: str) -> str:
     """``value`` when it is an http(s) URL, else "": only such a URL may be cited or linked."""
     value = (value or "").strip()
@@ -185,7 +208,8 @@ def csl_item(work: CitedWork, report_url: str, today: date) -> dict:
     """The work as a CSL-JSON item (type ``report``): what citeproc renders, and what Zotero imports.
 
     出版年 is always present: the issue date (its year is what the styles print for a report
-    with a publisher), else the report year. The URL is the source's, else the archive's.
+    with a publisher), else the report year. The URL is the source's, else the archive's. An
+    excerpt carries ``note`` 节选 (see the module docstring).
     """
     place, publisher = publisher_of(work)
     item: dict = {
@@ -204,10 +228,12 @@ def csl_item(work: CitedWork, report_url: str, today: date) -> dict:
         item["issued"] = {"date-parts": [parts]}
     elif work.year:
         item["issued"] = {"date-parts": [[work.year]]}
-    if number := work.page_fields.get("发文字号", "").strip():
+    if number := document_number(work):
         item["number"] = number
     if index_no := work.page_fields.get("索引号", "").strip():
         item["archive_location"] = index_no
+    if work.excerpt:
+        item["note"] = EXCERPT
     return item
 
 
@@ -217,10 +243,19 @@ def _style(edition: str) -> CitationStylesStyle:
     return CitationStylesStyle(str(STYLES[edition]), validate=False)
 
 
+def as_rendered(item: dict) -> dict:
+    """The item the GB/T strings are rendered from: an excerpt's title followed by （节选）, the
+    CSL-JSON itself left as the document writes it (see the module docstring)."""
+    if item.get("note") == EXCERPT:
+        return {**item, "title": item["title"] + EXCERPT_MARK}
+    return item
+
+
 def render(items: list[dict], edition: str = DEFAULT_EDITION) -> list[str]:
     """GB/T 7714 reference strings of CSL-JSON ``items``, in order, without the [n] numbers
     (the lists number them themselves), rendered by citeproc-py with the edition's style."""
-    bibliography = CitationStylesBibliography(_style(edition), CiteProcJSON(items), formatter.plain)
+    rendered = [as_rendered(item) for item in items]
+    bibliography = CitationStylesBibliography(_style(edition), CiteProcJSON(rendered), formatter.plain)
     for item in items:
         bibliography.register(CslCitation([CitationItem(item["id"])]))
     return [_NUMBER_PREFIX.sub("", str(entry)) for entry in bibliography.bibliography()]
@@ -245,13 +280,30 @@ def passage_note(cited: CitedPassage) -> str:
 
 
 def source_line(cited: CitedPassage) -> str:
-    """One human line saying where the quote is from: issuer, 《title》, place and year, section."""
+    """One human line saying where the quote is from: issuer, 《title》 (（节选） for an excerpt),
+    place and year, section; a supplied author or title in its [brackets]."""
     work = cited.work
-    bits = [f"{issuer_of(work)}《{title_of(work)}》"]
+    bits = [f"{issuer_of(work)}《{title_of(work)}》{EXCERPT_MARK if work.excerpt else ''}"]
     context = "，".join(x for x in (place_of(work), f"{work.year}年" if work.year else "") if x)
     if context:
         bits.append(f"（{context}）")
     return "——" + "".join(bits) + "，" + passage_note(cited)
+
+
+def remarks_of(work: CitedWork) -> str:
+    """What a user should know before pasting the reference: that it cites the archive's copy (no
+    source URL known), that the archive holds an excerpt, that an author or title in brackets is
+    the archive's; "" when none of these."""
+    said = []
+    if not work.source_url:
+        said.append("原文网址不详，参考文献引用本库存档副本")
+    if work.excerpt:
+        said.append("本库存档副本为原文节选，段落编号按所收部分计")
+    if work.author_supplied:
+        said.append("原文未写发文机关，方括号内的责任者为本库拟定")
+    if work.title_supplied:
+        said.append("原文无标题，方括号内的题名为本库拟定")
+    return "说明：" + "；".join(said) + "。" if said else ""
 
 
 def quote_of(text: str) -> str:
@@ -279,12 +331,14 @@ def cite(cited: CitedPassage, base_url: str, today: date) -> Citation:
     note = paragraphs_note([cited.seq])
     quote, source = quote_of(cited.text), source_line(cited)
     archived = f"{ARCHIVED_COPY}：{permalink}"
+    remarks = remarks_of(work)
     return Citation(
         report_id=work.report_id, seq=cited.seq, quote=quote, source=source, permalink=permalink,
         report_url=report_url, url=item["URL"], source_url=work.source_url,
         gbt7714=reference, gbt7714_2015=gbt7714(item, "2015"), csl=item,
         locator={"label": "paragraph", "locator": str(cited.seq)},
         bibtex=bibtex([(item, note)]), ris=ris([(item, note)]),
-        text=f"{quote}\n{source}\n{reference}\n{archived}", archived_copy=archived,
-        title_supplied=work.title_supplied,
+        text="\n".join(line for line in (quote, source, reference, archived, remarks) if line),
+        archived_copy=archived, title_supplied=work.title_supplied, author_supplied=work.author_supplied,
+        excerpt=work.excerpt, cites_archived_copy=not work.source_url, remarks=remarks,
     )

@@ -39,6 +39,7 @@ def cited_work(report: Report) -> citation.CitedWork:
         issue_date=report.issue_date, title_supplied=bool(report.title_supplied),
         source_url=citation.http_url(report.source_url), retrieved=report.retrieved or "",
         page_fields={str(k): str(v) for k, v in (report.page_fields or {}).items()},
+        author_supplied=bool(report.author_supplied), excerpt=bool(report.excerpt),
     )
 
 

@@ -23,6 +23,7 @@ from .citation import (
     passage_note,
     permalink_of,
     quote_of,
+    remarks_of,
     render,
     report_url_of,
 )
@@ -63,12 +64,15 @@ def group_by_work(passages: Iterable[CitedPassage], base_url: str, today: date) 
 
 
 def _reference_blocks(entries: list[ReferenceEntry], edition: str, with_quotes: bool) -> str:
-    """The numbered list: each reference, its archived copy, and the cited ¶ under it."""
+    """The numbered list: each reference, its archived copy, the cited ¶ and what to know about it
+    (``remarks_of``: the archive's copy cited, an excerpt, a supplied author or title) under it."""
     strings = render([entry.csl() for entry in entries], edition)
     blocks = []
     for number, (entry, reference) in enumerate(zip(entries, strings, strict=True), start=1):
         lines = [f"[{number}] {reference}", f"    {ARCHIVED_COPY}：{entry.report_url}",
                  f"    {paragraphs_note(entry.paragraphs)}"]
+        if remarks := remarks_of(entry.work):
+            lines.append(f"    {remarks}")
         if with_quotes:
             lines += [f"    ¶{p.seq} {quote_of(p.text)}（{passage_note(p)}）" for p in entry.passages]
         blocks.append("\n".join(lines))
@@ -76,7 +80,7 @@ def _reference_blocks(entries: list[ReferenceEntry], edition: str, with_quotes: 
 
 
 CSV_COLUMNS = ("entry", "report_id", "paragraph", "reference_gbt7714_2025", "reference_gbt7714_2015",
-               "url", "source_url", "archived_copy", "section", "quote")
+               "url", "source_url", "archived_copy", "section", "quote", "remarks")
 
 
 def references_csv(entries: list[ReferenceEntry], safe_cell: SafeCell) -> str:
@@ -89,7 +93,8 @@ def references_csv(entries: list[ReferenceEntry], safe_cell: SafeCell) -> str:
     for number, (entry, item, ref, ref_old) in enumerate(zip(entries, items, new, old, strict=True), start=1):
         for p in entry.passages:
             row = (number, entry.work.report_id, p.seq, ref, ref_old, item["URL"], entry.work.source_url,
-                   permalink_of(entry.report_url, p.seq), " > ".join(p.heading_path), p.text)
+                   permalink_of(entry.report_url, p.seq), " > ".join(p.heading_path), p.text,
+                   remarks_of(entry.work))
             writer.writerow([safe_cell(value) for value in row])
     return "\ufeff" + buffer.getvalue()
 

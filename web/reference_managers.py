@@ -2,7 +2,8 @@
 
 All three are written from the work's CSL-JSON item (``web.citation.csl_item``), so a report
 saved with one click, imported from a .bib or a .ris file, or cited as a GB/T 7714 string names
-the same authors, title, date and URL. BibTeX and RIS are written by ``bibtexparser`` and
+the same authors, title, date and URL; the item's ``note`` (节选 for an excerpt) goes where each
+format keeps notes, never into the title. BibTeX and RIS are written by ``bibtexparser`` and
 ``rispy``: their writers know the syntax.
 """
 
@@ -34,7 +35,9 @@ def meta_tags(item: dict, work: CitedWork, report_url: str) -> list[tuple[str, s
 
     Why from the item: Zotero's connector reads these tags ("Embedded Metadata"), so a report
     saved with one click must carry the same author, title, date and URL as the CSL-JSON and the
-    GB/T strings. ``citation_technical_report_institution`` makes Zotero file it as a report.
+    GB/T strings. ``citation_technical_report_institution`` makes Zotero file it as a report. A
+    supplied author is in its [brackets] like everywhere; the item's note (an excerpt's 节选) is
+    ``DC.description``, which Zotero keeps as the abstract, not in the title.
     """
     authors = [a["literal"] for a in item["author"]]
     issued = csl_date(item, "issued", "/")
@@ -59,6 +62,8 @@ def meta_tags(item: dict, work: CitedWork, report_url: str) -> list[tuple[str, s
         tags.append(("DC.source", work.source_url))
     if place := place_name(work):
         tags.append(("DC.coverage", place))
+    if note := item.get("note", ""):
+        tags.append(("DC.description", note))
     return tags
 
 
@@ -79,6 +84,11 @@ def paragraphs_note(paragraphs: Iterable[int]) -> str:
     return "引文位置：" + "、".join(f"¶{seq}" for seq in paragraphs)
 
 
+def _notes(item: dict, note: str) -> list[str]:
+    """The item's own note (an excerpt's 节选) first, then the citation's (引文位置)."""
+    return [text for text in (item.get("note", ""), note) if text]
+
+
 def bibtex_entry(item: dict, note: str) -> Entry:
     """A biblatex-friendly ``@techreport`` from the CSL-JSON item (corporate authors in braces)."""
     authors = " and ".join("{" + _bibtex_escape(a["literal"]) + "}" for a in item["author"])
@@ -93,7 +103,7 @@ def bibtex_entry(item: dict, note: str) -> Entry:
     if "number" in item:
         fields.append(("number", _bibtex_escape(item["number"])))
     fields += [("url", item["URL"]), ("urldate", csl_date(item, "accessed", "-")),
-               ("langid", "chinese"), ("note", _bibtex_escape(note))]
+               ("langid", "chinese"), ("note", _bibtex_escape("；".join(_notes(item, note))))]
     return Entry("techreport", "fazhi-" + item["id"], [Field(name, value) for name, value in fields])
 
 
@@ -130,7 +140,7 @@ def ris_record(item: dict, note: str) -> dict:
         record["number"] = item["number"]
     record.update({"urls": [item["URL"]],
                    "access_date": csl_date(item, "accessed", "/"),
-                   "language": "zh-CN", "notes": [note], "id": "fazhi-" + item["id"]})
+                   "language": "zh-CN", "notes": _notes(item, note), "id": "fazhi-" + item["id"]})
     return record
 
 
