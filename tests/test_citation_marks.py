@@ -201,6 +201,9 @@ def test_cite_page_and_reader_show_the_government_page_and_the_marks(shipped):
     assert "本库拟定" in issuer.select_one(".supplied-title").get_text()
     tags = {m["name"]: m["content"] for m in reader.head.select("meta[name]")}
     assert tags["citation_author"] == "[廉江市吉水镇人民政府]" and tags["DC.description"] == EXCERPT_NOTE
+    listing = BeautifulSoup(client.get(f"/citations?items={rid}:1").get_data(as_text=True), "html.parser")
+    assert "（节选）[R/OL]" in listing.select_one(".cite-entry .ref").get_text()
+    assert "节选" in listing.select_one(".cite-entry .cite-remarks").get_text()
 
 
 def test_a_report_without_a_known_url_cites_the_archive_and_every_page_says_so(shipped):

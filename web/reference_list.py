@@ -50,6 +50,11 @@ class ReferenceEntry:
         """The work's CSL-JSON item."""
         return csl_item(self.work, self.report_url, self.accessed)
 
+    @property
+    def remarks(self) -> str:
+        """What to know about the entry's reference (``web.citation.remarks_of``), "" if nothing."""
+        return remarks_of(self.work)
+
 
 def group_by_work(passages: Iterable[CitedPassage], base_url: str, today: date) -> list[ReferenceEntry]:
     """One entry per work, in order of first citation, each with its passages in ¶ order (a ¶
@@ -71,8 +76,8 @@ def _reference_blocks(entries: list[ReferenceEntry], edition: str, with_quotes: 
     for number, (entry, reference) in enumerate(zip(entries, strings, strict=True), start=1):
         lines = [f"[{number}] {reference}", f"    {ARCHIVED_COPY}：{entry.report_url}",
                  f"    {paragraphs_note(entry.paragraphs)}"]
-        if remarks := remarks_of(entry.work):
-            lines.append(f"    {remarks}")
+        if entry.remarks:
+            lines.append(f"    {entry.remarks}")
         if with_quotes:
             lines += [f"    ¶{p.seq} {quote_of(p.text)}（{passage_note(p)}）" for p in entry.passages]
         blocks.append("\n".join(lines))
@@ -94,7 +99,7 @@ def references_csv(entries: list[ReferenceEntry], safe_cell: SafeCell) -> str:
         for p in entry.passages:
             row = (number, entry.work.report_id, p.seq, ref, ref_old, item["URL"], entry.work.source_url,
                    permalink_of(entry.report_url, p.seq), " > ".join(p.heading_path), p.text,
-                   remarks_of(entry.work))
+                   entry.remarks)
             writer.writerow([safe_cell(value) for value in row])
     return "\ufeff" + buffer.getvalue()
 
