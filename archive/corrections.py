@@ -1,4 +1,11 @@
-"""Review and correct: the reports whose metadata is empty or uncertain, and corrections that last.
+"""Review and correct: the reports whose metadata is empty, uncertain or supplied, and corrections
+that last.
+
+Review shows every doubt the archive has, each of one ``kind`` (``REVIEW_KINDS``): a field left
+empty because the clues do not decide it or contradict each other (its provenance says which, e.g.
+同名乡镇全国有 7 处…), a field nothing in the text gives, a title or an author the archive supplied
+in [brackets], a value read but unconfirmed (a type no rule knows, a place as written), and every
+report the archive holds only an excerpt of.
 
 A correction is stored as a ``Correction`` row (field, value, time, reason), never only on the
 report: a report row is rewritten whenever its file is re-ingested (a new parser, a changed
@@ -14,9 +21,10 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from .document import PROV_CORRECTED, PROV_TYPE_OPENING_OTHER, PROV_TYPE_TITLE_OTHER
+from .document import PROV_CORRECTED, PROV_SIDECAR, PROV_TYPE_OPENING_OTHER, PROV_TYPE_TITLE_OTHER
 from .errors import ReportNotFound
-from .fields import REVIEW, columns
+from .fields import PLACE_COLUMNS, REVIEW, columns
+from .issuer import supply_author
 from .metadata import supplied_title
 from .sidecar import validated_fields
 from .store import Correction, Report, all_reports, get_report, utcnow
@@ -26,6 +34,15 @@ REVIEWED_FIELDS = columns(REVIEW)
 # The note on a place recorded as written where today's table has it elsewhere (archive.places).
 AS_WRITTEN_MARK = "按原文记录"
 CORRECTED_PREFIX = PROV_CORRECTED.split("（")[0]
+# Kind of doubt → its label for people (the CLI's summary), in the order the summary counts them.
+REVIEW_KINDS = {
+    "undecided": "线索不足或矛盾，留空",
+    "empty": "空",
+    "supplied": "本库拟定",
+    "uncertain": "待确认",
+    "excerpt": "节选",
+}
+EXCERPT_WHY = "本库只收录了原文的一部分（节选），段落编号按所收部分计"
 
 
 @dataclass
@@ -34,9 +51,10 @@ class ReviewItem:
 
     report_id: str
     title: str
-    field: str
+    field: str  # a reviewed field (``REVIEWED_FIELDS``), or "excerpt"
     value: str
     why: str
+    kind: str  # one of ``REVIEW_KINDS``
 
     def as_dict(self) -> dict[str, str]:
         """The JSON shape (``archive review --json``, ``GET /admin/review``)."""
@@ -75,9 +93,13 @@ def apply_corrections(session: Session, report: Report) -> None:
             report.title_supplied = not row.value
             if not row.value:
                 report.title = supplied_title(report)
+        if field == "issuer":
+            report.author_supplied = False  # a person's word; emptied, the supplied one returns below
         provenance[field] = PROV_CORRECTED.format(row.corrected_at.date().isoformat(), row.reason or "未说明")
     if latest:
         report.provenance = provenance
+    if latest.keys() & {"issuer", *PLACE_COLUMNS}:
+        supply_author(report)  # a supplied author follows a corrected place
 
 
 def carry_corrections(session: Session, old_id: str, new_id: str) -> None:
@@ -86,32 +108,46 @@ def carry_corrections(session: Session, old_id: str, new_id: str) -> None:
 
 
 def review(session: Session) -> list[ReviewItem]:
-    """Every empty or uncertain reviewed field of every report, with the reason the archive has."""
+    """Every doubt about every report (see the module docstring), with the reason the archive has."""
     items: list[ReviewItem] = []
     for report in all_reports(session):
         for field in REVIEWED_FIELDS:
-            why = _why_to_review(report, field)
+            kind, why = _why_to_review(report, field)
             if why:
                 value = getattr(report, field)
                 shown = "" if value is None else str(value)
-                items.append(ReviewItem(report.id, report.title, field, shown, why))
+                items.append(ReviewItem(report.id, report.title, field, shown, why, kind))
+        if report.excerpt:
+            source = (report.provenance or {}).get("excerpt", PROV_SIDECAR)
+            items.append(ReviewItem(report.id, report.title, "excerpt", "是", f"{source}：{EXCERPT_WHY}",
+                                    "excerpt"))
     return items
 
 
-def _why_to_review(report: Report, field: str) -> str:
-    """Why ``field`` of ``report`` needs a person ("" when it does not): empty, a supplied
-    title, a type no rule recognised, or a place the gazetteer could not confirm."""
+def _why_to_review(report: Report, field: str) -> tuple[str, str]:
+    """(kind, why) when ``field`` of ``report`` needs a person, ("", "") when it does not: left
+    empty by undecided or contradicting clues, not found, supplied by the archive (a title or an
+    author), a type no rule recognised, or a place the gazetteer could not confirm."""
     provenance = report.provenance or {}
     why = provenance.get(field, "")
     if why.startswith(CORRECTED_PREFIX):
-        return ""
+        return "", ""
     if field == "title":
-        return why if report.title_supplied else ""
+        return ("supplied", why) if report.title_supplied else ("", "")
+    if field == "issuer" and report.author_supplied:
+        return "supplied", why
     if field == "doc_type":
-        return why if why in (PROV_TYPE_OPENING_OTHER, PROV_TYPE_TITLE_OTHER) else ""
+        return ("uncertain", why) if why in (PROV_TYPE_OPENING_OTHER, PROV_TYPE_TITLE_OTHER) else ("", "")
     if getattr(report, field) in (None, ""):
         # An empty upper level is explained by the county's provenance (同名乡镇全国有 7 处…).
-        return why or (provenance.get("county", "") if field in ("city", "province") else "") or "文中未找到"
+        reason = why or (provenance.get("county", "") if field in ("city", "province") else "")
+        return ("undecided", reason) if reason else ("empty", "文中未找到")
     if field == "county":
-        return next((note for note in report.notes or [] if AS_WRITTEN_MARK in note), "")
-    return ""
+        note = next((note for note in report.notes or [] if AS_WRITTEN_MARK in note), "")
+        return ("uncertain", note) if note else ("", "")
+    return "", ""
+
+
+def review_counts(items: list[ReviewItem]) -> dict[str, int]:
+    """How many items of each kind (every kind present, zeros included): exact, for the summary."""
+    return {kind: sum(item.kind == kind for item in items) for kind in REVIEW_KINDS}

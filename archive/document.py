@@ -19,8 +19,10 @@ PROV_COMPOSED = "原文无标题，据地名、年份与文件类型拟定（方
 PROV_FIELD = "网页“{}”栏"
 PROV_HEADER_LINE = "文头发文机关"
 PROV_SIGNATURE = "文末落款"
+PROV_TITLE_ORGAN = "标题开头的发文机关"
+PROV_AUTHOR_SUPPLIED = "原文未写发文机关，据所属乡镇（街道）或县拟定（方括号内为本库所加）"
 PROV_SIGNATURE_DATE = "落款日期"
-PROV_SIDECAR = "随附元数据文件（sidecar）"
+PROV_SIDECAR = "随附元数据文件"  # a report.txt.meta.json or metadata.csv row (archive.sidecar)
 PROV_CORRECTED = "人工更正（{}；理由：{}）"  # date, reason
 PROV_YEAR_TITLE = "标题中的年份"
 PROV_YEAR_REPORTED = "“现将…年…情况汇报如下”一句"
@@ -89,12 +91,18 @@ class Metadata:
     issue_date: str = ""  # ISO yyyy-mm-dd, empty when the text does not state it
     # True when the document has no title and ``title`` is the archive's label in [brackets].
     title_supplied: bool = False
+    # True when nothing names the issuer and ``issuer`` is the one the archive infers from the
+    # place, in [brackets] (``archive.issuer``): citations name it as a supplied author.
+    author_supplied: bool = False
     # The page's record: 发布机构, 成文日期, 发布日期, 索引号, 发文字号 as the site gives them.
     page_fields: dict[str, str] = field(default_factory=dict)
     # Where the document was published (the government's page, not this archive) and when it was
     # fetched from there (ISO date or date-time): what a citation points at.
     source_url: str = ""
     retrieved: str = ""
+    # The file holds only part of the document (the opening of a page, say): the sidecar's
+    # ``excerpt``. Shown above the text and in every quote and citation (节选).
+    excerpt: bool = False
     division_code: str = ""  # official code of the most precise place resolved
     provenance: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)

@@ -213,8 +213,8 @@ def _store_parsed(session: Session, parsed: _Parsed, summary: IngestSummary, cor
 
 def _refresh_metadata(target: Report, fresh: Report) -> None:
     """Copy metadata (not text or structure, which are identical) from a re-parse."""
-    for name in (*columns(SIDECAR), "title_supplied", "page_fields", "source_url", "retrieved",
-                 "provenance", "notes"):
+    for name in (*columns(SIDECAR), "title_supplied", "author_supplied", "page_fields", "source_url",
+                 "retrieved", "excerpt", "provenance", "notes"):
         setattr(target, name, getattr(fresh, name))
 
 

@@ -14,6 +14,7 @@ from .cleaning import clean_page
 from .document import PROV_SIDECAR, Metadata, ParsedReport, RawDocument
 from .errors import UnreadableFile
 from .header import analyse_header
+from .issuer import settle_issuer
 from .metadata import Evidence, extract_metadata
 from .normalize import is_traditional, simplify
 from .readers import read_file
@@ -40,6 +41,7 @@ def parse_document(
     metadata = extract_metadata(evidence)
     metadata.notes.extend(raw.notes)
     apply_overrides(metadata, overrides or {})
+    settle_issuer(metadata)  # after the sidecar: its place counts for a supplied author
     sections = build_sections(text, header.skipped, metadata.doc_type)
     return ParsedReport(text=text, metadata=metadata, sections=sections)
 
@@ -47,11 +49,15 @@ def parse_document(
 def apply_overrides(metadata: Metadata, overrides: dict[str, str]) -> None:
     """Sidecar values replace extracted ones; provenance says so (``PROV_SIDECAR``). The
     descriptive keys say where the file came from: ``source`` becomes a note, ``url`` and
-    ``retrieved`` the report's provenance (``source_url``, ``retrieved``)."""
+    ``retrieved`` the report's provenance (``source_url``, ``retrieved``), ``excerpt`` whether
+    the file holds only part of the document."""
     overrides = dict(overrides)
     if overrides.get("source"):
         metadata.notes.append(f"文件来源：{overrides['source']}")
     overrides.pop("source", None)
+    if "excerpt" in overrides:
+        metadata.excerpt = overrides.pop("excerpt") == "true"
+        metadata.provenance["excerpt"] = PROV_SIDECAR
     for key, name in (("url", "source_url"), ("retrieved", "retrieved")):
         if overrides.get(key):
             setattr(metadata, name, overrides[key])

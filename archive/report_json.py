@@ -1,10 +1,13 @@
 """The JSON shape of a report (CLI ``show --json`` and the web API share it).
 
 Keys: ``report_id``, the report fields of the registry's JSON role (``archive.fields``: title,
-places, year, type, dates…), ``title_supplied, page_fields, source_url, retrieved, sections``
-(``title_supplied``: the document has no title and ``title`` is the archive's label in
-[brackets]; ``page_fields``: the page's 发布机构, 成文日期, 发布日期, 索引号, 发文字号;
-``source_url``/``retrieved``: where it was published and when it was fetched, "" when unknown);
+places, year, type, dates…), ``title_supplied, author_supplied, page_fields, source_url,
+retrieved, excerpt, sections`` (``title_supplied``: the document has no title and ``title`` is the
+archive's label in [brackets]; ``author_supplied``: nothing names the issuer and ``issuer`` is the
+archive's inference in [brackets]; ``page_fields``: the page's 发布机构, 成文日期, 发布日期, 索引号, 发文字号;
+``source_url``/``retrieved``: where it was published and when it was fetched, "" when unknown;
+``excerpt``: the archive holds only part of the document, so its ¶ numbers and text are of that
+part);
 each section ``number, title, kind, children, passages``; each passage ``seq, text, start, end``
 where ``seq`` is the paragraph's 1-based number (its permalink anchor is ``#p-<seq>``, the name
 every endpoint uses: search hits, comparison cells, citations) and ``start``/``end`` are

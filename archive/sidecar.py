@@ -28,8 +28,11 @@ SIDECAR_TABLE = "metadata.csv"
 OVERRIDABLE = columns(SIDECAR)
 # Keys that describe the file rather than override a field: ``source`` says where it came from
 # (a site, an excerpt) and is shown with the report's notes; ``url`` is the page it was published
-# at and ``retrieved`` when it was fetched (ISO date or date-time), stored as its provenance.
-DESCRIPTIVE = ("source", "url", "retrieved")
+# at and ``retrieved`` when it was fetched (ISO date or date-time), stored as its provenance;
+# ``excerpt`` (true/false) says the file holds only part of the document (``Metadata.excerpt``).
+DESCRIPTIVE = ("source", "url", "retrieved", "excerpt")
+# How ``excerpt`` may be written: a JSON boolean, or these words in a metadata.csv cell.
+FLAG_WORDS = {"true": "true", "false": "false", "1": "true", "0": "false", "是": "true", "否": "false"}
 
 
 def sidecar_paths(path: Path) -> list[Path]:
@@ -88,6 +91,9 @@ def _validated(
         if key not in allowed:
             known = ", ".join(allowed)
             raise UnreadableFile(f"{source} 含未知字段 {key!r}（known: {known}）")
+        if key == "excerpt":
+            out[key] = _flag(value, f"{source} 的 excerpt 应为 true 或 false：{value!r}")
+            continue
         if not isinstance(value, str | int) or isinstance(value, bool):
             raise UnreadableFile(f"{source} 的 {key} 应为文字或数字（must be a string or number）")
         text = str(value).strip()
@@ -110,3 +116,14 @@ def _validated(
                 raise UnreadableFile(f"{source} 的 retrieved 应为 ISO 日期或时间：{text!r}") from error
         out[key] = text
     return out
+
+
+def _flag(value: object, message: str) -> str:
+    """A yes/no key as "true" or "false" (JSON ``true``, or true/false/1/0/是/否 in a CSV cell);
+    ``UnreadableFile`` with ``message`` otherwise, so a typo never silently means "no"."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    word = FLAG_WORDS.get(str(value).strip().lower()) if isinstance(value, str | int) else None
+    if word is None:
+        raise UnreadableFile(message)
+    return word

@@ -67,11 +67,15 @@ class Report(Base):
     issue_date: Mapped[str] = mapped_column(String(10), default="")
     # The document has no title of its own: ``title`` is the archive's label, in [brackets].
     title_supplied: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Nothing names the issuer: ``issuer`` is the archive's inference, in [brackets].
+    author_supplied: Mapped[bool] = mapped_column(Boolean, default=False)
     # The page's record (发布机构, 成文日期, 发布日期, 索引号, 发文字号) as the site gives it.
     page_fields: Mapped[dict] = mapped_column(JSON, default=dict)
     # Where the document was published and when it was fetched (Metadata.source_url/retrieved).
     source_url: Mapped[str] = mapped_column(Text, default="")
     retrieved: Mapped[str] = mapped_column(String(32), default="")
+    # The archive holds only part of the document (Metadata.excerpt).
+    excerpt: Mapped[bool] = mapped_column(Boolean, default=False)
     division_code: Mapped[str] = mapped_column(String(12), default="")
     provenance: Mapped[dict] = mapped_column(JSON, default=dict)
     notes: Mapped[list] = mapped_column(JSON, default=list)
@@ -101,9 +105,11 @@ class Report(Base):
             "doc_type": self.doc_type,
             "issue_date": self.issue_date,
             "title_supplied": bool(self.title_supplied),
+            "author_supplied": bool(self.author_supplied),
             "page_fields": dict(self.page_fields or {}),
             "source_url": self.source_url or "",
             "retrieved": self.retrieved or "",
+            "excerpt": bool(self.excerpt),
         }
 
 
@@ -316,6 +322,8 @@ ADDED_COLUMNS = (
     ("reports", "page_fields", "JSON NOT NULL DEFAULT '{}'"),
     ("reports", "source_url", "TEXT NOT NULL DEFAULT ''"),
     ("reports", "retrieved", "VARCHAR(32) NOT NULL DEFAULT ''"),
+    ("reports", "excerpt", "BOOLEAN NOT NULL DEFAULT FALSE"),
+    ("reports", "author_supplied", "BOOLEAN NOT NULL DEFAULT FALSE"),
 )
 
 
@@ -351,9 +359,11 @@ def new_report(parsed: ParsedReport) -> Report:
         doc_type=meta.doc_type,
         issue_date=meta.issue_date,
         title_supplied=meta.title_supplied,
+        author_supplied=meta.author_supplied,
         page_fields=dict(meta.page_fields),
         source_url=meta.source_url,
         retrieved=meta.retrieved,
+        excerpt=meta.excerpt,
         division_code=meta.division_code,
         provenance=dict(meta.provenance),
         notes=list(meta.notes),

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from tqdm import tqdm
 
 from archive.config import ArchiveConfig
+from archive.corrections import REVIEW_KINDS, review_counts
 from archive.errors import ArchiveError, IndexUnavailable
 from archive.fields import COUNTY_LEVEL, FACET, SORTS, having, place_name
 from archive.ingest import FileOutcome
@@ -111,8 +112,10 @@ def cmd_review(args: argparse.Namespace) -> int:
         _print_json([item.as_dict() for item in items])
         return 0
     for item in items:
-        print(f"{item.report_id}  {item.field:9} {item.value or '（空）'}  {item.why}  《{item.title}》")
-    print(f"共 {len(items)} 项待核，涉及 {len({item.report_id for item in items})} 份报告")
+        print(f"{item.report_id}  {item.field:9} {item.value or '（空）'}  【{REVIEW_KINDS[item.kind]}】"
+              f"{item.why}  《{item.title}》")
+    counts = "、".join(f"{REVIEW_KINDS[kind]} {n} 项" for kind, n in review_counts(items).items())
+    print(f"共 {len(items)} 项待核，涉及 {len({item.report_id for item in items})} 份报告（{counts}）")
     return 0
 
 

@@ -1,9 +1,10 @@
 """Citations against hand-worked examples, and against the CSL processor they come from.
 
 The expected strings are written out by hand from GB/T 7714—2025 and —2015 (report as an online
-resource: 主要责任者. 题名[R/OL]. 出版地：出版者，出版年. URL.; 2015: …, 出版年[引用日期]. URL.),
-not generated; the seed strings use a temporary copy of the seeds with sidecar URLs, never
-data/reports.
+resource: 主要责任者. 题名[R/OL]. 出版地：出版者，出版年[引用日期]. URL.; 2015 with ASCII
+punctuation: 出版地: 出版者, 出版年[引用日期]), not generated; an online report keeps its 引用日期
+in both editions (2025 drops it only for documents that are not online: web/csl/README.md). The
+seed strings use a temporary copy of the seeds with sidecar URLs, never data/reports.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import rispy
 from bs4 import BeautifulSoup
 
 from tests.conftest import SHIPPED_DIR, build_archive, make_config, sessions_of
-from web import citation, create_app
+from web import citation, create_app, reference_list
 from web.citation import CitedPassage, CitedWork
 from web.export import safe_cell
 
@@ -44,14 +45,16 @@ def passage(work: CitedWork, seq: int = 7) -> CitedPassage:
 
 # --- the elements ------------------------------------------------------------------------------
 
-def test_author_is_page_issuer_then_text_issuer_then_township_government_then_anonymous():
-    by_page = pingshan(page_fields={"发布机构": "垫江县人民政府办公室"})
-    assert citation.authors_of(by_page) == ["垫江县人民政府办公室"]
+def test_author_is_the_stored_issuer_one_per_body_and_anonymous_only_without_one():
+    """The store's issuer is what the reader shows (archive.issuer chose it, the page's 发布机构
+    first, or supplied it in brackets): the citation names that, never a second guess."""
     assert citation.authors_of(pingshan(issuer="中共坪山镇委员会、坪山镇人民政府")) == [
         "中共坪山镇委员会", "坪山镇人民政府"]
-    assert citation.authors_of(pingshan(issuer="")) == ["垫江县坪山镇人民政府"]
-    assert citation.authors_of(pingshan(issuer="", township="")) == ["垫江县人民政府"]
-    assert citation.authors_of(pingshan(issuer="", township="", county="")) == ["佚名"]
+    by_page = pingshan(issuer="垫江县坪山镇人民政府", page_fields={"发布机构": "本网"})
+    assert citation.authors_of(by_page) == ["垫江县坪山镇人民政府"]
+    supplied = pingshan(issuer="[垫江县坪山镇人民政府]", author_supplied=True)
+    assert citation.authors_of(supplied) == ["[垫江县坪山镇人民政府]"]
+    assert citation.authors_of(pingshan(issuer="")) == ["佚名"]
 
 
 def test_supplied_title_is_bracketed_and_publication_year_always_present():
@@ -60,7 +63,7 @@ def test_supplied_title_is_bracketed_and_publication_year_always_present():
     no_date = citation.csl_item(pingshan(issue_date=""), f"{BASE}/reports/x", TODAY)
     assert no_date["issued"] == {"date-parts": [[2023]]}
     assert citation.gbt7714(no_date) == ("垫江县坪山镇人民政府. 关于2023年法治政府建设工作的报告[R/OL]. "
-                                         "垫江县：垫江县坪山镇人民政府，2023. https://fazhi.example.cn/reports/x.")
+                                         "垫江县：垫江县坪山镇人民政府，2023[2026-07-15]. https://fazhi.example.cn/reports/x.")
 
 
 def test_non_http_source_url_is_never_cited_or_linked():
@@ -77,7 +80,7 @@ def test_cite_with_source_url_cites_the_government_page_and_keeps_the_archived_c
     work = pingshan(source_url=SOURCE, retrieved="2025-02-10T09:30:00+08:00")
     got = citation.cite(passage(work), BASE + "/", TODAY)
     assert got.gbt7714 == ("垫江县坪山镇人民政府. 关于2023年法治政府建设工作的报告[R/OL]. "
-                           f"垫江县：垫江县坪山镇人民政府，2024. {SOURCE}.")
+                           f"垫江县：垫江县坪山镇人民政府，2024[2025-02-10]. {SOURCE}.")
     # 2015: ASCII punctuation and the access date (the day the archive retrieved the cited page).
     assert got.gbt7714_2015 == ("垫江县坪山镇人民政府. 关于2023年法治政府建设工作的报告[R/OL]. "
                                 f"垫江县: 垫江县坪山镇人民政府, 2024[2025-02-10]. {SOURCE}.")
@@ -134,42 +137,45 @@ def test_bibtex_and_ris_parse_back_to_the_csl_json():
 
 def test_two_passages_of_one_report_are_one_entry_with_both_paragraphs():
     one, other = pingshan(), pingshan(report_id="aaaaaaaaaaaa", title="另一份报告")
-    entries = citation.group_by_work([passage(one, 9), passage(other, 2), passage(one, 7), passage(one, 9)],
-                                     BASE, TODAY)
+    entries = reference_list.group_by_work(
+        [passage(one, 9), passage(other, 2), passage(one, 7), passage(one, 9)], BASE, TODAY)
     assert [(e.work.report_id, e.paragraphs) for e in entries] == [
         ("cde1628b6951", [7, 9]), ("aaaaaaaaaaaa", [2])]
-    gbt, _, _ = citation.combine(entries, "gbt", safe_cell)
+    gbt, _, _ = reference_list.combine(entries, "gbt", safe_cell)
     assert gbt.splitlines() == [
         "[1] 垫江县坪山镇人民政府. 关于2023年法治政府建设工作的报告[R/OL]. "
-        "垫江县：垫江县坪山镇人民政府，2024. https://fazhi.example.cn/reports/cde1628b6951.",
+        "垫江县：垫江县坪山镇人民政府，2024[2026-07-15]. https://fazhi.example.cn/reports/cde1628b6951.",
         "    存档副本：https://fazhi.example.cn/reports/cde1628b6951",
         "    引文位置：¶7、¶9",
-        "[2] 垫江县坪山镇人民政府. 另一份报告[R/OL]. 垫江县：垫江县坪山镇人民政府，2024. "
+        "    说明：原文网址不详，参考文献引用本库存档副本。",
+        "[2] 垫江县坪山镇人民政府. 另一份报告[R/OL]. 垫江县：垫江县坪山镇人民政府，2024[2026-07-15]. "
         "https://fazhi.example.cn/reports/aaaaaaaaaaaa.",
         "    存档副本：https://fazhi.example.cn/reports/aaaaaaaaaaaa",
         "    引文位置：¶2",
+        "    说明：原文网址不详，参考文献引用本库存档副本。",
     ]
-    bib, mimetype, ext = citation.combine(entries, "bibtex", safe_cell)
+    bib, mimetype, ext = reference_list.combine(entries, "bibtex", safe_cell)
     assert (mimetype, ext) == ("application/x-bibtex", "bib")
     parsed = bibtexparser.parse_string(bib).entries
     assert [(e.key, e["note"]) for e in parsed] == [("fazhi-cde1628b6951", "引文位置：¶7、¶9"),
                                                     ("fazhi-aaaaaaaaaaaa", "引文位置：¶2")]
-    assert [r["notes"] for r in rispy.loads(citation.combine(entries, "ris", safe_cell)[0])] == [
+    assert [r["notes"] for r in rispy.loads(reference_list.combine(entries, "ris", safe_cell)[0])] == [
         ["引文位置：¶7、¶9"], ["引文位置：¶2"]]
-    csl = json.loads(citation.combine(entries, "csljson", safe_cell)[0])
+    csl = json.loads(reference_list.combine(entries, "csljson", safe_cell)[0])
     assert [item["id"] for item in csl] == ["cde1628b6951", "aaaaaaaaaaaa"]
-    rows = citation.combine(entries, "csv", safe_cell)[0].lstrip("\ufeff").splitlines()
+    rows = reference_list.combine(entries, "csv", safe_cell)[0].lstrip("\ufeff").splitlines()
     assert rows[0].split(",")[:3] == ["entry", "report_id", "paragraph"]
     assert [row.split(",")[:3] for row in rows[1:]] == [
         ["1", "cde1628b6951", "7"], ["1", "cde1628b6951", "9"], ["2", "aaaaaaaaaaaa", "2"]]
-    text = citation.combine(entries, "text", safe_cell)[0]
+    text = reference_list.combine(entries, "text", safe_cell)[0]
     assert ("    ¶9 “坚持和发展新时代‘枫桥经验’。”"
             "（一、2023年法治政府建设工作开展情况 > （二）坚持依法治理，第9段）") in text
 
 
 def test_csv_cells_never_start_a_formula():
     work = pingshan(title="=HYPERLINK(\"http://x\")")
-    body = citation.combine(citation.group_by_work([passage(work)], BASE, TODAY), "csv", safe_cell)[0]
+    entries = reference_list.group_by_work([passage(work)], BASE, TODAY)
+    body = reference_list.combine(entries, "csv", safe_cell)[0]
     assert "=HYPERLINK" in body and ",=HYPERLINK" not in body and "\n=" not in body
 
 
@@ -189,34 +195,37 @@ SEED_URLS = {  # file → (url, retrieved) as a harvester's sidecar would give t
 }
 
 # Hand-checked: 主要责任者 as the text signs it (坪山镇: two bodies, 、 in the text → ，/, between
-# authors; 付店镇 signs nothing → the township government); the 红江镇 text has no title → the
-# archive's [label]; 出版地 the county; 出版年 the issue date's year (红江镇 2024, 木凉镇 2023), else
-# the report year (坪山镇 2023, 付店镇 2024, 北屏乡 2022); 2015 adds the access date in brackets.
+# authors; 付店镇 signs nothing → the township government, supplied: in brackets); the 红江镇 text
+# has no title → the archive's [label]; 出版地 the county; 出版年 the issue date's year (红江镇 2024,
+# 木凉镇 2023), else the report year (坪山镇 2023, 付店镇 2024, 北屏乡 2022); 2015 adds the access date
+# in brackets.
 SEED_STRINGS = {
     "000_cde1628b69510f98.txt": (
         "中共垫江县坪山镇委员会，垫江县坪山镇人民政府. 关于2023年法治政府建设工作的报告[R/OL]. "
-        "垫江县：中共垫江县坪山镇委员会，2023. http://www.cqdj.gov.cn/zwgk/fzzfjs/202401/t20240115_12801234.html.",
+        "垫江县：中共垫江县坪山镇委员会，2023[2025-02-10]. "
+        "http://www.cqdj.gov.cn/zwgk/fzzfjs/202401/t20240115_12801234.html.",
         "中共垫江县坪山镇委员会, 垫江县坪山镇人民政府. 关于2023年法治政府建设工作的报告[R/OL]. "
         "垫江县: 中共垫江县坪山镇委员会, 2023[2025-02-10]. "
         "http://www.cqdj.gov.cn/zwgk/fzzfjs/202401/t20240115_12801234.html."),
     "001_832404b272c0b67c.txt": (
-        "潢川县付店镇人民政府. 付店镇2024年法治政府建设工作报告[R/OL]. 潢川县：潢川县付店镇人民政府，2024. "
-        "http://www.huangchuan.gov.cn/zfxxgk/fzzfjsnb/202501/t20250117_4567.html.",
-        "潢川县付店镇人民政府. 付店镇2024年法治政府建设工作报告[R/OL]. 潢川县: 潢川县付店镇人民政府, "
+        "[潢川县付店镇人民政府]. 付店镇2024年法治政府建设工作报告[R/OL]. "
+        "潢川县：[潢川县付店镇人民政府]，2024[2025-02-11]. http://www.huangchuan.gov.cn/zfxxgk/fzzfjsnb/202501/t20250117_4567.html.",
+        "[潢川县付店镇人民政府]. 付店镇2024年法治政府建设工作报告[R/OL]. 潢川县: [潢川县付店镇人民政府], "
         "2024[2025-02-11]. http://www.huangchuan.gov.cn/zfxxgk/fzzfjsnb/202501/t20250117_4567.html."),
     "002_0bd4420a3e9538ce.txt": (
         "中共蓬溪县红江镇委员会. [红江镇2023年法治政府建设情况报告][R/OL]. "
-        "蓬溪县：中共蓬溪县红江镇委员会，2024. http://www.pengxi.gov.cn/xxgk/fzzfjs/202401/t20240119_998.html.",
+        "蓬溪县：中共蓬溪县红江镇委员会，2024[2025-02-12]. http://www.pengxi.gov.cn/xxgk/fzzfjs/202401/t20240119_998.html.",
         "中共蓬溪县红江镇委员会. [红江镇2023年法治政府建设情况报告][R/OL]. 蓬溪县: 中共蓬溪县红江镇委员会, "
         "2024[2025-02-12]. http://www.pengxi.gov.cn/xxgk/fzzfjs/202401/t20240119_998.html."),
     "003_a9c7216add76d17d.txt": (
-        "城口县北屏乡. 城口县北屏乡2022年法治政府建设情况报告[R/OL]. 城口县：城口县北屏乡，2022. "
+        "城口县北屏乡. 城口县北屏乡2022年法治政府建设情况报告[R/OL]. 城口县：城口县北屏乡，2022[2025-02-13]. "
         "http://www.cqck.gov.cn/zwgk/fzzfjs/202302/t20230210_11654321.html.",
         "城口县北屏乡. 城口县北屏乡2022年法治政府建设情况报告[R/OL]. 城口县: 城口县北屏乡, 2022[2025-02-13]. "
         "http://www.cqck.gov.cn/zwgk/fzzfjs/202302/t20230210_11654321.html."),
     "004_8711e1a2b86376af.txt": (
         "重庆市南川区木凉镇人民政府. 关于印发《木凉镇2023年法治政府建设工作实施方案》的通知[R/OL]. "
-        "南川区：重庆市南川区木凉镇人民政府，2023. http://www.cqnc.gov.cn/zwgk/fzzfjs/202307/t20230725_11987654.html.",
+        "南川区：重庆市南川区木凉镇人民政府，2023[2025-02-14]. "
+        "http://www.cqnc.gov.cn/zwgk/fzzfjs/202307/t20230725_11987654.html.",
         "重庆市南川区木凉镇人民政府. 关于印发《木凉镇2023年法治政府建设工作实施方案》的通知[R/OL]. "
         "南川区: 重庆市南川区木凉镇人民政府, 2023[2025-02-14]. "
         "http://www.cqnc.gov.cn/zwgk/fzzfjs/202307/t20230725_11987654.html."),

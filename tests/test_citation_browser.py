@@ -1,6 +1,7 @@
-"""The reference list in a real Chromium: passages collected in one browser become one entry per
-work with its cited ¶, and the share URL rebuilds the same list in a fresh browser context (no
-shared localStorage), where it can be exported and edited.
+"""Citations in a real Chromium: the reference list (passages collected in one browser become one
+entry per work with its cited ¶, and the share URL rebuilds the same list in a fresh browser
+context, no shared localStorage, where it can be exported and edited), and what a reader sees of
+an excerpt and a supplied author on the reader and the cite page, at both widths, axe-clean.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
+
+from tests.browser_support import axe_blocking, shot
 
 pytest_plugins = ["tests.browser_fixtures"]
 pytestmark = pytest.mark.browser
@@ -84,3 +87,49 @@ def test_share_url_rebuilds_the_list_in_a_fresh_browser(browser, server):
     assert _entries(page) == [(first, ["1"]), (second, ["1"])]
     assert not problems, problems
     fresh.close()
+
+
+def _report_of_file(server: str, filename: str) -> dict:
+    """The JSON of the report read from ``filename`` (a shipped file), through the live API."""
+    with urllib.request.urlopen(server + "/api/search?all=1", timeout=10) as response:
+        ids = {row["report_id"] for row in json.load(response)["hits"]}
+    for report_id in sorted(ids):
+        with urllib.request.urlopen(f"{server}/api/reports/{report_id}", timeout=10) as response:
+            report = json.load(response)
+        if report["source"]["filename"] == filename:
+            return report
+    raise AssertionError(f"{filename} is not in the archive")
+
+
+def test_excerpt_and_supplied_author_are_marked_on_reader_and_cite_page(page, server):
+    """吉水镇's page names no issuer (its 来源 is the site's 本网) and the archive holds its opening."""
+    report = _report_of_file(server, "web_r051.txt")
+    assert report["excerpt"] and report["author_supplied"]
+    page.goto(f"/reports/{report['report_id']}")
+    note = page.locator("article.reader .excerpt-note")
+    expect(note).to_be_visible()
+    expect(note).to_contain_text("节选")
+    expect(note.locator("a")).to_have_attribute("href", report["source_url"])
+    first = page.locator(".fulltext .passage").first
+    assert note.bounding_box()["y"] < first.bounding_box()["y"]  # above the text, where reading starts
+    issuer = page.locator(".meta-panel dd", has=page.locator(".supplied-title")).first
+    issuer.scroll_into_view_if_needed()
+    expect(issuer).to_contain_text("[廉江市吉水镇人民政府]")
+    expect(issuer.locator(".supplied-title")).to_be_visible()
+    expect(page.locator(".source-link a")).to_have_attribute("href", report["source_url"])
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert axe_blocking(page) == []
+    shot(page, "reader-excerpt-supplied-author")
+
+    page.goto(f"/reports/{report['report_id']}/passages/1/cite")
+    footer = page.locator(".quote footer")
+    expect(footer).to_contain_text("——[廉江市吉水镇人民政府]《吉水镇2024年法治政府建设年度报告》（节选）")
+    expect(page.locator(".cite-remarks")).to_contain_text("方括号内的责任者为本库拟定")
+    reference = page.input_value("#c-gbt")
+    assert reference.startswith("[廉江市吉水镇人民政府]. 吉水镇2024年法治政府建设年度报告（节选）[R/OL]. ")
+    assert reference.endswith(f"[2026-11-23]. {report['source_url']}.")
+    assert "节选：本库只收录了原文的一部分" in page.input_value("#c-bib")
+    # The government's long address wraps: the page never scrolls sideways, on a phone neither.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert axe_blocking(page) == []
+    shot(page, "cite-excerpt-supplied-author")

@@ -1,4 +1,4 @@
-"""Review and correct (issue 9 §7): the review lists what is empty or uncertain and why; a
+"""Review and correct: the review lists what is empty, uncertain or supplied and why; a
 correction made with ``archive set`` or the admin API shows in search at once and survives
 re-ingesting the file, a changed file and a rebuilt index, with time and reason in provenance."""
 
@@ -47,11 +47,13 @@ def test_review_lists_empty_and_uncertain_fields_with_the_reason(home: Path) -> 
     items = json.loads(run_cli("review", "--json", home=home).stdout)
     d03 = _report(home, township="龙溪镇")["report_id"]
     mine = {item["field"]: item for item in items if item["report_id"] == d03}
-    assert set(mine) == {"county", "city", "province"}
-    assert mine["county"]["why"].startswith("同名乡镇全国有 7 处")
+    assert set(mine) == {"county", "city", "province", "issuer"}
+    assert mine["county"]["why"].startswith("同名乡镇全国有 7 处") and mine["county"]["kind"] == "undecided"
+    assert (mine["issuer"]["value"], mine["issuer"]["kind"]) == ("[龙溪镇人民政府]", "supplied")
     r015 = _report(home, county="管城回族区")
-    fields = {item["field"] for item in items if item["report_id"] == r015["report_id"]}
-    assert fields == {"title", "township"}  # untitled (supplied label) and a district's own report
+    kinds = {item["field"]: item["kind"] for item in items if item["report_id"] == r015["report_id"]}
+    # untitled (supplied label), a district's own report (no township), its government supplied
+    assert kinds == {"title": "supplied", "township": "empty", "issuer": "supplied"}
     # The seed is complete and certain: nothing to review.
     seed = _report(home, township="坪山镇")["report_id"]
     assert not [item for item in items if item["report_id"] == seed]
@@ -85,7 +87,9 @@ def test_a_correction_is_searchable_at_once_and_survives_reingest_and_rebuild(
     engine.dispose()
     assert provenance["county"].startswith("人工更正（") and "理由：网站域名" in provenance["county"]
     review = json.loads(run_cli("review", "--json", home=home).stdout)
-    assert not [item for item in review if item["report_id"] == now["report_id"]]
+    # Only the supplied author is left to review, and it follows the corrected county.
+    assert [(item["field"], item["value"], item["kind"]) for item in review
+            if item["report_id"] == now["report_id"]] == [("issuer", "[武冈市龙溪镇人民政府]", "supplied")]
 
 
 @pytest.mark.parametrize(("assignment", "message"), [
@@ -108,7 +112,7 @@ def test_admin_api_reviews_and_corrects(tmp_path: Path) -> None:
     assert client.get("/admin/review").status_code in (401, 403)  # never without the token
     items = client.get("/admin/review", headers=auth).get_json()["items"]
     report_id = items[0]["report_id"]
-    assert {item["field"] for item in items} == {"county", "city", "province"}
+    assert {item["field"] for item in items} == {"county", "city", "province", "issuer"}
     bad = client.post(f"/admin/reports/{report_id}/correct", headers=auth, json={"fields": {"year": "abc"}})
     assert bad.status_code == 400 and "year" in bad.get_json()["error"]
     missing = client.post("/admin/reports/0123456789ab/correct", headers=auth,
@@ -122,7 +126,9 @@ def test_admin_api_reviews_and_corrects(tmp_path: Path) -> None:
     assert "县司法局确认" in done.get_json()["provenance"]["county"]
     hits = client.get("/api/search", query_string={"q": "county:武冈市"}).get_json()
     assert [group["report_id"] for group in hits["groups"]] == [report_id]
-    assert client.get("/admin/review", headers=auth).get_json()["items"] == []
+    after = client.get("/admin/review", headers=auth).get_json()
+    assert [(item["field"], item["kind"]) for item in after["items"]] == [("issuer", "supplied")]
+    assert after["counts"] == {"undecided": 0, "empty": 0, "supplied": 1, "uncertain": 0, "excerpt": 0}
 
 
 def test_emptying_a_title_gives_the_archives_supplied_label(home: Path) -> None:
@@ -133,3 +139,37 @@ def test_emptying_a_title_gives_the_archives_supplied_label(home: Path) -> None:
     shown = json.loads(run_cli("show", seed["report_id"], "--json", home=home).stdout)
     assert shown["title_supplied"] is True
     assert shown["title"] == "[坪山镇2023年法治政府建设情况报告]"
+
+
+def test_review_shows_every_doubt_of_the_shipped_corpus(archive_config) -> None:
+    """Every supplied author, every field left empty because its clues do not decide it or
+    contradict each other (its provenance says so), and every excerpt; in the CLI, its JSON and
+    the admin API alike, with exact counts."""
+    from archive.document import PROV_CONTRADICTED, PROV_UNDECIDED
+    from archive.store import all_reports
+
+    with sessions_of(archive_config)() as session:
+        reports = all_reports(session)
+    items = json.loads(run_cli("review", "--json", home=archive_config.home).stdout)
+    listed = {(item["report_id"], item["field"]): item for item in items}
+    undecided = [why.split("{")[0] for why in (PROV_UNDECIDED, PROV_CONTRADICTED)]
+    left_empty = 0
+    for report in reports:
+        if report.author_supplied:
+            assert listed[(report.id, "issuer")]["kind"] == "supplied"
+            assert listed[(report.id, "issuer")]["value"] == report.issuer
+        assert ((report.id, "excerpt") in listed) == report.excerpt
+        for field, why in (report.provenance or {}).items():
+            if any(why.startswith(start) for start in undecided) and not getattr(report, field):
+                item = listed[(report.id, field)]
+                assert (item["kind"], item["why"]) == ("undecided", why)
+                left_empty += 1
+    assert left_empty >= 3  # 龙溪镇, 东庄镇, 长寿镇: homonyms nothing in the text decides
+    kinds = {kind: sum(item["kind"] == kind for item in items) for kind in ("supplied", "excerpt")}
+    assert kinds["excerpt"] == 35
+    assert kinds["supplied"] == 21 + sum(r.title_supplied for r in reports)  # authors and titles
+    summary = run_cli("review", home=archive_config.home).stdout.splitlines()[-1]
+    assert summary.startswith(f"共 {len(items)} 项待核") and "本库拟定" in summary and "节选 35 项" in summary
+    client = create_app({"ARCHIVE_CONFIG": archive_config, "ADMIN_TOKEN": TOKEN}).test_client()
+    admin = client.get("/admin/review", headers={"Authorization": f"Bearer {TOKEN}"}).get_json()
+    assert admin["items"] == items and admin["counts"]["excerpt"] == 35

@@ -131,9 +131,9 @@ def test_cli_exit_status_and_show_json(tmp_path: Path) -> None:
     listing = json.loads(run_cli("reports", "--json", home=home).stdout)
     assert len(listing) == SHIPPED
     shown = json.loads(run_cli("show", listing[0]["report_id"], "--json", home=home).stdout)
-    assert list(shown)[:15] == ["report_id", "title", "issuer", "township", "county", "city", "province",
-                                 "year", "doc_type", "issue_date", "title_supplied", "page_fields",
-                                 "source_url", "retrieved", "sections"]
+    assert list(shown)[:17] == ["report_id", "title", "issuer", "township", "county", "city", "province",
+                                 "year", "doc_type", "issue_date", "title_supplied", "author_supplied",
+                                 "page_fields", "source_url", "retrieved", "excerpt", "sections"]
     section = shown["sections"][0]
     assert set(section) == {"number", "title", "kind", "children", "passages"}
     passages = [p for s in shown["sections"] for p in s["passages"]]

@@ -37,7 +37,7 @@ from tests.hostile import (
     write_hostile_report,
 )
 from web import create_app
-from web.citation import FORMATS
+from web.reference_list import FORMATS
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

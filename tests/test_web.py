@@ -430,9 +430,9 @@ def test_cite_page_and_json(client, ids):
     data = client.get(f"/api/reports/{report_id}/passages/1/cite").get_json()
     permalink = f"https://fazhi.example.cn/reports/{report_id}?p=1#p-1"
     assert data["permalink"] == permalink
-    # No source URL: the reference cites the archive's page (2015 edition: accessed today).
-    assert "[R/OL]. 垫江县：" in data["gbt7714"]
-    assert data["gbt7714"].endswith(f"，2023. {data['report_url']}.")
+    # No source URL: the reference cites the archive's page, accessed today (both editions).
+    assert "[R/OL]. 垫江县：" in data["gbt7714"] and data["cites_archived_copy"]
+    assert data["gbt7714"].endswith(f"，2023[{TODAY}]. {data['report_url']}.")
     assert data["gbt7714_2015"].endswith(f"2023[{TODAY}]. https://fazhi.example.cn/reports/{report_id}.")
     assert data["bibtex"].startswith("@techreport{") and f"urldate = {{{TODAY}}}" in data["bibtex"]
     assert data["ris"].startswith("TY  - RPRT\n") and data["ris"].endswith("ER  - ")

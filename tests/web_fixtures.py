@@ -52,3 +52,12 @@ def build_instance(home: Path) -> ArchiveConfig:
         session.merge(ReportAlias(old_id=ALIAS_ID, new_id=first.report_id))
     engine.dispose()
     return config
+
+
+def reports_by_file(client) -> dict[str, dict]:
+    """Every report's JSON (``/api/reports/<id>``) by the name of the file it was read from."""
+    out = {}
+    for row in client.get("/api/search?all=1").get_json()["hits"]:
+        report = client.get(f"/api/reports/{row['report_id']}").get_json()
+        out[report["source"]["filename"]] = report
+    return out

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify, request
 
+from archive.corrections import review_counts
 from archive.harvest import current_progress, options_from_json, validate_seeds
 from archive.readers import MAX_FILE_BYTES
 
@@ -130,8 +131,10 @@ def rebuild():
 @bp.get("/review")
 @require_token
 def review_list():
-    """The reports whose metadata is empty or uncertain, field by field, with the reason."""
-    return jsonify({"items": [item.as_dict() for item in current_archive().review()]})
+    """Every doubt about the reports' metadata, field by field, with its kind and reason
+    (``archive.corrections.review``), and how many of each kind."""
+    items = current_archive().review()
+    return jsonify({"items": [item.as_dict() for item in items], "counts": review_counts(items)})
 
 
 @bp.post("/reports/<report_id>/correct")

@@ -5,8 +5,8 @@ Here the paths and their parameters come from the app's own URL rules (``apispec
 plugin; path parameters typed from the rule's converters), the query parameters of a search
 from ``web.params`` / ``indexer.query.FIELD_SPECS``, the facet fields from the indexer's schema,
 the citation from ``web.citation.Citation``'s dataclass fields and the export formats from
-``web.citation.FORMATS``; the response bodies are marshmallow schemas below, turned into JSON
-Schema by ``apispec``'s marshmallow plugin. ``tests/test_api_spec.py`` checks every documented
+``web.reference_list.FORMATS``; the response bodies are marshmallow schemas below, turned into
+JSON Schema by ``apispec``'s marshmallow plugin. ``tests/test_api_spec.py`` checks every documented
 endpoint's real responses (success and error) against this document with schemathesis, and that
 every ``/api`` route is in it, so neither side can change alone.
 
@@ -41,7 +41,7 @@ from indexer.practices import SORTS as PRACTICE_SORTS
 from indexer.query import FIELD_SPECS, FIELDS, ORIGINAL, UNKNOWN_YEAR
 from indexer.schema import FACET_FIELDS
 
-from . import citation
+from . import citation, reference_list
 from .params import MAX_PAGE
 
 bp = Blueprint("api_spec", __name__)
@@ -99,10 +99,13 @@ class ReportMetadataSchema(Schema.from_dict(_report_fields(report_fields.JSON)))
     """A report's public metadata: the keys of ``Report.metadata_dict``."""
 
     title_supplied = fields.Boolean(required=True, metadata={"description": "标题为本库拟定"})
+    author_supplied = fields.Boolean(required=True, metadata={
+        "description": "原文未写发文机关，issuer 为本库据地名拟定（方括号内）"})
     page_fields = fields.Dict(keys=fields.String(), values=fields.String(), required=True,
                               metadata={"description": "网页上的 发布机构、成文日期、索引号 等"})
     source_url = _text("原文网址或空")
     retrieved = _text("取回时间或空")
+    excerpt = fields.Boolean(required=True, metadata={"description": "本库只收录了原文的一部分（节选）"})
 
 
 class PassageSchema(Schema):
@@ -296,7 +299,7 @@ class CitationExportSchema(Schema):
     """The body of ``POST /api/citations/export``."""
 
     items = fields.List(fields.Nested(CitationItemSchema), required=True)
-    format = fields.String(validate=validate.OneOf(list(citation.FORMATS)), load_default="text")
+    format = fields.String(validate=validate.OneOf(list(reference_list.FORMATS)), load_default="text")
 
 
 class HealthSchema(Schema):
@@ -487,7 +490,7 @@ class Operation:
 
 
 def _export_responses() -> dict[int, dict]:
-    media = sorted({mimetype for _label, mimetype, _ext in citation.FORMATS.values()})
+    media = sorted({mimetype for _label, mimetype, _ext in reference_list.FORMATS.values()})
     # A JSON format (CSL-JSON) is a list of items; every other format is text.
     content = {m: {"schema": CSL_ITEMS if m.endswith("json") else TEXT} for m in media}
     return {200: {"description": "引用清单文件（按 format）", "content": content},

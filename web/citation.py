@@ -1,39 +1,47 @@
-"""Citations of reports and their passages: GB/T 7714—2025 (default) and —2015, CSL-JSON, BibTeX, RIS.
+"""Citations of reports and their passages: GB/T 7714—2025 (default) and —2015, CSL-JSON, and
+(through ``web.reference_managers``) BibTeX and RIS; a reference list is ``web.reference_list``.
 
 Why a CSL processor and not string templates: the GB/T 7714 strings are what ``citeproc-py``
 renders with the community-maintained styles vendored in ``web/csl/`` from the report's own
 CSL-JSON, so a user who imports that CSL-JSON into Zotero and picks the same style gets the same
-string, and a change of edition is a change of style file, not of code. BibTeX and RIS are
-written by ``bibtexparser`` and ``rispy`` for the same reason: their writers know the syntax.
+string, and a change of edition is a change of style file, not of code.
 
 Everything here is pure (no Flask, no ORM) so the exact strings can be checked against
 hand-worked examples: a researcher pastes these into a paper, and a wrong full stop is a bug.
 
 A researcher cites the government's page, not this archive: the URL in a citation is the
-report's source URL when the archive knows it, the archive's permalink otherwise; the
-permalink is always given too, as the "archived copy".
+report's source URL when the archive knows it, the archive's permalink otherwise (and the
+citation says so, ``remarks``); the permalink is always given too, as the "archived copy".
+
+What the archive supplies is marked as supplied, in square brackets as catalogues do: a title
+([红江镇2023年法治政府建设情况报告]) and an author ([潢川县付店镇人民政府], ``archive.issuer``), in
+every format alike, and the JSON says ``title_supplied`` / ``author_supplied``.
+
+An excerpt (the archive holds only the opening of a page) is said so in every form, and the
+choice of where keeps a Zotero library clean: the CSL-JSON, BibTeX, RIS and the meta tags keep
+the title as the document writes it and carry 节选 in their note fields (CSL ``note``, which
+Zotero imports into Extra; BibTeX ``note``; RIS ``N1``; ``DC.description``), so no reference
+manager holds an invented title. The GB/T 7714 strings, which have no note element, put （节选）
+after the title, where Chinese references mark an excerpt (《…》（节选））; so does the quote's
+source line. Rendering the archive's CSL-JSON elsewhere gives the same string without the mark.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-import bibtexparser
-import rispy
-from bibtexparser.model import Entry, Field
 from citeproc import Citation as CslCitation
 from citeproc import CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
 from citeproc.source.json import CiteProcJSON
 
 from archive.fields import place_name
+
+from .reference_managers import bibtex, paragraphs_note, ris
 
 UNKNOWN_AUTHOR = "佚名"  # GB/T 7714 §8.1.1: a Chinese work without a known author
 UNKNOWN_PLACE = "[出版地不详]"  # GB/T 7714 §8.4.1.3
@@ -45,6 +53,13 @@ STYLES = {
 }
 DEFAULT_EDITION = "2025"
 ARCHIVED_COPY = "存档副本"  # label of the line that always carries the archive's permalink
+# The note (CSL-JSON, BibTeX, RIS, DC.description) of a work the archive holds only part of.
+EXCERPT = "节选：本库只收录了原文的一部分"
+EXCERPT_MARK = "（节选）"  # after the title in the GB/T strings and the source line
+# A 发文字号 as GB/T 9704 writes one: 机关代字〔年份〕序号号 (坪山府发〔2024〕3号); a page's record
+# holding anything else (a bare "2025") is not cited.
+DOCUMENT_NUMBER = re.compile(
+    r"[\u4e00-\u9fff][^\s〔\[［(（]*\s*[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*第?\s*\d{1,5}\s*号")
 _SEPARATORS = re.compile(r"[、，,；;]")
 _NUMBER_PREFIX = re.compile(r"^\[\d+\]\s*")
 
@@ -68,6 +83,9 @@ class CitedWork:
     source_url: str = ""  # where the government published it ("" when unknown)
     retrieved: str = ""  # ISO date or date-time the source was fetched
     page_fields: dict[str, str] = field(default_factory=dict)  # 发布机构, 索引号, 发文字号 … of the page
+    # Nothing names the issuer: ``issuer`` is the archive's inference in [brackets] (archive.issuer).
+    author_supplied: bool = False
+    excerpt: bool = False  # the archive holds only part of the document
 
 
 @dataclass(frozen=True)
@@ -98,32 +116,17 @@ class Citation:
     locator: dict  # CSL locator of the passage: {"label": "paragraph", "locator": "7"}
     bibtex: str
     ris: str
-    text: str  # quote + source + reference + archived copy, the "copy everything" block
+    text: str  # quote + source + reference + archived copy + remarks, the "copy everything" block
     archived_copy: str  # "存档副本：permalink"
     title_supplied: bool = False  # the cited title is the archive's [label], not the document's
+    author_supplied: bool = False  # the cited author is the archive's [inference], not the document's
+    excerpt: bool = False  # the archive holds only part of the document: its ¶ count from that part
+    cites_archived_copy: bool = False  # no source URL is known: the reference cites the archive's copy
+    remarks: str = ""  # what the user should know about the reference above ("" when nothing)
 
     def to_dict(self) -> dict:
         """JSON-ready dict with every field."""
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
-
-
-@dataclass(frozen=True)
-class ReferenceEntry:
-    """One work of a reference list with every passage of it that was cited, in ¶ order."""
-
-    work: CitedWork
-    passages: list[CitedPassage]
-    report_url: str
-    accessed: date
-
-    @property
-    def paragraphs(self) -> list[int]:
-        """The cited ¶ numbers (GB/T 7714's 引文页码 for a text without pages)."""
-        return [p.seq for p in self.passages]
-
-    def csl(self) -> dict:
-        """The work's CSL-JSON item."""
-        return csl_item(self.work, self.report_url, self.accessed)
 
 
 # --- the elements of a reference -------------------------------------------------------------
@@ -134,20 +137,11 @@ def _split_bodies(value: str) -> list[str]:
 
 
 def authors_of(work: CitedWork) -> list[str]:
-    """主要责任者: the page's 发布机构, else the issuer the text names, else the government of the
-    township (or county) the text is about, and 佚名 only when nothing names one.
-
-    Why the government fallback: these reports are issued by the township government even when
-    the file does not sign them, and GB/T 7714 wants a principal responsibility in every entry.
-    """
-    for value in (work.page_fields.get("发布机构", ""), work.issuer):
-        if bodies := _split_bodies(value):
-            return bodies
-    if work.township:
-        return [f"{work.county}{work.township}人民政府"]
-    if work.county:
-        return [f"{work.county}人民政府"]
-    return [UNKNOWN_AUTHOR]
+    """主要责任者: the issuer as stored, one author per body of a joint issue, and 佚名 only when
+    there is none. The store's issuer is the one the reader shows: as the document or its page
+    writes it (the page's 发布机构 first, never a site's byline), or the archive's supplied
+    [author] (``archive.issuer``), so the citation and the reader name the same author."""
+    return _split_bodies(work.issuer) or [UNKNOWN_AUTHOR]
 
 
 def issuer_of(work: CitedWork) -> str:
@@ -179,6 +173,13 @@ def publisher_of(work: CitedWork) -> tuple[str, str]:
     return place, publisher
 
 
+def document_number(work: CitedWork) -> str:
+    """The page's 发文字号 when it reads as one (``DOCUMENT_NUMBER``), else "": a garbled record
+    must not enter the title part of a reference (题名：2025[R/OL])."""
+    value = work.page_fields.get("发文字号", "").strip()
+    return value if DOCUMENT_NUMBER.fullmatch(value) else ""
+
+
 def http_url(value: str) -> str:
     """``value`` when it is an http(s) URL, else "": only such a URL may be cited or linked."""
     value = (value or "").strip()
@@ -194,11 +195,6 @@ def _date_parts(iso: str) -> list[int]:
     return [day.year, day.month, day.day]
 
 
-def _csl_date(item: dict, variable: str, sep: str) -> str:
-    """A CSL-JSON date as yyyy-mm-dd (or with ``sep``); a partial date as far as it goes."""
-    parts = item.get(variable, {}).get("date-parts", [[]])[0]
-    return sep.join(f"{part:02d}" if i else str(part) for i, part in enumerate(parts))
-
 
 def accessed_on(work: CitedWork, today: date) -> date:
     """The 引用日期: the day the cited source was retrieved when the source URL is cited (that is
@@ -212,7 +208,8 @@ def csl_item(work: CitedWork, report_url: str, today: date) -> dict:
     """The work as a CSL-JSON item (type ``report``): what citeproc renders, and what Zotero imports.
 
     出版年 is always present: the issue date (its year is what the styles print for a report
-    with a publisher), else the report year. The URL is the source's, else the archive's.
+    with a publisher), else the report year. The URL is the source's, else the archive's. An
+    excerpt carries ``note`` 节选 (see the module docstring).
     """
     place, publisher = publisher_of(work)
     item: dict = {
@@ -231,10 +228,12 @@ def csl_item(work: CitedWork, report_url: str, today: date) -> dict:
         item["issued"] = {"date-parts": [parts]}
     elif work.year:
         item["issued"] = {"date-parts": [[work.year]]}
-    if number := work.page_fields.get("发文字号", "").strip():
+    if number := document_number(work):
         item["number"] = number
     if index_no := work.page_fields.get("索引号", "").strip():
         item["archive_location"] = index_no
+    if work.excerpt:
+        item["note"] = EXCERPT
     return item
 
 
@@ -244,10 +243,19 @@ def _style(edition: str) -> CitationStylesStyle:
     return CitationStylesStyle(str(STYLES[edition]), validate=False)
 
 
+def as_rendered(item: dict) -> dict:
+    """The item the GB/T strings are rendered from: an excerpt's title followed by （节选）, the
+    CSL-JSON itself left as the document writes it (see the module docstring)."""
+    if item.get("note") == EXCERPT:
+        return {**item, "title": item["title"] + EXCERPT_MARK}
+    return item
+
+
 def render(items: list[dict], edition: str = DEFAULT_EDITION) -> list[str]:
     """GB/T 7714 reference strings of CSL-JSON ``items``, in order, without the [n] numbers
     (the lists number them themselves), rendered by citeproc-py with the edition's style."""
-    bibliography = CitationStylesBibliography(_style(edition), CiteProcJSON(items), formatter.plain)
+    rendered = [as_rendered(item) for item in items]
+    bibliography = CitationStylesBibliography(_style(edition), CiteProcJSON(rendered), formatter.plain)
     for item in items:
         bibliography.register(CslCitation([CitationItem(item["id"])]))
     return [_NUMBER_PREFIX.sub("", str(entry)) for entry in bibliography.bibliography()]
@@ -263,129 +271,6 @@ def gbt7714(item: dict, edition: str = DEFAULT_EDITION) -> str:
     return render([item], edition)[0]
 
 
-# --- reference managers: Highwire Press and Dublin Core tags ---------------------------------
-
-
-
-def meta_tags(item: dict, work: CitedWork, report_url: str) -> list[tuple[str, str]]:
-    """(name, content) of the reader's ``citation_*`` and ``DC.*`` meta tags, from the CSL-JSON item.
-
-    Why from the item: Zotero's connector reads these tags ("Embedded Metadata"), so a report
-    saved with one click must carry the same author, title, date and URL as the CSL-JSON and the
-    GB/T strings. ``citation_technical_report_institution`` makes Zotero file it as a report.
-    """
-    authors = [a["literal"] for a in item["author"]]
-    issued = _csl_date(item, "issued", "/")
-    tags: list[tuple[str, str]] = [("citation_title", item["title"])]
-    tags += [("citation_author", name) for name in authors]
-    if issued:
-        tags.append(("citation_publication_date", issued))
-    if publisher := item.get("publisher", ""):
-        tags.append(("citation_technical_report_institution", publisher))
-    if number := item.get("number", ""):
-        tags.append(("citation_technical_report_number", number))
-    tags += [("citation_language", "zh"), ("citation_public_url", item["URL"]),
-             ("citation_fulltext_html_url", report_url), ("DC.title", item["title"])]
-    tags += [("DC.creator", name) for name in authors]
-    if publisher:
-        tags.append(("DC.publisher", publisher))
-    if issued:
-        tags.append(("DC.date", issued.replace("/", "-")))
-    tags += [("DC.type", "Text"), ("DC.format", "text/html"), ("DC.language", "zh-CN"),
-             ("DC.identifier", item["URL"])]
-    if work.source_url:
-        tags.append(("DC.source", work.source_url))
-    if place := place_of(work):
-        tags.append(("DC.coverage", place))
-    return tags
-
-
-# --- BibTeX and RIS ----------------------------------------------------------------------------
-
-def _bibtex_escape(value: str) -> str:
-    """Escape the characters BibTeX/LaTeX treat specially, so a title cannot break the entry."""
-    out = value.replace("\\", "\\textbackslash{}")
-    for char in "{}":
-        out = out.replace(char, "\\" + char)
-    for char in "&%$#_":
-        out = out.replace(char, "\\" + char)
-    return out.replace("~", "\\textasciitilde{}").replace("^", "\\textasciicircum{}")
-
-
-def bibtex_key(work: CitedWork) -> str:
-    """One key per work, so two passages of one report are one entry of a .bib file."""
-    return f"fazhi-{work.report_id}"
-
-
-def paragraphs_note(paragraphs: Iterable[int]) -> str:
-    """The cited paragraphs as 引文位置：¶3、¶7 (the text has no pages; ¶ numbers are the archive's)."""
-    return "引文位置：" + "、".join(f"¶{seq}" for seq in paragraphs)
-
-
-SafeCell = Callable[[object], str]
-
-
-def bibtex_entry(item: dict, note: str) -> Entry:
-    """A biblatex-friendly ``@techreport`` from the CSL-JSON item (corporate authors in braces)."""
-    authors = " and ".join("{" + _bibtex_escape(a["literal"]) + "}" for a in item["author"])
-    fields = [("author", authors), ("title", _bibtex_escape(item["title"])),
-              ("institution", _bibtex_escape(item.get("publisher") or item["author"][0]["literal"])),
-              ("address", _bibtex_escape(item["publisher-place"])), ("type", "报告")]
-    issued = _csl_date(item, "issued", "-")
-    if issued:
-        fields.append(("year", issued[:4]))
-    if len(issued) == 10:
-        fields.append(("date", issued))
-    if "number" in item:
-        fields.append(("number", _bibtex_escape(item["number"])))
-    fields += [("url", item["URL"]), ("urldate", _csl_date(item, "accessed", "-")),
-               ("langid", "chinese"), ("note", _bibtex_escape(note))]
-    return Entry("techreport", "fazhi-" + item["id"], [Field(name, value) for name, value in fields])
-
-
-def bibtex(entries: list[tuple[dict, str]]) -> str:
-    """A .bib text of (CSL-JSON item, note) pairs, written by bibtexparser."""
-    library = bibtexparser.Library([bibtex_entry(item, note) for item, note in entries])
-    fmt = bibtexparser.BibtexFormat()
-    fmt.indent = "  "
-    fmt.block_separator = "\n"
-    return bibtexparser.write_string(library, bibtex_format=fmt).strip()
-
-
-class _RisWriter(rispy.RisWriter):
-    """rispy's writer without its "1." counter lines, which are not RIS and confuse importers."""
-
-    def set_header(self, count: int) -> str:
-        """No header line before a record."""
-        return ""
-
-
-def ris_record(item: dict, note: str) -> dict:
-    """A RIS record (``TY  - RPRT``) in rispy's vocabulary, from the CSL-JSON item."""
-    record: dict = {"type_of_reference": "RPRT", "authors": [a["literal"] for a in item["author"]],
-                    "title": item["title"]}
-    issued = _csl_date(item, "issued", "/")
-    if issued:
-        record["year"] = issued[:4]
-    if len(issued) == 10:
-        record["date"] = issued
-    record["place_published"] = item["publisher-place"]
-    if "publisher" in item:
-        record["publisher"] = item["publisher"]
-    if "number" in item:
-        record["number"] = item["number"]
-    record.update({"urls": [item["URL"]],
-                   "access_date": _csl_date(item, "accessed", "/"),
-                   "language": "zh-CN", "notes": [note], "id": "fazhi-" + item["id"]})
-    return record
-
-
-def ris(entries: list[tuple[dict, str]]) -> str:
-    """A RIS text of (CSL-JSON item, note) pairs, written by rispy."""
-    records = [ris_record(item, note) for item, note in entries]
-    return rispy.dumps(records, implementation=_RisWriter).rstrip("\n")
-
-
 # --- one passage -------------------------------------------------------------------------------
 
 def passage_note(cited: CitedPassage) -> str:
@@ -395,13 +280,30 @@ def passage_note(cited: CitedPassage) -> str:
 
 
 def source_line(cited: CitedPassage) -> str:
-    """One human line saying where the quote is from: issuer, 《title》, place and year, section."""
+    """One human line saying where the quote is from: issuer, 《title》 (（节选） for an excerpt),
+    place and year, section; a supplied author or title in its [brackets]."""
     work = cited.work
-    bits = [f"{issuer_of(work)}《{title_of(work)}》"]
+    bits = [f"{issuer_of(work)}《{title_of(work)}》{EXCERPT_MARK if work.excerpt else ''}"]
     context = "，".join(x for x in (place_of(work), f"{work.year}年" if work.year else "") if x)
     if context:
         bits.append(f"（{context}）")
     return "——" + "".join(bits) + "，" + passage_note(cited)
+
+
+def remarks_of(work: CitedWork) -> str:
+    """What a user should know before pasting the reference: that it cites the archive's copy (no
+    source URL known), that the archive holds an excerpt, that an author or title in brackets is
+    the archive's; "" when none of these."""
+    said = []
+    if not work.source_url:
+        said.append("原文网址不详，参考文献引用本库存档副本")
+    if work.excerpt:
+        said.append("本库存档副本为原文节选，段落编号按所收部分计")
+    if work.author_supplied:
+        said.append("原文未写发文机关，方括号内的责任者为本库拟定")
+    if work.title_supplied:
+        said.append("原文无标题，方括号内的题名为本库拟定")
+    return "说明：" + "；".join(said) + "。" if said else ""
 
 
 def quote_of(text: str) -> str:
@@ -429,86 +331,14 @@ def cite(cited: CitedPassage, base_url: str, today: date) -> Citation:
     note = paragraphs_note([cited.seq])
     quote, source = quote_of(cited.text), source_line(cited)
     archived = f"{ARCHIVED_COPY}：{permalink}"
+    remarks = remarks_of(work)
     return Citation(
         report_id=work.report_id, seq=cited.seq, quote=quote, source=source, permalink=permalink,
         report_url=report_url, url=item["URL"], source_url=work.source_url,
         gbt7714=reference, gbt7714_2015=gbt7714(item, "2015"), csl=item,
         locator={"label": "paragraph", "locator": str(cited.seq)},
         bibtex=bibtex([(item, note)]), ris=ris([(item, note)]),
-        text=f"{quote}\n{source}\n{reference}\n{archived}", archived_copy=archived,
-        title_supplied=work.title_supplied,
+        text="\n".join(line for line in (quote, source, reference, archived, remarks) if line),
+        archived_copy=archived, title_supplied=work.title_supplied, author_supplied=work.author_supplied,
+        excerpt=work.excerpt, cites_archived_copy=not work.source_url, remarks=remarks,
     )
-
-
-# --- a reference list --------------------------------------------------------------------------
-
-def group_by_work(passages: Iterable[CitedPassage], base_url: str, today: date) -> list[ReferenceEntry]:
-    """One entry per work, in order of first citation, each with its passages in ¶ order (a ¶
-    cited twice is listed once): the reference list numbers works, not quotes."""
-    grouped: dict[str, dict[int, CitedPassage]] = {}
-    works: dict[str, CitedWork] = {}
-    for passage in passages:
-        works.setdefault(passage.work.report_id, passage.work)
-        grouped.setdefault(passage.work.report_id, {}).setdefault(passage.seq, passage)
-    return [ReferenceEntry(works[rid], [by_seq[s] for s in sorted(by_seq)],
-                           report_url_of(base_url, rid), today) for rid, by_seq in grouped.items()]
-
-
-def _reference_blocks(entries: list[ReferenceEntry], edition: str, with_quotes: bool) -> str:
-    """The numbered list: each reference, its archived copy, and the cited ¶ under it."""
-    strings = render([entry.csl() for entry in entries], edition)
-    blocks = []
-    for number, (entry, reference) in enumerate(zip(entries, strings, strict=True), start=1):
-        lines = [f"[{number}] {reference}", f"    {ARCHIVED_COPY}：{entry.report_url}",
-                 f"    {paragraphs_note(entry.paragraphs)}"]
-        if with_quotes:
-            lines += [f"    ¶{p.seq} {quote_of(p.text)}（{passage_note(p)}）" for p in entry.passages]
-        blocks.append("\n".join(lines))
-    return ("\n\n" if with_quotes else "\n").join(blocks) + "\n"
-
-
-CSV_COLUMNS = ("entry", "report_id", "paragraph", "reference_gbt7714_2025", "reference_gbt7714_2015",
-               "url", "source_url", "archived_copy", "section", "quote")
-
-
-def references_csv(entries: list[ReferenceEntry], safe_cell: SafeCell) -> str:
-    """One row per cited passage, numbered by its work's entry; ``safe_cell`` defuses formulas."""
-    items = [entry.csl() for entry in entries]
-    new, old = render(items, "2025"), render(items, "2015")
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for number, (entry, item, ref, ref_old) in enumerate(zip(entries, items, new, old, strict=True), start=1):
-        for p in entry.passages:
-            row = (number, entry.work.report_id, p.seq, ref, ref_old, item["URL"], entry.work.source_url,
-                   permalink_of(entry.report_url, p.seq), " > ".join(p.heading_path), p.text)
-            writer.writerow([safe_cell(value) for value in row])
-    return "\ufeff" + buffer.getvalue()
-
-
-FORMATS = {  # format → (label, media type, file extension)
-    "text": ("引文与参考文献（文本）", "text/plain", "txt"),
-    "gbt": ("GB/T 7714—2025 参考文献表", "text/plain", "txt"),
-    "gbt2015": ("GB/T 7714—2015 参考文献表", "text/plain", "txt"),
-    "bibtex": ("BibTeX", "application/x-bibtex", "bib"),
-    "ris": ("RIS（EndNote、Zotero 等）", "application/x-research-info-systems", "ris"),
-    "csv": ("CSV（表格）", "text/csv", "csv"),
-    "csljson": ("CSL-JSON", "application/vnd.citationstyles.csl+json", "json"),
-}
-
-
-def combine(entries: list[ReferenceEntry], fmt: str, safe_cell: SafeCell) -> tuple[str, str, str]:
-    """A reference list as one file: (body, media type, file extension)."""
-    _label, mimetype, extension = FORMATS[fmt]
-    notes = [(entry.csl(), paragraphs_note(entry.paragraphs)) for entry in entries]
-    if fmt == "bibtex":
-        body = bibtex(notes) + "\n"
-    elif fmt == "ris":
-        body = ris(notes) + "\n"
-    elif fmt == "csv":
-        body = references_csv(entries, safe_cell)
-    elif fmt == "csljson":
-        body = csl_json_text([item for item, _note in notes])
-    else:
-        body = _reference_blocks(entries, "2015" if fmt == "gbt2015" else DEFAULT_EDITION, fmt == "text")
-    return body, mimetype, extension

@@ -1,6 +1,7 @@
 """Citing passages: the cite page and its JSON twin, a report's CSL-JSON, the reference list and its export.
 
-The formatting lives in ``web.citation`` (pure); this module only fetches reports and passages
+The formatting lives in ``web.citation``, ``web.reference_managers`` and ``web.reference_list``
+(pure); this module only fetches reports and passages
 and supplies the site root and today's date.
 
 Why the reference list lives in the URL: the app is read-only and has no user accounts, so the
@@ -18,8 +19,9 @@ from flask import Blueprint, Response, abort, jsonify, render_template, request,
 from archive.errors import ArchiveError
 from archive.store import Passage, Report
 
-from . import citation
+from . import citation, reference_list
 from .export import content_disposition, safe_cell
+from .reference_managers import meta_tags
 from .reports import find_report, load_passage, load_report, place
 from .services import base_url, today
 
@@ -37,6 +39,7 @@ def cited_work(report: Report) -> citation.CitedWork:
         issue_date=report.issue_date, title_supplied=bool(report.title_supplied),
         source_url=citation.http_url(report.source_url), retrieved=report.retrieved or "",
         page_fields={str(k): str(v) for k, v in (report.page_fields or {}).items()},
+        author_supplied=bool(report.author_supplied), excerpt=bool(report.excerpt),
     )
 
 
@@ -56,7 +59,7 @@ def citation_meta(report: Report) -> list[tuple[str, str]]:
     """The reader's ``citation_*`` / ``DC.*`` meta tags (a template global: report.html's head)."""
     work = cited_work(report)
     report_url = citation.report_url_of(base_url(), report.id)
-    return citation.meta_tags(citation.csl_item(work, report_url, today()), work, report_url)
+    return meta_tags(citation.csl_item(work, report_url, today()), work, report_url)
 
 
 @bp.app_template_global()
@@ -142,7 +145,7 @@ def citations():
     """
     items = parse_items(request.args.get("items", ""))
     passages, missing = _load_passages(items, strict=False)
-    entries = citation.group_by_work(passages, base_url(), today())
+    entries = reference_list.group_by_work(passages, base_url(), today())
     references = citation.render([entry.csl() for entry in entries])
     kept = [(p.work.report_id, p.seq) for entry in entries for p in entry.passages]
     share_url = base_url() + url_for("cite.citations", items=items_param(kept)) if kept else ""
@@ -150,7 +153,7 @@ def citations():
         [pair for pair in kept if pair != (p.work.report_id, p.seq)]) or None)
         for entry in entries for p in entry.passages}
     return render_template("citations.html", entries=list(zip(entries, references, strict=True)),
-                           formats=citation.FORMATS, items=items_param(kept), share_url=share_url,
+                           formats=reference_list.FORMATS, items=items_param(kept), share_url=share_url,
                            missing=missing, removals=removals)
 
 
@@ -173,8 +176,8 @@ def _requested_items() -> tuple[list[tuple[str, int]], str]:
         items = parse_items(request.form.get("items", ""))
     if not items:
         abort(400, description="引用清单是空的")
-    if fmt not in citation.FORMATS:
-        abort(400, description=f"不支持的格式：{fmt[:20]}（可用：{'、'.join(citation.FORMATS)}）")
+    if fmt not in reference_list.FORMATS:
+        abort(400, description=f"不支持的格式：{fmt[:20]}（可用：{'、'.join(reference_list.FORMATS)}）")
     return items, fmt
 
 
@@ -183,8 +186,8 @@ def export():
     """The whole list as one downloadable file: text, GB/T 7714—2025/2015, BibTeX, RIS, CSV, CSL-JSON."""
     items, fmt = _requested_items()
     passages, _missing = _load_passages(items, strict=True)
-    entries = citation.group_by_work(passages, base_url(), today())
-    body, mimetype, extension = citation.combine(entries, fmt, safe_cell)
+    entries = reference_list.group_by_work(passages, base_url(), today())
+    body, mimetype, extension = reference_list.combine(entries, fmt, safe_cell)
     return Response(body, mimetype=f"{mimetype}; charset=utf-8", headers={
         "Content-Disposition": content_disposition("attachment", f"引用清单.{extension}"),
     })
