@@ -4,8 +4,8 @@ that last.
 Review shows every doubt the archive has, each of one ``kind`` (``REVIEW_KINDS``): a field left
 empty because the clues do not decide it or contradict each other (its provenance says which, e.g.
 同名乡镇全国有 7 处…), a field nothing in the text gives, a title or an author the archive supplied
-in [brackets], a value read but unconfirmed (a type no rule knows, a place as written), and every
-report the archive holds only an excerpt of.
+in [brackets], a value read but unconfirmed (a type no rule knows, a place as written, a county
+only the published address chose), and every report the archive holds only an excerpt of.
 
 A correction is stored as a ``Correction`` row (field, value, time, reason), never only on the
 report: a report row is rewritten whenever its file is re-ingested (a new parser, a changed
@@ -21,7 +21,13 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from .document import PROV_CORRECTED, PROV_SIDECAR, PROV_TYPE_OPENING_OTHER, PROV_TYPE_TITLE_OTHER
+from .document import (
+    PROV_ADDRESS,
+    PROV_CORRECTED,
+    PROV_SIDECAR,
+    PROV_TYPE_OPENING_OTHER,
+    PROV_TYPE_TITLE_OTHER,
+)
 from .errors import ReportNotFound
 from .fields import PLACE_COLUMNS, REVIEW, columns
 from .issuer import supply_author
@@ -34,6 +40,8 @@ REVIEWED_FIELDS = columns(REVIEW)
 # The note on a place recorded as written where today's table has it elsewhere (archive.places).
 AS_WRITTEN_MARK = "按原文记录"
 CORRECTED_PREFIX = PROV_CORRECTED.split("（")[0]
+# A county chosen by the published address alone (the weak clue), not by the text.
+ADDRESS_PREFIX = PROV_ADDRESS.split("{")[0]
 # Kind of doubt → its label for people (the CLI's summary), in the order the summary counts them.
 REVIEW_KINDS = {
     "undecided": "线索不足或矛盾，留空",
@@ -143,6 +151,8 @@ def _why_to_review(report: Report, field: str) -> tuple[str, str]:
         reason = why or (provenance.get("county", "") if field in ("city", "province") else "")
         return ("undecided", reason) if reason else ("empty", "文中未找到")
     if field == "county":
+        if why.startswith(ADDRESS_PREFIX):
+            return "uncertain", why
         note = next((note for note in report.notes or [] if AS_WRITTEN_MARK in note), "")
         return ("uncertain", note) if note else ("", "")
     return "", ""

@@ -54,7 +54,7 @@ PROV_CLUE = "文中线索：{}"  # e.g. 平安信阳指数 → 信阳市
 PROV_UNNAMED_TOWNSHIP = "文中以“我{}”自称，未写出乡镇名称"  # 镇 / 乡 / 街道
 PROV_CITED = "文中所引本地文件：{}"  # e.g. 《中牟县法治政府建设年度报告工作规定的通知》
 PROV_CITED_CONFLICT = "文中所引文件涉及不相隶属的区划（{}），未能确定，留空"
-PROV_ADDRESS = "发布网址：{}（文中同名乡镇无法判定时的弱线索）"  # e.g. luqu → 碌曲县
+PROV_ADDRESS = "发布网址：{}（文中同名乡镇无法判定时的弱线索）"  # e.g. www.luqu.gov.cn → 碌曲县
 PROV_UNDECIDED = "同名乡镇全国有 {} 处，文中无可判定线索，未能确定的上级区划留空"
 PROV_CONTRADICTED = "文头所写的 {} 不是该乡镇在行政区划库中的上级区划，上级区划留空"
 

@@ -28,14 +28,18 @@ MIN_FORM = 3  # a two-letter form (sc, lq) matches too many counties to mean any
 _SUFFIX_INITIALS = {"县": "x", "区": "q", "市": "s", "旗": "q"}
 
 
+def host_of(url: str) -> str:
+    """The host of ``url``, lower case ("" for no URL or one without a host)."""
+    try:
+        return (urlsplit(url.strip()).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
 def host_labels(url: str) -> tuple[str, ...]:
     """The labels of ``url``'s host that may name a place, lower case: ``http://www.luqu.gov.cn/…``
     → ("luqu",); "" or a URL without a host → ()."""
-    try:
-        host = urlsplit(url.strip()).hostname or ""
-    except ValueError:
-        return ()
-    return tuple(label for label in host.lower().split(".") if label and label not in GENERIC_LABELS
+    return tuple(label for label in host_of(url).split(".") if label and label not in GENERIC_LABELS
                  and re.fullmatch(r"[a-z]+", label))
 
 
@@ -70,10 +74,11 @@ def county_of(division: Division, gazetteer: Gazetteer) -> Division | None:
 
 
 def choose_by_address(
-    gazetteer: Gazetteer, divisions: list[Division], labels: tuple[str, ...]
+    gazetteer: Gazetteer, divisions: list[Division], url: str
 ) -> tuple[Division | None, str]:
-    """The one candidate whose county the address names, with the label as shown; (None, "")
-    when none or several match."""
+    """The one candidate whose county the published address ``url`` names, with the host and
+    the county as shown (www.bjmy.gov.cn → 密云区); (None, "") when none or several match."""
+    labels = host_labels(url)
     if not labels:
         return None, ""
     matched: dict[str, tuple[Division, str]] = {}
@@ -84,7 +89,7 @@ def choose_by_address(
         forms = division_forms(gazetteer, county)
         for label in labels:
             if label in forms:
-                matched[division.code] = (division, f"{label} → {county.name}")
+                matched[division.code] = (division, f"{host_of(url)} → {county.name}")
                 break
     if len(matched) != 1:
         return None, ""

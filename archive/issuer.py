@@ -17,11 +17,19 @@ from __future__ import annotations
 import re
 from typing import Protocol
 
-from .document import PROV_AUTHOR_SUPPLIED, PROV_FIELD, PROV_SIDECAR, PROV_TITLE_ORGAN, Metadata
+from .document import (
+    PROV_AUTHOR_SUPPLIED,
+    PROV_FIELD,
+    PROV_SIDECAR,
+    PROV_TITLE_ORGAN,
+    PROV_UNNAMED_TOWNSHIP,
+    Metadata,
+)
 from .header import ORGAN_SUFFIX, TITLE_WORDS
-from .metadata import SOURCE_FIELDS
 from .normalize import simplify
 
+# The page fields that say where a page came from (来源), the issuer's last resort.
+SOURCE_FIELDS = ("来源", "信息来源")
 # A site's byline or a publishing medium, never an issuing organ: 本网/本站/本单位 (a page speaking
 # of itself; 本溪市 is a city), a name ending in 网, a website, platform, account or newspaper.
 SITE_LABEL = re.compile(
@@ -49,6 +57,11 @@ def why_not_issuer(value: str) -> str:
     if SITE_LABEL.search(simplify(value)):
         return "是网站署名"
     return ""
+
+
+def passed_over(source: str, value: str) -> str:
+    """The note saying why ``value`` from ``source`` (网页“来源”栏, 原文) is not the issuer."""
+    return f"{source}的“{value}”{why_not_issuer(value)}，不作发文机关"
 
 
 def credible_issuer(value: str) -> bool:
@@ -96,7 +109,11 @@ class Placed(Protocol):
 
 def supplied_author(place: Placed) -> str:
     """The issuer the archive infers, in [brackets]: the township's government (a 街道's
-    街道办事处), else the county's; "" when the report's place is not known."""
+    街道办事处), else the county's; "" when the report's place is not known, or when it is a
+    township's report that never writes its name (我镇): its county's government did not issue it."""
+    if any(place.provenance.get("township") == PROV_UNNAMED_TOWNSHIP.format(suffix)
+           for suffix in ("镇", "乡", "街道", "苏木")):
+        return ""
     if place.township:
         organ = "办事处" if place.township.endswith("街道") else "人民政府"
         return f"[{place.county}{place.township}{organ}]"
@@ -128,8 +145,8 @@ def settle_issuer(meta: Metadata) -> None:
     why = meta.provenance.get("issuer", "")
     if why == PROV_SIDECAR:
         return
-    if meta.issuer and (reason := why_not_issuer(meta.issuer)):
-        meta.notes.append(f"{why or '原文'}的“{meta.issuer}”{reason}，不作发文机关")
+    if meta.issuer and why_not_issuer(meta.issuer):
+        meta.notes.append(passed_over(why or "原文", meta.issuer))
         meta.issuer, why = "", ""
         meta.provenance.pop("issuer", None)
     organ = "" if meta.title_supplied else title_organ(meta.title)

@@ -45,8 +45,8 @@ from .document import (
     PROV_UNNAMED_TOWNSHIP,
     Metadata,
 )
-from .domain import host_labels
 from .header import ORGAN_SUFFIX, TITLE_WORDS, Header
+from .issuer import SOURCE_FIELDS, credible_issuer, passed_over
 from .normalize import simplify
 from .place_upper import unnamed_township
 from .places import resolve_place
@@ -63,7 +63,6 @@ RECORD_FIELDS = {
 WRITTEN_DATE_FIELDS = RECORD_FIELDS["成文日期"]
 PUBLISHED_DATE_FIELDS = RECORD_FIELDS["发布日期"]
 ISSUER_FIELDS = RECORD_FIELDS["发布机构"]
-SOURCE_FIELDS = ("来源", "信息来源")
 TITLE_FIELDS = ("标题", "名称")
 SUPPLIED_KINDS = {
     "年度报告": "法治政府建设情况报告",
@@ -126,9 +125,9 @@ def extract_metadata(evidence: Evidence) -> Metadata:
     meta.page_fields = page_fields(evidence.fields)
     meta.source_url, meta.provenance["source_url"] = _own_address(evidence.fields)
     opening = "" if header.title else CITED_TITLE.sub(lambda m: "\u3000" * len(m.group()), evidence.opening)
-    address = host_labels(evidence.address or meta.source_url)
     resolution = resolve_place(evidence.reading, _place_header(evidence, reading_title), opening=opening,
-                               addressee=_addressee(evidence.header), address=address)
+                               addressee=_addressee(evidence.header),
+                               address=evidence.address or meta.source_url)
     place = resolution.place
     meta.township, meta.county = place.township, place.county
     meta.city, meta.province = place.city, place.province
@@ -191,26 +190,33 @@ def _addressee(header: Header) -> str:
 
 
 def _set_issuer(meta: Metadata, header: Header, fields: dict[str, str]) -> None:
-    for name in ISSUER_FIELDS:
-        if fields.get(name):
-            meta.issuer, meta.provenance["issuer"] = fields[name], PROV_FIELD.format(name)
-            return
+    """The issuer as the page or the text names it; a value that is no organ (a site's byline
+    本网, a garbled record with digits: ``archive.issuer``) is passed over for the next, with a
+    note saying why."""
+    if _issuer_field(meta, fields, ISSUER_FIELDS):
+        return
     organs = [line.text.strip() for line in header.issuer] or [line.text.strip() for line in header.place]
     if organs:
         meta.issuer, meta.provenance["issuer"] = "、".join(organs), PROV_HEADER_LINE
         return
-    for line in reversed(header.lines[-4:]):
+    for line in reversed([line for line in header.lines[-4:] if line.start not in header.skipped]):
         value = line.text.strip()
         if ORGAN_SUFFIX.search(value) and len(value) <= 40 and not re.search(r"[，。；,;]", value):
             meta.issuer, meta.provenance["issuer"] = value, PROV_SIGNATURE
             return
-    for name in SOURCE_FIELDS:
-        if fields.get(name):
-            meta.issuer, meta.provenance["issuer"] = fields[name], PROV_FIELD.format(name)
-            return
+    _issuer_field(meta, fields, SOURCE_FIELDS)
 
 
-# ------------------------------------------------------------------------------------ year
+def _issuer_field(meta: Metadata, fields: dict[str, str], names: tuple[str, ...]) -> bool:
+    """Take the first credible value of the page fields ``names`` as the issuer."""
+    for name in names:
+        value = fields.get(name, "").strip()
+        if value and credible_issuer(value):
+            meta.issuer, meta.provenance["issuer"] = value, PROV_FIELD.format(name)
+            return True
+        if value:
+            meta.notes.append(passed_over(PROV_FIELD.format(name), value))
+    return False
 
 
 # ------------------------------------------------------------------------------ issue date

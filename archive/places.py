@@ -70,7 +70,7 @@ class _Candidate:
 
 
 def resolve_place(
-    text: str, header_text: str, *, opening: str = "", addressee: str = "", address: tuple[str, ...] = ()
+    text: str, header_text: str, *, opening: str = "", addressee: str = "", address: str = ""
 ) -> Resolution:
     """Resolve the place of a report from its text and its header/fields text.
 
@@ -80,8 +80,8 @@ def resolve_place(
     ``opening`` is the first paragraph of a report without a title ("" otherwise): it says
     whose report it is (2022年,管城回族区法治政府建设工作…), so it weighs like the header when
     finding and deciding a place, but it runs on into general words (领导和县司法局), so it
-    cannot contradict one. ``address`` is the host labels of the page's published address
-    (``archive.domain.host_labels``): a weak clue, heard only after every clue of the text.
+    cannot contradict one. ``address`` is the page's published URL (``archive.domain``): a weak
+    clue, heard only after every clue of the text.
     """
     gazetteer = get_gazetteer()
     own = "\n".join(part for part in (header_text, opening) if part)
@@ -229,7 +229,7 @@ def _township_words(text: str, start: int) -> list[str]:
 
 
 def _decide(
-    gazetteer: Gazetteer, candidate: _Candidate, text: str, header_text: str, address: tuple[str, ...]
+    gazetteer: Gazetteer, candidate: _Candidate, text: str, header_text: str, address: str
 ) -> Resolution:
     """The place of ``candidate``: by its pair, its uniqueness, or clues — those of the header
     first, since the title and issuer speak of the report itself while the body may cite other
