@@ -10,7 +10,9 @@ The transformations, in order:
 
 1. line breaks: CRLF and lone CR → LF (files come from Windows editors and web pages);
 2. DOCX conversion leftovers ``[bookmark: _GoBack]`` (and any other ``[bookmark: …]``) are
-   removed: they are Word's "last edit position" marker, never part of the report;
+   removed: they are Word's "last edit position" marker, never part of the report; so is the
+   pinyin that converter sites print after characters (``鎮(zhèn)``: a bracketed syllable with a
+   tone mark right after a Chinese character), a reading aid that no document writes;
 3. invisible characters: zero-width space/joiners and stray BOMs (U+200B-U+200D, U+2060, U+FEFF)
    are removed; NBSP and the other fixed-width spaces (U+00A0, U+2000-U+200A, U+202F, U+205F)
    become an ordinary space, so a search for two words is not defeated by an invisible character;
@@ -47,6 +49,7 @@ METADATA_LABELS = (
     "信息分类", "发布单位", "浏览次数", "字号", "发文日期", "公开日期", "日期", "作者", "点击", "浏览",
     "点击数", "点击率", "阅读次数", "访问量", "标题", "名称", "分类", "文件分类", "主题词", "生效时间",
     "终止时间", "生效日期", "失效日期", "字体大小", "责任编辑", "编辑", "发布人", "文件编号", "时效性",
+    "发文机构", "发文时间", "文件有效性",
     *ADDRESS_LABELS,
 )
 
@@ -58,6 +61,8 @@ GLUED_LABELS = ("索引号", "发布机构", "发文机关", "成文日期", "�
 GLUED_VALUE = re.compile(r"[^，。；,;：:]{1,40}")
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]\n]*\]")
+# A converter site's reading aid after a character: 鎮(zhèn), 現(xiàn) — pinyin with a tone mark.
+_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zü]{1,6}\)")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _ODD_SPACES = re.compile("[\u00a0\u2000-\u200a\u202f\u205f]")
 _LEADING = re.compile("^[ \t\u3000]+")
@@ -97,12 +102,7 @@ def parse_metadata_line(line: str) -> dict[str, str] | None:
     if not stripped:
         return None
     if stripped.startswith("|"):
-        cells = [cell.strip() for cell in stripped.strip("|").split("|")]
-        labels = [_compact(simplify(cell)).rstrip(":：") for cell in cells[0::2]]
-        if not labels or labels[0] not in METADATA_LABELS:
-            return None
-        values = [*cells[1::2], *[""] * len(labels)]
-        return {label: values[i] for i, label in enumerate(labels) if label}
+        return _table_row(stripped)
     body = _bracketed_label().sub(r"\1:", _BULLET.sub("", stripped))
     # Labels are matched in simplified form (發布時間 is 发布时间: same length, same offsets);
     # values keep their characters as written.
@@ -114,6 +114,34 @@ def parse_metadata_line(line: str) -> dict[str, str] | None:
         end = matches[i + 1].start() if i + 1 < len(matches) else len(body)
         pairs[_compact(match.group(1))] = body[match.end():end].strip()
     return pairs
+
+
+def _table_row(row: str) -> dict[str, str] | None:
+    """The pairs of a table row whose first cell is a label: label and value in cells of their
+    own (``| 发布机构 | 兖州区新驿镇 |``), or a cell that holds both (``| 标题:关于…的报告 | |``)."""
+    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    pairs: dict[str, str] = {}
+    index = 0
+    while index < len(cells):
+        cell = cells[index]
+        inline = _label_pattern().match(simplify(cell))
+        if inline and inline.end() < len(cell):
+            pairs.setdefault(_compact(inline.group(1)), cell[inline.end():].strip())
+            index += 1
+            continue
+        label = _compact(simplify(cell)).rstrip(":：")
+        if label in METADATA_LABELS:
+            following = cells[index + 1] if index + 1 < len(cells) else ""
+            if _label_pattern().match(simplify(following)):  # | 发文字号: | 发文时间:2025-12-22 |
+                following = ""
+                index -= 1
+            pairs.setdefault(label, following)
+            index += 2
+        elif not pairs and cell:
+            return None  # a table of the report's own, not the page's record
+        else:
+            index += 1
+    return pairs or None
 
 
 def _glued_pair(line: str) -> dict[str, str] | None:
@@ -136,13 +164,15 @@ def extract_fields(text: str) -> dict[str, str]:
 
 
 def _label_alone(line: str) -> str:
-    """The label when ``line`` is nothing but a metadata label (``索 引 号``, ``来 源：``)."""
-    label = _compact(simplify(line)).rstrip(":：")
+    """The label when ``line`` is nothing but a metadata label (``索 引 号``, ``来 源：``,
+    ``• 发文日期:``)."""
+    label = _compact(simplify(_BULLET.sub("", line.strip()))).rstrip(":：")
     return label if label in METADATA_LABELS else ""
 
 
 def _join_split_labels(lines: list[str]) -> list[str]:
-    """``label`` / ``value`` on consecutive lines (a table copied cell by cell) → ``label:value``.
+    """``label`` / ``value`` on consecutive lines (a table copied cell by cell, maybe with a blank
+    line between) → ``label:value``.
 
     A label followed by another label had no value; a value is short and not a sentence.
     """
@@ -154,12 +184,15 @@ def _join_split_labels(lines: list[str]) -> list[str]:
             joined.append(lines[index])
             index += 1
             continue
-        following = lines[index + 1].strip() if index + 1 < len(lines) else ""
+        after = index + 1
+        if after < len(lines) and not lines[after].strip() and after + 1 < len(lines):
+            after += 1  # one blank line between a label and its value
+        following = lines[after].strip() if after < len(lines) else ""
         if following and not _label_alone(following) and len(following) <= 40 and not re.search(
             r"[。，；]", following
         ):
             joined.append(f"{label}:{following}")
-            index += 2
+            index = after + 1
         else:
             joined.append(f"{label}:")
             index += 1
@@ -191,6 +224,7 @@ def _normalised_lines(text: str) -> list[str]:
     """Steps 1–4 of the module docstring, line by line."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _BOOKMARK.sub("", text)
+    text = _PINYIN.sub("", text)
     text = _INVISIBLE.sub("", text)
     text = _ODD_SPACES.sub(" ", text)
     return [_LEADING.sub("", raw_line).rstrip() for raw_line in text.split("\n")]

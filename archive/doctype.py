@@ -59,17 +59,22 @@ FIRST_PERSON = re.compile(r"本人|个人履行|个人落实|我(?:认真|切实
 # first part; a 述法 report opens with the speaker's own record: 履职情况.
 DUTIES_FIRST = re.compile(r"^(?:个人|本人)?履职情况")
 PLAN_KINDS = {"实施方案": "实施方案", "工作要点": "工作要点", "工作安排": "工作要点"}
+# A rule-of-law plan under other names: 依法行政五年规划, 法治政府建设实施纲要, 工作计划.
+OTHER_PLAN_KINDS = {"规划": "实施方案", "纲要": "实施方案", "工作计划": "工作要点"}
 # 特制定本方案 / 特制定如下实施方案 / 制定本工作要点: an untitled plan saying what it is.
 PLAN_OPENING = re.compile(r"(?:特|现)?制定(?:本|如下|以下)?(实施方案|工作方案|方案|工作要点|要点|工作安排)")
 SELF_DESCRIPTION = re.compile(r"(?:汇报|报告|总结)如下")
 ANNUAL_COLUMN = re.compile(r"法治政府建设.{0,4}(?:年度报告|年报|情况报告)")
 STATUTORY_PARTS = (
-    re.compile(r"主要举措|举措和成效|主要做法|主要工作|主要成效|工作成效|取得的成效|法治政府建设(?:工作)?(?:推进)?情况"),
+    re.compile(r"主要举措|举措和成效|主要做法|主要工作|主要成效|工作成效|取得的成效"
+               r"|(?:法治政府建设|法治建设|依法治[镇乡县区市])(?:工作)?(?:推进|开展)?情况"),
     re.compile(r"存在的?(?:主要)?(?:问题|不足|困难)|不足和原因|短板"),
     re.compile(r"下一年度|下一步|\d{4}年(?:度)?(?:工作)?(?:打算|计划|安排|思路)|工作打算"),
 )
 # A paragraph that reviews a year: 2023年，… / 2023年以来，… / 今年以来，…
-YEAR_REVIEW = re.compile(r"^(?:(?:19|20)\d{2}\s*年?(?:度)?\s*(?:以来)?|今年以来|一年来)\s*[，,]")
+YEAR_REVIEW = re.compile(
+    r"^(?:(?:19|20)\d{2}\s*年?(?:度)?\s*(?:以来)?|今年以来|一年来)\s*[，,]|^(?:19|20)\d{2}年是"
+)
 HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])")
 TOP_HEADING = re.compile(r"^[一二三四五六七八九十]+、\s*")
 
@@ -91,6 +96,9 @@ def _from_title(title: str) -> tuple[str, str]:
             return kind, PROV_TYPE_KIND.format(word)
     if SHUFA.search(title):
         return "述法报告", PROV_TYPE_SHUFA
+    for word, kind in OTHER_PLAN_KINDS.items():
+        if word in title and RULE_OF_LAW_TITLE.search(title):
+            return kind, PROV_TYPE_KIND.format(word)
     if RULE_OF_LAW_TITLE.search(title) and REPORT_WORDS.search(title):
         return "年度报告", PROV_TYPE_RULE_OF_LAW
     return "其他", PROV_TYPE_TITLE_OTHER
@@ -114,7 +122,10 @@ def _from_body(evidence: Evidence) -> tuple[str, str]:
         kind = "工作要点" if "要点" in plan.group(1) or "安排" in plan.group(1) else "实施方案"
         return kind, PROV_TYPE_PLAN_OPENING
     speaks_of_government = bool(RULE_OF_LAW_GOVERNMENT.search(opening))
-    if speaks_of_government and described:
+    # Described as a report, by the government or township itself on its 法治政府 or its whole
+    # 法治建设 work; not a leadership team's own report (领导班子…年度法治工作情况).
+    own_work = speaks_of_government or (bool(RULE_OF_LAW_TITLE.search(opening)) and "领导班子" not in opening)
+    if own_work and described:
         return "年度报告", PROV_TYPE_OPENING
     column = "＞".join([*evidence.crumbs, *(evidence.fields.get(name, "") for name in ("组配分类", "分类"))])
     match = ANNUAL_COLUMN.search(column)
@@ -125,11 +136,14 @@ def _from_body(evidence: Evidence) -> tuple[str, str]:
         return "年度报告", PROV_TYPE_PARTS
     # The first statutory part after a year's review is the annual report's structure, whether
     # its opening says 法治政府 or the township's 依法治镇 work as a whole.
-    if RULE_OF_LAW_TITLE.search(opening) and top_headings and STATUTORY_PARTS[0].search(top_headings[0]):
+    if own_work and top_headings and STATUTORY_PARTS[0].search(top_headings[0]):
         # An excerpt of an annual report: a year reviewed, or the text starts at its first part.
         starts_at_first_part = bool(TOP_HEADING.match(evidence.body[0]))
         if YEAR_REVIEW.match(opening) or starts_at_first_part:
             return "年度报告", PROV_TYPE_YEAR_REVIEW
+    if speaks_of_government and top_headings and YEAR_REVIEW.match(opening):
+        # A year of 法治政府建设 reviewed, then told in numbered parts (2025年，鹤岗市人民政府…).
+        return "年度报告", PROV_TYPE_YEAR_REVIEW
     return "其他", PROV_TYPE_OPENING_OTHER
 
 

@@ -173,7 +173,8 @@ class Gazetteer:
         inside = {i for start, end, _name in self.find_upper_mentions(text) for i in range(start + 1, end)}
         found = _mentions(text, TOWNSHIP_SUFFIXES, self.township_names, self.max_name_len, 2, inside)
         longest_from = {start: end for start, end, _name in found}  # later ends overwrite earlier
-        return [(start, end, name) for start, end, name in found if longest_from[start] == end]
+        return [(start, end, name) for start, end, name in found
+                if longest_from[start] == end and not _generic_word_after(text, end)]
 
     def find_upper_mentions(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, name) of every province, city or county name in ``text``, read left to
@@ -226,6 +227,12 @@ def _mentions(
                 found.append((end - length, end, candidate))
                 break
     return found
+
+
+def _generic_word_after(text: str, end: int) -> bool:
+    """Whether the township suffix ending at ``end`` begins the word 乡镇 (towns and townships),
+    so the name is no name: 苏木乡镇 is 苏木 and 乡镇 (Inner Mongolia's), not the 苏木乡 of 河南."""
+    return text[end - 1:end + 1] == "乡镇"
 
 
 def strip_township_suffix(name: str) -> str:

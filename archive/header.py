@@ -14,9 +14,12 @@ from dataclasses import dataclass, field
 HEADER_SCAN_LINES = 8
 MAX_TITLE_LINE = 60
 ORGAN_SUFFIX = re.compile(r"(委员会|人民政府|政府|办公室|党委|办事处|管委会|管理委员会)$")
-TITLE_WORDS = re.compile(r"报告|方案|要点|情况|通知|总结|计划|意见|年报|办法|安排|解读|通报|汇报")
+TITLE_WORDS = re.compile(
+    r"报告|方案|要点|情况|通知|总结|计划|意见|年报|办法|安排|解读|通报|汇报|规则|规定|细则|规划"
+)
 TITLE_END = re.compile(
-    r"(?:报告|方案|要点|情况|通知|总结|计划|意见|年报|办法|安排|决定|函|解读|通报|汇报)[》」”\"]?$"
+    r"(?:报告|方案|要点|情况|通知|总结|计划|意见|年报|办法|安排|决定|函|解读|通报|汇报|规则|规定|细则|规划)"
+    r"[》」”\"]?$"
 )
 # The second line of a title split after its subject (柳城县龙头镇2025年法治政府建设 / 年度报告):
 # a short run of title words with no year of its own.

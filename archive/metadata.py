@@ -54,8 +54,8 @@ from .years import report_year
 
 # The page's record of a document, one name per fact and the labels sites use for it, in order.
 RECORD_FIELDS = {
-    "发布机构": ("发布机构", "发文机关", "发布单位"),
-    "成文日期": ("成文日期", "公文生成日期", "生成日期", "发文日期"),
+    "发布机构": ("发布机构", "发文机关", "发布单位", "发文机构"),
+    "成文日期": ("成文日期", "公文生成日期", "生成日期", "发文日期", "发文时间"),
     "发布日期": ("发布日期", "发布时间", "公开日期", "日期"),
     "索引号": ("索引号",),
     "发文字号": ("发文字号", "文号", "备注/文号", "字号", "文件编号"),
@@ -250,16 +250,18 @@ def _field_date(fields: dict[str, str], names: tuple[str, ...]) -> tuple[str, st
 
 
 def _issue_date(evidence: Evidence) -> tuple[str, str]:
-    """成文日期 (the page's field, else the date the document is signed with), else 发布日期."""
-    iso, why = _field_date(evidence.fields, WRITTEN_DATE_FIELDS)
-    if iso:
-        return iso, why
+    """成文日期: the date the document is signed with, else the page's 成文日期 field, else its
+    发布日期. The signature first: it is the document's own 成文日期, while a page's record is
+    typed in later and is sometimes wrong (a 2011 plan's page says 2021-12-14)."""
     for line in evidence.reading.split("\n"):
         match = SIGNATURE_DATE.match(line.strip())
         if match:
             iso = _iso(*match.groups())
             if iso:
                 return iso, PROV_SIGNATURE_DATE
+    iso, why = _field_date(evidence.fields, WRITTEN_DATE_FIELDS)
+    if iso:
+        return iso, why
     return _field_date(evidence.fields, PUBLISHED_DATE_FIELDS)
 
 

@@ -56,6 +56,9 @@ WRITTEN_COUNTY = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:自治县|县|区|市|旗)
 TOWNSHIP_WORD = re.compile(r"[\u4e00-\u9fff]{2,14}")
 # 鹤龙街坚持…: a 街道 written without its 道 (the stem, 2–6 characters, is tried longest first).
 SHORT_STREET = re.compile(r"([\u4e00-\u9fff]{2,6})街(?!道|头|巷|区|面|市|边|上|口)")
+# A township's own organ right after its name: what makes a name that is also a common word
+# (鹿角, 建设) a place in running text.
+TOWNSHIP_ORGAN = re.compile(r"(?:党?委|人民政府|政府|办事处|党工委|人大|司法所|派出所)")
 # 打造“法治西仓”品牌: a township's own rule-of-law brand on its name's stem.
 BRAND = re.compile(r"法治([\u4e00-\u9fff]{2,4})")
 
@@ -103,7 +106,9 @@ def resolve_place(
 def _county_speaking(gazetteer: Gazetteer, own: str, text: str) -> bool:
     """A county's own report, whose body names its townships (陬市镇 in 桃源县人民政府's report):
     its head names a county and no township, or it speaks of itself as 我县/本区."""
-    return bool(gazetteer.find_county_mentions(own)) or speaks_as_county(text)
+    counties = [name for _start, _end, name in standing_upper_mentions(gazetteer, own)
+                if name in gazetteer.county_names]
+    return bool(counties) or speaks_as_county(text)
 
 
 def _written_off_table(gazetteer: Gazetteer, candidate: _Candidate, header_text: str) -> Resolution | None:
@@ -164,7 +169,10 @@ def _township_candidates(gazetteer: Gazetteer, text: str, header_text: str) -> l
     found: dict[str, _Candidate] = {}
     for weight, source in ((HEADER_WEIGHT, header_text), (1, text)):
         offset = 0 if weight == 1 else -len(source)  # header mentions rank first on ties
-        for start, _end, name in gazetteer.find_township_mentions(source):
+        for start, end, name in gazetteer.find_township_mentions(source):
+            if weight == 1 and strip_township_suffix(name) in common_words() and not TOWNSHIP_ORGAN.match(
+                    source, end):
+                continue  # 法治建设街道领导层: in the body, 建设街道 is 建设 + 街道 (鹿角镇委 is a town's)
             fresh = _Candidate(name, gazetteer.townships(name), first=start + offset)
             candidate = found.setdefault(name, fresh)
             candidate.score += weight

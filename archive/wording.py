@@ -18,6 +18,10 @@ from functools import lru_cache
 from .gazetteer import UPPER_SUFFIXES, Gazetteer
 
 WINDOW = 20  # characters of context on each side given to the segmenter
+# Where a two-character name (和县, 渠县) may stand: a line's start, after 中共 (中共渠县县委), or
+# after a list's or an addressee's separator (中共渠县县委、渠县人民政府). Before its own
+# committee (渠县县委) it counts anywhere: 和县委 is 和 + 县委, 和县县委 is 和县's.
+NAME_BEFORE = ("\n", "中共", "、", ":", "：")
 
 
 def stands_as_word(text: str, start: int, word: str) -> bool:
@@ -43,7 +47,8 @@ def standing_upper_mentions(gazetteer: Gazetteer, text: str) -> list[tuple[int, 
     a chain of names (那曲市色尼区: jieba reads 那曲 / 市色尼区). A two-character name (和县, 理县,
     城区) is what other words spell most often, and jieba's dictionary knows 和县 as a word even
     in 坚强领导和县司法局 and after a bracket in 〔2022〕28号)和县委: it counts only after the name
-    of a division above it (马鞍山市和县) or at the start of a line (a title or organ line)."""
+    of a division above it (马鞍山市和县), where organs are named (``NAME_BEFORE``: a line's start,
+    中共, a list), or before its own committee (渠县县委)."""
     mentions = gazetteer.find_upper_mentions(text)
     ends = {end: name for _start, end, name in mentions}
     chained: set[int] = set()
@@ -65,7 +70,8 @@ def name_hits(gazetteer: Gazetteer, text: str, name: str) -> list[int]:
 def stands_as_name(gazetteer: Gazetteer, text: str, start: int, name: str) -> bool:
     """Whether ``name`` at ``start`` is written as that name (see ``standing_upper_mentions``)."""
     if len(name) == 2 and name in gazetteer.upper_names:
-        return start == 0 or text[start - 1] == "\n"
+        before = text[:start].rstrip(" \t\u3000")
+        return not before or before.endswith(NAME_BEFORE) or text.startswith(name[-1] + "委", start + 2)
     return stands_as_word(text, start, name)
 
 

@@ -12,8 +12,8 @@ In order, the first that speaks:
    (区柳委发〔2016〕34号);
 6. the year the body names most often, outside ranges (2021—2025年), the titles it cites and
    plan sentences — an excerpt that starts mid-report still says 2022年我镇新制发规范性文件1件;
-   or, for a text that speaks of 今年, the year of the annual plan it follows (今年以来…按照
-   《…2021年度法治政府建设工作方案》). Never a year after the page was published;
+   or the year of the one annual plan it follows (今年以来…按照《…2021年度法治政府建设工作方案》).
+   Never a year after the page was published;
 7. the year in the file name.
 
 Each rule returns its provenance (``archive.document.PROV_YEAR_*``).
@@ -105,10 +105,10 @@ def _most_named(body: list[str], latest: int | None) -> int | None:
 
 
 def _plan_followed(body: list[str], latest: int | None) -> int | None:
-    """The year of the annual plan a text that speaks of 今年 says it follows."""
-    text = "\n".join(body)
-    if "今年" not in text:
-        return None
+    """The year of the one annual plan the text follows (按照《2025年全县法治政府建设工作要点》),
+    outside its plan sentences (a next year's plan is no year reported on)."""
+    text = "\n".join(sentence for line in body for sentence in re.split(r"[。；;]", line)
+                     if not PLAN_WORDS.search(CITED.sub("", sentence)))
     years = {int(match.group(1)) for match in FOLLOWED_PLAN.finditer(text)}
     years = {year for year in years if latest is None or year <= latest}
     return years.pop() if len(years) == 1 else None

@@ -226,3 +226,75 @@ def test_the_year_an_excerpt_names_most_is_its_year_not_a_plan_or_a_cited_year()
             "2022年我镇新制发规范性文件1件。2022年共办理行政复议案件2件。\n二、下一步打算\n2023年计划开展普法活动10场。")
     meta = _parse(text)
     assert (meta.year, meta.provenance["year"]) == (2022, PROV_YEAR_BODY)
+
+
+# --- more of what real pages do -------------------------------------------------------------------
+
+def test_a_two_character_county_in_an_addressee_counts() -> None:
+    # 三汇镇 is in 合川区, 忠县 and 渠县: the addressee names 渠县 (中共渠县县委、渠县人民政府).
+    text = ("中共渠县县委、渠县人民政府：\n2024年，在县委、县政府的坚强领导下，三汇镇扎实推进法治政府建设，"
+            "现将2024年法治政府建设工作情况汇报如下：\n" + PARTS)
+    assert _place(_parse(text)) == ("三汇镇", "渠县", "达州市", "四川省")
+
+
+def test_a_common_word_that_is_a_township_name_needs_its_organ_in_the_body() -> None:
+    # 建设街道 exists; 法治建设街道领导层 is 法治建设 + 街道领导层, while 鹿角镇委 is a town's committee.
+    text = OPENING + "一、主要举措和成效\n推动法治建设街道领导层积极贯彻各项规定。"
+    assert _parse(text).township == ""
+
+
+def test_a_township_name_inside_the_word_xiangzhen_is_no_township() -> None:
+    # 苏木乡镇 is Inner Mongolia's 苏木 and 乡镇, not the 苏木乡 of 河南.
+    text = ("为全面建设法治政府，结合自治区实际，制定本方案。\n一、健全机构职能\n"
+            "探索建立苏木乡镇（街道）综合执法机构。")
+    assert _place(_parse(text)) == ("", "", "", "")
+
+
+def test_inline_pinyin_of_a_converter_site_is_not_the_reports_text() -> None:
+    meta = _parse("2024年，三角鎮(zhèn)堅(jiān)持法治政府建設，現(xiàn)將有关情况報(bào)告如下：\n" + PARTS)
+    assert (meta.township, meta.doc_type) == ("三角镇", "年度报告")
+
+
+def test_a_page_record_with_labels_and_values_on_separate_lines() -> None:
+    page = ("• 发文字号:\n\n镇政发〔2024〕7号\n• 发文日期:\n\n2024年04月06日 16:40\n"
+            "镇巴县人民政府工作规则\n第一章总则\n一、根据《中华人民共和国宪法》，结合本县实际，制定本规则。")
+    meta = _parse(page)
+    assert (meta.county, meta.doc_type, meta.issue_date) == ("镇巴县", "其他", "2024-04-06")
+    assert meta.page_fields["发文字号"] == "镇政发〔2024〕7号"
+
+
+def test_a_table_row_whose_cells_hold_label_and_value() -> None:
+    page = ("| 发文字号: | 发文时间:2025-12-22 | |\n"
+            "| 标题:中共黎侯镇委员会 黎侯镇人民政府关于2025年度法治政府建设情况的报告 | |\n"
+            "2025年，黎侯镇深入推进法治政府建设，现将本年度工作情况报告如下。\n" + PARTS)
+    meta = _parse(page)
+    assert meta.issue_date == "2025-12-22"
+    assert "发文字号" not in meta.page_fields
+    assert meta.title.startswith("中共黎侯镇委员会")
+
+
+def test_the_signature_date_outweighs_the_pages_record() -> None:
+    page = ("成文日期：2021-12-14\n荣成市人民政府关于印发《荣成市全面推进依法行政第五个五年规划》的通知\n"
+            "各镇人民政府：\n现将规划印发给你们，请认真贯彻施行。\n二〇一一年十一月二十五日\n")
+    meta = _parse(page)
+    assert (meta.issue_date, meta.doc_type) == ("2011-11-25", "实施方案")
+
+
+def test_the_year_of_the_annual_plan_a_report_follows() -> None:
+    text = ("为贯彻落实县委、县政府《2025年全县法治政府建设工作要点》文件精神，镇党委政府推进法治政府建设，"
+            "现将有关情况报告如下：\n" + PARTS)
+    assert _parse(text).year == 2025
+
+
+def test_a_report_on_the_whole_rule_of_law_work_described_as_such_is_annual() -> None:
+    text = ("2024年，在区委、区政府的坚强引领下，都里镇法治建设工作扎实推进。"
+            "现将本年度法治建设工作情况总结如下：\n"
+            "一、工作开展情况\n（一）强化组织引领。")
+    assert _parse(text).doc_type == "年度报告"
+
+
+def test_a_leadership_teams_own_report_is_not_the_governments() -> None:
+    text = ("2025年，中都街道领导班子始终以习近平法治思想为统领，扎实履行法治建设领导职责。"
+            "现将年度法治工作情况报告如下：\n"
+            "一、上一年度法治建设问题整改“回头看”\n全部整改到位。")
+    assert _parse(text).doc_type == "其他"
