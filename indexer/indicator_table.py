@@ -23,10 +23,16 @@ from functools import cached_property
 from pathlib import Path
 
 from archive.config import ArchiveConfig
+from archive.errors import QuerySyntaxError
+from archive.fields import PLACE_COLUMNS
 
 from . import literal
 from .generation import LITERAL_DB, current_generation
-from .indicators import Context, Figure, extract
+from .indicators import RESULT, TARGET, Context, Figure, extract
+from .measures import MEASURES, Measure, resolve
+from .query import ParsedQuery
+
+KINDS = {"": "结果和目标", RESULT: "结果", TARGET: "目标（计划）"}
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,66 @@ class Table:
         wanted = set(measures)
         return sorted(gid for gid, figures in self.by_gid.items()
                       if any(f.measure in wanted and not f.unsure for f in figures))
+
+
+@dataclass
+class Chosen:
+    """The figures a filter keeps: the measures it names, the sure figures and those kept apart."""
+
+    measures: list[Measure]
+    figures: list[Figure]
+    unsure: list[Figure]
+
+
+def choose(table: Table, parsed: ParsedQuery, measure: str = "", kind: str = "") -> Chosen:
+    """The figures of ``table`` that the search filters of ``parsed`` (place, year, type, section;
+    the search's own reading of them), the measure name (``measures.resolve``) and the kind
+    (result / target, "" for both) keep. ``QuerySyntaxError`` for a measure or kind of none."""
+    if kind not in KINDS:
+        raise QuerySyntaxError(f"kind 只能是 {RESULT}（结果）或 {TARGET}（目标），而不是“{kind[:20]}”")
+    chosen = resolve(measure) if measure.strip() else list(MEASURES)
+    if not chosen:
+        raise QuerySyntaxError(f"没有指标“{measure[:20]}”。可选：{'、'.join(m.name for m in MEASURES)}")
+    names = {m.name for m in chosen}
+
+    def kept(figure: Figure) -> bool:
+        info = table.reports.get(figure.report_id)
+        return info is not None and _matches(parsed, info, figure)
+
+    figures = [f for f in table.figures() if f.measure in names and (not kind or f.kind == kind) and kept(f)]
+    unsure = [f for f in table.figures(sure=False) if (not measure.strip() or f.measure in names) and kept(f)]
+    return Chosen(chosen, figures, unsure)
+
+
+def _matches(parsed: ParsedQuery, info: ReportInfo, figure: Figure) -> bool:
+    values = {**{column: getattr(info, column) for column in ("year", *PLACE_COLUMNS, "doc_type")},
+              "section": figure.section}
+    for column, allowed in parsed.filters.items():
+        if column in values and values[column] not in allowed:
+            return False
+    if parsed.year_range is not None:
+        low, high = parsed.year_range
+        return info.year_number is not None and low <= info.year_number <= high
+    return True
+
+
+def record(figure: Figure, info: ReportInfo) -> dict[str, object]:
+    """One figure with its report's place, year and type: the fields every listing of figures
+    has (the API adds its links, ``web.indicator_grid.figure_json``)."""
+    return {
+        "measure": figure.measure, "value": _number(figure.value), "high": _number(figure.high),
+        "unit": figure.unit, "approx": figure.approx, "kind": figure.kind, "text": figure.text,
+        "period": list(figure.period) if figure.period else None,
+        "report_id": figure.report_id, "seq": figure.seq, "start": figure.start, "end": figure.end,
+        "section": figure.section, "title": info.title, "year": info.year_number,
+        **{column: getattr(info, column) for column in PLACE_COLUMNS}, "doc_type": info.doc_type,
+        "unsure": figure.unsure,
+    }
+
+
+def _number(value: float | None) -> int | float | None:
+    """245.0 → 245 (a count reads as one); 99.07 stays."""
+    return int(value) if value is not None and value == int(value) else value
 
 
 def _report(row: tuple[str, ...]) -> ReportInfo:

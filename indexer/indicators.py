@@ -94,6 +94,7 @@ class Figure:
     approx: str
     kind: str  # RESULT or TARGET
     period: tuple[int, int] | None
+    section: str = ""  # the passage's section kind
     unsure: str = ""  # why it is kept apart; "" for a figure of the table
 
     @property
@@ -188,7 +189,7 @@ def _figure(text: str, folded: str, words: str, quantity: Quantity, previous_end
         text=text[quantity.start:quantity.end], measure=name, value=quantity.value, high=quantity.high,
         unit=quantity.unit, approx=quantity.approx, kind=kind,
         period=_period(masked(words[sentence.start:quantity.start]), context.year, kind, context),
-        unsure=unsure,
+        section=context.section, unsure=unsure,
     )
 
 
