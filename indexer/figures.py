@@ -60,6 +60,16 @@ _LISTED = re.compile(r"[零〇一二两三四五六七八九十],$")
 _QUOTED = re.compile(r'"[^"\n]{0,40}"|<[^<>\n]{0,80}>|\[[^\[\]\n]{0,20}\]')
 
 
+# Whether a text can hold a quantity at all (a numeral right before a unit): most paragraphs of
+# a report hold none, and this test is far cheaper than reading them (``may_hold_quantities``).
+_ANY = re.compile(rf"[\d０-９零〇一二两三四五六七八九十百千万亿十余多上](?:{_UNIT}|％)")
+
+
+def may_hold_quantities(text: str) -> bool:
+    """False when ``text`` (as written, not folded) certainly holds no quantity."""
+    return _ANY.search(text) is not None
+
+
 @dataclass(frozen=True)
 class Quantity:
     """One number with its unit, as written at ``text[start:end]`` of the passage."""

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 from archive.normalize import fold_for_match
 
-from .figures import Quantity, masked, quantities
+from .figures import Quantity, masked, may_hold_quantities, quantities
 from .measures import KEYWORD, LAW, LAW_SUBJECT, NEED_LAW, RATE, family_at, measure_for
 from .query import SENTENCE_BREAK
 
@@ -123,6 +123,8 @@ class _Sentence:
 
 def extract(text: str, context: Context) -> list[Figure]:
     """Every figure of one passage (the unsure ones too, marked), in text order."""
+    if not may_hold_quantities(text):
+        return []
     folded = fold_for_match(text)
     words = TITLES.sub(lambda m: "\u3000" * len(m.group()), folded)
     found = quantities(folded)
