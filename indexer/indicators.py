@@ -49,7 +49,7 @@ TITLES = re.compile(r"<[^<>\n]{0,80}>|\[[^\[\]\n]{0,20}\]")  # 《…》 and 〔
 STUDY_THEME = re.compile(r"学法|法治思想|法治学习|法治培训|法律知识|法治教育")
 COUNSEL = re.compile(r"法律顾问[^,.;]*?(?:参与|审查|审核|出具|提供|列席|办理|代理)")
 # Things a clause can count that no subject word before it names (…决定审查10件, 处理案件50余件).
-CASE_NOUNS = re.compile(r"案件|事项|问题|线索|决定|合同|协议|意见|建议|申请|项目|隐患")
+CASE_NOUNS = re.compile(r"案件|事项|问题|线索|决定|合同|协议|申请|项目|隐患")
 JOINED = re.compile(r"^(?:和|及|与|以及|,)[^,.;]{0,4}$")
 # A clause that starts an activity of its own (开展…督查2次) takes no subject from before it.
 ACTIVITY = re.compile(r"开展|组织|举办|召开|进行|参加|实施|完成|落实|建立|建成|新建|制定|出台|印发|发布|签订|"
@@ -58,9 +58,11 @@ STUDY_FAMILIES = frozenset({"学法", "培训"})
 RATE_VERBS = re.compile(r"(?:均|都|分别|全部)?(?:达到|达|为|是|保持在|保持|稳定在|提高到|提升到|"
                         r"提高至|提升至|提高|提升|超过|在)?\s*$")
 RATE_NAMES = re.compile(r"[\u4e00-\u9fff]{1,10}率(?:(?:,|和|及|与)[\u4e00-\u9fff]{1,10}率)*$")
-# Target words: strong ones govern the clause after them too; 确保/将/要 … 达到 only their own.
+# Target words: 下一步, 明年 … make a whole sentence a plan; 力争, 计划 … the clause they stand in
+# and the next; 确保/将/要 … 达到 only their own.
+PLANNED_SENTENCE = re.compile(r"下一步|明年|来年|下一年度|今后")
 PLANNED = re.compile(r"力争|争取|计划(?=[在于到全完开举组实新将再培发接办建])|拟(?![定订])|预计|"
-                     r"目标[是为]|预期|下一步|明年|来年|下一年度|今后")
+                     r"目标[是为]|预期")
 PLANNED_LEVEL = re.compile(r"(?:确保|将|要)[^,.;]{0,16}(?:达到|达|提高到|提升到|提高至|提升至|实现|控制在|"
                            r"保持在|不低于|不少于|超过)\s*$")
 YEAR = re.compile(r"(?<![\d-])(\d{4})年度?(?:(?:和|至|到|-|~|,)(\d{4})年度?)?(以来|来)?|"
@@ -246,7 +248,8 @@ def _kind(words: str, sentence: _Sentence, position: int, context: Context) -> s
         return TARGET
     before = words[sentence.start:position]
     clauses = CLAUSE_BREAK.split(before)
-    if PLANNED.search(",".join(clauses[-2:])) or PLANNED_LEVEL.search(clauses[-1]):
+    if PLANNED_SENTENCE.search(before) or PLANNED.search(",".join(clauses[-2:])) or \
+            PLANNED_LEVEL.search(clauses[-1]):
         return TARGET
     later = [int(m.group(1)) for m in YEAR.finditer(before) if m.group(1)]
     return TARGET if later and context.year and later[-1] > context.year else RESULT
