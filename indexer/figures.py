@@ -30,7 +30,6 @@ UNIT_SPELLINGS = {"件次": "件次", "人次": "人次", "人/次": "人次", "
                   "批次": "批次", "次": "次", "场": "场", "期": "期", "件": "件", "起": "起", "宗": "宗",
                   "项": "项", "份": "份", "册": "册", "本": "本", "人": "人", "名": "名", "批": "批",
                   "%": "%"}
-PERCENT = "%"
 _UNIT = "|".join(re.escape(u) for u in sorted(UNIT_SPELLINGS, key=len, reverse=True))
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
               "八": 8, "九": 9}
@@ -81,10 +80,6 @@ class Quantity:
     unit: str
     approx: str  # 余, 多, 近, 约, 以上, 左右 … or ""
     vague: bool = False
-
-    @property
-    def is_rate(self) -> bool:
-        return self.unit == PERCENT
 
 
 def masked(folded: str) -> str:

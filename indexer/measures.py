@@ -42,10 +42,6 @@ class Measure:
     # otherwise the action word nearest before the figure decides (排查 vs 调解 vs 化解).
     qualifier: bool = False
 
-    @property
-    def is_rate(self) -> bool:
-        return self.units == RATE
-
 
 def _words(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
@@ -92,7 +88,6 @@ MEASURES: tuple[Measure, ...] = (
             "行政检查、专项执法行动、联合执法行动的次数"),
     Measure("执法案件件数", "执法案件", CASES | {"次"}, "行政处罚、查处违法行为等执法案件数"),
 )
-BY_NAME: dict[str, Measure] = {m.name: m for m in MEASURES}
 
 # Subject words → family. The family of a figure is that of the subject word nearest before it
 # in its sentence (``indexer.indicators``); the alternatives are tried longest first.
