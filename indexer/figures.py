@@ -44,7 +44,7 @@ _VAGUE = "数十|数百|数千|数万|上百|上千|上万|几十|几百|几千"
 QUANTITY = re.compile(
     rf"(?P<before>{_ABOUT_BEFORE})?"
     rf"(?:(?P<vague>{_VAGUE})|(?P<low>{_NUMBER})(?:(?:至|到|-|~)(?P<high>{_NUMBER}))?)"
-    rf"(?P<inside>{_ABOUT_INSIDE})?(?P<unit>{_UNIT})(?P<after>{_ABOUT_AFTER})?"
+    rf"(?P<inside>{_ABOUT_INSIDE})? ?(?P<unit>{_UNIT})(?P<after>{_ABOUT_AFTER})?"
 )
 # What may stand right before a number that starts a quantity: not a digit, a decimal point,
 # an ordinal's 第, a frequency's 每, nor a Chinese numeral (that would be inside a longer one).
@@ -61,7 +61,7 @@ _QUOTED = re.compile(r'"[^"\n]{0,40}"|<[^<>\n]{0,80}>|\[[^\[\]\n]{0,20}\]')
 
 # Whether a text can hold a quantity at all (a numeral right before a unit): most paragraphs of
 # a report hold none, and this test is far cheaper than reading them (``may_hold_quantities``).
-_ANY = re.compile(rf"[\d０-９零〇一二两三四五六七八九十百千万亿十余多上](?:{_UNIT}|％)")
+_ANY = re.compile(rf"[\d０-９零〇一二两三四五六七八九十百千万亿十余多上][ \u3000]?(?:{_UNIT}|％)")
 
 
 def may_hold_quantities(text: str) -> bool:
@@ -93,7 +93,8 @@ def quantities(folded: str) -> list[Quantity]:
     found: list[Quantity] = []
     for match in QUANTITY.finditer(text):
         start = match.start()
-        if start and _NOT_BEFORE.match(text[start - 1]):
+        before = text[:start].rstrip(" ")  # a text taken from a PDF may space "第 4 次", "36 场次"
+        if before and _NOT_BEFORE.match(before[-1]):
             continue
         if _FREQUENCY.search(text, max(0, start - 20), start):
             continue

@@ -55,6 +55,8 @@ JOINED = re.compile(r"^(?:和|及|与|以及|,)[^,.;]{0,4}$")
 ACTIVITY = re.compile(r"开展|组织|举办|召开|进行|参加|实施|完成|落实|建立|建成|新建|制定|出台|印发|发布|签订|"
                       r"聘请|设立|整改|通报|督查|处理|办理")
 STUDY_FAMILIES = frozenset({"学法", "培训"})
+# A lecture (讲座) for the public is legal publicity, one for cadres a training.
+PUBLIC = re.compile(r"进(?:村|社区|校|企|家|万家|基层)|群众|村民|居民|师生|学生|企业|商户|百姓")
 RATE_VERBS = re.compile(r"(?:均|都|分别|全部)?(?:达到|达|为|是|保持在|保持|稳定在|提高到|提升到|"
                         r"提高至|提升至|提高|提升|超过|在)?\s*$")
 RATE_NAMES = re.compile(r"[\u4e00-\u9fff]{1,10}率(?:(?:,|和|及|与)[\u4e00-\u9fff]{1,10}率)*$")
@@ -166,6 +168,8 @@ def _figure(text: str, folded: str, words: str, quantity: Quantity, previous_end
         sentence.parts_from = quantity.start
     if family is None:
         return None
+    if keyword == "讲座" and PUBLIC.search(own + tail):
+        family = "普法"
     sentence.family = family
     if family in NEED_LAW or (family == "普法" and not LAW_SUBJECT.search(keyword)):
         about_law = LAW.search(folded[sentence.start:sentence.end]) or (
