@@ -35,7 +35,7 @@ from .export import safe_cell
 from .params import SearchParams
 from .spread import Bar, chart_svg
 
-MAX_ROWS = 200  # townships listed per measure on the page; the CSV and the JSON export hold all
+MAX_ROWS = 200  # places listed per measure (and unsure figures) on the page; the exports hold all
 CSV_COLUMNS = ("measure", "value", "high", "unit", "approx", "kind", "period", "figure", "report_id", "seq",
                "start", "end", "title", "year", "province", "city", "county", "township", "doc_type",
                "section", "report_url", "url", "passage")

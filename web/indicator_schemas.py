@@ -94,7 +94,8 @@ class IndicatorsSchema(Schema):
     reports = _count("报告数")
     years = _list(fields.String())
     measures = _list(IndicatorMeasureSchema)
-    unsure = _list(FigureSchema)
+    unsure = _list(FigureSchema, "读不准、未列入表格的数字（至多 200 个）")
+    unsure_more = _count("未列出的读不准的数字个数")
 
 
 class IndicatorFiguresSchema(Schema):

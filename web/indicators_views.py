@@ -28,6 +28,7 @@ from indexer.measures import MEASURES
 
 from . import export
 from .indicator_grid import (
+    MAX_ROWS,
     Selection,
     charts,
     csv_lines,
@@ -77,7 +78,8 @@ def _listing(selection: Selection) -> dict:
             "years": years(selection, grid.measure.name),
             "rows": [{"label": row.label, **row.place, "figures": listed(row.figures)} for row in grid.rows],
         } for grid in tables],
-        "unsure": listed(selection.unsure),
+        "unsure": listed(selection.unsure[:MAX_ROWS]),
+        "unsure_more": max(0, len(selection.unsure) - MAX_ROWS),
     }
 
 
