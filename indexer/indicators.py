@@ -163,7 +163,7 @@ def _figure(text: str, folded: str, words: str, quantity: Quantity, previous_end
     own = words[own_start:quantity.start]
     tail_end = _clause_end(text, quantity.end, min(next_start, sentence.end))
     tail = words[quantity.end:tail_end]
-    family, keyword, unsure = _family(words, own, tail, previous_end, own_start, quantity, sentence)
+    family, keyword, unsure = _family(words, own, tail, previous_end, own_start, sentence)
     if sentence.parts_from is None and "其中" in words[previous_end:quantity.start]:
         sentence.parts_from = quantity.start
     if family is None:
@@ -211,7 +211,7 @@ def _clause_end(text: str, position: int, ceiling: int) -> int:
     return found.start() if found else ceiling
 
 
-def _family(words: str, own: str, tail: str, previous_end: int, own_start: int, quantity: Quantity,
+def _family(words: str, own: str, tail: str, previous_end: int, own_start: int,
             sentence: _Sentence) -> tuple[str | None, str, str]:
     """(family, the subject word that told it, why unsure or "") of a figure."""
     if COUNSEL.search(own):
