@@ -1,5 +1,6 @@
 """``python -m fazhi``: ingest, list, show, review, correct and delete reports, harvest them from
-government sites, index and search — every command through ``fazhi.operations.Archive``.
+government sites, index, search and list the figures of the reports (indicators) — every command
+through ``fazhi.operations.Archive``.
 
 Exit status is 0 on success, 1 when any file failed, a requested report does not exist or a
 correction is refused, 2 for usage errors (argparse's convention) and a malformed query, 3 when
@@ -206,6 +207,44 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_indicators(args: argparse.Namespace) -> int:
+    """The indicator table (the figures read from the reports, ``indexer.indicator_table``) as text
+    or JSON, filtered like search; 2 for a bad filter or measure, 3 without an index."""
+    from indexer.indicator_table import choose, record, table
+
+    archive = _archive()
+    filters = {f.column: getattr(args, f.column) for f in having(FACET) if getattr(args, f.column)}
+    try:
+        found = table(archive.config)
+        if found is None:
+            raise IndexUnavailable("检索索引尚未建立或已丢失，请运行 python -m fazhi index 重建。")
+        chosen = choose(found, archive.search_service.parse("", filters), args.measure, args.kind)
+    except IndexUnavailable as error:
+        print(str(error), file=sys.stderr)
+        return 3
+    except ArchiveError as error:
+        print(f"筛选条件有误：{error}", file=sys.stderr)
+        return 2
+    if args.json:
+        _print_json({"figures": [record(f, found.reports[f.report_id]) for f in chosen.figures],
+                     "unsure": [record(f, found.reports[f.report_id]) for f in chosen.unsure]})
+        return 0
+    lines: list[str] = []
+    for measure in chosen.measures:
+        figures = [f for f in chosen.figures if f.measure == measure.name]
+        if figures:
+            reports = len({f.report_id for f in figures})
+            lines += ["", f"■ {measure.name}（{len(figures)} 个数字，{reports} 份报告）"]
+        for figure in figures:
+            info = found.reports[figure.report_id]
+            target = "（目标）" if figure.kind == "target" else ""
+            lines.append(f"  {info.year or '----'}  {place_name(info, COUNTY_LEVEL) or '（地点未定）'}  "
+                         f"{figure.text}{target}  [{figure.report_id} ¶{figure.seq}]")
+    lines.extend(f"读不准：{f.text}（{f.unsure}）[{f.report_id} ¶{f.seq}]" for f in chosen.unsure)
+    print(f"共 {len(chosen.figures)} 个数字" + "\n".join(lines))
+    return 0
+
+
 def format_listing(result: SearchResult) -> str:
     """A human-readable listing: totals, then each report with its best passages."""
     pages = max(result.pages, 1)
@@ -282,16 +321,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     search = sub.add_parser("search", help="检索（语法见 indexer.query）")
     search.add_argument("query", help='检索式，例如 "枫桥经验" county:垫江县 year:2022..2024')
-    for field in having(FACET):  # --year --province … --section --type, from the field registry
-        example = f"，如 {field.example}" if field.example else ""
-        search.add_argument(f"--{field.name}", dest=field.column, action="append", metavar="V",
-                            help=f"{field.label}{example}")
+    _filter_options(search)
     search.add_argument("--page", type=int, default=1)
     search.add_argument("--per-page", type=int, default=20)
     search.add_argument("--sort", choices=tuple(SORTS), default="relevance")
     search.add_argument("--json", action="store_true", help="输出 JSON")
     search.set_defaults(func=cmd_search)
+
+    indicators = sub.add_parser("indicators", help="指标：报告中的数字（按指标、地区、年份）")
+    indicators.add_argument("--measure", default="", help="指标名称或其中的词，如 行政诉讼、纠纷调解件数")
+    indicators.add_argument("--kind", default="", choices=("", "result", "target"), help="只看结果或目标")
+    _filter_options(indicators)
+    indicators.add_argument("--json", action="store_true", help="输出 JSON")
+    indicators.set_defaults(func=cmd_indicators)
     return parser
+
+
+def _filter_options(command: argparse.ArgumentParser) -> None:
+    """--year --province … --section --type, from the field registry (search's filters)."""
+    for field in having(FACET):
+        example = f"，如 {field.example}" if field.example else ""
+        command.add_argument(f"--{field.name}", dest=field.column, action="append", metavar="V",
+                             help=f"{field.label}{example}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -29,6 +29,7 @@ this one file; ``SCHEMA_VERSION`` in ``meta`` lets ``indexer.recovery`` rebuild 
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 import sys
@@ -194,6 +195,7 @@ def connect(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA busy_timeout=30000")
     conn.execute("PRAGMA temp_store=MEMORY")
     conn.create_function("same_sentence", 2, _same_sentence_sql, deterministic=True)
+    conn.create_function("indicator_gids", 1, functools.partial(_indicator_gids, path), deterministic=True)
     conn.execute(VOCABULARY)
     conn.execute(INSTANCES)
     return conn
@@ -352,8 +354,7 @@ def compile_where(parsed: ParsedQuery, scanned: Collection[str] = ()) -> tuple[s
     """SQL condition on ``passages`` (alias ``p``) selecting exactly the matching passages; the
     words in ``scanned`` (``common_words``) are matched by reading the text. When ``covered``,
     it reads the columns of ``passage_keys`` only."""
-    clauses = _place_kinds(parsed)
-    params: list[object] = []
+    clauses, params = _place_kinds(parsed), _indicator_params(parsed)
     if parsed.match is not None:
         sql, args = _compile_node(parsed.match, scanned)
         clauses.append(sql)
@@ -366,18 +367,35 @@ def compile_scope(parsed: ParsedQuery) -> tuple[str, list[object]]:
     """``compile_where`` without the words, on the columns of ``passage_keys``: which kinds of
     place, of which reports, the query may return (for a query that joins the words' FTS5 match)."""
     filters, params = _filter_clauses(parsed, on_keys=True)
-    return " AND ".join(f"({clause})" for clause in _place_kinds(parsed) + filters), params
+    return " AND ".join(f"({clause})" for clause in _place_kinds(parsed) + filters), \
+        _indicator_params(parsed) + params
 
 
 def _place_kinds(parsed: ParsedQuery) -> list[str]:
-    """Conditions on a place's kind: the query's scope, and ``original:yes``."""
+    """Conditions on a place's kind: the query's scope, ``original:yes`` and ``indicator:``
+    (whose parameter is ``_indicator_params``)."""
     units = SCOPE_UNITS[parsed.scope if parsed.match is not None else "filters"]
     if parsed.original:  # only passages of the township's own wording: fewer matches, never others
         units = tuple(unit for unit in units if unit == PASSAGE)
     clauses = [f"p.unit IN ({', '.join(repr(unit) for unit in units) or 'NULL'})"]
     if parsed.original:
         clauses.append(templates.ORIGINAL_SQL)
+    if parsed.indicators:  # passages giving a figure of the measures (``indexer.indicator_table``)
+        clauses.append("p.gid IN (SELECT value FROM json_each(indicator_gids(?)))")
     return clauses
+
+
+def _indicator_params(parsed: ParsedQuery) -> list[object]:
+    """The parameter of ``_place_kinds``'s ``indicator:`` condition: the measures, as JSON."""
+    return [json.dumps(list(parsed.indicators), ensure_ascii=False)] if parsed.indicators else []
+
+
+def _indicator_gids(path: Path, measures: str) -> str:
+    """SQL function ``indicator_gids``: the passages of this literal file giving a figure of the
+    measures (JSON list in, JSON list out), from the indicator table kept for the file."""
+    from .indicator_table import figure_gids  # imported here: that module reads this one
+
+    return json.dumps(figure_gids(path, json.loads(measures)))
 
 
 def _filter_clauses(parsed: ParsedQuery, on_keys: bool) -> tuple[list[str], list[object]]:

@@ -18,6 +18,8 @@ Syntax (every word is matched literally after ``fold_for_match``; see ``indexer.
     county:地区不详  year:年份不详   reports whose place / year is not known
     original:yes  特色:是      only passages with the township's own wording (not 通用表述 template
                                text, see ``indexer.templates``); only removes matches
+    indicator:行政诉讼  指标：调解   only passages giving a figure of the measures the name stands for
+                               (``indexer.measures.resolve``; the figures: ``indexer.indicator_table``)
 
 Repeating a field ORs its values (``county:A county:B``); different fields AND. Field filters
 stand at the top level only. ``AND`` is accepted and ignored (it is the default).
@@ -41,6 +43,8 @@ from archive.document import DOC_TYPES, SECTION_KINDS
 from archive.errors import QuerySyntaxError
 from archive.fields import FACET, MAX_QUERY_CHARS, PLACE_COLUMNS, UNKNOWN_PLACE, UNKNOWN_YEAR, having
 from archive.normalize import fold_for_match
+
+from .measures import MEASURES, resolve
 
 MAX_TERMS = 40
 # Nested parentheses compile to nested SQL (NOT (… NOT (…))); SQLite's parser overflows near
@@ -81,6 +85,11 @@ ORIGINAL = "original"
 ORIGINAL_NAMES = frozenset({ORIGINAL, "特色", "原创", "特色做法"})
 ORIGINAL_YES = frozenset({"yes", "y", "true", "1", "是", "只看", "仅"})
 ORIGINAL_EXAMPLE = f"{ORIGINAL}:yes（或 特色:是）"
+# ``indicator:行政诉讼`` (also 指标:): only passages with a figure of the measures it names (a flag
+# of the query like ``original``; ``ParsedQuery.indicators`` holds the measures' names).
+INDICATOR = "indicator"
+INDICATOR_NAMES = frozenset({INDICATOR, "指标"})
+INDICATOR_EXAMPLE = f"{INDICATOR}:行政诉讼（或 指标:调解）"
 # A short name resolving to more places than this is still applied to all, but the note lists these.
 MAX_RESOLVED = 5
 
@@ -130,6 +139,7 @@ class ParsedQuery:
     notes: list[str] = field(default_factory=list)  # how a filter was read (``county:潢川`` → 潢川县)
     scope: str | None = None  # "title" | "heading": only those places match (``SCOPES``)
     original: bool = False  # ``original:yes``: template passages (and titles, headings) do not match
+    indicators: tuple[str, ...] = ()  # ``indicator:``: only passages giving a figure of these measures
 
     def positive_literals(self) -> list[str]:
         """Words that a matching passage contains (not under a NOT): highlighted and ranked."""
@@ -248,7 +258,7 @@ def _field_token(text: str, word: str, end: int) -> tuple[_Tok, int] | None:
         if not value:
             raise QuerySyntaxError(f"“{name}:”后面缺少要查找的词，例如 {name}:{SCOPE_EXAMPLES[scope]}。")
         return _Tok("scope", value, scope), end
-    column = ORIGINAL if name.lower() in ORIGINAL_NAMES else FIELD_ALIASES.get(name.lower())
+    column = _flag_or_field(name)
     if column is None:
         if name.isascii() and name.isalpha() and not value.startswith("//"):
             raise QuerySyntaxError(f"不认识的字段“{name}”。可用的字段：{field_names()}。")
@@ -256,10 +266,21 @@ def _field_token(text: str, word: str, end: int) -> tuple[_Tok, int] | None:
     value, end = _field_value(text, value, end)
     if not value and column == ORIGINAL:
         raise QuerySyntaxError(f"“{name}:”后面缺少取值，例如 {ORIGINAL_EXAMPLE}。")
+    if not value and column == INDICATOR:
+        raise QuerySyntaxError(f"“{name}:”后面缺少指标名称，例如 {INDICATOR_EXAMPLE}。")
     if not value:
         spec = FIELDS[column]
         raise QuerySyntaxError(f"字段“{name}:”后面缺少要筛选的{spec.label}，例如 {name}:{spec.example}。")
     return _Tok("field", value, column), end
+
+
+def _flag_or_field(name: str) -> str | None:
+    """The filter a ``name:`` stands for: a query flag (``original``, ``indicator``) or a field."""
+    if name.lower() in ORIGINAL_NAMES:
+        return ORIGINAL
+    if name.lower() in INDICATOR_NAMES:
+        return INDICATOR
+    return FIELD_ALIASES.get(name.lower())
 
 
 def _field_value(text: str, value: str, end: int) -> tuple[str, int]:
@@ -291,6 +312,7 @@ class _Parser:
         self.terms = 0
         self.scope: str | None = None
         self.original = False
+        self.indicators: list[str] = []
 
     def peek(self) -> _Tok | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
@@ -404,6 +426,8 @@ class _Parser:
     def add_filter(self, column: str, value: str) -> None:
         if column == ORIGINAL:
             self.add_original(value)
+        elif column == INDICATOR:
+            self.add_indicator(value)
         elif column == "year":
             self.add_year(value)
         elif column in PLACE_COLUMNS:
@@ -421,6 +445,18 @@ class _Parser:
                 f"“original:{value}”看不懂：只看特色做法请写 {ORIGINAL_EXAMPLE}；不加此项即包括通用表述。"
             )
         self.original = True
+
+    def add_indicator(self, value: str) -> None:
+        """``indicator:行政诉讼``: the measures the value names; a name of none is an error (it
+        could only find nothing), and a partial one is said in a note."""
+        measures = resolve(value)
+        if not measures:
+            raise QuerySyntaxError(
+                f"没有指标“{value}”。可选：{'、'.join(m.name for m in MEASURES)}；例如 {INDICATOR_EXAMPLE}。")
+        names = [m.name for m in measures]
+        self.indicators.extend(name for name in names if name not in self.indicators)
+        if names != [value]:
+            self.notes.append(f"{INDICATOR}:{value} 按指标“{'、'.join(names)}”检索。")
 
     def add_year(self, value: str) -> None:
         value = YEAR_SUFFIX.sub(r"\1", fold_for_match(value).strip())
@@ -502,7 +538,7 @@ def parse(
     parser = _Parser(_lex(text), vocabulary)
     match = parser.parse_sequence(0)
     for key, values in (filters or {}).items():
-        column = ORIGINAL if str(key).lower() in ORIGINAL_NAMES else FIELD_ALIASES.get(str(key).lower())
+        column = _flag_or_field(str(key))
         if column is None:
             raise QuerySyntaxError(f"不认识的筛选项“{key}”。可用的筛选项：{field_names()}。")
         for value in [values] if isinstance(values, str | int) else list(values):
@@ -511,4 +547,4 @@ def parse(
     merged = {name: tuple(dict.fromkeys(values)) for name, values in parser.filters.items()}
     return ParsedQuery(text=text, match=match, filters=merged, year_range=parser.year_range,
                        notes=list(dict.fromkeys(parser.notes)), scope=parser.scope,
-                       original=parser.original)
+                       original=parser.original, indicators=tuple(parser.indicators))

@@ -241,3 +241,17 @@ def test_a_year_as_text_fails_the_check(api_schema, monkeypatch) -> None:
     monkeypatch.setattr("indexer.facets.order_facet", years_as_text)
     with pytest.raises(FailureGroup, match="violates schema"):
         call(api_schema, "GET", "/api/search", 200)
+
+
+@pytest.mark.parametrize("query", [{}, {"measure": "行政诉讼"}, {"measure": "纠纷", "year": "2022..2024"},
+                                   {"kind": "result", "county": "城口"},
+                                   {"type": "年度报告", "measure": "学法次数"}])
+def test_indicators_match_the_document(api_schema, query: dict) -> None:
+    table = call(api_schema, "GET", "/api/indicators", 200, query=query).json()
+    exported = call(api_schema, "GET", "/api/indicators/figures", 200, query=query).json()
+    assert exported["count"] == table["figures"] == len(exported["figures"])
+    assert call(api_schema, "GET", "/indicators.csv", 200, query=query).text.startswith("\ufeffmeasure,")
+    for bad in ({"measure": "没有这个指标"}, {"kind": "maybe"}, {"year": "abcd"}):
+        call(api_schema, "GET", "/api/indicators", 400, query={**query, **bad})
+        call(api_schema, "GET", "/api/indicators/figures", 400, query={**query, **bad})
+        call(api_schema, "GET", "/indicators.csv", 400, query={**query, **bad})

@@ -148,6 +148,9 @@ class ReportSchema(ReportMetadataSchema):
     passage_count = _count("段落数")
     url = _text("阅读页地址")
     source = fields.Nested(SourceFileSchema, required=True, allow_none=True)
+    # by name: ``web.indicator_schemas`` builds on this module's field helpers
+    figures = fields.List(fields.Nested("FigureSchema"), required=True,
+                          metadata={"description": "从正文读出的指标数字（阅读页中标出）"})
 
 
 # --- search -------------------------------------------------------------------------------------
@@ -264,6 +267,8 @@ class CompareSchema(Schema):
     report_ids = _list(fields.String(), "报告编号（按请求顺序，旧编号已换成现编号）")
     reports = _list(ReportMetadataSchema)
     rows = _list(CompareRowSchema)
+    indicators = fields.List(fields.Nested("CompareIndicatorSchema"), required=True,
+                             metadata={"description": "至少两份报告给出的指标，每份报告的数字"})
 
 
 _DATACLASS_FIELDS: dict[object, Callable[[], fields.Field]] = {
@@ -499,8 +504,13 @@ def _export_responses() -> dict[int, dict]:
 
 def operations() -> dict[str, Operation]:
     """Endpoint name → its documentation; built on call so late changes (formats) are seen."""
+    from .indicator_schemas import IndicatorFiguresSchema, IndicatorsSchema, indicators_args
+
     def plain(media: str, schema: dict, description: str) -> dict:
         return {"description": description, "content": {media: {"schema": schema}}}
+
+    indicator_args = indicators_args(
+        {spec.name: fields.String(metadata={"description": f"筛选：{spec.label}"}) for spec in FIELD_SPECS})
 
     return {
         "search.api_search": Operation(
@@ -535,6 +545,18 @@ def operations() -> dict[str, Operation]:
             {200: plain("text/csv", TEXT, "分布表（CSV，UTF-8 BOM）"),
              400: plain("text/plain", TEXT, "检索式有误"), 503: plain("text/plain", TEXT, "检索索引不可用")},
             query=SearchArgsSchema, tags=["检索"]),
+        "indicators.api_indicators": Operation(
+            {200: _json(IndicatorsSchema, "指标表：每个指标各地各年的数字"), 400: BAD_REQUEST,
+             503: UNAVAILABLE},
+            query=indicator_args, tags=["指标"]),
+        "indicators.api_figures": Operation(
+            {200: _json(IndicatorFiguresSchema, "全部数字及其段落"), 400: BAD_REQUEST, 503: UNAVAILABLE},
+            query=indicator_args, tags=["指标"]),
+        "indicators.indicators_csv": Operation(
+            {200: plain("text/csv", TEXT, "全部数字（CSV，UTF-8 BOM）"),
+             400: plain("text/plain", TEXT, "筛选条件有误"),
+             503: plain("text/plain", TEXT, "检索索引不可用")},
+            query=indicator_args, tags=["指标"]),
         "health.healthz": Operation({200: _json(HealthSchema, "存储可读"),
                                      503: _json(HealthSchema, "存储不可读，或检索索引缺失、未跟上存储")},
                                     tags=["运行"]),

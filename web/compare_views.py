@@ -22,6 +22,7 @@ from archive.fields import MAX_QUERY_CHARS
 from archive.store import Report
 
 from .highlight import highlight, query_terms
+from .indicators_views import shared_indicators
 from .reports import compare_choices, find_report, passages_by_kind, place, report_label
 from .services import search_service
 
@@ -138,6 +139,7 @@ def page():
     find = _query_for_choices(q)
     return render_template(
         "compare.html", reports=reports, places=[place(r) for r in reports], rows=rows_for(reports),
+        indicators=shared_indicators([r.id for r in reports]),
         q=q, find=find, ids=[r.id for r in reports], mark=lambda text: highlight(text, terms),
         max_reports=MAX_REPORTS,
         choices=hits_first(find, [r.id for r in reports]) if len(reports) < MAX_REPORTS else Choices(),
@@ -165,4 +167,5 @@ def api_compare():
             ]}
             for kind, cells in rows_for(reports)
         ],
+        "indicators": shared_indicators([r.id for r in reports]),
     })

@@ -63,6 +63,7 @@ def simple_terms(query: str) -> list[str]:
 def highlight(
     text: str, terms: list[str], lead: int = 0, lead_id: str = "",
     muted: Sequence[tuple[int, int, Markup]] = (),
+    figures: Sequence[tuple[int, int, str, bool]] = (),
 ) -> Markup:
     """``text`` escaped, with each match wrapped in ``<mark>``; safe to render as-is.
 
@@ -70,14 +71,22 @@ def highlight(
     ``<span class="inline-heading" id=lead_id>``; a match running across its end is marked on
     both sides, so the tags nest properly. Each ``(start, end, note)`` of ``muted`` (template
     text, ``indexer.templates``) is wrapped in ``<span class="tpl">`` and followed by ``note``;
-    text is cut at every boundary, so marks, muted spans and the heading nest properly too.
+    each ``(start, end, label, current)`` of ``figures`` (a figure of the indicator table) in
+    ``<span class="figure" title=label>``, ``is-current`` when the page was opened at it; text
+    is cut at every boundary, so marks, figures, muted spans and the heading nest properly too.
     """
+    edges = [edge for start, end, *_ in (*muted, *figures) for edge in (start, end)]
     cuts = sorted({0, len(text), *([lead] if 0 < lead < len(text) else []),
-                   *(edge for start, end, _ in muted for edge in (start, end) if 0 < edge < len(text))})
+                   *(edge for edge in edges if 0 < edge < len(text))})
     spans = match_spans(text, terms) if terms else []
     out: list[str] = []
     for a, b in pairwise(cuts):
         piece = _marked(text, a, b, spans)
+        figure = next(((label, now) for start, end, label, now in figures if start <= a and b <= end), None)
+        if figure is not None:
+            label, current = figure
+            css = "figure is-current" if current else "figure"
+            piece = f'<span class="{css}" title="{escape(label)}">{piece}</span>'
         around = next(((end, note) for start, end, note in muted if start <= a and b <= end), None)
         if around is not None:
             piece = f'<span class="tpl">{piece}</span>' + (str(around[1]) if b == around[0] else "")

@@ -23,6 +23,7 @@ from indexer.snippets import match_spans
 from .compare_views import hits_first
 from .export import content_disposition
 from .highlight import highlight, query_terms
+from .indicators_views import figure_marks, report_figures_json
 from .params import SearchParams
 from .reports import Block, load_report, outline, place, reading_order
 from .services import base_url, db, search_service
@@ -132,10 +133,12 @@ def report(report_id: str):
     context = search.to_args()
     back = url_for("search.index") + "?" + search.query_string() if context else None
     notes = template_notes(found)
+    figures = figure_marks(found, cited, request.args.get("fig", ""))
     return render_template(
         "report.html", report=found, place=place(found), outline=outline(found), blocks=blocks,
         cited=cited, q=q, source=_source(found),
-        mark=lambda text, *lead: highlight(text, terms, *lead, muted=notes.get(text, ())),
+        mark=lambda text, *lead: highlight(text, terms, *lead, muted=notes.get(text, ()),
+                                           figures=figures.get(text, ())),
         hits=hits, hit_number={anchor: k for k, anchor in enumerate(hits, 1)}, current_hit=current,
         link_params=context, back_url=back, compare_choices=hits_first(q, [found.id]),
         permalink=base_url() + url_for("reader.report", report_id=found.id),
@@ -154,6 +157,7 @@ def api_report(report_id: str):
         "provenance": found.provenance or {},
         "notes": found.notes or [],
         "passage_count": len(found.passages),
+        "figures": report_figures_json(found.id),
         "url": root + url_for("reader.report", report_id=found.id),
         "source": None if source is None else {
             "filename": source.filename, "media_type": source.media_type, "size": source.size,

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pygal
@@ -126,10 +127,12 @@ def _bar(params: SearchParams, param: str, entry: FacetEntry) -> Bar:
                filter_qs=params.with_filter(param, str(value)))
 
 
-def chart_svg(title: str, bars: list[Bar], link_base: str, horizontal: bool) -> str:
+def chart_svg(title: str, bars: list[Bar], link_base: str, horizontal: bool,
+              describe: Callable[[Bar], str] | None = None) -> str:
     """One bar chart as CSP-clean inline SVG: bars are links, counts are printed on them.
 
     ``link_base`` is the search page's path; each bar links to it with the bar's filter.
+    ``describe`` says what a bar counts (its link's name); by default reports and passages.
     """
     chart_class = pygal.HorizontalBar if horizontal else pygal.Bar
     height = max(140, 30 * len(bars) + 50) if horizontal else 260
@@ -150,7 +153,7 @@ def chart_svg(title: str, bars: list[Bar], link_base: str, horizontal: bool) -> 
     chart.y_labels = list(range(0, top + step, step))  # whole reports, never 0.2 of one
     chart.add("报告", [
         {"value": bar.reports, "xlink": {"href": f"{link_base}?{bar.filter_qs}"},
-         "label": f"{bar.label}：{bar.reports} 份报告，{bar.passages} 段"}
+         "label": describe(bar) if describe else f"{bar.label}：{bar.reports} 份报告，{bar.passages} 段"}
         for bar in ordered
     ])
     root = chart.render_tree()
