@@ -149,6 +149,23 @@ class ReportSchema(ReportMetadataSchema):
 
 # --- search -------------------------------------------------------------------------------------
 
+class SharedExampleSchema(Schema):
+    """A report of another township holding the passage's most shared clause."""
+
+    report_id = _text("报告编号")
+    township = _text("乡镇（街道）")
+    county = _text("县（区）")
+    year = _year()
+    title = _text("报告标题")
+
+
+class SharedSchema(Schema):
+    """Who shares a passage's wording (``indexer.templates.Shared``)."""
+
+    reports = _count("有其最常见分句（相近即算）的其他乡镇报告数；0 表示没有")
+    examples = _list(SharedExampleSchema, "其中逐字相同的几份，年份早的在前（至多 5 份）")
+
+
 class SearchHitSchema(Schema):
     """One matching place of a report: a paragraph, a heading or the title."""
 
@@ -160,6 +177,9 @@ class SearchHitSchema(Schema):
     place = _text("命中处：passage / heading / title",
                   validate=validate.OneOf(sorted(set(PLACE_NAMES.values()))))
     anchor = _text("阅读页锚点：p-<seq>、s-<n> 或 report-title")
+    template = fields.Boolean(required=True, metadata={
+        "description": "通用表述：段落的每一句都没有本乡镇自己的数字、名称、文件或事件（标题、小标题为 false）"})
+    shared = fields.Nested(SharedSchema, required=True)
 
 
 class GroupSchema(Schema.from_dict(_report_fields(report_fields.GROUP))):  # type: ignore[misc]
@@ -225,6 +245,8 @@ class HitRowSchema(Schema.from_dict(_report_fields(report_fields.EXPORT))):  # t
     place = _text("passage / heading / title；不带检索词时每行一份报告：report",
                   validate=validate.OneOf([*sorted(set(PLACE_NAMES.values())), "report"]))
     anchor = _text()
+    template = fields.Boolean(required=True, metadata={"description": "通用表述（见检索结果的 template）"})
+    shared_reports = _count("有其最常见分句的其他乡镇报告数（见检索结果的 shared.reports）")
     permalink = _text("阅读页中该处的永久链接")
 
 

@@ -84,10 +84,10 @@ def hit_anchors(report: Report, search: SearchParams, blocks: list[Block], terms
 
 
 def template_notes(report: Report) -> dict[str, list[tuple[int, int, Markup]]]:
-    """Muted spans for ``highlight``: each template sentence of the report's passages (shared by
-    ``templates.MIN_REPORTS`` or more other reports), with its "N 份报告有相同表述" link to a search
-    for it, keyed by passage text (what the passage macro hands to ``mark``). Empty when the
-    index cannot answer: the reader must still work."""
+    """Muted spans for ``highlight``: each template sentence of the report's passages
+    (``indexer.wording``), with its note — "通用表述", and how many other reports hold a copy of a
+    clause of it — linking to a search for it, keyed by passage text (what the passage macro
+    hands to ``mark``). Empty when the index cannot answer: the reader must still work."""
     try:
         marks = search_service().passage_marks(report.id)
     except ArchiveError:
@@ -97,20 +97,23 @@ def template_notes(report: Report) -> dict[str, list[tuple[int, int, Markup]]]:
         mark = marks.get(passage.seq)
         if mark is None:
             continue
-        spans = [(s.start, s.end, _template_note(passage.text[s.start:s.end], s.reports))
-                 for s in mark.sentences if s.template]
+        spans = [(s.start, s.end, _template_note(passage.text[slice(*(s.clause or (s.start, s.end)))],
+                                                 s.reports)) for s in mark]
         if spans:
             out[passage.text] = spans
     return out
 
 
-def _template_note(sentence: str, reports: int) -> Markup:
-    words = sentence[:TEMPLATE_QUERY_CHARS].replace("」", "")
+def _template_note(clause: str, reports: int) -> Markup:
+    """The note after a template sentence: a link searching the opening of ``clause`` (its most
+    shared clause, or the sentence), labelled with how many other reports hold that clause."""
+    words = clause[:TEMPLATE_QUERY_CHARS].replace("」", "")
     href = url_for("search.index", q=f"「{words}」")
-    # The words come from CSS (``content: attr(data-n)``) and the link's name from aria-label:
+    label = f"通用表述，{reports} 份报告有相同分句" if reports else "通用表述"
+    # The words come from CSS (``content: attr(data-label)``) and the link's name from aria-label:
     # the paragraph's text stays the document's own (copying or quoting it picks up no note).
-    return Markup('<a class="tpl-note" href="{}" title="检索这句通用表述" data-n="{}" '
-                  'aria-label="{} 份报告有相同表述"></a>').format(href, reports, reports)
+    return Markup('<a class="tpl-note" href="{}" title="检索这句通用表述" data-label="{}" '
+                  'aria-label="{}"></a>').format(href, label, label)
 
 
 def _holds_all(text: str, terms: list[str]) -> bool:
