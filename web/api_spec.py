@@ -177,8 +177,8 @@ class SearchHitSchema(Schema):
     place = _text("命中处：passage / heading / title",
                   validate=validate.OneOf(sorted(set(PLACE_NAMES.values()))))
     anchor = _text("阅读页锚点：p-<seq>、s-<n> 或 report-title")
-    template = fields.Boolean(required=True, metadata={
-        "description": "通用表述：段落的每一句都没有本乡镇自己的数字、名称、文件或事件（标题、小标题为 false）"})
+    template = fields.Boolean(required=True, metadata={"description": (
+        "通用表述：段落的每一句都没有本乡镇自己的数字、名称、文件或事件（标题、小标题为 false）")})
     shared = fields.Nested(SharedSchema, required=True)
 
 
