@@ -395,6 +395,11 @@ def _place_kinds(parsed: ParsedQuery, on_keys: bool) -> tuple[list[str], list[ob
     return clauses, [wording.node_json(parsed.match)]
 
 
+def report_filters(parsed: ParsedQuery) -> tuple[list[str], list[object]]:
+    """The query's report-level filters (year, places, type) as conditions on ``reports r``."""
+    return _compile_filters(parsed, "r", REPORT_COLUMNS)
+
+
 def _filter_clauses(parsed: ParsedQuery, on_keys: bool) -> tuple[list[str], list[object]]:
     """The query's filters as conditions on ``p``. On the keys: by number, the values found in
     ``reports`` (report-level ones) and in ``sections``; ``+``: tested on each match's entry,

@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-from whoosh import query as whoosh_query
 from whoosh.index import IndexError as WhooshError
 from whoosh.searching import Searcher
 
@@ -40,7 +39,8 @@ from archive.errors import IndexUnavailable, QuerySyntaxError
 from archive.fields import BY_COLUMN, EXPORT, PASSAGE_LEVEL, REPORT_FACETS, SORTS, columns, sort_columns
 from archive.normalize import fold_for_match
 
-from . import literal, templates, wording
+from . import literal, practices, spreads, templates, wording
+from . import similar as similar_passages
 from .beside import Beside
 from .facets import FacetCounts, facet_counts
 from .generation import LITERAL_DB, WHOOSH_DIR, current_generation, open_whoosh
@@ -69,12 +69,6 @@ PHRASE_BONUS = 1.0
 # Corrected queries counted per search that found nothing (each is one more match-set query).
 MAX_SUGGESTIONS = 3
 
-
-# "其他乡镇的类似做法" (issue 13 §3): key terms taken from a passage's own wording, Whoosh hits
-# looked at, and similar passages listed (at most one per report).
-SIMILAR_TERMS = 12
-SIMILAR_CANDIDATES = 300
-SIMILAR_LIMIT = 10
 
 # Export rows (``SearchService.export_rows``): the report's export fields, then the place's.
 REPORT_EXPORT = tuple(name for name in columns(EXPORT) if not BY_COLUMN[name].has(PASSAGE_LEVEL))
@@ -116,28 +110,6 @@ class Group:
     hits: list[Hit]
     more: int
     passages: int = 0  # matching passages of the report (all of them for a filter-only listing)
-
-
-@dataclass
-class SimilarPassage:
-    """A passage of another township's report describing the same practice as a given one."""
-
-    report_id: str
-    seq: int
-    title: str
-    province: str
-    county: str
-    township: str
-    year: int | None
-    text: str
-    score: float
-    shared: int  # other reports sharing (nearly) all of it: 0 or 1, template passages are left out
-
-    def to_json(self) -> dict[str, object]:
-        """The documented wire form (``web.api_spec.SimilarPassageSchema``)."""
-        return {"report_id": self.report_id, "seq": self.seq, "title": self.title, "province": self.province,
-                "county": self.county, "township": self.township, "year": self.year, "text": self.text,
-                "score": round(self.score, 4), "shared": self.shared}
 
 
 @dataclass
@@ -437,6 +409,18 @@ class SearchService:
                 out.append(Suggestion(query=corrected, changes=changes, reports=reports, total=total))
         return out
 
+    def spread(
+        self, query: str, filters: Mapping[str, str | Sequence[str]] | None = None
+    ) -> spreads.SpreadCounts:
+        """The query's reports as shares of all reports by year, province and county
+        (``indexer.spreads``); the match set is the search's own, without ranking."""
+        generation = self._live_generation()
+        parsed = parse(query or "", filters, generation.vocabulary())
+        conn = generation.conn
+        with conn:
+            _materialise(conn, parsed)
+            return spreads.counts(conn, parsed)
+
     def parse(
         self, query: str, filters: Mapping[str, str | Sequence[str]] | None = None
     ) -> ParsedQuery:
@@ -517,58 +501,14 @@ class SearchService:
                                 if top else wording.TemplateSentence(start, end))
         return out
 
-    def similar(self, report_id: str, seq: int, limit: int = SIMILAR_LIMIT) -> list[SimilarPassage] | None:
-        """Passages of *other* townships' reports describing the practice of ¶ ``seq``, best first,
-        one per report; None when the report has no such paragraph.
-
-        The query is the passage's key terms (Whoosh's tf-idf ``key_terms_from_text`` over the
-        jieba field) taken from its own wording only: its template sentences are cut out first,
-        so that 深入学习贯彻… does not make every report look alike. Template passages are never
-        listed (they would be "pure template matches"); nor are other years of the same township.
-        """
+    def similar(self, report_id: str, seq: int, limit: int = similar_passages.LIMIT
+                ) -> list[similar_passages.SimilarPassage] | None:
+        """Passages of other townships' reports describing the practice of ¶ ``seq``, best first,
+        each with why (``indexer.similar``); None when the report has no such paragraph."""
         generation = self._live_generation()
-        conn = generation.conn
-        row = conn.execute(
-            "SELECT p.gid, p.text, r.province, r.county, r.township FROM passages p "
-            "JOIN reports r ON r.report_id = p.report_id WHERE p.report_id = ? AND p.unit = ? AND p.seq = ?",
-            (report_id, literal.PASSAGE, seq),
-        ).fetchone()
-        if row is None:
-            return None
-        gid, text, *own_place = row
-        stored = wording.marks(conn, [gid]).get(gid, (False, ""))[1]
-        own = wording.own_text(text, stored).replace(wording.BLANK, " ").strip()
         searcher, _docmap = generation.searcher()
-        terms = searcher.key_terms_from_text("text", own or text, numterms=SIMILAR_TERMS)
-        if not terms:
-            return []
-        query = whoosh_query.Or([whoosh_query.Term("text", term, boost=weight) for term, weight in terms])
-        found: dict[str, tuple[int, float]] = {}
-        for hit in searcher.search(query, limit=SIMILAR_CANDIDATES):
-            other = hit["report_id"]
-            if other != report_id and hit["unit"] == literal.PASSAGE and other not in found:
-                found[other] = (hit["seq"], hit.score)
-        if not found:
-            return []
-        marks = ",".join("?" * len(found))
-        rows = conn.execute(
-            "SELECT p.report_id, p.seq, p.text, r.title, r.province, r.county, r.township, r.year, "
-            "coalesce(m.reports, 0), coalesce(w.template, 0) "
-            "FROM passages p JOIN reports r ON r.report_id = p.report_id "
-            "LEFT JOIN passage_marks m ON m.gid = p.gid LEFT JOIN passage_wording w ON w.gid = p.gid "
-            f"WHERE p.unit = '{literal.PASSAGE}' AND p.report_id IN ({marks})",
-            list(found),
-        )
-        out: list[SimilarPassage] = []
-        for rid, pseq, ptext, title, province, county, township, year, shared, template in rows:
-            if found[rid][0] != pseq or template:
-                continue
-            if township and [province, county, township] == own_place:
-                continue  # another year of the same township: not "elsewhere"
-            out.append(SimilarPassage(rid, pseq, title, province, county, township,
-                                      int(year) if year else None, ptext, found[rid][1], shared))
-        out.sort(key=lambda item: (-item.score, item.report_id))
-        return out[:limit]
+        return similar_passages.similar(generation.conn, searcher, practices.directory(self.config),
+                                        report_id, seq, limit)
 
     def _report_order(
         self, generation: _Generation, parsed: ParsedQuery, sort: str, scores: dict[int, float], upto: int,

@@ -172,25 +172,6 @@ def test_an_update_is_searchable_before_its_marks_and_a_cut_one_is_finished_late
     assert _all_marks(archive.config) == finished
 
 
-# --- 其他乡镇的类似做法 ----------------------------------------------------------------------------
-
-def test_similar_practice_lists_other_townships_and_no_template_copies(tmp_path) -> None:
-    config = make_config(tmp_path)
-    source = add_to_store(config, one_passage_report(FIRST, township="甲镇"))
-    near = add_to_store(config, one_passage_report(
-        "乙镇推行院坝调解，组织乡贤上门调处邻里纠纷，化解纠纷二十起。", township="乙镇"))
-    unrelated = add_to_store(config, one_passage_report("丙镇完成行政执法案卷评查十二卷。", township="丙镇"))
-    copies = _copies(config, TEMPLATE + "院坝调解。", "丁镇", "戊镇")
-    rebuild(config, sessions_of(config))
-    found = SearchService(config).similar(source, 1)
-    ids = [item.report_id for item in found]
-    assert ids and ids[0] == near
-    assert source not in ids and unrelated not in ids
-    # the copies share the template clauses: they are template passages and never listed
-    assert not set(copies) & set(ids)
-    assert SearchService(config).similar(source, 99) is None
-
-
 # --- the web pages ---------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -241,19 +222,6 @@ def test_reader_mutes_template_sentences_and_links_to_their_copies(client, archi
     found = client.get("/api" + href).get_json()
     assert found["reports"] >= 2 and report_id in [g["report_id"] for g in found["groups"]]
     assert paragraph.select_one("a.similar-link")["href"].endswith(f"/passages/{seq}/similar")
-
-
-def test_similar_page_and_its_json_twin_agree(client, archive_config) -> None:
-    report_id, seq, *_ = _template_passage(archive_config)
-    data = client.get(f"/api/reports/{report_id}/passages/{seq}/similar").get_json()
-    assert data["report_id"] == report_id and data["similar"]
-    assert all(item["report_id"] != report_id for item in data["similar"])
-    scores = [item["score"] for item in data["similar"]]
-    assert scores == sorted(scores, reverse=True)
-    html = client.get(f"/reports/{report_id}/passages/{seq}/similar").get_data(as_text=True)
-    for item in data["similar"]:
-        assert f'/reports/{item["report_id"]}?p={item["seq"]}#p-{item["seq"]}' in html
-    assert client.get(f"/api/reports/{report_id}/passages/9999/similar").status_code == 404
 
 
 def test_search_page_offers_only_original_and_keeps_it(client) -> None:

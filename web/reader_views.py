@@ -17,8 +17,8 @@ from sqlalchemy import select
 from archive.errors import ArchiveError, BadParams, ReportNotFound
 from archive.report_json import report_to_json
 from archive.store import Report, SourceFile
-from indexer.service import SimilarPassage
-from indexer.snippets import match_spans
+from indexer.similar import SimilarPassage
+from indexer.snippets import match_spans, snippet
 
 from .compare_views import hits_first
 from .export import content_disposition
@@ -203,7 +203,7 @@ def similar(report_id: str, seq: int):
     found, similar = _similar(report_id, seq)
     passage = next(p for p in found.passages if p.seq == seq)
     return render_template("similar.html", report=found, place=place(found), passage=passage, similar=similar,
-                           escape=escape)
+                           escape=escape, snippet=snippet)
 
 
 @bp.get("/api/reports/<report_id>/passages/<int:seq>/similar")
