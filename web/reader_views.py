@@ -85,9 +85,10 @@ def hit_anchors(report: Report, search: SearchParams, blocks: list[Block], terms
 
 def template_notes(report: Report) -> dict[str, list[tuple[int, int, Markup]]]:
     """Muted spans for ``highlight``: each template sentence of the report's passages
-    (``indexer.wording``), with its note — "通用表述", and how many other reports hold a copy of a
-    clause of it — linking to a search for it, keyed by passage text (what the passage macro
-    hands to ``mark``). Empty when the index cannot answer: the reader must still work."""
+    (``indexer.wording``); one that other reports repeat is followed by its note — "通用表述", how
+    many other reports hold a copy of its most shared clause — linking to a search for that
+    clause. Keyed by passage text (what the passage macro hands to ``mark``). Empty when the
+    index cannot answer: the reader must still work."""
     try:
         marks = search_service().passage_marks(report.id)
     except ArchiveError:
@@ -97,8 +98,8 @@ def template_notes(report: Report) -> dict[str, list[tuple[int, int, Markup]]]:
         mark = marks.get(passage.seq)
         if mark is None:
             continue
-        spans = [(s.start, s.end, _template_note(passage.text[slice(*(s.clause or (s.start, s.end)))],
-                                                 s.reports)) for s in mark]
+        spans = [(s.start, s.end, _template_note(passage.text[slice(*s.clause)], s.reports) if s.clause
+                  else Markup("")) for s in mark]
         if spans:
             out[passage.text] = spans
     return out
@@ -106,10 +107,10 @@ def template_notes(report: Report) -> dict[str, list[tuple[int, int, Markup]]]:
 
 def _template_note(clause: str, reports: int) -> Markup:
     """The note after a template sentence: a link searching the opening of ``clause`` (its most
-    shared clause, or the sentence), labelled with how many other reports hold that clause."""
+    shared clause), labelled with how many other reports hold that clause."""
     words = clause[:TEMPLATE_QUERY_CHARS].replace("」", "")
     href = url_for("search.index", q=f"「{words}」")
-    label = f"通用表述，{reports} 份报告有相同分句" if reports else "通用表述"
+    label = f"通用表述，{reports} 份报告有相同分句"
     # The words come from CSS (``content: attr(data-label)``) and the link's name from aria-label:
     # the paragraph's text stays the document's own (copying or quoting it picks up no note).
     return Markup('<a class="tpl-note" href="{}" title="检索这句通用表述" data-label="{}" '
@@ -141,7 +142,7 @@ def report(report_id: str):
         mark=lambda text, *lead: highlight(text, terms, *lead, muted=notes.get(text, ())),
         hits=hits, hit_number={anchor: k for k, anchor in enumerate(hits, 1)}, current_hit=current,
         link_params=context, back_url=back, compare_choices=hits_first(q, [found.id]),
-        permalink=base_url() + url_for("reader.report", report_id=found.id),
+        permalink=base_url() + url_for("reader.report", report_id=found.id), muted=bool(notes),
     )
 
 
