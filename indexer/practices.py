@@ -218,7 +218,7 @@ def read_directory(path: Path) -> Directory:
                 "SELECT report_id, year, province, county, township, doc_type FROM reports"):
             if doc_type != OTHER_TYPE:
                 places[rid] = ReportPlace(year, province, county, township)
-                stems[rid] = wording.own_names(township)[1:]
+                stems[rid] = tuple(filter(None, [wording.township_stem(township)]))
         rows = conn.execute(
             "SELECT report_id, seq, text, section FROM passages WHERE unit = ? ORDER BY report_id, seq",
             [literal.PASSAGE],

@@ -98,11 +98,15 @@ def own_names(township: str) -> tuple[str, ...]:
     names in its title. Not its county: a township report cites the county's documents as
     upper-level ones, and a report whose township is not known cannot tell them apart."""
     name = fold_for_match(township or "")
-    if len(name) < 2:
-        return ()
+    return tuple(dict.fromkeys(n for n in (name, township_stem(township)) if len(n) >= 2))
+
+
+def township_stem(township: str) -> str:
+    """The township's name without its 镇/乡/街道, folded ('' when that leaves one character)."""
+    name = fold_for_match(township or "")
     suffix = next((s for s in _PLACE_SUFFIXES if name.endswith(s)), "")
-    stem = name[:len(name) - len(suffix)]
-    return tuple(n for n in (name, stem) if len(n) >= 2)
+    stem = name[:len(name) - len(suffix)] if suffix else ""
+    return stem if len(stem) >= 2 else ""
 
 
 def template_spans(text: str, folded: str, names: tuple[str, ...]) -> tuple[list[tuple[int, int]], bool]:
