@@ -235,6 +235,12 @@ def _block_words(block: str) -> tuple[tuple[str, int, int], ...]:
     )
 
 
+def word_frequency(word: str) -> int:
+    """How common ``word`` is in jieba's dictionary of general Chinese (0: not a word of it)."""
+    ensure_jieba(lazy=True)
+    return jieba.dt.FREQ.get(word) or 0
+
+
 def query_words(text: str) -> list[str]:
     """The ranking words of a query string: segmented like the index, stop words removed."""
     stops = stop_words()

@@ -39,7 +39,7 @@ from pathlib import Path
 
 from archive.fields import FACET_COLUMNS, INDEXED, PLACE_COLUMNS, columns
 
-from . import templates
+from . import templates, wording
 from .query import AllOf, AnyOf, Literal, Node, Not, ParsedQuery, SameSentence, sentences_contain_all
 
 # Trigrams need three characters; 2-character words are answered by the trigrams they begin
@@ -55,8 +55,8 @@ NARROW_REPORTS = 100
 SENTINEL = "\uffff"
 END = SENTINEL * (TRIGRAM - 1)
 # Bumped whenever the layout below changes; stored in ``meta`` under ``schema``.
-SCHEMA_VERSION = 7  # 4: template marks (indexer.templates); 5: texts end with ``END``; 6: clause keys;
-# 7: report, place and section numbers, the narrow ``passage_keys``
+SCHEMA_VERSION = 8  # 4: template marks (indexer.templates); 5: texts end with ``END``; 6: clause keys;
+# 7: report, place and section numbers, the narrow ``passage_keys``; 8: template sentences (``wording``)
 # Columns of ``passage_keys`` (besides gid), a narrow copy of ``passages``: what ``covered``
 # queries read, once per match, so integers found by rowid (行政执法 at 10,000 reports, 31,000
 # matches, match set and section facet: 37 → 28 ms against a covering index with the section's
@@ -125,6 +125,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS trigrams USING fts5(
 CREATE TRIGGER IF NOT EXISTS passages_ad AFTER DELETE ON passages BEGIN
     INSERT INTO trigrams(trigrams, rowid, folded) VALUES ('delete', old.gid, old.folded || '{end}');
     DELETE FROM passage_keys WHERE gid = old.gid;
+    DELETE FROM passage_wording WHERE gid = old.gid;
 END;
 """
 SCHEMA = SCHEMA_TEMPLATE.format(
@@ -196,6 +197,7 @@ def connect(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA temp_store=MEMORY")
     conn.create_function("same_sentence", 2, _same_sentence_sql, deterministic=True)
     conn.create_function("indicator_gids", 1, functools.partial(_indicator_gids, path), deterministic=True)
+    conn.create_function("own_match", 3, wording.own_match, deterministic=True)
     conn.execute(VOCABULARY)
     conn.execute(INSTANCES)
     return conn
@@ -203,6 +205,7 @@ def connect(path: Path) -> sqlite3.Connection:
 
 def create(conn: sqlite3.Connection) -> None:
     """Create the tables of an empty literal index, stamped with ``SCHEMA_VERSION``."""
+    wording.create(conn)  # before the passages' delete trigger names it
     conn.executescript(SCHEMA)
     templates.create(conn)
     conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema', ?)", (SCHEMA_VERSION,))
@@ -262,6 +265,10 @@ def insert(conn: sqlite3.Connection, passages: Iterable[PassageRow], reports: It
     conn.executemany(
         "INSERT INTO trigrams(rowid, folded) VALUES (?, ?)", [(row[0], row[FOLDED] + END) for row in rows]
     )
+    places = {row.report_id: wording.own_names(row.township) for row in passage_rows}
+    conn.executemany("INSERT INTO passage_wording(gid, template, spans) VALUES (?, ?, ?)", wording.rows(
+        ((row.gid, row.text, row.folded) for row in passage_rows if row.unit == PASSAGE),
+        {row.gid: places[row.report_id] for row in passage_rows}))
 
 
 def _numbers(
@@ -337,6 +344,8 @@ def covered(parsed: ParsedQuery, scanned: Collection[str] = ()) -> bool:
     """Whether ``compile_where(parsed, scanned)`` can be answered from ``passage_keys`` without
     the rows: every word is answered by the trigram index and no same-sentence test reads the
     text (its filters are then on the keys, or on ``reports``)."""
+    if parsed.original:
+        return False  # its own sentences are read in the text
     return parsed.match is None or _covered(parsed.match, scanned)
 
 
@@ -354,7 +363,7 @@ def compile_where(parsed: ParsedQuery, scanned: Collection[str] = ()) -> tuple[s
     """SQL condition on ``passages`` (alias ``p``) selecting exactly the matching passages; the
     words in ``scanned`` (``common_words``) are matched by reading the text. When ``covered``,
     it reads the columns of ``passage_keys`` only."""
-    clauses, params = _place_kinds(parsed), _indicator_params(parsed)
+    clauses, params = _place_kinds(parsed, on_keys=False)
     if parsed.match is not None:
         sql, args = _compile_node(parsed.match, scanned)
         clauses.append(sql)
@@ -366,28 +375,41 @@ def compile_where(parsed: ParsedQuery, scanned: Collection[str] = ()) -> tuple[s
 def compile_scope(parsed: ParsedQuery) -> tuple[str, list[object]]:
     """``compile_where`` without the words, on the columns of ``passage_keys``: which kinds of
     place, of which reports, the query may return (for a query that joins the words' FTS5 match)."""
-    filters, params = _filter_clauses(parsed, on_keys=True)
-    return " AND ".join(f"({clause})" for clause in _place_kinds(parsed) + filters), \
-        _indicator_params(parsed) + params
+    kinds, params = _place_kinds(parsed, on_keys=True)
+    filters, filter_params = _filter_clauses(parsed, on_keys=True)
+    return " AND ".join(f"({clause})" for clause in kinds + filters), params + filter_params
 
 
-def _place_kinds(parsed: ParsedQuery) -> list[str]:
-    """Conditions on a place's kind: the query's scope, ``original:yes`` and ``indicator:``
-    (whose parameter is ``_indicator_params``)."""
+def _place_kinds(parsed: ParsedQuery, on_keys: bool) -> tuple[list[str], list[object]]:
+    """Conditions on a place's kind, with their parameters: the query's scope; ``original:yes``
+    — on the keys, only that the passage is no template passage; on the rows, that the query
+    holds in its own sentences (``wording.own_match``); ``indicator:``, the passages giving a
+    figure of its measures (``indexer.indicator_table``)."""
     units = SCOPE_UNITS[parsed.scope if parsed.match is not None else "filters"]
     if parsed.original:  # only passages of the township's own wording: fewer matches, never others
         units = tuple(unit for unit in units if unit == PASSAGE)
     clauses = [f"p.unit IN ({', '.join(repr(unit) for unit in units) or 'NULL'})"]
-    if parsed.original:
-        clauses.append(templates.ORIGINAL_SQL)
-    if parsed.indicators:  # passages giving a figure of the measures (``indexer.indicator_table``)
+    params: list[object] = []
+    if parsed.indicators:
         clauses.append("p.gid IN (SELECT value FROM json_each(indicator_gids(?)))")
-    return clauses
+        params.append(json.dumps(list(parsed.indicators), ensure_ascii=False))
+    if not parsed.original:
+        return clauses, params
+    if on_keys or parsed.match is None:
+        clauses.append(wording.NOT_TEMPLATE_SQL)
+        return clauses, params
+    clauses.append(wording.ORIGINAL_SQL)
+    return clauses, [*params, wording.node_json(parsed.match)]
 
 
-def _indicator_params(parsed: ParsedQuery) -> list[object]:
-    """The parameter of ``_place_kinds``'s ``indicator:`` condition: the measures, as JSON."""
-    return [json.dumps(list(parsed.indicators), ensure_ascii=False)] if parsed.indicators else []
+def report_filters(parsed: ParsedQuery) -> tuple[list[str], list[object]]:
+    """The query's report-level filters (year, places, type) as conditions on ``reports r``."""
+    return _compile_filters(parsed, "r", REPORT_COLUMNS)
+
+
+def section_filters(parsed: ParsedQuery) -> tuple[list[str], list[object]]:
+    """The query's passage-level filters (section) as conditions on ``sections s``."""
+    return _compile_filters(parsed, "s", ("section",))
 
 
 def _indicator_gids(path: Path, measures: str) -> str:
@@ -406,7 +428,7 @@ def _filter_clauses(parsed: ParsedQuery, on_keys: bool) -> tuple[list[str], list
     on_reports, report_params = _compile_filters(parsed, "r", REPORT_COLUMNS)
     reports = " AND ".join(on_reports)
     if on_keys:
-        on_sections, params = _compile_filters(parsed, "s", ("section",))
+        on_sections, params = section_filters(parsed)
         clauses: list[str] = []
         if on_sections:
             sections = " AND ".join(on_sections)

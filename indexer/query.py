@@ -16,8 +16,9 @@ Syntax (every word is matched literally after ``fold_for_match``; see ``indexer.
     (Chinese names, see ``FIELD_SPECS``: 年份：2023  县：潢川县  镇：坪山镇 …; value may be quoted.)
     county:潢川  township:坪山   a short place name means every name in the index starting with it
     county:地区不详  year:年份不详   reports whose place / year is not known
-    original:yes  特色:是      only passages with the township's own wording (not 通用表述 template
-                               text, see ``indexer.templates``); only removes matches
+    original:yes  特色:是      only passages where the query holds in the township's own sentences
+                               (its 通用表述 template sentences left out, ``indexer.wording``);
+                               only removes matches
     indicator:行政诉讼  指标：调解   only passages giving a figure of the measures the name stands for
                                (``indexer.measures.resolve``; the figures: ``indexer.indicator_table``)
 
@@ -80,7 +81,8 @@ SCOPE_EXAMPLES = {"title": "实施方案", "heading": "枫桥经验"}
 YEAR_RANGE = re.compile(r"^(\d{4})?\s*(?:\.\.|~|～|至|到|-)\s*(\d{4})?$")
 YEAR_SUFFIX = re.compile(r"(\d{4})\s*年度?")  # 2024年 / 2024年度 → 2024 (also inside a range)
 # ``original:yes`` (also 特色:是 / 原创:是, and the search form's ``original=yes``): only passages
-# that are not template text. Not a facet column: a flag of the query (``ParsedQuery.original``).
+# where the query holds in sentences that are not template text. Not a facet column: a flag of
+# the query (``ParsedQuery.original``).
 ORIGINAL = "original"
 ORIGINAL_NAMES = frozenset({ORIGINAL, "特色", "原创", "特色做法"})
 ORIGINAL_YES = frozenset({"yes", "y", "true", "1", "是", "只看", "仅"})
@@ -138,7 +140,7 @@ class ParsedQuery:
     year_range: tuple[int, int] | None = None
     notes: list[str] = field(default_factory=list)  # how a filter was read (``county:潢川`` → 潢川县)
     scope: str | None = None  # "title" | "heading": only those places match (``SCOPES``)
-    original: bool = False  # ``original:yes``: template passages (and titles, headings) do not match
+    original: bool = False  # ``original:yes``: only the township's own sentences match (no title, heading)
     indicators: tuple[str, ...] = ()  # ``indicator:``: only passages giving a figure of these measures
 
     def positive_literals(self) -> list[str]:

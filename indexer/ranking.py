@@ -14,6 +14,7 @@ of candidates, never the words' posting lists (measurements: docs/decisions.md).
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from array import array
 from bisect import bisect_left
@@ -25,13 +26,17 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from .analysis import query_words
+from .wording import own_text
 
 COMMON_SHARE = 0.3
-# A template passage's score is multiplied by this (issue 13 §2): "枫桥经验" should first show
-# what townships did, not the sentence hundreds of reports copied. A demotion rather than a
-# filter, so template passages still rank among themselves and are still found (``original:yes``
-# is the filter); 0.25 puts a copied passage below an original one of a third of its BM25F.
-TEMPLATE_DEMOTION = 0.25
+# Original practice first ("枫桥经验" should first show what townships did, not the sentence every
+# report copies): a score is multiplied by how much of the township's own the match is
+# (``originality``). Demotions rather than filters, so template text still ranks among itself and
+# is still found (``original:yes`` is the filter). A passage all of whose sentences are template
+# text (``indexer.wording``) is demoted most; one that has sentences of its own but holds the query
+# only in stock ones less; a match in the township's own sentences keeps its score.
+TEMPLATE_DEMOTION = 0.1
+GENERIC_DEMOTION = 0.35
 
 
 class DocMap:
@@ -141,7 +146,21 @@ def score(
 
 
 
-def demote(scores: dict[int, float], template: Iterable[int]) -> None:
-    """Scale the scores of the template passages among ``scores`` by ``TEMPLATE_DEMOTION``."""
-    for gid in set(template) & scores.keys():
-        scores[gid] *= TEMPLATE_DEMOTION
+def originality(conn: sqlite3.Connection, scores: dict[int, float], words: Sequence[str]) -> None:
+    """Scale the scores of the places among ``scores`` by where the query's ``words`` are: in a
+    sentence of the township's own (×1), only in template sentences of a passage that has own
+    ones, or in a heading or title (``GENERIC_DEMOTION``: the report treats the subject, in stock
+    words or as a label), in a template passage (``TEMPLATE_DEMOTION``)."""
+    wanted = list(scores)
+    for first in range(0, len(wanted), 500):
+        chunk = wanted[first:first + 500]
+        marks = ",".join("?" * len(chunk))
+        for gid, unit, folded, template, spans in conn.execute(
+            "SELECT p.gid, p.unit, p.folded, w.template, w.spans FROM passages p "
+            f"LEFT JOIN passage_wording w ON w.gid = p.gid WHERE p.gid IN ({marks}) "
+            "AND (p.unit != 'p' OR w.gid IS NOT NULL)", chunk
+        ):
+            if template or unit != "p":
+                scores[gid] *= TEMPLATE_DEMOTION
+            elif not all(word in own_text(folded, spans) for word in words):
+                scores[gid] *= GENERIC_DEMOTION

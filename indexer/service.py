@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-from whoosh import query as whoosh_query
 from whoosh.index import IndexError as WhooshError
 from whoosh.searching import Searcher
 
@@ -40,12 +39,13 @@ from archive.errors import IndexUnavailable, QuerySyntaxError
 from archive.fields import BY_COLUMN, EXPORT, PASSAGE_LEVEL, REPORT_FACETS, SORTS, columns, sort_columns
 from archive.normalize import fold_for_match
 
-from . import literal, templates
+from . import literal, practices, spreads, templates, wording
+from . import similar as similar_passages
 from .beside import Beside
 from .facets import FacetCounts, facet_counts
 from .generation import LITERAL_DB, WHOOSH_DIR, current_generation, open_whoosh
 from .query import PLACE_COLUMNS, ParsedQuery, parse
-from .ranking import DocMap, demote, score
+from .ranking import DocMap, originality, score
 from .schema import FACET_FIELDS
 from .snippets import snippet
 from .suggest import Suggester
@@ -70,16 +70,11 @@ PHRASE_BONUS = 1.0
 MAX_SUGGESTIONS = 3
 
 
-# "其他乡镇的类似做法" (issue 13 §3): key terms taken from a passage's own wording, Whoosh hits
-# looked at, and similar passages listed (at most one per report).
-SIMILAR_TERMS = 12
-SIMILAR_CANDIDATES = 300
-SIMILAR_LIMIT = 10
-
 # Export rows (``SearchService.export_rows``): the report's export fields, then the place's.
 REPORT_EXPORT = tuple(name for name in columns(EXPORT) if not BY_COLUMN[name].has(PASSAGE_LEVEL))
 PASSAGE_EXPORT = tuple(name for name in columns(EXPORT) if BY_COLUMN[name].has(PASSAGE_LEVEL))
-EXPORT_FIELDS = ("report_id", *REPORT_EXPORT, *PASSAGE_EXPORT, "heading", "seq", "text", "place", "anchor")
+EXPORT_FIELDS = ("report_id", *REPORT_EXPORT, *PASSAGE_EXPORT, "heading", "seq", "text", "place", "anchor",
+                 "template", "shared_reports")
 REPORT_PLACE = "report"  # the ``place`` of an export row listing a report (a query without words)
 
 T = TypeVar("T")  # what a generation derives from its index (``_Generation._per_version``)
@@ -99,6 +94,8 @@ class Hit:
     text: str
     place: str = "passage"  # "passage" | "heading" | "title"
     anchor: str = ""
+    template: bool = False  # every sentence of the passage is template text (``indexer.wording``)
+    shared: templates.Shared = templates.NOT_SHARED  # other reports holding its clauses
 
 
 @dataclass
@@ -113,28 +110,6 @@ class Group:
     hits: list[Hit]
     more: int
     passages: int = 0  # matching passages of the report (all of them for a filter-only listing)
-
-
-@dataclass
-class SimilarPassage:
-    """A passage of another township's report describing the same practice as a given one."""
-
-    report_id: str
-    seq: int
-    title: str
-    province: str
-    county: str
-    township: str
-    year: int | None
-    text: str
-    score: float
-    shared: int  # other reports sharing (nearly) all of it: 0 or 1, template passages are left out
-
-    def to_json(self) -> dict[str, object]:
-        """The documented wire form (``web.api_spec.SimilarPassageSchema``)."""
-        return {"report_id": self.report_id, "seq": self.seq, "title": self.title, "province": self.province,
-                "county": self.county, "township": self.township, "year": self.year, "text": self.text,
-                "score": round(self.score, 4), "shared": self.shared}
 
 
 @dataclass
@@ -195,7 +170,8 @@ class SearchResult:
                     "year": g.year, "title": g.title, "more": g.more, "passages": g.passages,
                     "hits": [
                         {"seq": h.seq, "section": h.section, "heading": h.heading,
-                         "snippet": h.snippet, "text": h.text, "place": h.place, "anchor": h.anchor}
+                         "snippet": h.snippet, "text": h.text, "place": h.place, "anchor": h.anchor,
+                         "template": h.template, "shared": h.shared.to_json()}
                         for h in g.hits
                     ],
                 }
@@ -389,7 +365,7 @@ class SearchService:
             page_ids = order[(page - 1) * per_page: page * per_page]
             if page_ids and words and sort != "relevance":
                 scores.update(self._score_page(generation, words, page_ids))
-                demote(scores, templates.template_gids(conn, scores))
+                originality(conn, scores, words)
             result.groups = _groups(conn, page_ids, words, scores, result.listing)
             if not result.total and words:
                 result.suggestions = self._suggestions(generation, parsed, result.query, filters)
@@ -433,6 +409,18 @@ class SearchService:
                 out.append(Suggestion(query=corrected, changes=changes, reports=reports, total=total))
         return out
 
+    def spread(
+        self, query: str, filters: Mapping[str, str | Sequence[str]] | None = None
+    ) -> spreads.SpreadCounts:
+        """The query's reports as shares of all reports by year, province and county
+        (``indexer.spreads``); the match set is the search's own, without ranking."""
+        generation = self._live_generation()
+        parsed = parse(query or "", filters, generation.vocabulary())
+        conn = generation.conn
+        with conn:
+            _materialise(conn, parsed)
+            return spreads.counts(conn, parsed)
+
     def parse(
         self, query: str, filters: Mapping[str, str | Sequence[str]] | None = None
     ) -> ParsedQuery:
@@ -465,8 +453,10 @@ class SearchService:
                    f"(SELECT p.report_id FROM passages p WHERE {where}) ORDER BY {order}, r.report_id")
         else:
             place = ", ".join(f"p.{name}" for name in (*PASSAGE_EXPORT, "heading", "seq", "text", "unit"))
-            sql = (f"SELECT {report_columns}, {place} FROM passages p JOIN reports r ON r.report_id = "
-                   f"p.report_id WHERE {where} ORDER BY {order}, p.report_id, p.gid")  # gid: document order
+            sql = (f"SELECT {report_columns}, {place}, coalesce(w.template, 0), coalesce(m.reports, 0) "
+                   "FROM passages p JOIN reports r ON r.report_id = p.report_id "
+                   "LEFT JOIN passage_wording w ON w.gid = p.gid LEFT JOIN passage_marks m ON m.gid = p.gid "
+                   f"WHERE {where} ORDER BY {order}, p.report_id, p.gid")  # gid: document order
         return _export_rows(generation.folder / LITERAL_DB, sql, args)
 
     def passage_ids(
@@ -493,61 +483,32 @@ class SearchService:
                 args.append(report_id)
             return [(rid, seq) for rid, seq in conn.execute(sql + " ORDER BY p.report_id, p.seq", args)]
 
-    def passage_marks(self, report_id: str) -> dict[int, templates.PassageMark]:
-        """Template marks of one report's passages by ¶ seq (``indexer.templates``), for the reader."""
-        return templates.report_marks(self._live_generation().conn, report_id)
+    def passage_marks(self, report_id: str) -> dict[int, list[wording.TemplateSentence]]:
+        """The template sentences of one report's paragraphs by ¶ seq (``indexer.wording``), each
+        with its most shared clause (``indexer.templates``), for the reader."""
+        conn = self._live_generation().conn
+        copies = templates.report_marks(conn, report_id)
+        out: dict[int, list[wording.TemplateSentence]] = {}
+        for seq, stored in conn.execute(
+            "SELECT p.seq, w.spans FROM passages p JOIN passage_wording w ON w.gid = p.gid "
+            "WHERE p.report_id = ? AND p.unit = 'p'", (report_id,)
+        ):
+            out[seq] = []
+            for start, end in wording.decode(stored):
+                inside = [c for c in copies.get(seq, ()) if start <= c.start and c.end <= end]
+                top = max(inside, key=lambda c: c.reports, default=None)
+                out[seq].append(wording.TemplateSentence(start, end, top.reports, (top.start, top.end))
+                                if top else wording.TemplateSentence(start, end))
+        return out
 
-    def similar(self, report_id: str, seq: int, limit: int = SIMILAR_LIMIT) -> list[SimilarPassage] | None:
-        """Passages of *other* townships' reports describing the practice of ¶ ``seq``, best first,
-        one per report; None when the report has no such paragraph.
-
-        The query is the passage's key terms (Whoosh's tf-idf ``key_terms_from_text`` over the
-        jieba field) taken from its own wording only: its template sentences are cut out first,
-        so that 深入学习贯彻… does not make every report look alike. Template passages are never
-        listed (they would be "pure template matches"); nor are other years of the same township.
-        """
+    def similar(self, report_id: str, seq: int, limit: int = similar_passages.LIMIT
+                ) -> list[similar_passages.SimilarPassage] | None:
+        """Passages of other townships' reports describing the practice of ¶ ``seq``, best first,
+        each with why (``indexer.similar``); None when the report has no such paragraph."""
         generation = self._live_generation()
-        conn = generation.conn
-        row = conn.execute(
-            "SELECT p.gid, p.text, r.province, r.county, r.township FROM passages p "
-            "JOIN reports r ON r.report_id = p.report_id WHERE p.report_id = ? AND p.unit = ? AND p.seq = ?",
-            (report_id, literal.PASSAGE, seq),
-        ).fetchone()
-        if row is None:
-            return None
-        gid, text, *own_place = row
-        own = templates.original_text(conn, gid, text)
         searcher, _docmap = generation.searcher()
-        terms = searcher.key_terms_from_text("text", own or text, numterms=SIMILAR_TERMS)
-        if not terms:
-            return []
-        query = whoosh_query.Or([whoosh_query.Term("text", term, boost=weight) for term, weight in terms])
-        found: dict[str, tuple[int, float]] = {}
-        for hit in searcher.search(query, limit=SIMILAR_CANDIDATES):
-            other = hit["report_id"]
-            if other != report_id and hit["unit"] == literal.PASSAGE and other not in found:
-                found[other] = (hit["seq"], hit.score)
-        if not found:
-            return []
-        marks = ",".join("?" * len(found))
-        rows = conn.execute(
-            "SELECT p.report_id, p.seq, p.text, r.title, r.province, r.county, r.township, r.year, "
-            "coalesce(m.reports, 0), coalesce(m.template, 0) "
-            "FROM passages p JOIN reports r ON r.report_id = p.report_id "
-            "LEFT JOIN passage_marks m ON m.gid = p.gid "
-            f"WHERE p.unit = '{literal.PASSAGE}' AND p.report_id IN ({marks})",
-            list(found),
-        )
-        out: list[SimilarPassage] = []
-        for rid, pseq, ptext, title, province, county, township, year, shared, template in rows:
-            if found[rid][0] != pseq or template:
-                continue
-            if township and [province, county, township] == own_place:
-                continue  # another year of the same township: not "elsewhere"
-            out.append(SimilarPassage(rid, pseq, title, province, county, township,
-                                      int(year) if year else None, ptext, found[rid][1], shared))
-        out.sort(key=lambda item: (-item.score, item.report_id))
-        return out[:limit]
+        return similar_passages.similar(generation.conn, searcher, practices.directory(self.config),
+                                        report_id, seq, limit)
 
     def _report_order(
         self, generation: _Generation, parsed: ParsedQuery, sort: str, scores: dict[int, float], upto: int,
@@ -563,7 +524,7 @@ class SearchService:
             scores.update(score(searcher, docmap, words, candidates))
             for gid in adjacent:
                 scores[gid] = scores.get(gid, 0.0) * PHRASE_BOOST + PHRASE_BONUS
-            demote(scores, templates.template_gids(conn, scores))
+            originality(conn, scores, words)
             ranked = sorted(scores, key=lambda gid: (-scores[gid], gid))
             best = list(dict.fromkeys(candidates[gid] for gid in ranked))[:upto]
             rest = conn.execute(
@@ -809,12 +770,14 @@ def _export_rows(database: Path, sql: str, args: list[object]) -> Iterator[dict[
             row["year"] = int(row["year"]) if str(row["year"]).isdigit() else None
             if len(values) == 1 + len(REPORT_EXPORT):
                 row.update({name: "" for name in PASSAGE_EXPORT})
-                row.update(heading=[], seq=None, text="", place=REPORT_PLACE, anchor="")
+                row.update(heading=[], seq=None, text="", place=REPORT_PLACE, anchor="", template=False,
+                           shared_reports=0)
             else:
-                *place_values, heading, seq, text, unit = values[1 + len(REPORT_EXPORT):]
+                *place_values, heading, seq, text, unit, template, shared = values[1 + len(REPORT_EXPORT):]
                 row.update(zip(PASSAGE_EXPORT, place_values, strict=True))
                 row.update(heading=json.loads(heading or "[]"), seq=seq if unit == literal.PASSAGE else None,
-                           text=text, place=literal.PLACE_NAMES[unit], anchor=literal.anchor(unit, seq))
+                           text=text, place=literal.PLACE_NAMES[unit], anchor=literal.anchor(unit, seq),
+                           template=bool(template), shared_reports=shared)
             yield row
     finally:
         conn.close()
@@ -843,9 +806,15 @@ def _groups(
         report_ids,
     ):
         passages[row[1]].append(row)
+    chosen = {rid: sorted(passages[rid], key=lambda row: (-scores.get(row[0], 0.0), row[2]))
+              for rid in report_ids}
+    shown_gids = [row[0] for rid in report_ids for row in chosen[rid][:HITS_PER_GROUP]
+                  if row[6] == literal.PASSAGE]
+    template = {gid for gid, (whole, _spans) in wording.marks(conn, shown_gids).items() if whole}
+    shared = templates.shared(conn, shown_gids)
     groups: list[Group] = []
     for rid in report_ids:
-        rows = sorted(passages[rid], key=lambda row: (-scores.get(row[0], 0.0), row[2]))
+        rows = chosen[rid]
         shown = rows[:HITS_PER_GROUP] if words else rows[:1]
         _rid, title, year, county, township, matched = reports[rid]
         groups.append(Group(
@@ -853,8 +822,9 @@ def _groups(
             title=title, more=len(rows) - len(shown), passages=matched,
             hits=[Hit(seq=seq if unit == literal.PASSAGE else None, section=section,
                       heading=json.loads(heading), snippet=snippet(text, words), text=text,
-                      place=literal.PLACE_NAMES[unit], anchor=literal.anchor(unit, seq))
-                  for _gid, _rid2, seq, text, heading, section, unit in shown],
+                      place=literal.PLACE_NAMES[unit], anchor=literal.anchor(unit, seq),
+                      template=gid in template, shared=shared.get(gid, templates.NOT_SHARED))
+                  for gid, _rid2, seq, text, heading, section, unit in shown],
         ))
     return groups
 

@@ -1,22 +1,23 @@
-"""Template detection (issue 13 §1): which passages and clauses other townships' reports share.
+"""Copies across reports: which clauses of a paragraph other townships' reports repeat.
 
-Township reports copy clauses from upper-level documents (``深入学习贯彻习近平法治思想…``). A
-clause is *shared* with another report when that report holds a near-verbatim copy: the Jaccard
-similarity of the two clauses' shingle sets is at least ``nearcopies.SIMILARITY``, candidates
-from a MinHash LSH, each confirmed by the MinHash estimate (``indexer.nearcopies``). Clauses are
-compared on a *key*, the folded text without punctuation. Its *folded* form writes the report's
-own place names (township, county, with and without 镇/县…), its self-references (我镇/全乡) and
-numbers as placeholders; a folded wording found in ``FOLD_REPORTS`` reports or more is one
-template clause, and all its variants are compared as that one key. A rarer wording keeps its
-own key: folding it would make two townships' openings (``现将尼山镇2024年度…报告如下``) copies
-of each other on the strength of the placeholders alone.
+Township reports copy clauses from upper-level documents and from each other
+(``深入学习贯彻习近平法治思想…``). A clause (``indexer.clauses``) is *shared* with another report
+when that report holds a near-verbatim copy: the Jaccard similarity of the two clauses' shingle
+sets is at least ``nearcopies.SIMILARITY``, candidates from a MinHash LSH, each confirmed by the
+MinHash estimate (``indexer.nearcopies``). A folded wording (place names, 我镇 and numbers as
+placeholders) found in ``FOLD_REPORTS`` reports or more is one template clause, and all its
+variants are compared as that one key; a rarer wording keeps its own key: folding it would make
+two townships' openings (``现将尼山镇2024年度…报告如下``) copies of each other on the strength of
+the placeholders alone.
+
+What the counts are for: *which other reports share a passage's wording* — the reader's
+"N 份报告有相同表述" beside a template sentence, and every search hit's ``shared`` (the count,
+and the earliest reports holding the same clause). Whether text is template is decided sentence
+by sentence from the text itself (``indexer.wording``); a copy detector finds only copies.
 
 Counting. A clause's mark is the number of *other* reports holding a copy, reports of the same
-township (its other years) not counted. A passage's mark is the largest ``N`` such that its
-clauses shared by at least ``N`` other reports cover ``COVERAGE`` of its markable characters;
-from ``MIN_REPORTS`` on it is a template passage (通用表述): ranking demotes it, ``original:yes``
-drops it. Clauses shorter than ``MIN_CHARS`` are not marked. Why these numbers, and what they
-measure on the labelled sample (``tests/corpus/template_labels.tsv``): docs/decisions.md,
+township (its other years) not counted; a passage's is the largest among its clauses. Clauses
+shorter than ``clauses.MIN_CHARS`` are not marked. Why these numbers: docs/decisions.md,
 "Template marks".
 
 Storage, in the literal table's SQLite file: each key once, with its MinHash once clauses are
@@ -33,37 +34,22 @@ recorded for the next ``complete``.
 """
 from __future__ import annotations
 
-import re
 import sqlite3
-from collections import defaultdict, deque
-from collections.abc import Collection, Iterable, Iterator
+from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
-from archive.normalize import fold_for_match
+from .clauses import clauses, execute, rows
 
 if TYPE_CHECKING:
     from . import nearcopies
 
-MIN_CHARS = 8  # shorter clauses are not marked
-MIN_REPORTS = 2  # a passage / clause shared by at least this many other reports is 通用表述
-COVERAGE = 0.3  # share of a passage's markable characters its template clauses must cover
-# The unit marked is the clause (分句): text between 。！？；，： and line ends (folded to ASCII;
-# a point or comma between digits does not end one). Template wording is copied clause by clause
-# into sentences of the township's own, so whole sentences are rarely shared verbatim.
-SENTENCE_END = re.compile(r"[!?;:\n\r]|(?<!\d)[.,]|[.,](?!\d)")
-# Characters that do not make two clauses different (folded punctuation, spaces, quotes).
-_NOISE = re.compile(r"[\s\"'()\[\]<>《》、“”‘’]")
-# A *folded* key writes the report's own place names, 我镇/全乡/本街道 (``PLACE``) and numbers (``0``)
-# as placeholders; a folded wording found in ``FOLD_REPORTS`` reports stands for all its variants.
-PLACE = "□"
-FOLD_REPORTS = MIN_REPORTS + 1  # a wording this common is 通用表述 by itself
-_SELF_REFERENCE = re.compile(r"(?<=[我全本])(?:镇|乡|街道)")
-_DIGITS = re.compile(r"\d+")
-_PLACE_SUFFIXES = ("街道", "镇", "乡", "县", "区", "市", "旗")
-_JOIN = ";"  # ends a clause, so no clause holds one: clauses of a passage are keyed in one string
-_CHUNK = 500  # values per SQL ``IN (…)``
+MIN_REPORTS = 2  # from this many other reports on, a wording is counted as common to many
+FOLD_REPORTS = MIN_REPORTS + 1  # a folded wording this common stands for all its variants
 _COLUMNS = "gid, start, end, raw_id, fold_id, key_id, reports"
+EXAMPLES = 5  # reports named as sharing a hit's wording (the oldest first)
+EXAMPLE_ROWS = 50  # holders of its clauses looked at to choose them
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS clause_keys (
@@ -83,8 +69,7 @@ CREATE TABLE IF NOT EXISTS sentence_marks (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS passage_marks (
     gid INTEGER PRIMARY KEY,
-    reports INTEGER NOT NULL,
-    template INTEGER NOT NULL
+    reports INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS marks_pending (
     report_id TEXT,
@@ -97,8 +82,6 @@ INDEXES = """
 CREATE INDEX IF NOT EXISTS sentence_marks_key ON sentence_marks(key_id);
 CREATE INDEX IF NOT EXISTS sentence_marks_fold ON sentence_marks(fold_id);
 """
-# SQL condition on ``passages p``: the passage is not 通用表述 (``original:yes``).
-ORIGINAL_SQL = "p.gid NOT IN (SELECT gid FROM passage_marks WHERE template = 1)"
 
 
 @dataclass(frozen=True)
@@ -109,31 +92,23 @@ class SentenceMark:
     end: int
     reports: int
 
-    @property
-    def template(self) -> bool:
-        """Whether this clause is 通用表述 (shared by ``MIN_REPORTS`` or more other reports)."""
-        return self.reports >= MIN_REPORTS
-
 
 @dataclass(frozen=True)
-class PassageMark:
-    """A passage's mark and its shared clauses (in text order)."""
+class Shared:
+    """Other reports sharing a passage's wording: how many hold a copy of its most shared clause
+    (near copies included), and the oldest of those holding that very clause (``EXAMPLES``)."""
 
     reports: int
-    template: bool
-    sentences: tuple[SentenceMark, ...]
+    examples: tuple[tuple[str, str, str, int | None, str], ...]  # report_id, township, county, year, title
+
+    def to_json(self) -> dict[str, object]:
+        """The documented wire form (``web.api_spec.SharedSchema``)."""
+        return {"reports": self.reports, "examples": [
+            {"report_id": rid, "township": township, "county": county, "year": year, "title": title}
+            for rid, township, county, year, title in self.examples]}
 
 
-class Clause(NamedTuple):
-    """One markable clause: ``folded[start:end]`` of passage ``gid`` of ``report``, compared on
-    its ``raw`` key (the folded text without punctuation and spaces) or its ``folded`` key."""
-
-    gid: int
-    report: str
-    start: int
-    end: int
-    raw: str
-    folded: str
+NOT_SHARED = Shared(0, ())
 
 
 def create(conn: sqlite3.Connection) -> None:
@@ -141,81 +116,9 @@ def create(conn: sqlite3.Connection) -> None:
     conn.executescript(SCHEMA + INDEXES)
 
 
-def sentence_spans(folded: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of each markable clause of a folded passage, leading/trailing spaces cut.
-
-    Folding is length-preserving, so the spans index the display text as well.
-    """
-    start = 0
-    for match in [*SENTENCE_END.finditer(folded), None]:
-        end = match.start() if match else len(folded)
-        clause = folded[start:end]
-        kept = clause.strip()
-        if len(kept) >= MIN_CHARS:
-            left = start + len(clause) - len(clause.lstrip())
-            yield left, left + len(kept)
-        start = match.end() if match else len(folded)
-
-
-def _rows(conn: sqlite3.Connection, sql: str, values: Collection[object]) -> Iterator[tuple]:
-    """The rows of ``sql`` (one ``{}`` where ``IN ({})`` takes ``values``), a chunk at a time."""
-    ordered = list(values)
-    for first in range(0, len(ordered), _CHUNK):
-        chunk = ordered[first:first + _CHUNK]
-        yield from conn.execute(sql.format(",".join("?" * len(chunk))), chunk)
-
-
-def _execute(conn: sqlite3.Connection, sql: str, values: Collection[object]) -> None:
-    """Run a statement without result rows (one ``{}`` for ``values``), a chunk at a time."""
-    deque(_rows(conn, sql, values), maxlen=0)
-
-
-def _place_names(conn: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
-    """Each report's own place names (township, county or city, each also without its 镇/县…),
-    folded, longest first: what its folded keys write as ``PLACE``."""
-    out: dict[str, tuple[str, ...]] = {}
-    for report_id, city, county, township in conn.execute(
-            "SELECT report_id, city, county, township FROM reports"):
-        names: set[str] = set()
-        for name in (township, county or city):
-            if not name:
-                continue
-            name = fold_for_match(name)
-            stem = name.removesuffix(next((s for s in _PLACE_SUFFIXES if name.endswith(s)), ""))
-            names.update(n for n in (name, stem) if len(n) >= 2)
-        out[report_id] = tuple(sorted(names, key=len, reverse=True))
-    return out
-
-
-def _fold(raw: str, places: tuple[str, ...]) -> str:
-    """``raw`` key(s) with the place names ``places``, self-references and numbers as placeholders."""
-    for name in places:
-        raw = raw.replace(name, PLACE)
-    return _DIGITS.sub("0", _SELF_REFERENCE.sub(PLACE, raw))
-
-
-def _clauses(conn: sqlite3.Connection, report_ids: Collection[str] | None) -> list[Clause]:
-    """The markable clauses of every passage (or of the passages of ``report_ids``)."""
-    places = _place_names(conn)
-    sql = "SELECT gid, report_id, folded FROM passages WHERE unit = 'p'"
-    rows = (conn.execute(sql) if report_ids is None
-            else _rows(conn, sql + " AND report_id IN ({})", report_ids))
-    out: list[Clause] = []
-    for gid, report_id, folded in rows:
-        spans = list(sentence_spans(folded))
-        if not spans:
-            continue
-        raw = _NOISE.sub("", _JOIN.join(folded[start:end] for start, end in spans))
-        for (start, end), key, folded_key in zip(
-                spans, raw.split(_JOIN), _fold(raw, places.get(report_id, ())).split(_JOIN), strict=True):
-            if len(key) >= MIN_CHARS:
-                out.append(Clause(gid, report_id, start, end, key, folded_key))
-    return out
-
-
 def _key_ids(conn: sqlite3.Connection, keys: Collection[str]) -> dict[str, int]:
     """The ``clause_keys`` id of each of ``keys`` (new ones are stored, not yet hashed)."""
-    ids = dict(_rows(conn, "SELECT key, key_id FROM clause_keys WHERE key IN ({})", keys))
+    ids = dict(rows(conn, "SELECT key, key_id FROM clause_keys WHERE key IN ({})", keys))
     (top,) = conn.execute("SELECT coalesce(max(key_id), 0) FROM clause_keys").fetchone()
     new = {key: top + 1 + n for n, key in enumerate(sorted(set(keys) - ids.keys()))}
     conn.executemany("INSERT INTO clause_keys(key_id, key) VALUES (?, ?)",
@@ -227,11 +130,11 @@ def _hash(conn: sqlite3.Connection, key_ids: Collection[int]) -> None:
     """Store the MinHash of those of ``key_ids`` that have none yet (the keys clauses are compared on)."""
     from . import nearcopies  # numpy + scipy: imported by the builder only, never by a search process
 
-    rows = list(_rows(conn, "SELECT key_id, key FROM clause_keys WHERE minhash IS NULL AND key_id IN ({})",
-                      key_ids))
+    unhashed = list(rows(conn, "SELECT key_id, key FROM clause_keys WHERE minhash IS NULL AND key_id IN ({})",
+                         key_ids))
     conn.executemany("UPDATE clause_keys SET minhash = ? WHERE key_id = ?",
                      [(signature, key_id) for (key_id, _key), signature
-                      in zip(rows, nearcopies.signatures([key for _id, key in rows]), strict=True)])
+                      in zip(unhashed, nearcopies.signatures([key for _id, key in unhashed]), strict=True)])
 
 
 def _neighbours(conn: sqlite3.Connection) -> nearcopies.Neighbours:
@@ -274,18 +177,18 @@ def _places(conn: sqlite3.Connection) -> dict[str, tuple[str, str, str]]:
 
 def mark(conn: sqlite3.Connection) -> int:
     """Compute every clause's and passage's mark from the passages in ``conn`` (a new generation);
-    the caller commits. Returns the number of template passages."""
+    the caller commits. Returns the number of passages with a shared clause."""
     conn.executescript(SCHEMA)
     conn.executescript("DROP INDEX IF EXISTS sentence_marks_key; DROP INDEX IF EXISTS sentence_marks_fold;")
     for table in ("clause_keys", "sentence_marks", "passage_marks"):
         conn.execute(f"DELETE FROM {table}")
-    clauses = _clauses(conn, None)
+    found = clauses(conn, None)
     holding: dict[str, set[str]] = defaultdict(set)
-    for clause in clauses:
+    for clause in found:
         holding[clause.folded].add(clause.report)
-    ids = _key_ids(conn, {clause.raw for clause in clauses} | holding.keys())
-    keys = [ids[c.folded] if len(holding[c.folded]) >= FOLD_REPORTS else ids[c.raw] for c in clauses]
-    keyed = [(c.gid, c.report, key) for c, key in zip(clauses, keys, strict=True)]
+    ids = _key_ids(conn, {clause.raw for clause in found} | holding.keys())
+    keys = [ids[c.folded] if len(holding[c.folded]) >= FOLD_REPORTS else ids[c.raw] for c in found]
+    keyed = [(c.gid, c.report, key) for c, key in zip(found, keys, strict=True)]
     reports_of: dict[int, set[str]] = defaultdict(set)
     for _gid, report_id, key in keyed:
         reports_of[key].add(report_id)
@@ -295,21 +198,21 @@ def mark(conn: sqlite3.Connection) -> int:
     conn.executemany(
         f"INSERT INTO sentence_marks({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [(c.gid, c.start, c.end, ids[c.raw], ids[c.folded], key, n)
-         for c, key, n in zip(clauses, keys, counts, strict=True)])
+         for c, key, n in zip(found, keys, counts, strict=True)])
     conn.executescript(INDEXES)
-    by_passage: dict[int, list[SentenceMark]] = defaultdict(list)
-    for clause, reports in zip(clauses, counts, strict=True):
-        by_passage[clause.gid].append(SentenceMark(clause.start, clause.end, reports))
+    by_passage: dict[int, int] = defaultdict(int)
+    for clause, reports in zip(found, counts, strict=True):
+        by_passage[clause.gid] = max(by_passage[clause.gid], reports)
     return _write_passage_marks(conn, by_passage)
 
 
 def forget(conn: sqlite3.Connection, report_ids: Collection[str]) -> set[tuple[int, int]]:
     """Drop the clauses of reports about to be removed from the literal table; returns their
     (fold id, key id) pairs, for ``add`` to recount the clauses near them."""
-    gids = [gid for (gid,) in _rows(conn, "SELECT gid FROM passages WHERE report_id IN ({})", report_ids)]
-    keys = set(_rows(conn, "SELECT fold_id, key_id FROM sentence_marks WHERE gid IN ({})", gids))
+    gids = [gid for (gid,) in rows(conn, "SELECT gid FROM passages WHERE report_id IN ({})", report_ids)]
+    keys = set(rows(conn, "SELECT fold_id, key_id FROM sentence_marks WHERE gid IN ({})", gids))
     for table in ("sentence_marks", "passage_marks"):
-        _execute(conn, f"DELETE FROM {table} WHERE gid IN ({{}})", gids)
+        execute(conn, f"DELETE FROM {table} WHERE gid IN ({{}})", gids)
     return keys
 
 
@@ -319,14 +222,14 @@ def add(conn: sqlite3.Connection, report_ids: Collection[str],
     mark can have changed, given the clauses ``forget`` dropped: the same computation as
     ``mark``'s, on those clauses only. The caller commits. Returns the number of passages re-marked."""
     create(conn)
-    clauses = _clauses(conn, report_ids)
-    ids = _key_ids(conn, {c.raw for c in clauses} | {c.folded for c in clauses})
+    found = clauses(conn, report_ids)
+    ids = _key_ids(conn, {c.raw for c in found} | {c.folded for c in found})
     conn.executemany(  # key -1 until the folded wordings are counted below
         f"INSERT INTO sentence_marks({_COLUMNS}) VALUES (?, ?, ?, ?, ?, -1, 0)",
-        [(c.gid, c.start, c.end, ids[c.raw], ids[c.folded]) for c in clauses])
+        [(c.gid, c.start, c.end, ids[c.raw], ids[c.folded]) for c in found])
     touched = {key for _fold, key in forgotten}
     # a folded wording that reached or left FOLD_REPORTS reports: its clauses change key
-    for fold in {fold for fold, _key in forgotten} | {ids[c.folded] for c in clauses}:
+    for fold in {fold for fold, _key in forgotten} | {ids[c.folded] for c in found}:
         (holding,) = conn.execute("SELECT count(DISTINCT p.report_id) FROM sentence_marks s JOIN passages p "
                                   "ON p.gid = s.gid WHERE s.fold_id = ?", (fold,)).fetchone()
         target = "fold_id" if holding >= FOLD_REPORTS else "raw_id"
@@ -342,23 +245,22 @@ def add(conn: sqlite3.Connection, report_ids: Collection[str],
     affected = {near for key in touched for near in neighbours.near(key)}
     near = {key: neighbours.near(key) for key in affected}
     reports_of: dict[int, set[str]] = defaultdict(set)
-    for key, report_id in _rows(conn, "SELECT DISTINCT s.key_id, p.report_id FROM sentence_marks s "
+    for key, report_id in rows(conn, "SELECT DISTINCT s.key_id, p.report_id FROM sentence_marks s "
                                       "JOIN passages p ON p.gid = s.gid WHERE s.key_id IN ({})",
                                 {other for copies in near.values() for other in copies}):
         reports_of[key].add(report_id)
-    recount = list(_rows(conn, "SELECT s.gid, p.report_id, s.key_id, s.start, s.reports "
+    recount = list(rows(conn, "SELECT s.gid, p.report_id, s.key_id, s.start, s.reports "
                                "FROM sentence_marks s JOIN passages p ON p.gid = s.gid "
                                "WHERE s.key_id IN ({})", affected))
     counts = _counts([row[:3] for row in recount], near, reports_of, _places(conn))
     changed = [(n, gid, start) for (gid, _rid, _key, start, old), n in zip(recount, counts, strict=True)
                if n != old]
     conn.executemany("UPDATE sentence_marks SET reports = ? WHERE gid = ? AND start = ?", changed)
-    gids = {gid for _n, gid, _start in changed} | {clause.gid for clause in clauses}
-    by_passage: dict[int, list[SentenceMark]] = defaultdict(list)
-    for gid, start, end, reports in _rows(conn, "SELECT gid, start, end, reports FROM sentence_marks "
-                                                "WHERE gid IN ({})", gids):
-        by_passage[gid].append(SentenceMark(start, end, reports))
-    _execute(conn, "DELETE FROM passage_marks WHERE gid IN ({})", gids)
+    gids = {gid for _n, gid, _start in changed} | {clause.gid for clause in found}
+    by_passage: dict[int, int] = defaultdict(int)
+    for gid, reports in rows(conn, "SELECT gid, reports FROM sentence_marks WHERE gid IN ({})", gids):
+        by_passage[gid] = max(by_passage[gid], reports)
+    execute(conn, "DELETE FROM passage_marks WHERE gid IN ({})", gids)
     _write_passage_marks(conn, by_passage)
     return len(gids)
 
@@ -397,62 +299,46 @@ def complete(conn: sqlite3.Connection) -> int:
     return marked
 
 
-def _write_passage_marks(conn: sqlite3.Connection, by_passage: dict[int, list[SentenceMark]]) -> int:
-    """Store the marks of the passages in ``by_passage`` (those with a shared clause); returns
-    how many are template passages."""
-    rows = [(gid, *passage_mark(marks)) for gid, marks in by_passage.items()]
-    conn.executemany("INSERT INTO passage_marks(gid, reports, template) VALUES (?, ?, ?)",
-                     [row for row in rows if row[1]])
-    return sum(row[2] for row in rows)
+def _write_passage_marks(conn: sqlite3.Connection, by_passage: dict[int, int]) -> int:
+    """Store the marks of the passages in ``by_passage`` (largest clause count) that have a
+    shared clause; returns how many."""
+    shared = [(gid, reports) for gid, reports in by_passage.items() if reports]
+    conn.executemany("INSERT INTO passage_marks(gid, reports) VALUES (?, ?)", shared)
+    return len(shared)
 
 
-def passage_mark(sentences: Iterable[SentenceMark]) -> tuple[int, int]:
-    """(reports, template) of a passage from its markable sentences (see the module docstring):
-    the largest N whose sentences shared by ≥ N other reports cover ``COVERAGE`` of it."""
-    ordered = sorted(sentences, key=lambda m: -m.reports)
-    total = sum(m.end - m.start for m in ordered)
-    covered = 0
-    for sentence in ordered:
-        covered += sentence.end - sentence.start
-        if covered >= COVERAGE * total:
-            return sentence.reports, int(sentence.reports >= MIN_REPORTS)
-    return 0, 0
-
-
-def report_marks(conn: sqlite3.Connection, report_id: str) -> dict[int, PassageMark]:
-    """The marks of one report's passages, by ¶ ``seq`` (passages without a shared sentence absent)."""
-    marks: dict[int, PassageMark] = {}
-    rows = conn.execute(
-        "SELECT p.seq, m.reports, m.template FROM passages p JOIN passage_marks m ON m.gid = p.gid "
-        "WHERE p.report_id = ? AND p.unit = 'p'", (report_id,))
-    heads = {seq: (reports, bool(template)) for seq, reports, template in rows}
+def report_marks(conn: sqlite3.Connection, report_id: str) -> dict[int, tuple[SentenceMark, ...]]:
+    """The shared clauses of one report's passages, by ¶ ``seq`` (in text order)."""
     found: dict[int, list[SentenceMark]] = defaultdict(list)
     for seq, start, end, reports in conn.execute(
         "SELECT p.seq, s.start, s.end, s.reports FROM passages p JOIN sentence_marks s ON s.gid = p.gid "
         "WHERE p.report_id = ? AND p.unit = 'p' AND s.reports > 0 ORDER BY p.seq, s.start", (report_id,)
     ):
         found[seq].append(SentenceMark(start, end, reports))
-    for seq in heads.keys() | found.keys():
-        reports, template = heads.get(seq, (0, False))
-        marks[seq] = PassageMark(reports, template, tuple(found.get(seq, ())))
-    return marks
+    return {seq: tuple(marks) for seq, marks in found.items()}
 
 
-def template_gids(conn: sqlite3.Connection, gids: Iterable[int]) -> set[int]:
-    """Which of ``gids`` are template passages (for ranking)."""
-    return {gid for (gid,) in _rows(conn, "SELECT gid FROM passage_marks WHERE template = 1 AND gid IN ({})",
-                                    list(gids))}
-
-
-def original_text(conn: sqlite3.Connection, gid: int, text: str) -> str:
-    """``text`` (passage ``gid``) without its template sentences: the township's own wording."""
-    cuts = [(start, end) for start, end in conn.execute(
-        "SELECT start, end FROM sentence_marks WHERE gid = ? AND reports >= ? ORDER BY start",
-        (gid, MIN_REPORTS))]
-    pieces: list[str] = []
-    cursor = 0
-    for start, end in cuts:
-        pieces.append(text[cursor:start])
-        cursor = end
-    pieces.append(text[cursor:])
-    return "".join(pieces).strip()
+def shared(conn: sqlite3.Connection, gids: Collection[int]) -> dict[int, Shared]:
+    """Who shares the wording of each of ``gids`` (passages without a shared clause absent): the
+    count of other townships' reports holding a copy of its most shared clause, and up to
+    ``EXAMPLES`` of them — those holding that clause with the same compared key — oldest first
+    (looked for among the first ``EXAMPLE_ROWS`` holders: a stock clause has thousands)."""
+    counts = dict(rows(conn, "SELECT gid, reports FROM passage_marks WHERE gid IN ({})", gids))
+    out: dict[int, Shared] = {}
+    for gid, reports in counts.items():
+        (own,) = conn.execute(
+            "SELECT r.report_no, r.province, r.county, r.township FROM passages p "
+            "JOIN reports r ON r.report_id = p.report_id WHERE p.gid = ?", (gid,)).fetchall()
+        holders = [number for (number,) in conn.execute(
+            "SELECT DISTINCT p.report_no FROM sentence_marks o JOIN passage_keys p ON p.gid = o.gid "
+            "WHERE o.key_id = (SELECT key_id FROM sentence_marks WHERE gid = ? "
+            "ORDER BY reports DESC, start LIMIT 1) AND p.report_no != ? LIMIT ?",
+            (gid, own[0], EXAMPLE_ROWS))]
+        found = sorted(
+            (row for row in rows(conn, "SELECT report_id, township, county, year, title, province "
+                                       "FROM reports WHERE report_no IN ({})", holders)
+             if not own[3] or (row[5], row[2], row[1]) != own[1:]),
+            key=lambda row: (not row[3], row[3], row[0]))[:EXAMPLES]
+        out[gid] = Shared(reports, tuple((rid, township, county, int(year) if year else None, title)
+                                         for rid, township, county, year, title, _province in found))
+    return out

@@ -56,7 +56,9 @@ def test_search_facet_and_cited_passage(page):
 def test_two_reports_side_by_side(page):
     page.goto("/search?q=矛盾纠纷")
     for township in ("付店镇", "红江镇"):  # the two longest shipped reports: long sections on both sides
-        page.locator(".group").filter(has_text=township).locator("input.pick").check()
+        # by the report's own place line: a hit may name another township sharing its wording
+        own_place = page.locator(":scope > p", has_text=township)
+        page.locator(".group").filter(has=own_place).locator("input.pick").check()
     page.locator(".compare-bar button").first.click()
     page.wait_for_url("**/compare?ids=*")
     assert page.locator(".cg-head .cg-report").count() == 2

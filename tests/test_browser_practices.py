@@ -1,10 +1,13 @@
-"""The practices directory and the spread charts in a real Chromium at 1366 and 375 px (issue 13 §4–5).
+"""The practices directory, a practice's lineage, similar practices and the spread charts in a
+real Chromium at 1366 and 375 px.
 
-What a user must see: the directory as a table that fits the screen, filterable by year; the
-search page's charts drawn (bars with their counts), inside the screen on a phone, each bar a
-link that filters the search; the charts still there and readable when printed; and every page
-free of serious or critical axe-core violations and of console errors (a CSP violation from an
-inline style in the SVG would be one). Screenshots go to test-artifacts/.
+What a user must see: the directory as a table that fits the screen, filterable by year, with the
+slogans on a table of their own; a practice's lineage with the sentences quoted, the first reports
+marked; similar practices with the shared terms highlighted and the reason given; the search
+page's charts drawn (bars with their counts), inside the screen on a phone, each bar a link that
+filters the search; the spread page's charts of shares; the charts still there and readable when
+printed; and every page free of serious or critical axe-core violations and of console errors (a
+CSP violation from an inline style in the SVG would be one). Screenshots go to test-artifacts/.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ def no_sideways_scroll(page) -> bool:
 def test_directory_page(page):
     page.goto("/practices")
     rows = page.locator(".practices-table tbody tr")
-    assert rows.count() >= 30
+    assert rows.count() >= 20
     assert rows.first.locator("th a").inner_text() == "枫桥经验"  # the widest spread comes first
     assert no_sideways_scroll(page)
     assert axe_blocking(page) == []
@@ -44,9 +47,31 @@ def test_directory_page(page):
     years = page.locator(".practices-table tbody td:nth-of-type(3)").all_inner_texts()
     assert years and set(years) == {"2023"}
     page.locator(".practices-table tbody tr th a", has_text="枫桥经验").click()
-    page.wait_for_selector(".data-table a[href*='#p-']")
+    page.wait_for_selector(".lineage-quote a[href*='#p-']")
+    quotes = page.locator(".lineage-quote p").all_inner_texts()
+    assert quotes and all("枫桥经验" in quote for quote in quotes)
+    assert page.locator(".lineage-item.first").count() >= 1
+    assert page.locator(".lineage-item").first.evaluate("el => el.classList.contains('first')")
+    assert no_sideways_scroll(page)
     assert axe_blocking(page) == []
     shot(page, "practice-detail")
+    page.goto("/practices?kind=slogan")
+    assert "四个意识" in page.locator(".practices-table").inner_text()
+    assert axe_blocking(page) == []
+
+
+def test_similar_practices_say_why(page):
+    page.goto("/reports/7365bbf97c5f/passages/4/similar")
+    items = page.locator(".similar-list li")
+    assert items.count() >= 3
+    assert "同样点名“枫桥经验”" in items.first.locator(".similar-why").inner_text()
+    marks = items.first.locator(".similar-text mark")
+    assert marks.count() and "枫桥经验" in marks.all_inner_texts()
+    background = marks.first.evaluate("el => getComputedStyle(el).backgroundColor")
+    assert background not in ("", "rgba(0, 0, 0, 0)"), background  # the highlight is visible
+    assert no_sideways_scroll(page)
+    assert axe_blocking(page) == []
+    shot(page, "similar-practices")
 
 
 def test_search_page_charts_filter_and_print(page):
@@ -86,7 +111,11 @@ def test_search_page_charts_filter_and_print(page):
 
 def test_spread_page(page):
     page.goto("/spread?q=枫桥经验")
-    assert page.locator("svg.spread-chart").count() == 3
+    charts = page.locator("svg.spread-chart")
+    assert charts.count() == 3
+    values = charts.first.locator("text.value").all_text_contents()
+    assert values and all(value.endswith("%") for value in values), values  # shares, not counts
+    assert "全部报告" in page.locator(".spread-table").inner_text()
     assert page.locator(".spread-table table").first.is_visible()  # unfolded on its own page
     assert no_sideways_scroll(page)
     assert axe_blocking(page) == []

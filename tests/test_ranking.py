@@ -3,11 +3,11 @@
 Why a corpus of its own: on the real reports every order is plausible, so no test there could
 say which report *must* come first, and reversing the ranking failed none. Here each query has
 a pair of reports written for it — one the ranking must put first and one it must put after:
-dense vs sparse mentions, a short heading vs a long body paragraph, the words as typed vs the
-same words scattered (the phrase boost), a township's own wording vs a clause copied by several
-townships (which ``indexer.ranking.demote`` pushes down). Filler paragraphs keep the query words rare, as they
-are in a real archive (``ranking.scoring_query`` drops words found in most passages); apart from
-the template clause, no two reports share a sentence, or detection would mark it a template.
+dense vs sparse mentions, a township's concrete practice vs a short heading naming the query,
+the words as typed vs the same words scattered (the phrase boost), a township's own practice vs
+stock wording several townships repeat (which ``indexer.ranking.originality`` pushes down).
+Filler paragraphs keep the query words rare, as they are in a real archive
+(``ranking.scoring_query`` drops words found in most passages).
 """
 
 from __future__ import annotations
@@ -42,7 +42,8 @@ REPORTS = {
     "sparse.txt": _report("乙丑镇", "今年以来，镇党委政府统筹推进乡村振兴、安全生产、生态环境保护等重点任务，"
                           "多次召开专题会议研究部署，同时开展网格调解工作，各站所密切配合，村社干部履职"
                           "尽责，全年各项指标均按计划完成，群众满意度进一步提高。"),
-    # heading vs body: 法律明白人 as a short section heading vs once in a long paragraph
+    # heading vs body: 法律明白人 as a short section heading vs once in a long paragraph that
+    # reports the township's own work (两千余份)
     "heading.txt": _report("丙寅镇", "一、法律明白人", "全镇各村完成骨干队伍培养任务。"),
     "body.txt": _report("丁卯镇", "本镇结合实际制定年度普法计划，利用赶集日设置咨询台，发放宣传资料两千余份，"
                         "并组织法律明白人参加学习，通过以案释法提高村民守法意识，村规民约修订工作全部"
@@ -76,10 +77,15 @@ def test_dense_mentions_rank_before_a_single_one_in_a_long_paragraph(ranked: Sea
     assert _towns(ranked, "网格调解") == ["甲子镇", "乙丑镇"]
 
 
-def test_a_heading_naming_the_query_ranks_before_a_long_body_paragraph(ranked: SearchService) -> None:
+def test_a_townships_concrete_practice_ranks_before_a_heading_naming_the_query(
+    ranked: SearchService, monkeypatch: pytest.MonkeyPatch
+) -> None:
     result = ranked.search("法律明白人", sort="relevance")
-    assert [group.title[:3] for group in result.groups] == ["丙寅镇", "丁卯镇"]
-    assert result.groups[0].hits[0].place == "heading"
+    assert [group.title[:3] for group in result.groups] == ["丁卯镇", "丙寅镇"]
+    assert result.groups[1].hits[0].place == "heading"
+    # The fixture is built so the originality decides: BM25F alone prefers the short heading.
+    monkeypatch.setattr(ranking, "TEMPLATE_DEMOTION", 1.0)
+    assert _towns(ranked, "法律明白人") == ["丙寅镇", "丁卯镇"]
 
 
 def test_words_as_typed_rank_before_the_same_words_scattered(

@@ -268,7 +268,8 @@ def test_groups_pages_and_json_shape(service, oracle, places) -> None:
             seen.add(group["report_id"])
             shown += len(group["hits"]) + group["more"]
             for hit in group["hits"]:
-                assert set(hit) == {"seq", "section", "heading", "snippet", "text", "place", "anchor"}
+                assert set(hit) == {"seq", "section", "heading", "snippet", "text", "place", "anchor",
+                                    "template", "shared"}
                 assert "<mark>法治</mark>" in hit["snippet"]
                 if hit["place"] == "passage":
                     assert oracle.text[(group["report_id"], hit["seq"])] == hit["text"]

@@ -1,13 +1,13 @@
-"""Template detection, 只看特色做法 and 其他乡镇的类似做法 (issue 13 §1–3).
+"""Copies across reports (``indexer.templates``): which clauses other townships repeat, kept
+exact by incremental updates, shown by the reader beside the template sentences.
 
 Marks are checked on small stores built here (a copy appears and both reports are marked; a
-township repeating itself is no template; half a passage can be template) and, for quality,
-against the hand-labelled sample of the shipped corpus (``tests/corpus/template_labels.tsv``).
+township repeating itself is no copy) and on the shipped and the generated corpus (an update
+gives the marks a rebuild gives). Whether text is template is ``tests/test_wording.py``'s.
 """
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
@@ -15,20 +15,13 @@ import pytest
 from archive.errors import QuerySyntaxError
 from bench.corpus import generate
 from fazhi.operations import Archive
-from indexer import literal, recovery, templates
+from indexer import clauses, literal, recovery, templates
 from indexer.build import rebuild, update
 from indexer.generation import LITERAL_DB, current_generation
 from indexer.query import parse
-from indexer.ranking import TEMPLATE_DEMOTION, demote
 from indexer.service import SearchService
-from tests.conftest import CORPUS, corpus_files, make_config, sessions_of
+from tests.conftest import corpus_files, make_config, sessions_of
 from tests.test_index_build import add_to_store, one_passage_report
-
-LABELS = CORPUS / "template_labels.tsv"
-# Measured on the sample (see tests/corpus/README.md); the test allows this much less.
-MEASURED_PRECISION = 1.00
-MEASURED_RECALL = 0.26
-MARGIN = 0.05
 
 TEMPLATE = ("坚持以习近平新时代中国特色社会主义思想为指导，深入学习贯彻习近平法治思想，"
             "全面落实上级关于法治政府建设的决策部署。")
@@ -37,8 +30,13 @@ OWN = "本镇首创院坝调解议事会，由乡贤和律师每月两次上门�
 FIRST = "深入学习贯彻习近平法治思想，" + OWN
 
 
-def _marks(config, report_id: str) -> dict[int, templates.PassageMark]:
-    return SearchService(config).passage_marks(report_id)
+def _marks(config, report_id: str) -> dict[int, tuple[templates.SentenceMark, ...]]:
+    """The shared clauses of a report's passages, by ¶."""
+    conn = literal.connect(Path(current_generation(config.index_dir)) / LITERAL_DB)
+    try:
+        return templates.report_marks(conn, report_id)
+    finally:
+        conn.close()
 
 
 def _copies(config, text: str, *townships: str) -> list[str]:
@@ -60,62 +58,24 @@ def test_a_report_added_later_marks_itself_and_the_reports_it_copies(store) -> N
     second = add_to_store(config, one_passage_report(TEMPLATE + "乙镇开展普法讲座。", township="乙镇"))
     update(config, sessions_of(config), [second])
     for rid in (first, second):
-        (mark,) = _marks(config, rid).values()
-        shared = [s for s in mark.sentences if s.reports]
-        assert shared and all(s.reports == 1 for s in shared), mark
-        assert not mark.template  # one other report: shared, not yet 通用表述 (MIN_REPORTS = 2)
+        (marks,) = _marks(config, rid).values()
+        assert marks and all(mark.reports == 1 for mark in marks), marks
     third = add_to_store(config, one_passage_report(TEMPLATE, township="丙镇"))
     update(config, sessions_of(config), [third])
-    first_mark = _marks(config, first)[1]
-    text = FIRST
-    template_text = "".join(text[s.start:s.end] for s in first_mark.sentences if s.template)
-    own_text = "".join(text[s.start:s.end] for s in first_mark.sentences if not s.template)
-    # sentence level: the copied clauses are 通用表述 (two other reports), the township's own are not
-    assert template_text == "深入学习贯彻习近平法治思想" and "院坝调解" not in own_text
-    assert not first_mark.template  # a quarter template: the passage is the township's own
+    # the first report: only the copied clause is shared (by two reports now), its own are not
+    (copied,) = _marks(config, first)[1]
+    assert FIRST[copied.start:copied.end] == "深入学习贯彻习近平法治思想" and copied.reports == 2
     # the copy: each clause counted by the other reports holding it (the middle one: two)
-    assert [s.reports for s in _marks(config, third)[1].sentences] == [1, 2, 1]
+    assert [mark.reports for mark in _marks(config, third)[1]] == [1, 2, 1]
 
 
-def test_another_year_of_the_same_township_is_no_template(store) -> None:
+def test_another_year_of_the_same_township_is_no_copy(store) -> None:
     config, first = store
     again = one_passage_report(FIRST.replace("四十七", "五十二"), township="甲镇")
     again.metadata.year = 2024
     second = add_to_store(config, again)
     update(config, sessions_of(config), [second])
     assert _marks(config, first) == {} and _marks(config, second) == {}
-
-
-def test_original_yes_only_removes_template_passages(store) -> None:
-    config, first = store
-    copies = _copies(config, TEMPLATE, "乙镇", "丙镇", "丁镇")
-    update(config, sessions_of(config), copies)
-    service = SearchService(config)
-    everything = set(service.passage_ids("习近平法治思想"))
-    original = set(service.passage_ids("习近平法治思想 original:yes"))
-    assert everything == {(rid, 1) for rid in [first, *copies]}
-    # the copies are all template; the first report's passage has its own practice, so it stays
-    assert original == {(first, 1)}
-    assert set(service.passage_ids("习近平法治思想 特色:是")) == original
-    assert set(service.passage_ids("习近平法治思想", {"original": "yes"})) == original
-    result = service.search("习近平法治思想", {"original": "yes"})
-    assert (result.total, result.reports) == (1, 1)
-    assert sum(passages for _value, _reports, passages in result.facets["township"]) == 1
-
-
-def test_ranking_puts_an_original_passage_before_template_ones(store) -> None:
-    config, first = store
-    copies = _copies(config, TEMPLATE, "乙镇", "丙镇", "丁镇")
-    update(config, sessions_of(config), copies)
-    result = SearchService(config).search("习近平法治思想")
-    # the template copies are shorter (BM25F prefers them), yet the original passage comes first
-    assert result.groups[0].report_id == first
-
-
-def test_demote_scales_only_template_scores() -> None:
-    scores = {1: 4.0, 2: 3.0}
-    demote(scores, {2, 99})
-    assert scores == {1: 4.0, 2: 3.0 * TEMPLATE_DEMOTION}
 
 
 @pytest.mark.parametrize("query", ["法治 original:yes", "法治 特色:是", "法治 原创：yes"])
@@ -133,9 +93,9 @@ def test_the_original_field_refuses_other_values() -> None:
 
 def test_clauses_are_the_unit_and_short_ones_are_not_marked() -> None:
     folded = "一是加强领导,坚持以习近平法治思想为指导.全年开展培训4次"
-    spans = [folded[a:b] for a, b in templates.sentence_spans(folded)]
+    spans = [folded[a:b] for a, b in clauses.clause_spans(folded)]
     assert spans == ["坚持以习近平法治思想为指导", "全年开展培训4次"]
-    assert list(templates.sentence_spans("金额1,000.5万元的项目共计十二个")) == [(0, 19)]
+    assert list(clauses.clause_spans("金额1,000.5万元的项目共计十二个")) == [(0, 19)]
 
 
 # --- incremental updates -------------------------------------------------------------------------
@@ -146,8 +106,9 @@ def _all_marks(config) -> tuple[set[tuple], set[tuple], int]:
     conn = literal.connect(Path(current_generation(config.index_dir)) / LITERAL_DB)
     clauses = set(conn.execute("SELECT p.report_id, p.seq, s.start, s.end, s.reports FROM sentence_marks s "
                                "JOIN passages p ON p.gid = s.gid"))
-    passages = set(conn.execute("SELECT p.report_id, p.seq, m.reports, m.template FROM passage_marks m "
-                                "JOIN passages p ON p.gid = m.gid"))
+    passages = set(conn.execute("SELECT p.report_id, p.seq, m.reports, coalesce(w.template, 0) "
+                                "FROM passage_marks m JOIN passages p ON p.gid = m.gid "
+                                "LEFT JOIN passage_wording w ON w.gid = m.gid"))
     (folded,) = conn.execute(
         "SELECT count(*) FROM sentence_marks WHERE key_id = fold_id AND fold_id != raw_id").fetchone()
     conn.close()
@@ -178,7 +139,7 @@ def test_incremental_updates_give_the_marks_a_rebuild_gives(tmp_path, files) -> 
     # differ only by place names and numbers were compared as one wording
     assert {mark for mark in clauses if mark[0] not in gone} - before
     assert not {report_id for report_id, *_ in clauses} & set(gone)
-    assert any(template for *_, template in passages) and folded
+    assert any(reports >= templates.MIN_REPORTS for *_, reports, _template in passages) and folded
 
 
 def test_an_update_is_searchable_before_its_marks_and_a_cut_one_is_finished_later(
@@ -211,55 +172,6 @@ def test_an_update_is_searchable_before_its_marks_and_a_cut_one_is_finished_late
     assert _all_marks(archive.config) == finished
 
 
-# --- quality against the hand-labelled sample -----------------------------------------------------
-
-def _labels() -> dict[tuple[str, int], bool]:
-    with LABELS.open(encoding="utf-8") as handle:
-        return {(row["report_id"], int(row["seq"])): row["label"] == "通用表述"
-                for row in csv.DictReader(handle, delimiter="\t")}
-
-
-def test_the_labelled_sample_is_large_enough_and_known_to_the_index(archive_config) -> None:
-    labels = _labels()
-    assert len(labels) >= 100 and 0 < sum(labels.values()) < len(labels)
-    conn = literal.connect(Path(current_generation(archive_config.index_dir)) / LITERAL_DB)
-    known = set(conn.execute("SELECT report_id, seq FROM passages WHERE unit = 'p'").fetchall())
-    assert set(labels) <= known
-
-
-def test_template_mark_precision_and_recall_stay_as_measured(archive_config) -> None:
-    labels = _labels()
-    conn = literal.connect(Path(current_generation(archive_config.index_dir)) / LITERAL_DB)
-    flagged = {(rid, seq) for rid, seq in conn.execute(
-        "SELECT p.report_id, p.seq FROM passages p JOIN passage_marks m ON m.gid = p.gid "
-        "WHERE m.template = 1")}
-    tp = sum(gold and key in flagged for key, gold in labels.items())
-    fp = sum(not gold and key in flagged for key, gold in labels.items())
-    fn = sum(gold and key not in flagged for key, gold in labels.items())
-    precision, recall = tp / (tp + fp), tp / (tp + fn)
-    assert precision >= MEASURED_PRECISION - MARGIN, (precision, recall, tp, fp, fn)
-    assert recall >= MEASURED_RECALL - MARGIN, (precision, recall, tp, fp, fn)
-
-
-# --- 其他乡镇的类似做法 ----------------------------------------------------------------------------
-
-def test_similar_practice_lists_other_townships_and_no_template_copies(tmp_path) -> None:
-    config = make_config(tmp_path)
-    source = add_to_store(config, one_passage_report(FIRST, township="甲镇"))
-    near = add_to_store(config, one_passage_report(
-        "乙镇推行院坝调解，组织乡贤上门调处邻里纠纷，化解纠纷二十起。", township="乙镇"))
-    unrelated = add_to_store(config, one_passage_report("丙镇完成行政执法案卷评查十二卷。", township="丙镇"))
-    copies = _copies(config, TEMPLATE + "院坝调解。", "丁镇", "戊镇")
-    rebuild(config, sessions_of(config))
-    found = SearchService(config).similar(source, 1)
-    ids = [item.report_id for item in found]
-    assert ids and ids[0] == near
-    assert source not in ids and unrelated not in ids
-    # the copies share the template clauses: they are template passages and never listed
-    assert not set(copies) & set(ids)
-    assert SearchService(config).similar(source, 99) is None
-
-
 # --- the web pages ---------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -270,14 +182,24 @@ def client(archive_config):
 
 
 def _template_passage(archive_config) -> tuple[str, int, int, int, int]:
-    """(report id, seq, start, end, reports) of the most shared template clause of the corpus."""
+    """(report id, seq, start, end, reports) of the template sentence of the corpus holding the
+    most shared clause (``indexer.wording`` marks the sentence, ``indexer.templates`` the copies)."""
+    from indexer import wording
+
     conn = literal.connect(Path(current_generation(archive_config.index_dir)) / LITERAL_DB)
-    return conn.execute(
-        "SELECT p.report_id, p.seq, s.start, s.end, s.reports FROM sentence_marks s "
-        "JOIN passages p ON p.gid = s.gid ORDER BY s.reports DESC, p.gid LIMIT 1").fetchone()
+    best: tuple[int, tuple[str, int, int, int, int]] | None = None
+    for report_id, seq, spans, start, end, reports in conn.execute(
+        "SELECT p.report_id, p.seq, w.spans, s.start, s.end, s.reports FROM sentence_marks s "
+        "JOIN passage_wording w ON w.gid = s.gid JOIN passages p ON p.gid = s.gid ORDER BY p.gid, s.start"
+    ):
+        for a, b in wording.decode(spans):
+            if a <= start and end <= b and (best is None or reports > best[0]):
+                best = (reports, (report_id, seq, a, b, reports))
+    assert best is not None
+    return best[1]
 
 
-def test_reader_mutes_template_clauses_and_links_to_their_copies(client, archive_config) -> None:
+def test_reader_mutes_template_sentences_and_links_to_their_copies(client, archive_config) -> None:
     from bs4 import BeautifulSoup
 
     report_id, seq, start, end, reports = _template_passage(archive_config)
@@ -286,31 +208,21 @@ def test_reader_mutes_template_clauses_and_links_to_their_copies(client, archive
     paragraph = page.select_one(f"#p-{seq}")
     muted = [span.get_text() for span in paragraph.select(".tpl")]
     notes = paragraph.select(".tpl-note")
-    # the words are drawn by CSS from data-n; the text of the paragraph stays the document's
-    note = next(note for note in notes if note["aria-label"] == f"{reports} 份报告有相同表述")
-    assert note["data-n"] == str(reports) and not note.get_text()
+    # the words are drawn by CSS from data-label; the text of the paragraph stays the document's
+    note = next(note for note in notes if note["aria-label"] == f"通用表述，{reports} 份报告有相同分句")
+    assert note["data-label"] == note["aria-label"] and not note.get_text()
     href = note["href"]
     for each in notes:
         each.decompose()  # the notes sit inside the paragraph: without them, the text as stored
-    clause = paragraph.select_one(".ptext").get_text()[start:end]
-    assert clause and clause in "".join(muted)  # the clause the index marked is the one muted
-    # the link searches the clause's opening words and finds this paragraph and its copies
+    sentence = paragraph.select_one(".ptext").get_text()[start:end]
+    assert sentence and sentence in muted  # the sentence the index marked is the one muted
+    # every muted span is a template sentence of the index; those others repeat have their note
+    marked = SearchService(archive_config).passage_marks(report_id)[seq]
+    assert len(muted) == len(marked) and len(notes) == sum(1 for s in marked if s.clause)
+    # the link searches the sentence's opening words and finds this paragraph and its copies
     found = client.get("/api" + href).get_json()
     assert found["reports"] >= 2 and report_id in [g["report_id"] for g in found["groups"]]
     assert paragraph.select_one("a.similar-link")["href"].endswith(f"/passages/{seq}/similar")
-
-
-def test_similar_page_and_its_json_twin_agree(client, archive_config) -> None:
-    report_id, seq, *_ = _template_passage(archive_config)
-    data = client.get(f"/api/reports/{report_id}/passages/{seq}/similar").get_json()
-    assert data["report_id"] == report_id and data["similar"]
-    assert all(item["report_id"] != report_id for item in data["similar"])
-    scores = [item["score"] for item in data["similar"]]
-    assert scores == sorted(scores, reverse=True)
-    html = client.get(f"/reports/{report_id}/passages/{seq}/similar").get_data(as_text=True)
-    for item in data["similar"]:
-        assert f'/reports/{item["report_id"]}?p={item["seq"]}#p-{item["seq"]}' in html
-    assert client.get(f"/api/reports/{report_id}/passages/9999/similar").status_code == 404
 
 
 def test_search_page_offers_only_original_and_keeps_it(client) -> None:

@@ -513,9 +513,10 @@ def test_every_route_is_tested(app):
               "cite.page", "cite.api", "cite.csl", "cite.citations", "cite.export", "health.healthz",
               "static"}
     tested.add("api_spec.openapi")  # tests/test_api_spec.py
-    tested |= {"reader.similar", "reader.api_similar"}  # tests/test_templates.py
+    tested |= {"reader.similar", "reader.api_similar"}  # tests/test_similar.py
     tested |= {"practices." + name for name in (  # tests/test_practices.py
-        "page", "api_practices", "practice_page", "api_practice", "spread_page", "api_spread", "spread_csv")}
+        "page", "api_practices", "practices_csv", "practice_page", "api_practice", "practice_csv",
+        "spread_page", "api_spread", "spread_csv")}
     tested |= {"indicators." + name for name in (  # tests/test_indicator_pages.py
         "page", "api_indicators", "indicators_csv", "api_figures")}
     assert {rule.endpoint for rule in app.url_map.iter_rules()} == tested

@@ -37,12 +37,24 @@ from werkzeug.routing import IntegerConverter, Rule
 from archive import fields as report_fields
 from archive.fields import MAX_QUERY_CHARS, SORTS
 from indexer.literal import PLACE_NAMES
-from indexer.practices import SORTS as PRACTICE_SORTS
 from indexer.query import FIELD_SPECS, FIELDS, ORIGINAL, UNKNOWN_YEAR
 from indexer.schema import FACET_FIELDS
 
 from . import citation, reference_list
 from .params import MAX_PAGE
+from .practice_schemas import (
+    PracticeArgsSchema,
+    PracticeDetailSchema,
+    PracticesArgsSchema,
+    PracticesSchema,
+    SimilarSchema,
+    SpreadSchema,
+)
+from .spec_fields import count as _count
+from .spec_fields import seq as _seq
+from .spec_fields import text as _text
+from .spec_fields import text_list as _list
+from .spec_fields import year as _year
 
 bp = Blueprint("api_spec", __name__)
 
@@ -52,32 +64,6 @@ JSON = "application/json"
 CSL_JSON = "application/vnd.citationstyles.csl+json"
 CSL_ITEMS = {"type": "array", "items": {"type": "object"}}
 TEXT = {"type": "string"}
-
-
-# --- field helpers: every field is required, nullable only when said ----------------------------
-
-def _text(description: str = "", **kwargs: Any) -> fields.String:
-    return fields.String(required=True, metadata={"description": description}, **kwargs)
-
-
-def _count(description: str = "") -> fields.Integer:
-    return fields.Integer(required=True, validate=validate.Range(min=0),
-                          metadata={"description": description})
-
-
-def _seq(description: str, nullable: bool = False) -> fields.Integer:
-    return fields.Integer(required=True, allow_none=nullable, validate=validate.Range(min=1),
-                          metadata={"description": description})
-
-
-def _year() -> fields.Integer:
-    return fields.Integer(required=True, allow_none=True,
-                          metadata={"description": "年份（数字）；不详时为 null"})
-
-
-def _list(inner: fields.Field | type[Schema], description: str = "") -> fields.List:
-    item = fields.Nested(inner) if isinstance(inner, type) else inner
-    return fields.List(item, required=True, metadata={"description": description})
 
 
 def _json_schema_extras(self: Any, field: fields.Field, ret: dict, **_kwargs: Any) -> dict:
@@ -155,6 +141,23 @@ class ReportSchema(ReportMetadataSchema):
 
 # --- search -------------------------------------------------------------------------------------
 
+class SharedExampleSchema(Schema):
+    """A report of another township holding the passage's most shared clause."""
+
+    report_id = _text("报告编号")
+    township = _text("乡镇（街道）")
+    county = _text("县（区）")
+    year = _year()
+    title = _text("报告标题")
+
+
+class SharedSchema(Schema):
+    """Who shares a passage's wording (``indexer.templates.Shared``)."""
+
+    reports = _count("有其最常见分句（相近即算）的其他乡镇报告数；0 表示没有")
+    examples = _list(SharedExampleSchema, "其中逐字相同的几份，年份早的在前（至多 5 份）")
+
+
 class SearchHitSchema(Schema):
     """One matching place of a report: a paragraph, a heading or the title."""
 
@@ -166,6 +169,9 @@ class SearchHitSchema(Schema):
     place = _text("命中处：passage / heading / title",
                   validate=validate.OneOf(sorted(set(PLACE_NAMES.values()))))
     anchor = _text("阅读页锚点：p-<seq>、s-<n> 或 report-title")
+    template = fields.Boolean(required=True, metadata={"description": (
+        "通用表述：段落的每一句都没有本乡镇自己的数字、名称、文件或事件（标题、小标题为 false）")})
+    shared = fields.Nested(SharedSchema, required=True)
 
 
 class GroupSchema(Schema.from_dict(_report_fields(report_fields.GROUP))):  # type: ignore[misc]
@@ -231,6 +237,8 @@ class HitRowSchema(Schema.from_dict(_report_fields(report_fields.EXPORT))):  # t
     place = _text("passage / heading / title；不带检索词时每行一份报告：report",
                   validate=validate.OneOf([*sorted(set(PLACE_NAMES.values())), "report"]))
     anchor = _text()
+    template = fields.Boolean(required=True, metadata={"description": "通用表述（见检索结果的 template）"})
+    shared_reports = _count("有其最常见分句的其他乡镇报告数（见检索结果的 shared.reports）")
     permalink = _text("阅读页中该处的永久链接")
 
 
@@ -343,130 +351,6 @@ CompareArgsSchema = Schema.from_dict({
 }, name="CompareArgsSchema")
 
 
-# --- similar practice elsewhere (web.reader_views, issue 13 §3) ------------------------------
-
-class SimilarItemSchema(Schema):
-    """A passage of another township's report describing the same practice."""
-
-    report_id = _text()
-    seq = _seq("段落编号")
-    title = fields.String(required=True)
-    province = fields.String(required=True)
-    county = fields.String(required=True)
-    township = fields.String(required=True)
-    year = _year()
-    text = fields.String(required=True)
-    score = fields.Float(required=True, metadata={"description": "相似度（关键词 BM25F），越大越相近"})
-    shared = _count("有相同表述的其他报告数（列出的段落都不是通用表述）")
-    url = _text("该段在阅读页的链接")
-
-
-class SimilarSchema(Schema):
-    """``/api/reports/<id>/passages/<seq>/similar``: 其他乡镇的类似做法, best first."""
-
-    report_id = _text()
-    seq = _seq("段落编号")
-    similar = _list(SimilarItemSchema)
-
-
-# --- practices directory and spread (web.practices_views, issue 13 §4–5) ------------------------
-
-class PracticeSchema(Schema):
-    """A named practice (``indexer.practices.Practice``), counted within the directory's filter."""
-
-    name = _text("做法名称，如 枫桥经验")
-    reports = _count("点名该做法的报告数")
-    townships = _count("点名该做法的乡镇（街道）数")
-    counties = _count("县（区）数")
-    provinces = _list(fields.String(), "省份")
-    years = _list(fields.Integer(), "年份，从早到晚")
-    passages = _count("点名该做法的段落数")
-    named = fields.Boolean(required=True, metadata={"description": "报告称之为工作法、机制、模式等"})
-
-
-class PracticesSchema(Schema):
-    """``/api/practices``: one page of the directory, with the values its filters offer."""
-
-    province = _text("筛选：省份（空为全部）")
-    year = _year()
-    sort = _text(validate=validate.OneOf(list(PRACTICE_SORTS)))
-    page = fields.Integer(required=True, validate=validate.Range(min=1))
-    pages = fields.Integer(required=True, validate=validate.Range(min=1))
-    count = _count("符合筛选的做法数")
-    practices = _list(PracticeSchema)
-    provinces = _list(fields.String(), "可选的省份")
-    years = _list(fields.Integer(), "可选的年份，从新到旧")
-
-
-class OccurrenceSchema(Schema):
-    """A report naming a practice and the paragraphs where it does."""
-
-    report_id = _text()
-    year = _year()
-    province = _text()
-    county = _text()
-    township = _text()
-    seqs = _list(fields.Integer(validate=validate.Range(min=1)), "段落编号")
-
-
-class PracticeDetailSchema(PracticeSchema):
-    """``/api/practice``: one practice and every paragraph naming it."""
-
-    query = _text("检索该做法的检索式（精确短语）")
-    occurrences = _list(OccurrenceSchema)
-
-
-class SpreadYearSchema(Schema):
-    """Reports of the query in one year."""
-
-    year = _year()
-    label = _text("年份或 年份不详")
-    reports = _count()
-    passages = _count()
-    townships = fields.Integer(required=True, allow_none=True, validate=validate.Range(min=0))
-
-
-class SpreadCountySchema(Schema):
-    """Reports of the query in one county."""
-
-    county = _text()
-    reports = _count()
-    passages = _count()
-
-
-class SpreadProvinceSchema(Schema):
-    """Reports of the query in one province, and its counties."""
-
-    province = _text()
-    reports = _count()
-    passages = _count()
-    counties = _list(SpreadCountySchema)
-
-
-class SpreadSchema(Schema):
-    """``/api/spread``: the query's reports by year and by province → county."""
-
-    query = _text()
-    filters = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
-    reports = _count("命中报告数")
-    total = _count("命中段落数")
-    townships = _count("乡镇（街道）数")
-    years = _list(SpreadYearSchema)
-    provinces = _list(SpreadProvinceSchema)
-
-
-PracticesArgsSchema = Schema.from_dict({
-    "province": fields.String(metadata={"description": "筛选：省份"}),
-    "year": fields.String(metadata={"description": "筛选：年份（四位数字）"}),
-    "sort": fields.String(validate=validate.OneOf(list(PRACTICE_SORTS))),
-    "page": fields.Integer(validate=validate.Range(min=1, max=MAX_PAGE)),
-}, name="PracticesArgsSchema")
-
-PracticeArgsSchema = Schema.from_dict({
-    "name": fields.String(required=True, metadata={"description": "做法名称"}),
-}, name="PracticeArgsSchema")
-
-
 # --- operations ---------------------------------------------------------------------------------
 
 def _json(schema: object, description: str) -> dict:
@@ -538,8 +422,17 @@ def operations() -> dict[str, Operation]:
         "practices.api_practice": Operation(
             {200: _json(PracticeDetailSchema, "一个做法及点名它的段落"), 404: _error("没有报告点名这个做法"),
              503: UNAVAILABLE}, query=PracticeArgsSchema, tags=["做法"]),
+        "practices.practices_csv": Operation(
+            {200: plain("text/csv", TEXT, "做法名录（CSV，UTF-8 BOM）"),
+             400: plain("text/plain", TEXT, "参数有误"), 503: plain("text/plain", TEXT, "检索索引不可用")},
+            query=PracticesArgsSchema, tags=["做法"]),
+        "practices.practice_csv": Operation(
+            {200: plain("text/csv", TEXT, "一个做法的源流（CSV，UTF-8 BOM）"),
+             404: plain("text/plain", TEXT, "没有报告点名这个做法"),
+             503: plain("text/plain", TEXT, "检索索引不可用")},
+            query=PracticeArgsSchema, tags=["做法"]),
         "practices.api_spread": Operation(
-            {200: _json(SpreadSchema, "按年份、省份→县的报告数"), 400: BAD_REQUEST, 503: UNAVAILABLE},
+            {200: _json(SpreadSchema, "按年份、省份→县的报告数与占比"), 400: BAD_REQUEST, 503: UNAVAILABLE},
             query=SearchArgsSchema, tags=["检索"]),
         "practices.spread_csv": Operation(
             {200: plain("text/csv", TEXT, "分布表（CSV，UTF-8 BOM）"),

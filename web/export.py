@@ -86,6 +86,20 @@ def _with_permalinks(rows: Iterable[dict], root: str) -> Iterator[dict]:
         yield {**row, "permalink": link}
 
 
+def table_csv(columns: Iterable[str], rows: Iterable[Iterable[object]]) -> str:
+    """A small table as CSV text (UTF-8 BOM, so a spreadsheet reads the Chinese), cells defused."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    writer.writerows([safe_cell(value) for value in row] for row in rows)
+    return "\ufeff" + buffer.getvalue()
+
+
+def csv_response_headers(filename: str) -> dict[str, str]:
+    """The headers of a CSV download named ``filename``."""
+    return {"Content-Disposition": content_disposition("attachment", filename)}
+
+
 def content_disposition(kind: str, filename: str) -> str:
     """``attachment; filename="ascii"; filename*=UTF-8''…`` (RFC 6266 / RFC 5987).
 

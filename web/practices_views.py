@@ -1,32 +1,39 @@
-"""The practices directory and the spread of a query (issue 13 §4–5), each with JSON twins.
+"""The practices directory and the spread of a query, each with JSON and CSV twins.
 
-``/practices`` lists the named practices (``indexer.practices``) with a province / year filter
-and a sort; ``/practice?name=…`` shows the reports and paragraphs that name one; ``/spread``
-charts a query's reports by year and by province → county (``web.spread``), with
-``/api/spread`` and ``/spread.csv``. The search page shows the same charts through the
-``spread_charts`` template global, so ``web.search_views`` needs no change.
+``/practices`` lists the named practices (``indexer.practices``: spellings merged, slogans and
+political formulas apart under ``kind=slogan``) with a province / year filter and a sort;
+``/practice?name=…`` shows one practice's lineage — the first reports naming it, those that
+followed, by year and place — with the sentences that name it; ``/spread`` charts a query's
+reports as shares of all reports by year and by province (``web.spread``), with ``/api/spread``
+and ``/spread.csv``. The search page shows the same charts through the ``spread_charts``
+template global, so ``web.search_views`` needs no change.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, abort, jsonify, render_template, request
 from markupsafe import Markup
 
 from archive.errors import ArchiveError, BadParams, IndexUnavailable
-from indexer.practices import SORTS, Directory, directory
+from indexer.practices import KINDS, SORTS, Directory, directory
 
 from . import export
 from .params import SearchParams
-from .services import archive_config, search_service
-from .spread import MAX_COUNTIES, Spread, chart_svg, from_result
+from .services import archive_config
+from .spread import Spread, charts, from_result, shares
 
 bp = Blueprint("practices", __name__)
 
 PER_PAGE = 100
-SORT_LABELS = {"spread": "传播范围（乡镇数）", "reports": "报告数", "recent": "最近年份", "name": "名称"}
-assert tuple(SORT_LABELS) == SORTS
+SORT_LABELS = {"spread": "传播范围（乡镇数）", "reports": "报告数", "recent": "最近年份", "first": "最早年份",
+               "name": "名称"}
+KIND_LABELS = {"practice": "做法", "slogan": "口号与提法"}
+assert tuple(SORT_LABELS) == SORTS and tuple(KIND_LABELS) == KINDS
+DIRECTORY_CSV = ("kind", "name", "spellings", "townships", "reports", "counties", "provinces", "years",
+                 "first_year", "first_reports")
+LINEAGE_CSV = ("order", "year", "province", "county", "township", "report_id", "first", "seqs", "spellings",
+               "sentences")
+LIST_JOIN = "；"  # several values in one CSV cell
 
 
 def _directory() -> Directory:
@@ -36,33 +43,45 @@ def _directory() -> Directory:
     return found
 
 
-def _listing() -> dict:
-    """The directory page's data from ``request.args`` (province, year, sort, page)."""
-    found = _directory()
+def _choices() -> tuple[str, str, str, str]:
+    """The directory's filter and sort from ``request.args`` (raises ``BadParams``)."""
     province = (request.args.get("province") or "").strip()
     year = (request.args.get("year") or "").strip()
     sort = request.args.get("sort") or "spread"
+    kind = request.args.get("kind") or "practice"
     if sort not in SORTS:
         raise BadParams(f"不支持的排序方式：{sort[:20]}（可用：{'、'.join(SORTS)}）")
+    if kind not in KINDS:
+        raise BadParams(f"不支持的类别：{kind[:20]}（可用：{'、'.join(KINDS)}）")
     if year and not year.isdigit():
         raise BadParams(f"年份必须是四位数字，而不是“{year[:20]}”")
+    return province, year, sort, kind
+
+
+def _listing() -> dict:
+    """The directory page's data from ``request.args`` (province, year, sort, kind, page)."""
+    found = _directory()
+    province, year, sort, kind = _choices()
     try:
         page = int(request.args.get("page") or "1")
     except ValueError:
         raise BadParams("页码必须是正整数") from None
     if page < 1:
         raise BadParams("页码必须是正整数")
-    practices = found.practices(province=province, year=year, sort=sort)
+    practices = found.practices(province=province, year=year, sort=sort, kind=kind)
+    other = "slogan" if kind == "practice" else "practice"
     shown = practices[(page - 1) * PER_PAGE: page * PER_PAGE]
-    return {"province": province, "year": int(year) if year else None, "sort": sort, "page": page,
-            "pages": max(1, -(-len(practices) // PER_PAGE)), "count": len(practices),
+    return {"province": province, "year": int(year) if year else None, "sort": sort, "kind": kind,
+            "page": page, "pages": max(1, -(-len(practices) // PER_PAGE)), "count": len(practices),
+            "other_count": len(found.practices(province=province, year=year, kind=other)),
             "practices": [p.to_json() for p in shown],
             "provinces": found.provinces(), "years": found.years()}
 
 
-def practice_query(name: str) -> str:
-    """The search for a practice: its name as an exact phrase (quotes inside it cannot occur)."""
-    return f'"{name}"'
+def practice_query(spellings: list[str] | str) -> str:
+    """The search for a practice: each of its spellings as an exact phrase, any of them."""
+    names = [spellings] if isinstance(spellings, str) else spellings
+    return " OR ".join(f'"{name}"' for name in names)
 
 
 @bp.get("/practices")
@@ -73,7 +92,7 @@ def page():
     except ArchiveError as failed:  # shown on the page, at the error's own status
         data, error, status = None, failed.user_message, failed.status
     return render_template("practices.html", data=data, error=error, sort_labels=SORT_LABELS,
-                           practice_query=practice_query), status
+                           kind_labels=KIND_LABELS, practice_query=practice_query), status
 
 
 @bp.get("/api/practices")
@@ -82,51 +101,82 @@ def api_practices():
     return jsonify(_listing())
 
 
+@bp.get("/practices.csv")
+def practices_csv():
+    """The directory as CSV: every entry of the kind and filter asked, one row each."""
+    province, year, sort, kind = _choices()  # errors: plain text by web.errors
+    rows = [(p.kind, p.name, LIST_JOIN.join(p.spellings), p.townships, p.reports, p.counties,
+             LIST_JOIN.join(p.provinces), LIST_JOIN.join(map(str, p.years)), p.years[0] if p.years else "",
+             LIST_JOIN.join(p.first))
+            for p in _directory().practices(province=province, year=year, sort=sort, kind=kind)]
+    return Response(export.table_csv(DIRECTORY_CSV, rows), mimetype="text/csv",
+                    headers=export.csv_response_headers("fazhi-practices.csv"))
+
+
 def _practice(name: str) -> dict:
-    """One practice and the paragraphs that name it; 404 if no report names it."""
-    found = _directory()
-    entry = found.practice(name)
+    """One practice and its lineage; 404 if no report names it."""
+    entry = _directory().practice(name)
     if entry is None:
         abort(404)
     practice, rows = entry
-    return {**practice.to_json(), "query": practice_query(practice.name), "occurrences": [
-        {"report_id": rid, "year": int(place.year) if place.year else None, "province": place.province,
-         "county": place.county, "township": place.township, "seqs": seqs}
-        for rid, place, seqs in rows
+    first = set(practice.first)
+    return {**practice.to_json(), "query": practice_query(practice.spellings), "lineage": [
+        {"report_id": rid, **place.to_json(), "first": rid in first,
+         "seqs": sorted({quote.seq for quote in quotes}),
+         "quotes": [{"seq": q.seq, "spelling": q.spelling, "sentence": q.sentence} for q in quotes]}
+        for rid, place, quotes in rows
     ]}
+
+
+def _name() -> str:
+    return (request.args.get("name") or "").strip()
 
 
 @bp.get("/practice")
 def practice_page():
-    """The reports and paragraphs naming one practice, each linked to its place in the reader."""
+    """One practice: who named it first, who followed, and the sentences naming it."""
     try:
-        data = _practice((request.args.get("name") or "").strip())
+        data = _practice(_name())
     except ArchiveError as failed:
         return render_template("practices.html", data=None, error=failed.user_message,
-                               sort_labels=SORT_LABELS, practice_query=practice_query), failed.status
+                               sort_labels=SORT_LABELS, kind_labels=KIND_LABELS,
+                               practice_query=practice_query), failed.status
     return render_template("practice.html", practice=data)
 
 
 @bp.get("/api/practice")
 def api_practice():
     """JSON twin of ``/practice``."""
-    return jsonify(_practice((request.args.get("name") or "").strip()))
+    return jsonify(_practice(_name()))
 
 
-def _spread(townships: bool) -> Spread:
-    """The spread of the search in ``request.args`` (raises ``BadParams``/``ArchiveError``)."""
+@bp.get("/practice.csv")
+def practice_csv():
+    """One practice's lineage as CSV: a row per report naming it, oldest first."""
+    data = _practice(_name())
+    rows = [(order, item["year"] or "", item["province"], item["county"], item["township"], item["report_id"],
+             "yes" if item["first"] else "", LIST_JOIN.join(map(str, item["seqs"])),
+             LIST_JOIN.join(dict.fromkeys(q["spelling"] for q in item["quotes"])),
+             LIST_JOIN.join(dict.fromkeys(q["sentence"] for q in item["quotes"])))
+            for order, item in enumerate(data["lineage"], 1)]
+    return Response(export.table_csv(LINEAGE_CSV, rows), mimetype="text/csv",
+                    headers=export.csv_response_headers("fazhi-practice.csv"))
+
+
+def _spread() -> Spread:
+    """The spread page's shares for the search in ``request.args`` (raises ``BadParams`` or
+    ``ArchiveError``)."""
     params = SearchParams.from_args(request.args)
     if not params.q and not params.filters:
         raise BadParams("请给出检索词或筛选条件，例如 q=枫桥经验")
-    result = search_service().search(params.q, params.indexer_filters() or None, per_page=1)
-    return from_result(params, result.to_json(), townships=townships)
+    return shares(params)
 
 
 @bp.get("/spread")
 def spread_page():
-    """Charts and table of one query's reports by year and by province → county."""
+    """A query's reports as shares of all rule-of-law reports, by year and by province → county."""
     try:
-        spread, error, status = _spread(townships=True), "", 200
+        spread, error, status = _spread(), "", 200
     except ArchiveError as failed:  # shown on the page, at the error's own status
         spread, error, status = None, failed.user_message, failed.status
     params = spread.params if spread else SearchParams(q=(request.args.get("q") or "")[:200])
@@ -137,16 +187,15 @@ def spread_page():
 @bp.get("/api/spread")
 def api_spread():
     """JSON twin of ``/spread``."""
-    return jsonify(_spread(townships=True).to_json())
+    return jsonify(_spread().to_json())
 
 
 @bp.get("/spread.csv")
 def spread_csv():
-    """The spread table as CSV (reports, passages and townships per year; per province, county)."""
-    spread = _spread(townships=True)  # errors: plain text by web.errors
-    return Response(spread.csv_lines(), mimetype="text/csv", headers={
-        "Content-Disposition": export.content_disposition("attachment", "fazhi-spread.csv"),
-    })
+    """The spread table as CSV: per year, province and county, matching and all reports, the share."""
+    spread = _spread()  # errors: plain text by web.errors
+    return Response(spread.csv_lines(), mimetype="text/csv",
+                    headers=export.csv_response_headers("fazhi-spread.csv"))
 
 
 @bp.app_template_global()
@@ -160,19 +209,3 @@ def spread_charts(params: SearchParams, result: dict) -> tuple[Spread, dict[str,
         return None
     spread = from_result(params, result)
     return spread, charts(spread)
-
-
-def charts(spread: Spread) -> dict[str, Markup]:
-    """The year chart, the province chart and the county chart (largest ``MAX_COUNTIES``)."""
-    base = url_for("search.index")
-    counties = sorted(
-        ((county, province) for province in spread.provinces for county in province.children),
-        key=lambda pair: -pair[0].reports,
-    )[:MAX_COUNTIES]
-    county_bars = [replace(county, label=f"{county.label}（{province.label}）")
-                   for county, province in counties]
-    return {
-        "years": Markup(chart_svg("按年份的报告数", spread.years, base, horizontal=False)),
-        "provinces": Markup(chart_svg("按省份的报告数", spread.provinces, base, horizontal=True)),
-        "counties": Markup(chart_svg("按县（区）的报告数", county_bars, base, horizontal=True)),
-    }

@@ -17,8 +17,8 @@ from sqlalchemy import select
 from archive.errors import ArchiveError, BadParams, ReportNotFound
 from archive.report_json import report_to_json
 from archive.store import Report, SourceFile
-from indexer.service import SimilarPassage
-from indexer.snippets import match_spans
+from indexer.similar import SimilarPassage
+from indexer.snippets import match_spans, snippet
 
 from .compare_views import hits_first
 from .export import content_disposition
@@ -85,9 +85,10 @@ def hit_anchors(report: Report, search: SearchParams, blocks: list[Block], terms
 
 
 def template_notes(report: Report) -> dict[str, list[tuple[int, int, Markup]]]:
-    """Muted spans for ``highlight``: each template sentence of the report's passages (shared by
-    ``templates.MIN_REPORTS`` or more other reports), with its "N 份报告有相同表述" link to a search
-    for it, keyed by passage text (what the passage macro hands to ``mark``). Empty when the
+    """Muted spans for ``highlight``: each template sentence of the report's passages
+    (``indexer.wording``); one that other reports repeat is followed by its note — "通用表述", how
+    many other reports hold a copy of its most shared clause — linking to a search for that
+    clause. Keyed by passage text (what the passage macro hands to ``mark``). Empty when the
     index cannot answer: the reader must still work."""
     try:
         marks = search_service().passage_marks(report.id)
@@ -98,20 +99,23 @@ def template_notes(report: Report) -> dict[str, list[tuple[int, int, Markup]]]:
         mark = marks.get(passage.seq)
         if mark is None:
             continue
-        spans = [(s.start, s.end, _template_note(passage.text[s.start:s.end], s.reports))
-                 for s in mark.sentences if s.template]
+        spans = [(s.start, s.end, _template_note(passage.text[slice(*s.clause)], s.reports) if s.clause
+                  else Markup("")) for s in mark]
         if spans:
             out[passage.text] = spans
     return out
 
 
-def _template_note(sentence: str, reports: int) -> Markup:
-    words = sentence[:TEMPLATE_QUERY_CHARS].replace("」", "")
+def _template_note(clause: str, reports: int) -> Markup:
+    """The note after a template sentence: a link searching the opening of ``clause`` (its most
+    shared clause), labelled with how many other reports hold that clause."""
+    words = clause[:TEMPLATE_QUERY_CHARS].replace("」", "")
     href = url_for("search.index", q=f"「{words}」")
-    # The words come from CSS (``content: attr(data-n)``) and the link's name from aria-label:
+    label = f"通用表述，{reports} 份报告有相同分句"
+    # The words come from CSS (``content: attr(data-label)``) and the link's name from aria-label:
     # the paragraph's text stays the document's own (copying or quoting it picks up no note).
-    return Markup('<a class="tpl-note" href="{}" title="检索这句通用表述" data-n="{}" '
-                  'aria-label="{} 份报告有相同表述"></a>').format(href, reports, reports)
+    return Markup('<a class="tpl-note" href="{}" title="检索这句通用表述" data-label="{}" '
+                  'aria-label="{}"></a>').format(href, label, label)
 
 
 def _holds_all(text: str, terms: list[str]) -> bool:
@@ -141,7 +145,7 @@ def report(report_id: str):
                                            figures=figures.get(text, ())),
         hits=hits, hit_number={anchor: k for k, anchor in enumerate(hits, 1)}, current_hit=current,
         link_params=context, back_url=back, compare_choices=hits_first(q, [found.id]),
-        permalink=base_url() + url_for("reader.report", report_id=found.id),
+        permalink=base_url() + url_for("reader.report", report_id=found.id), muted=bool(notes),
     )
 
 
@@ -204,7 +208,7 @@ def similar(report_id: str, seq: int):
     found, similar = _similar(report_id, seq)
     passage = next(p for p in found.passages if p.seq == seq)
     return render_template("similar.html", report=found, place=place(found), passage=passage, similar=similar,
-                           escape=escape)
+                           escape=escape, snippet=snippet)
 
 
 @bp.get("/api/reports/<report_id>/passages/<int:seq>/similar")

@@ -1,15 +1,16 @@
-"""Spread of a query over years and places (issue 13 §5): counts, charts, CSV.
+"""Spread of a query over years and places: charts, tables, CSV.
 
-The counts are the search service's own report-level facets (``indexer.facets``: reports and
-passages per year, province and county of the whole match set), so the charts always agree
-with the search page's sidebar, follow every filter the service knows, and cost no scan of
-their own on the search page. Two things the facets do not cross are added here:
+Two views of it:
 
-* which province a county belongs to, from the live generation's report places
-  (``SearchService.county_provinces``); a county name found in two provinces is listed under
-  both, as the county filter (by name) selects both;
-* townships per year, only for the spread page and its twins (``townships=True``): one search
-  per year listed, each with that year's filter, counting its township facet.
+* the **spread page** (``/spread`` and its JSON and CSV twins, ``shares``): per year, province
+  and county, the rule-of-law reports matching the query, all such reports, and the share
+  (``indexer.spreads``: reports of type 其他 are left out of both); the charts show the shares,
+  since a year with eleven reports is not eleven times a year with one;
+* the **charts under a search** (``from_result``): the search service's own report-level facets
+  (``indexer.facets``), so they agree with the page's sidebar and cost no scan of their own; each
+  links to the spread page for the shares. Which province a county belongs to comes from the
+  live generation's report places (``SearchService.county_provinces``); a county name found in
+  two provinces is listed under both, as the county filter (by name) selects both.
 
 Charts are drawn by pygal (server-side SVG, no script needed, printable). Its output carries an
 inline ``<style>``, a config ``<script>`` and ``style`` attributes, all of which the site's
@@ -20,17 +21,20 @@ adds its filter to the search.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pygal
 import pygal.style
+from flask import url_for
 from lxml import etree
+from markupsafe import Markup
 
+from archive.fields import UNKNOWN_YEAR
 from indexer.facets import FacetEntry
+from indexer.spreads import Cell
 
+from .export import table_csv
 from .params import SearchParams
 from .services import search_service
 
@@ -41,7 +45,8 @@ FONT_SIZE = 14
 CHART_WIDTH = 480  # drawn at about this width on a desktop, so text keeps its size (70 % on a phone)
 CHART_STYLE = pygal.style.Style(label_font_size=FONT_SIZE, major_label_font_size=FONT_SIZE,
                                 value_font_size=FONT_SIZE, font_family="sans-serif")
-CSV_COLUMNS = ("level", "year", "province", "county", "reports", "passages", "townships")
+CSV_COLUMNS = ("level", "year", "province", "county", "reports", "all_reports", "share", "passages",
+               "townships")
 
 
 @dataclass
@@ -54,6 +59,14 @@ class Bar:
     filter_qs: str
     townships: int | None = None
     children: list[Bar] = field(default_factory=list)
+    all_reports: int | None = None  # all reports of the year or place (the spread page only)
+
+    @property
+    def share(self) -> float | None:
+        """``reports`` / ``all_reports``, when known."""
+        if self.all_reports is None:
+            return None
+        return self.reports / self.all_reports if self.all_reports else 0.0
 
 
 @dataclass
@@ -66,41 +79,92 @@ class Spread:
     townships: int
     years: list[Bar]
     provinces: list[Bar]
+    all_reports: int | None = None  # the spread page: all rule-of-law reports under the filters
+
+    @property
+    def shares(self) -> bool:
+        """Whether the bars carry shares of all reports (the spread page)."""
+        return self.all_reports is not None
 
     def to_json(self) -> dict[str, object]:
-        """The JSON shape ``web.api_spec.SpreadSchema`` documents; a year is a number or null."""
+        """The JSON shape ``web.practice_schemas.SpreadSchema`` documents; a year is a number or null."""
         return {
             "query": self.params.q, "filters": self.params.filters, "reports": self.reports,
+            "all_reports": self.all_reports, "share": _share(self.reports, self.all_reports),
             "total": self.total, "townships": self.townships,
-            "years": [{"year": _year(bar.label), "label": bar.label, "reports": bar.reports,
-                       "passages": bar.passages, "townships": bar.townships} for bar in self.years],
-            "provinces": [{"province": bar.label, "reports": bar.reports, "passages": bar.passages,
-                           "counties": [{"county": c.label, "reports": c.reports, "passages": c.passages}
-                                        for c in bar.children]} for bar in self.provinces],
+            "years": [{"year": _year(bar.label), "label": bar.label, **_counts(bar),
+                       "townships": bar.townships} for bar in self.years],
+            "provinces": [{"province": bar.label, **_counts(bar),
+                           "counties": [{"county": c.label, **_counts(c)} for c in bar.children]}
+                          for bar in self.provinces],
         }
 
     def csv_lines(self) -> str:
         """The table as CSV text (UTF-8 BOM, so a spreadsheet reads the Chinese): one row per bar."""
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(CSV_COLUMNS)
+        rows: list[tuple[object, ...]] = []
         for bar in self.years:
-            writer.writerow(("year", bar.label, "", "", bar.reports, bar.passages,
-                             "" if bar.townships is None else bar.townships))
+            townships = "" if bar.townships is None else bar.townships
+            rows.append(("year", bar.label, "", "", *_cells(bar), townships))
         for province in self.provinces:
-            writer.writerow(("province", "", province.label, "", province.reports, province.passages, ""))
-            for county in province.children:
-                writer.writerow(("county", "", province.label, county.label, county.reports,
-                                 county.passages, ""))
-        return "\ufeff" + buffer.getvalue()
+            rows.append(("province", "", province.label, "", *_cells(province), ""))
+            rows.extend(("county", "", province.label, county.label, *_cells(county), "")
+                        for county in province.children)
+        return table_csv(CSV_COLUMNS, rows)
+
+
+def _share(part: int, whole: int | None) -> float | None:
+    """``part / whole`` rounded to four places; None when ``whole`` is not known."""
+    if whole is None:
+        return None
+    return round(part / whole, 4) if whole else 0.0
+
+
+def _counts(bar: Bar) -> dict[str, object]:
+    return {"reports": bar.reports, "all_reports": bar.all_reports,
+            "share": _share(bar.reports, bar.all_reports), "passages": bar.passages}
+
+
+def _cells(bar: Bar) -> tuple[object, ...]:
+    """reports, all reports, share and passages of a bar, as CSV cells."""
+    share = _share(bar.reports, bar.all_reports)
+    return (bar.reports, "" if bar.all_reports is None else bar.all_reports, "" if share is None else share,
+            bar.passages)
 
 
 def _year(label: str) -> int | None:
     return int(label) if label.isdigit() else None
 
 
-def from_result(params: SearchParams, result: dict, townships: bool = False) -> Spread:
-    """The spread of a search result (``SearchResult.to_json()``) already computed for the page."""
+def shares(params: SearchParams) -> Spread:
+    """The spread page's spread of ``params``: matching and all reports, by year (every year of
+    the archive under the filters), by province and by county (those with a matching report)."""
+    counts = search_service().spread(params.q, params.indexer_filters() or None)
+    years = [_share_bar(params, "year", label or UNKNOWN_YEAR, cell)
+             for label, cell in sorted(counts.years.items(), key=lambda item: (not item[0], item[0]))]
+    provinces = []
+    for province, cell in sorted(counts.provinces.items(), key=lambda item: (-item[1].reports, item[0])):
+        if not cell.reports:
+            continue
+        bar = _share_bar(params, "province", province, cell)
+        counties = sorted(counts.counties.items(), key=lambda item: (-item[1].reports, item[0]))
+        bar.children = [_share_bar(params, "county", county, sub)
+                        for (where, county), sub in counties if where == province and sub.reports]
+        provinces.append(bar)
+    return Spread(params=params, reports=counts.whole.reports, total=counts.whole.passages,
+                  townships=len(counts.whole.townships), years=years, provinces=provinces,
+                  all_reports=counts.whole.all_reports)
+
+
+def _share_bar(params: SearchParams, param: str, label: str, cell: Cell) -> Bar:
+    value = "" if label == UNKNOWN_YEAR else label
+    return Bar(label=label, reports=cell.reports, passages=cell.passages,
+               filter_qs=params.with_filter(param, value or UNKNOWN_YEAR), townships=len(cell.townships),
+               all_reports=cell.all_reports)
+
+
+def from_result(params: SearchParams, result: dict) -> Spread:
+    """The charts' spread of a search result (``SearchResult.to_json()``) already computed for the
+    page: its facets, counted as the search counts (reports of every type)."""
     facets = result["facets"]
     years = [_bar(params, "year", entry) for entry in sorted(
         facets.get("year", []), key=lambda entry: (not isinstance(entry[0], int), str(entry[0])))]
@@ -112,11 +176,6 @@ def from_result(params: SearchParams, result: dict, townships: bool = False) -> 
                                                   else set()):
                 province.children.append(_bar(params, "county", county))
     total_townships = len(facets.get("township", []))
-    if townships:
-        for bar in years:
-            per_year = search_service().search(
-                params.q, {**params.indexer_filters(), "year": bar.label}, per_page=1)
-            bar.townships = len(per_year.facets.get("township", []))
     return Spread(params=params, reports=result["reports"], total=result["total"],
                   townships=total_townships, years=years, provinces=provinces)
 
@@ -129,11 +188,13 @@ def _bar(params: SearchParams, param: str, entry: FacetEntry) -> Bar:
 
 def chart_svg(title: str, bars: list[Bar], link_base: str, horizontal: bool,
               describe: Callable[[Bar], str] | None = None) -> str:
-    """One bar chart as CSP-clean inline SVG: bars are links, counts are printed on them.
+    """One bar chart as CSP-clean inline SVG: bars are links, counts (or, for bars that carry
+    all reports, shares in per cent) are printed on them.
 
     ``link_base`` is the search page's path; each bar links to it with the bar's filter.
     ``describe`` says what a bar counts (its link's name); by default reports and passages.
     """
+    shares = bool(bars) and all(bar.share is not None for bar in bars)
     chart_class = pygal.HorizontalBar if horizontal else pygal.Bar
     height = max(140, 30 * len(bars) + 50) if horizontal else 260
     # pygal sizes label room for Latin text (≈ 0.6 em a character); a Chinese character is a
@@ -145,20 +206,31 @@ def chart_svg(title: str, bars: list[Bar], link_base: str, horizontal: bool,
         margin_left=8 + (longest * FONT_SIZE // 2 if horizontal else 0),
         show_y_guides=not horizontal, show_x_guides=horizontal, truncate_label=-1,
         print_values_position="center" if horizontal else "top",
+        formatter=(lambda value: f"{value:g}%") if shares else None,
     )
     ordered = list(reversed(bars)) if horizontal else bars  # pygal draws the first row at the bottom
     chart.x_labels = [bar.label for bar in ordered]
-    top = max((bar.reports for bar in bars), default=1)
-    step = max(1, -(-top // 5))
-    chart.y_labels = list(range(0, top + step, step))  # whole reports, never 0.2 of one
+    values = [round(100 * (bar.share or 0.0), 1) if shares else bar.reports for bar in bars]
+    top = max(values, default=1) or 1
+    step = max(1, -(-int(top) // 5)) if not shares else max(5, 5 * -(-int(top) // 25))
+    chart.y_labels = list(range(0, int(top) + step, step))  # whole reports (per cents), never 0.2 of one
     chart.add("报告", [
-        {"value": bar.reports, "xlink": {"href": f"{link_base}?{bar.filter_qs}"},
-         "label": describe(bar) if describe else f"{bar.label}：{bar.reports} 份报告，{bar.passages} 段"}
+        {"value": round(100 * (bar.share or 0.0), 1) if shares else bar.reports,
+         "xlink": {"href": f"{link_base}?{bar.filter_qs}"},
+         "label": describe(bar) if describe else _bar_label(bar)}
         for bar in ordered
     ])
     root = chart.render_tree()
     _clean(root, title)
     return etree.tostring(root, encoding="unicode")
+
+
+def _bar_label(bar: Bar) -> str:
+    """What a bar's link says: its reports (of all reports, with the share) and passages."""
+    if bar.share is None:
+        return f"{bar.label}：{bar.reports} 份报告，{bar.passages} 段"
+    share = f"{100 * bar.share:.1f}%"
+    return f"{bar.label}：{bar.reports} / {bar.all_reports} 份报告（{share}），{bar.passages} 段"
 
 
 def _clean(root: etree._Element, title: str) -> None:
@@ -188,3 +260,20 @@ def _clean(root: etree._Element, title: str) -> None:
     root.set("class", "pygal-chart spread-chart")
     root.set("role", "group")
     root.set("aria-label", title)
+
+
+def charts(spread: Spread) -> dict[str, Markup]:
+    """The year chart, the province chart and the county chart (largest ``MAX_COUNTIES``)."""
+    base = url_for("search.index")
+    counties = sorted(
+        ((county, province) for province in spread.provinces for county in province.children),
+        key=lambda pair: -pair[0].reports,
+    )[:MAX_COUNTIES]
+    county_bars = [replace(county, label=f"{county.label}（{province.label}）")
+                   for county, province in counties]
+    what = "报告占比" if spread.shares else "报告数"
+    return {
+        "years": Markup(chart_svg(f"按年份的{what}", spread.years, base, horizontal=False)),
+        "provinces": Markup(chart_svg(f"按省份的{what}", spread.provinces, base, horizontal=True)),
+        "counties": Markup(chart_svg(f"按县（区）的{what}", county_bars, base, horizontal=True)),
+    }

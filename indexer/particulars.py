@@ -1,0 +1,172 @@
+"""What in a sentence is the township's own: the particulars that make it more than template text.
+
+Township reports are mostly the stock wording of the upper-level documents they all quote (纲要,
+实施方案, 工作要点 phrasing, political formulas) and of each other, with the township's name put in.
+What a reader trusts as the township's *own* is what no other report could say by changing the
+place and the year (the rule the sample in ``tests/corpus/template_labels.tsv`` is labelled by):
+
+* a **figure** of its own work — a count with its measure word (``召开专题会议4次``,
+  ``覆盖380余人次``, ``两万余人次``) or a share (``100%``); years, dates, ordinals (``第四次``,
+  ``二十届``, ``县十五次党代会``) and numbers inside quotes or document titles are not counts;
+* a **coined name** in quotation marks, given as a practice (``"湾事芜优"诉源治理工作站``,
+  ``"1+2+5"大调解工作机制``, ``"说法评理"平台``): the practice word must follow it directly (not
+  ``…"的工作格局``, not ``…"等``), and a name jieba's dictionary knows as one word (``枫桥经验``,
+  ``一村一法律顾问``: the domain dictionary lists the stock ones) is nobody's own coinage;
+* a **named body or place** (``大观司法所``, ``镇和为贵调解室``, ``吴山广场``, ``诚中成律师事务所``): a
+  body word with a proper name before it, not a generic one (``镇司法所``, ``公共法律服务工作站``);
+* a **document of its own** on a matter of its own (``《龙溪镇行政执法全过程记录实施细则》``): its
+  title names the report's own place and is not the routine document every government issues
+  under an upper-level one (a year, 年度, 实施方案, 工作要点, 规划, 计划, 报告, 纲要, 总结);
+* a claim to be **first** (``首家``, ``首创``), a **dated event** of its own (``2023年第四次工委会议``),
+  or a notice's **date line** alone.
+
+A sentence without any is template text (``indexer.wording``). These rules read the sentence
+alone (and jieba's dictionary), never other reports: a report's marks do not change when another
+report is added, and a single report is judged as it would be in a large archive. Measured on the
+labelled sample: docs/decisions.md, "Template text by particulars".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .analysis import segment, word_frequency
+
+_CN = "零〇一二两三四五六七八九十百千万"
+# Measure words a count of work done takes (次, 场, 人次 …); 年, 月, 日, 届, 号 are not among them.
+_COUNTER = (r"(?:人次|场次|件次|户次|个百分点|个月|次|场|人|名|件|条|个|份|项|起|家|期|篇|门|元|户|位|批"
+            r"|座|处|类|卷|宗|所|支|天|小时)")
+FIGURE = re.compile(
+    # Arabic: 4次, 380余人次, 1.5万元, 2万余人次 (not after 第 or inside a longer number)
+    rf"(?<![\d.第])\d+(?:\.\d+)?\s*[余多]?\s*[万千百亿]?\s*[余多]?\s*{_COUNTER}"
+    r"|\d+(?:\.\d+)?\s*%"
+    # Chinese numerals: only as counts are written (四十七起, 两万余人次, 近千人), never a bare
+    # 三项/四个, which is how formulas are numbered (三项制度, 四个意识)
+    rf"|(?:[近约逾]|(?<![第\d{_CN}]))[{_CN}]*[十百千万][{_CN}]*[余多]?{_COUNTER}"
+    rf"|[{_CN}]+[余多]{_COUNTER}"
+    rf"|[近约逾][{_CN}]+{_COUNTER}"
+)
+# A count followed by these is an ordinal of a congress or meeting (县十五次党代会).
+_ORDINAL_AFTER = re.compile(r"党代会|全会|全委会|代表大会|次会议")
+# Quoted text in the folded form (every quotation mark folds to ``"``), not across a title.
+_QUOTED = re.compile(r'"([^"\n<>]{1,24})"')
+# Words that make the quoted name before them a practice's name (tokens of jieba's cut).
+_PRACTICE_TOKENS = frozenset({
+    "工作法", "调解法", "机制", "工作机制", "模式", "工作模式", "品牌", "服务品牌", "工程", "平台",
+    "工作站", "工作室", "调解室", "室", "站", "制", "论坛", "讲堂", "大讲堂", "服务队", "小程序",
+})
+_PRACTICE_ENDINGS = ("工作法", "调解法", "机制", "模式", "品牌", "中心", "工作站", "工作室", "调解室",
+                     "服务队", "平台", "论坛")
+# Tokens after which a quoted name is described, not named (…"的工作格局", …"等形式).
+_NOT_NAMING = frozenset({"的", "等", "和", "与", "及"})
+_BODY = re.compile(r"律师事务所|调解工作室|调解室|工作室|司法所|派出所|人民法庭|法庭|新村|广场|小程序")
+# A body word (司法所, 调解室 …) names a body of its own when a proper name precedes it: a word
+# rare in general Chinese (大观, 和为贵) or a run of characters no word covers (诚中成, 鲁源); not a
+# common word (要求司法所, 法治文化广场), a domain word every report uses, or a function character.
+COMMON_WORD = 1000  # jieba dictionary frequency from which a word is common
+_DOMAIN_GENERIC = frozenset({"矛调", "一站式", "便民", "镇级", "村级", "派驻", "专职", "微信", "乡镇"})
+_FUNCTION_CHARS = frozenset("由均和与及的在等对向将把被为从到了并或各该本其此每全镇乡村区县市省所")
+_NAME_CHARS = re.compile(r"[\u4e00-\u9fffa-z0-9]+$")
+_NAME_RUN = re.compile(r"[\u4e00-\u9fffa-z0-9]+")
+_FIRST = re.compile(r"首家|首创|首个|首批")
+_DATED_EVENT = re.compile(r"\d{4}年第[一二三四五六七八九十\d]{1,3}次")
+_DATE_LINE = re.compile(r"\s*\d{4}年\d{1,2}月\d{1,2}日\s*")
+# A document title in the folded form (《》 fold to <>); nested titles give the inner one.
+_TITLE = re.compile(r"<([^<>]{2,60})>")
+_OTHER_LEVELS = frozenset("县区市省州旗盟")  # after a place stem: another place than the township
+_ROUTINE_DOCUMENT = re.compile(r"\d{4}|年度|实施方案|工作要点|规划|计划|报告|纲要|总结")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Particular:
+    """One thing of the township's own in a sentence: its kind and ``text[start:end]``."""
+
+    kind: str  # figure | name | body | document | first | event | date
+    start: int
+    end: int
+
+
+def particulars(folded: str, own_names: tuple[str, ...] = ()) -> list[Particular]:
+    """The particulars of one sentence (``fold_for_match`` text), in the order of the rules above.
+
+    ``own_names``: the report's own place names, folded (``indexer.wording.own_names``), which a
+    document of its own names in its title.
+    """
+    titles = [(m.start(), m.end()) for m in _TITLE.finditer(folded)]
+    quotes = [(m.start(), m.end()) for m in _QUOTED.finditer(folded) if not _within(m.start(), titles)]
+    found: list[Particular] = []
+    for match in FIGURE.finditer(folded):
+        if not _within(match.start(), titles + quotes) and not _ORDINAL_AFTER.match(folded, match.end()):
+            found.append(Particular("figure", match.start(), match.end()))
+    for start, end in quotes:
+        if _coined_practice(folded, start, end):
+            found.append(Particular("name", start + 1, end - 1))
+    found.extend(_named_bodies(folded))
+    for pattern, kind in ((_FIRST, "first"), (_DATED_EVENT, "event")):
+        found.extend(Particular(kind, m.start(), m.end()) for m in pattern.finditer(folded))
+    if _DATE_LINE.fullmatch(folded):
+        found.append(Particular("date", 0, len(folded)))
+    for match in _TITLE.finditer(folded):
+        title = match.group(1)
+        if _names_own_place(title, own_names) and not _ROUTINE_DOCUMENT.search(title):
+            found.append(Particular("document", match.start(1), match.end(1)))
+    return found
+
+
+def _names_own_place(title: str, own_names: tuple[str, ...]) -> bool:
+    """Whether a title names the township (``平安奔牛`` too), not a county of the same stem."""
+    for name in own_names:
+        start = title.find(name)
+        while start >= 0:
+            if title[start + len(name):start + len(name) + 1] not in _OTHER_LEVELS:
+                return True
+            start = title.find(name, start + 1)
+    return False
+
+
+def _within(position: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= position < end for start, end in spans)
+
+
+def _coined_practice(folded: str, start: int, end: int) -> bool:
+    """Whether the quoted text at ``folded[start:end]`` (quotes included) names a practice of
+    the township's own coining (see the module docstring)."""
+    name = folded[start + 1:end - 1].strip()
+    words = segment(name)
+    if len(words) == 1 and words[0][0] == name:
+        return False  # a word of the dictionary: stock vocabulary, not a coinage
+    if len(_HAN.findall(name)) < 2 and not any(char.isdigit() for char in name):
+        return False
+    if name.endswith(_PRACTICE_ENDINGS):
+        return True
+    following = _NAME_RUN.match(folded, end)  # up to the next punctuation
+    for word, _start, _end in segment(following.group(0)[:10] if following else "")[:4]:
+        if word in _NOT_NAMING:
+            return False
+        if word in _PRACTICE_TOKENS:
+            return True
+    return False
+
+
+def _named_bodies(folded: str) -> list[Particular]:
+    """Body words (司法所, 调解室 …) preceded by a proper name rather than a generic word."""
+    found: list[Particular] = []
+    for match in _BODY.finditer(folded):
+        before = _NAME_CHARS.search(folded[max(0, match.start() - 6):match.start()])
+        if before and _proper_name([word for word, _start, _end in segment(before.group(0))]):
+            found.append(Particular("body", before.start() + max(0, match.start() - 6), match.end()))
+    return found
+
+
+def _proper_name(words: list[str]) -> bool:
+    """Whether the words before a body word end in a proper name (see ``COMMON_WORD``)."""
+    if not words:
+        return False
+    last = words[-1]
+    if len(last) >= 2:
+        return last not in _DOMAIN_GENERIC and word_frequency(last) < COMMON_WORD
+    singles = words[-2:]
+    return (len(singles) == 2 and all(len(word) == 1 and word not in _FUNCTION_CHARS for word in singles)
+            and "".join(singles) not in _DOMAIN_GENERIC)
