@@ -59,8 +59,10 @@ FIRST_PERSON = re.compile(r"本人|个人履行|个人落实|我(?:认真|切实
 # first part; a 述法 report opens with the speaker's own record: 履职情况.
 DUTIES_FIRST = re.compile(r"^(?:个人|本人)?履职情况")
 PLAN_KINDS = {"实施方案": "实施方案", "工作要点": "工作要点", "工作安排": "工作要点"}
-# A rule-of-law plan under other names: 依法行政五年规划, 法治政府建设实施纲要, 工作计划.
-OTHER_PLAN_KINDS = {"规划": "实施方案", "纲要": "实施方案", "工作计划": "工作要点"}
+# A rule-of-law plan under other names: 依法行政五年规划, 法治政府建设实施纲要, 示范创建行动计划,
+# 工作计划.
+OTHER_PLAN_KINDS = {"规划": "实施方案", "纲要": "实施方案", "行动计划": "实施方案", "行动方案": "实施方案",
+                    "工作计划": "工作要点"}
 # 特制定本方案 / 特制定如下实施方案 / 制定本工作要点: an untitled plan saying what it is.
 PLAN_OPENING = re.compile(r"(?:特|现)?制定(?:本|如下|以下)?(实施方案|工作方案|方案|工作要点|要点|工作安排)")
 SELF_DESCRIPTION = re.compile(r"(?:汇报|报告|总结)如下")
@@ -125,7 +127,8 @@ def _from_body(evidence: Evidence) -> tuple[str, str]:
     # Described as a report, by the government or township itself on its 法治政府 or its whole
     # 法治建设 work; not a leadership team's own report (领导班子…年度法治工作情况).
     own_work = speaks_of_government or (bool(RULE_OF_LAW_TITLE.search(opening)) and "领导班子" not in opening)
-    if own_work and described:
+    first_part = bool(top_headings) and bool(STATUTORY_PARTS[0].search(top_headings[0]))
+    if described and (own_work or first_part):  # 现将有关情况报告如下 / 一、2023年主要举措和成效
         return "年度报告", PROV_TYPE_OPENING
     column = "＞".join([*evidence.crumbs, *(evidence.fields.get(name, "") for name in ("组配分类", "分类"))])
     match = ANNUAL_COLUMN.search(column)
@@ -136,7 +139,7 @@ def _from_body(evidence: Evidence) -> tuple[str, str]:
         return "年度报告", PROV_TYPE_PARTS
     # The first statutory part after a year's review is the annual report's structure, whether
     # its opening says 法治政府 or the township's 依法治镇 work as a whole.
-    if own_work and top_headings and STATUTORY_PARTS[0].search(top_headings[0]):
+    if own_work and first_part:
         # An excerpt of an annual report: a year reviewed, or the text starts at its first part.
         starts_at_first_part = bool(TOP_HEADING.match(evidence.body[0]))
         if YEAR_REVIEW.match(opening) or starts_at_first_part:
@@ -157,6 +160,7 @@ def _first_paragraph(body: list[str]) -> str:
 def _self_description(opening: str) -> str:
     """The sentence in which the opening says what follows (…情况报告如下), "" when it has none."""
     for sentence in re.split(r"[。！!]", opening):
-        if SELF_DESCRIPTION.search(sentence):
-            return sentence[sentence.rfind("，", 0, SELF_DESCRIPTION.search(sentence).start()) + 1:]
+        if found := SELF_DESCRIPTION.search(sentence):
+            clauses = re.split(r"[，,；;]", sentence[:found.start()])
+            return clauses[-1] + sentence[found.start():]
     return ""

@@ -42,6 +42,11 @@ ETHNIC_GROUPS = (
 )
 _ETHNIC = "|".join(sorted((f"{name}族?" for name in ETHNIC_GROUPS), key=len, reverse=True))
 _AUTONOMOUS = re.compile(rf"(?:{_ETHNIC})*自治(?:县|州|旗|区)")
+# An ethnic township always writes its nationalities with 族 (常营回族乡, 铁石苗族彝族乡).
+_ETHNIC_TOWNSHIP = re.compile(
+    rf"(.{{2,}}?)(?:{'|'.join(sorted((f'{name}族' for name in ETHNIC_GROUPS), key=len, reverse=True))})+"
+    r"(乡|镇|苏木)"
+)
 _SHORTENABLE = ("特别行政区", "林区", "地区", "新区", "矿区", "省", "市", "县", "区", "旗", "盟")
 # A short form that is also an everyday word (和平, 东方, 光明…) must not count as a place clue:
 # words this frequent in jieba's dictionary, and not tagged as place names, are dropped.
@@ -97,7 +102,14 @@ class Gazetteer:
                 short = short_name(division.name)
                 if short:
                     self.by_short[short].append(division)
-        self.township_names = frozenset(d.name for d in divisions if d.level == 4)
+        # Ethnic townships as documents shorten them: 铁石乡 for 铁石苗族彝族乡 (stem + 乡/镇).
+        self.township_short: dict[str, list[Division]] = defaultdict(list)
+        official = {d.name for d in divisions if d.level == 4}
+        for division in divisions:
+            match = _ETHNIC_TOWNSHIP.fullmatch(division.name) if division.level == 4 else None
+            if match and match.group(1) + match.group(2) not in official:
+                self.township_short[match.group(1) + match.group(2)].append(division)
+        self.township_names = frozenset(official | set(self.township_short))
         self.max_name_len = max(len(d.name) for d in divisions)
         self.upper_names = frozenset(d.name for d in divisions if d.level < 4)
         self.county_names = frozenset(d.name for d in divisions if d.level == 3)
@@ -145,8 +157,9 @@ class Gazetteer:
     # -- lookups -------------------------------------------------------------------------------
 
     def townships(self, name: str) -> list[Division]:
-        """Level-4 divisions called ``name``."""
-        return [d for d in self.by_name.get(name, ()) if d.level == 4]
+        """Level-4 divisions called ``name``, or shortened to it (铁石乡 → 铁石苗族彝族乡)."""
+        official = [d for d in self.by_name.get(name, ()) if d.level == 4]
+        return official or list(self.township_short.get(name, ()))
 
     def counties(self, name: str) -> list[Division]:
         """County-level divisions called ``name`` (full official name)."""

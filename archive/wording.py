@@ -18,10 +18,11 @@ from functools import lru_cache
 from .gazetteer import UPPER_SUFFIXES, Gazetteer
 
 WINDOW = 20  # characters of context on each side given to the segmenter
-# Where a two-character name (和县, 渠县) may stand: a line's start, after 中共 (中共渠县县委), or
-# after a list's or an addressee's separator (中共渠县县委、渠县人民政府). Before its own
-# committee (渠县县委) it counts anywhere: 和县委 is 和 + 县委, 和县县委 is 和县's.
-NAME_BEFORE = ("\n", "中共", "、", ":", "：")
+# Where a two-character name (和县, 息县) may stand: a line's start, after 中共 (中共渠县县委), or
+# after a punctuation mark (中共渠县县委、渠县人民政府; 在县委的坚强领导下，息县人民政府…) — never
+# right after another word (领导和县司法局). Before its own committee (渠县县委) it counts
+# anywhere: 和县委 is 和 + 县委, 和县县委 is 和县's.
+NAME_BEFORE = ("\n", "中共", "、", ":", "：", "，", ",", "。", "；", ";")
 
 
 def stands_as_word(text: str, start: int, word: str) -> bool:
@@ -47,8 +48,8 @@ def standing_upper_mentions(gazetteer: Gazetteer, text: str) -> list[tuple[int, 
     a chain of names (那曲市色尼区: jieba reads 那曲 / 市色尼区). A two-character name (和县, 理县,
     城区) is what other words spell most often, and jieba's dictionary knows 和县 as a word even
     in 坚强领导和县司法局 and after a bracket in 〔2022〕28号)和县委: it counts only after the name
-    of a division above it (马鞍山市和县), where organs are named (``NAME_BEFORE``: a line's start,
-    中共, a list), or before its own committee (渠县县委)."""
+    of a division above it (马鞍山市和县), after a punctuation mark or 中共 at a line's start
+    (``NAME_BEFORE``), or before its own committee (渠县县委)."""
     mentions = gazetteer.find_upper_mentions(text)
     ends = {end: name for _start, end, name in mentions}
     chained: set[int] = set()

@@ -298,3 +298,33 @@ def test_a_leadership_teams_own_report_is_not_the_governments() -> None:
             "现将年度法治工作情况报告如下：\n"
             "一、上一年度法治建设问题整改“回头看”\n全部整改到位。")
     assert _parse(text).doc_type == "其他"
+
+
+def test_a_two_character_county_after_a_comma_is_the_reports_own() -> None:
+    text = ("2024年，在市委、市政府和县委的坚强领导下，息县人民政府深入推进法治政府建设，"
+            "现将有关情况报告如下。\n" + PARTS)
+    assert _place(_parse(text)) == ("", "息县", "信阳市", "河南省")
+
+
+def test_an_ethnic_township_written_without_its_nationalities() -> None:
+    text = "铁石乡2024年度法治政府建设工作情况报告\n2024年，铁石乡坚持依法行政。\n" + PARTS
+    assert _place(_parse(text)) == ("铁石苗族彝族乡", "黔西市", "毕节市", "贵州省")
+
+
+def test_a_report_on_the_leaders_duties_part_is_no_shufa_report() -> None:
+    # The duties are one part of the annual report; the sentence describing it says 法治政府建设.
+    text = ("2021年度,在县委、县政府领导下,东溪镇认真落实党政主要负责人推进法治建设第一责任人职责,"
+            "现就2021年度法治政府建设工作报告如下。\n" + PARTS)
+    assert _parse(text).doc_type == "年度报告"
+
+
+def test_a_described_report_whose_first_part_is_the_statutory_one_is_annual() -> None:
+    text = ("2023年，西城区持续推进法治中国首善之区示范区建设。现将有关情况报告如下。\n"
+            "一、2023年主要举措和成效\n（一）完善顶层设计。")
+    assert _parse(text).doc_type == "年度报告"
+
+
+def test_an_action_plan_of_rule_of_law_is_a_plan() -> None:
+    meta = _parse("榆林市人民政府办公室关于印发《榆林市法治政府建设示范创建行动计划(2024—2025年)》的通知\n"
+                  "各县市区人民政府：\n现印发你们，请认真抓好贯彻落实。")
+    assert meta.doc_type == "实施方案"
