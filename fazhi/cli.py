@@ -3,7 +3,8 @@ government sites, index and search — every command through ``fazhi.operations.
 
 Exit status is 0 on success, 1 when any file failed, a requested report does not exist or a
 correction is refused, 2 for usage errors (argparse's convention) and a malformed query, 3 when
-there is no index to search.
+there is no index to search, 141 (a shell's "killed by SIGPIPE") when the reader of the output
+went away (``python -m fazhi reports --json | head``): quietly, without a traceback.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -33,6 +35,9 @@ if TYPE_CHECKING:
 
 # Below this many files a progress bar is noise; per-file lines are shown instead.
 PROGRESS_BAR_MIN_FILES = 20
+# Exit status when stdout's reader closed the pipe: what a shell reports for a command that
+# SIGPIPE ended (128 + 13), as ``cat big | head`` does.
+BROKEN_PIPE_STATUS = 141
 
 
 def _print_json(payload: object) -> None:
@@ -292,6 +297,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``python -m fazhi``."""
+    """Entry point of ``python -m fazhi``.
+
+    A reader that stops early (``| head``) closes the pipe: what it read is what the user asked
+    for, so that ends the command quietly. stdout is pointed at /dev/null first, as the Python
+    documentation advises, so the interpreter's last flush at exit cannot fail a second time.
+    """
     args = build_parser().parse_args(argv)
-    return int(args.func(args) or 0)
+    try:
+        status = int(args.func(args) or 0)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return BROKEN_PIPE_STATUS
+    return status
