@@ -470,6 +470,8 @@ def test_citation_export_json(client, ids, fmt, needle, ext):
     body = response.get_data(as_text=True)
     assert needle in body
     assert f".{ext}" in response.headers["Content-Disposition"]
+    content_type = response.headers["Content-Type"]
+    assert content_type.lower().count("charset=") == 1 and content_type.endswith("; charset=utf-8")
     if fmt == "bibtex":
         assert body.count("@techreport{") == 2
 
