@@ -27,7 +27,7 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
@@ -154,7 +154,10 @@ class SearchResult:
     ``listing`` is a query of filters only (``year:2024``): there are no words to match, so the
     groups are the filtered reports with no passages shown (like browsing), not every report's
     ¶1 as a pseudo-hit. ``notes`` say how filters were read (``county:潢川`` → 潢川县);
-    ``suggestions`` are filled only when nothing was found.
+    ``suggestions`` are filled only when nothing was found. ``facets`` count the results;
+    ``choices`` has each facet the query filters on counted without its own filter, so the
+    values a user may add to it (a filter's values are alternatives) are offered with the
+    reports each would select with the other filters kept (``_choices``).
     """
 
     query: str
@@ -169,6 +172,7 @@ class SearchResult:
     listing: bool = False
     notes: list[str] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
+    choices: FacetCounts = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -183,6 +187,7 @@ class SearchResult:
             "total": self.total,
             "reports": self.reports,
             "facets": self.facets,
+            "choices": self.choices,
             "notes": self.notes,
             "suggestions": [
                 {"query": s.query, "changes": [list(change) for change in s.changes],
@@ -393,6 +398,7 @@ class SearchService:
             result.groups = _groups(conn, page_ids, words, scores, result.listing)
             if not result.total and words:
                 result.suggestions = self._suggestions(generation, parsed, result.query, filters)
+            result.choices = _choices(conn, parsed)  # last: it fills the match set again
         return result
 
     def _suggestions(
@@ -857,6 +863,22 @@ def _groups(
                   for _gid, _rid2, seq, text, heading, section, unit in shown],
         ))
     return groups
+
+
+def _choices(conn: sqlite3.Connection, parsed: ParsedQuery) -> FacetCounts:
+    """For each facet field ``parsed`` filters on, its counts over the match set without that
+    field's filter (the other filters kept): each value with the reports it selects alone, the
+    entries a user picks more values of the field from. Exact, like every count: each is a
+    match set of its own, filled into ``temp.hits`` (the caller is done with the page's)."""
+    out: FacetCounts = {}
+    for name in FACET_FIELDS:
+        if name not in parsed.filters and not (name == "year" and parsed.year_range):
+            continue
+        others = {key: values for key, values in parsed.filters.items() if key != name}
+        _materialise(conn, replace(parsed, filters=others,
+                                   year_range=None if name == "year" else parsed.year_range))
+        out[name] = facet_counts(conn, (name,))[name]
+    return out
 
 
 def _totals(conn: sqlite3.Connection) -> tuple[int, int]:

@@ -40,3 +40,21 @@ def test_malformed_query_exits_2_with_a_message(home, capsys) -> None:
     capsys.readouterr()
     assert run(["search", '"枫桥经验']) == 2
     assert "引号" in capsys.readouterr().err
+
+
+def test_a_repeated_filter_means_any_of_its_values(home, capsys) -> None:
+    run(["index"])
+    capsys.readouterr()
+
+    def totals(*filters: str) -> tuple[int, int]:
+        assert run(["search", "法治", "--json", *filters]) == 0
+        data = json.loads(capsys.readouterr().out)
+        return data["total"], data["reports"]
+
+    assert run(["search", "法治", "--json"]) == 0
+    years = [str(entry[0]) for entry in json.loads(capsys.readouterr().out)["facets"]["year"]][:2]
+    assert len(years) == 2, "the three reports span two years"
+    both = totals("--year", years[0], "--year", years[1])
+    singles = [totals("--year", year) for year in years]
+    assert both == (singles[0][0] + singles[1][0], singles[0][1] + singles[1][1])
+    assert min(singles) > (0, 0)

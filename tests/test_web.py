@@ -133,12 +133,12 @@ def test_search_fengqiao_groups_and_marks(client):
     assert api["reports"] == len(page.select(".group"))
 
 
-def test_facet_link_adds_filter_and_chip_removes_it(client):
+def test_facet_box_adds_filter_and_chip_removes_it(client):
     page = soup(client.get("/search?q=枫桥经验"))
-    year_link = page.select_one(".facet li a[href*='year=']")
-    href = year_link["href"]
-    year = parse_qs(urlsplit(href).query)["year"][0]
-    filtered = client.get(href)
+    form = page.select_one("form[data-facet-form]")
+    assert form["action"] == "/search" and form["method"] == "get"
+    year = form.select_one(".facet input[name=year]")["value"]
+    filtered = client.get("/search", query_string={"q": "枫桥经验", "year": year})
     assert filtered.status_code == 200
     fpage = soup(filtered)
     chip = fpage.select_one(".chip")

@@ -195,6 +195,8 @@ def _facet_entry(field_name: str) -> fields.List:
 
 FacetsSchema = Schema.from_dict(
     {name: fields.List(_facet_entry(name), required=True) for name in FACET_FIELDS}, name="FacetsSchema")
+ChoicesSchema = Schema.from_dict(
+    {name: fields.List(_facet_entry(name)) for name in FACET_FIELDS}, name="ChoicesSchema")
 
 
 class SearchResultSchema(Schema):
@@ -205,6 +207,9 @@ class SearchResultSchema(Schema):
     total = _count("命中段落数")
     reports = _count("命中报告数")
     facets = fields.Nested(FacetsSchema, required=True)
+    choices = fields.Nested(ChoicesSchema, required=True, metadata={"description": (
+        "检索带筛选的各项：不计该项自身的筛选（其他筛选照旧）时各值的计数，即该项可再勾选的值；"
+        "同一项的多个值表示“任一”")})
     notes = _list(fields.String(), "筛选条件是如何理解的")
     suggestions = _list(SuggestionSchema)
     groups = _list(GroupSchema)
@@ -322,7 +327,9 @@ class ErrorSchema(Schema):
 SearchArgsSchema = Schema.from_dict({
     "q": fields.String(metadata={"description":
                                  f"检索式（语法见 indexer/query.py），至多 {MAX_QUERY_CHARS} 字"}),
-    **{spec.name: fields.String(metadata={"description": f"筛选：{spec.label}"}) for spec in FIELD_SPECS},
+    **{spec.name: fields.List(fields.String(), metadata={"description": (
+        f"筛选：{spec.label}；可重复，表示任一（{spec.name}={spec.example}&{spec.name}=…），"
+        "不同筛选之间表示同时满足")}) for spec in FIELD_SPECS},
     ORIGINAL: fields.String(metadata={"description": "yes：只看特色做法（去掉通用表述段落）"}),
     "sort": fields.String(validate=validate.OneOf(list(SORTS)), metadata={"description": "、".join(
         f"{key}（{label}）" for key, label in SORTS.items())}),
@@ -439,7 +446,8 @@ class SpreadSchema(Schema):
     """``/api/spread``: the query's reports by year and by province → county."""
 
     query = _text()
-    filters = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    filters = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), required=True,
+                          metadata={"description": "筛选：参数名 → 各值（任一）"})
     reports = _count("命中报告数")
     total = _count("命中段落数")
     townships = _count("乡镇（街道）数")

@@ -23,12 +23,16 @@ PER_PAGE = 20
 MAX_PAGE = 10_000
 
 
+Filters = dict[str, tuple[str, ...]]  # URL parameter name → its values, in the order given
+
+
 @dataclass(frozen=True)
 class SearchParams:
-    """A search as the URL states it."""
+    """A search as the URL states it. A filter may have several values: a report with any of
+    them is meant (``year=2023&year=2024``), while different filters must all hold."""
 
     q: str = ""
-    filters: dict[str, str] = field(default_factory=dict)  # keyed by URL param name
+    filters: Filters = field(default_factory=dict)  # keyed by URL param name
     sort: str = "relevance"
     page: int = 1
 
@@ -38,7 +42,7 @@ class SearchParams:
         q = " ".join((args.get("q") or "").split())
         if len(q) > MAX_QUERY_CHARS:
             raise BadParams(f"检索式太长（{len(q)} 个字符，上限 {MAX_QUERY_CHARS}）")
-        filters = {name: args.get(name, "").strip() for name in FILTER_PARAMS if args.get(name, "").strip()}
+        filters = {name: values for name in FILTER_PARAMS if (values := _values(args.getlist(name)))}
         sort = args.get("sort") or ("relevance" if q else "year")
         if sort not in SORTS:
             raise BadParams(f"不支持的排序方式：{sort}（可用：{'、'.join(SORTS)}）")
@@ -56,19 +60,20 @@ class SearchParams:
         """Neither words nor filters: the page browses the whole archive."""
         return not self.q and not self.filters
 
-    def indexer_filters(self) -> dict[str, str]:
-        """Filters keyed as the indexer expects."""
-        return {FILTER_PARAMS[name]: value for name, value in self.filters.items()}
+    def indexer_filters(self) -> dict[str, list[str]]:
+        """Filters keyed as the indexer expects, each with its values."""
+        return {FILTER_PARAMS[name]: list(values) for name, values in self.filters.items()}
 
-    def to_args(self, **changes: object) -> dict[str, str]:
-        """Canonical query-string dict; defaults are left out so URLs stay short and stable."""
+    def to_args(self, **changes: object) -> dict[str, str | list[str]]:
+        """Canonical query-string dict (a filter's values as a list, what ``url_for`` repeats);
+        defaults are left out so URLs stay short and stable."""
         params = replace(self, **changes) if changes else self
-        out: dict[str, str] = {}
+        out: dict[str, str | list[str]] = {}
         if params.q:
             out["q"] = params.q
         for name in FILTER_PARAMS:
             if params.filters.get(name):
-                out[name] = params.filters[name]
+                out[name] = list(params.filters[name])
         default_sort = "relevance" if params.q else "year"
         if params.sort != default_sort:
             out["sort"] = params.sort
@@ -77,16 +82,34 @@ class SearchParams:
         return out
 
     def query_string(self, **changes: object) -> str:
-        """``to_args`` encoded."""
-        return urlencode(self.to_args(**changes))
+        """``to_args`` encoded, a filter once per value."""
+        return urlencode(self.to_args(**changes), doseq=True)
 
     def with_filter(self, name: str, value: str) -> str:
-        """Query string adding (or replacing) one filter, back to page 1: what a facet link does."""
-        return self.query_string(filters={**self.filters, name: value}, page=1)
+        """Query string with one filter set to ``value`` alone, back to page 1: what a bar of a
+        chart does (that year, that province)."""
+        return self.query_string(filters={**self.filters, name: (value,)}, page=1)
 
-    def without_filter(self, name: str) -> str:
-        """Query string dropping one filter: what a chip's × does."""
-        return self.query_string(filters={k: v for k, v in self.filters.items() if k != name}, page=1)
+    def toggled(self, name: str, value: str) -> Filters:
+        """The filters with ``value`` of ``name`` added, or dropped when it is there: what
+        ticking or unticking a facet's box does."""
+        values = self.filters.get(name, ())
+        changed = tuple(v for v in values if v != value) if value in values else (*values, value)
+        return {k: v for k, v in {**self.filters, name: changed}.items() if v}
+
+    def without_value(self, name: str, value: str) -> str:
+        """Query string dropping one value of a filter, back to page 1: what a chip's × does."""
+        kept = {k: tuple(v for v in values if (k, v) != (name, value)) for k, values in self.filters.items()}
+        return self.query_string(filters={k: values for k, values in kept.items() if values}, page=1)
+
+    def chips(self) -> list[tuple[str, str]]:
+        """(param, value) of every filter value, in sidebar order: one chip each."""
+        return [(name, value) for name in FILTER_PARAMS for value in self.filters.get(name, ())]
+
+
+def _values(raw: list[str]) -> tuple[str, ...]:
+    """A parameter's non-empty values, stripped, each once, in the order given."""
+    return tuple(dict.fromkeys(value.strip() for value in raw if value.strip()))
 
 
 def param_for_facet(facet: str) -> str:
@@ -97,7 +120,7 @@ def param_for_facet(facet: str) -> str:
     return facet
 
 
-def refine(args: MultiDict[str, str]) -> dict[str, str] | None:
+def refine(args: MultiDict[str, str]) -> dict[str, str | list[str]] | None:
     """Canonical args for a search-box submission carrying context, or None when there is none.
 
     The search box always carries the current query (``prev``) and filters (``keep_<name>``).
@@ -108,16 +131,16 @@ def refine(args: MultiDict[str, str]) -> dict[str, str] | None:
     if "prev" not in args and "within" not in args:
         return None
     new_q = " ".join((args.get("q") or "").split())
-    out: dict[str, str] = {}
+    out: dict[str, str | list[str]] = {}
     if args.get("within"):
         prev = " ".join((args.get("prev") or "").split())
         combined = " ".join(x for x in (prev, new_q) if x)
         if combined:
             out["q"] = combined
         for name in FILTER_PARAMS:
-            value = (args.get(f"keep_{name}") or "").strip()
-            if value:
-                out[name] = value
+            values = _values(args.getlist(f"keep_{name}"))
+            if values:
+                out[name] = list(values)
     elif new_q:
         out["q"] = new_q
     if args.get(ORIGINAL):  # the 只看特色做法 box says what it says, within or not

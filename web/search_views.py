@@ -29,14 +29,13 @@ from archive.fields import GROUP, columns
 from archive.store import Report
 from indexer.query import FIELD_SPECS
 
-from . import export
+from . import export, facet_form
 from .params import (
     FACET_LABELS,
     FILTER_PARAMS,
     PER_PAGE,
     SORTS,
     SearchParams,
-    param_for_facet,
     refine,
 )
 from .services import db, search_service
@@ -104,9 +103,11 @@ def index():
     else:
         status = 400
         params = SearchParams(q=" ".join((request.args.get("q") or "").split())[:200])
+    panel = facet_form.sections(params, result) if result else []
     return render_template(
         "search.html", params=params, result=result, error=error, facet_labels=FACET_LABELS,
-        sorts=SORTS, param_for_facet=param_for_facet, filter_keys=FILTER_PARAMS, fields=FIELD_SPECS,
+        sorts=SORTS, filter_keys=FILTER_PARAMS, fields=FIELD_SPECS,
+        panel=panel, kept=facet_form.kept_values(params, panel),
     ), status
 
 

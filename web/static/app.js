@@ -1,8 +1,8 @@
 /* Fazhi Archive — progressive enhancement only: every page works without this file.
  * Adds: one-click copy, the citation list (localStorage, mirrored in the share URL), linked scrolling on the comparison,
  * the compare selection counter, hit-by-hit navigation in the reader (buttons and N/P keys),
- * the search context on links into the reader, the outline folded on phones, and a search
- * placeholder shortened to what fits.
+ * the search context on links into the reader, filter boxes applied when ticked, the outline
+ * folded on phones, and a search placeholder shortened to what fits.
  * No inline script anywhere (the CSP forbids it); no text is ever inserted as HTML. */
 (function () {
   "use strict";
@@ -273,10 +273,24 @@
     results.querySelectorAll("a[href^='/reports/']").forEach(function (link) {
       var url = new URL(link.getAttribute("href"), window.location.href);
       if (url.pathname.split("/").length !== 3) { return; }  // the reader only, not /source or cite pages
+      var own = {};  // a filter of several values carries each of them
+      url.searchParams.forEach(function (value, name) { own[name] = true; });
       here.forEach(function (value, name) {
-        if (!NOT_CONTEXT.test(name) && !url.searchParams.has(name)) { url.searchParams.set(name, value); }
+        if (!NOT_CONTEXT.test(name) && !own[name]) { url.searchParams.append(name, value); }
       });
       link.setAttribute("href", url.pathname + url.search + url.hash);
+    });
+  }
+
+  /* ---------- search page: a ticked or unticked filter box applies at once ---------- */
+  function initFacetForm() {
+    document.querySelectorAll("form[data-facet-form]").forEach(function (form) {
+      form.querySelectorAll("[data-facet-apply]").forEach(function (button) { button.hidden = true; });
+      form.addEventListener("change", function (event) {
+        if (event.target.type !== "checkbox") { return; }
+        form.classList.add("is-applying");
+        if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
+      });
     });
   }
 
@@ -320,6 +334,7 @@
     revealCited();
     initCompareCounters();
     initReaderLinks();
+    initFacetForm();
     foldOnPhone();
     initHitNav();
     fitPlaceholders();
