@@ -167,6 +167,8 @@ class GroupSchema(Schema.from_dict(_report_fields(report_fields.GROUP))):  # typ
 
     passages = _count("命中段落数（浏览时为全部段落数）")
     more = _count("未显示的命中数")
+    shared = fields.Integer(required=True, allow_none=True, validate=validate.Range(min=1), metadata={
+        "description": "按粘贴的段落查找时：该报告含有的所粘贴分句数（否则为 null）"})
     hits = _list(SearchHitSchema)
 
 
@@ -202,8 +204,9 @@ ChoicesSchema = Schema.from_dict(
 class SearchResultSchema(Schema):
     """``/api/search``: one page of reports (search, filter-only list or browse) with facets."""
 
-    mode = _text("search（检索词）/ list（仅筛选）/ browse（全部）",
-                 validate=validate.OneOf(["search", "list", "browse"]))
+    mode = _text("search（检索词）/ passage（按粘贴的段落查找出处）/ list（仅筛选）/ browse（全部）",
+                 validate=validate.OneOf(["search", "passage", "list", "browse"]))
+    clauses = _list(fields.String(), "passage 模式下逐句精确查找的分句（其他模式为空）")
     total = _count("命中段落数")
     reports = _count("命中报告数")
     facets = fields.Nested(FacetsSchema, required=True)
@@ -324,9 +327,10 @@ class ErrorSchema(Schema):
     query = fields.String(metadata={"description": "检索式有误时：原样返回的检索式"})
 
 
-SearchArgsSchema = Schema.from_dict({
-    "q": fields.String(metadata={"description":
-                                 f"检索式（语法见 indexer/query.py），至多 {MAX_QUERY_CHARS} 字"}),
+SEARCH_FIELDS: dict[str, fields.Field] = {
+    "q": fields.String(metadata={"description": (
+        f"检索式（语法见 indexer/query.py），至多 {MAX_QUERY_CHARS} 字；粘贴的一段原文（两个以上以，。；！？"
+        "分隔的长分句）按段落查找出处（indexer/pasted.py）")}),
     **{spec.name: fields.List(fields.String(), metadata={"description": (
         f"筛选：{spec.label}；可重复，表示任一（{spec.name}={spec.example}&{spec.name}=…），"
         "不同筛选之间表示同时满足")}) for spec in FIELD_SPECS},
@@ -334,8 +338,19 @@ SearchArgsSchema = Schema.from_dict({
     "sort": fields.String(validate=validate.OneOf(list(SORTS)), metadata={"description": "、".join(
         f"{key}（{label}）" for key, label in SORTS.items())}),
     "page": fields.Integer(validate=validate.Range(min=1, max=MAX_PAGE)),
+    "passage": fields.String(validate=validate.OneOf(["yes", "no"]), metadata={
+        "description": "yes：按粘贴的段落查找出处；no：按检索式理解；不写则按文字自动判断"}),
     "all": fields.String(validate=validate.OneOf(["1"]), metadata={"description": "1：全部命中（不分页）"}),
-}, name="SearchArgsSchema")
+}
+SearchArgsSchema = Schema.from_dict(SEARCH_FIELDS, name="SearchArgsSchema")
+# POST: the same parameters in the body, for a query too long for a URL.
+SearchBodySchema = Schema.from_dict(SEARCH_FIELDS, name="SearchBodySchema")
+FORM = "application/x-www-form-urlencoded"
+SEARCH_BODY = {"required": False,
+               "description": ("与网址参数相同（筛选的多个值写成列表），"
+                               f"用于网址放不下的长检索式（至多 {MAX_QUERY_CHARS} 字）"),
+               "content": {JSON: {"schema": SearchBodySchema}, FORM: {"schema": SearchBodySchema}}}
+SEARCH_FORM = {**SEARCH_BODY, "content": {FORM: {"schema": SearchBodySchema}}}
 
 CompareArgsSchema = Schema.from_dict({
     "ids": fields.String(metadata={"description": "2–4 个报告编号，以逗号分隔"}),
@@ -492,6 +507,7 @@ class Operation:
     body: dict | None = None
     method: str = "get"
     tags: list[str] = field(default_factory=list)
+    post_body: dict | None = None  # the endpoint also answers POST with this body (and no query)
 
 
 def _export_responses() -> dict[int, dict]:
@@ -510,11 +526,12 @@ def operations() -> dict[str, Operation]:
     return {
         "search.api_search": Operation(
             {200: _json({"oneOf": [SearchResultSchema, AllHitsSchema]}, "一页结果；all=1 时为全部命中"),
-             400: BAD_REQUEST, 503: UNAVAILABLE}, query=SearchArgsSchema, tags=["检索"]),
+             400: BAD_REQUEST, 503: UNAVAILABLE},
+            query=SearchArgsSchema, tags=["检索"], post_body=SEARCH_BODY),
         "search.search_csv": Operation(
             {200: plain("text/csv", TEXT, "全部命中（CSV，UTF-8 BOM）"),
              400: plain("text/plain", TEXT, "检索式有误"), 503: plain("text/plain", TEXT, "检索索引不可用")},
-            query=SearchArgsSchema, tags=["检索"]),
+            query=SearchArgsSchema, tags=["检索"], post_body=SEARCH_FORM),
         "reader.api_report": Operation({200: _json(ReportSchema, "报告全文与元数据"), 301: MOVED,
                                         404: NOT_FOUND}, tags=["阅读"]),
         "reader.api_similar": Operation({200: _json(SimilarSchema, "其他乡镇的类似做法"), 404: NOT_FOUND,
@@ -589,7 +606,11 @@ def build_spec(app: Flask) -> dict:
             operation["description"] = description
         if op.body:
             operation["requestBody"] = op.body
-        spec.path(view=view, app=app, operations={op.method: operation})
+        by_method = {op.method: operation}
+        if op.post_body:
+            by_method["post"] = {**operation, "operationId": f"{rule.endpoint}.post",
+                                 "parameters": _path_parameters(rule), "requestBody": op.post_body}
+        spec.path(view=view, app=app, operations=by_method)
     return spec.to_dict()
 
 

@@ -23,17 +23,22 @@ _FIELD = re.compile(r"^[A-Za-z_]+:")
 MAX_TERMS = 20
 
 
-def query_terms(query: str) -> list[str]:
-    """The words a matching passage contains, longest first (a phrase wins over its own words).
+def query_terms(query: str, passage: bool | None = None) -> list[str]:
+    """The words a matching passage contains, longest first (a phrase wins over its own words);
+    for pasted text (``indexer.pasted``, ``passage`` as the search was told) all its clauses.
 
     Uses the indexer's own parser, so the reader marks exactly what search matched; a query
     it rejects still gets a best-effort reading here, because a reader page must not fail.
     """
     try:
+        from indexer import pasted
         from indexer.query import parse
     except ImportError:
         return simple_terms(query)
     try:
+        clauses = pasted.reading(query or "", passage)
+        if clauses is not None:
+            return sorted(clauses, key=len, reverse=True)
         terms = [t for t in parse(query or "").positive_literals() if t.strip()]
     except ArchiveError:
         return simple_terms(query)

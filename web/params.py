@@ -1,7 +1,12 @@
 """Search parameters from a URL and back: one canonical, shareable form for every search.
 
-Why a module of its own: the HTML page, the JSON twin, the CSV export, the facet links, the
+Why a module of its own: the HTML page, the JSON twin, the CSV export, the filter panel, the
 chips and the pagination all have to agree on what a URL means, or a link would drift.
+
+A search whose query string is longer than ``LONG_QUERY_BYTES`` (a pasted passage: a Chinese
+character is 9 bytes of a URL) is not put in URLs: the search box posts it (``app.js``), and its
+page states the search once, in a form its controls post (``overrides``), instead of repeating
+the text in every link; proxies and servers cap the request line at 4–8 KB.
 """
 
 from __future__ import annotations
@@ -11,8 +16,9 @@ from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
 
-from archive.errors import BadParams
+from archive.errors import BadParams, QuerySyntaxError
 from archive.fields import MAX_QUERY_CHARS, SORTS
+from indexer import pasted
 from indexer.query import FIELD_SPECS, ORIGINAL
 
 # URL parameter → the indexer's facet/filter key, in sidebar order (``type`` → ``doc_type``);
@@ -21,6 +27,8 @@ FILTER_PARAMS: dict[str, str] = {**{spec.name: spec.column for spec in FIELD_SPE
 FACET_LABELS: dict[str, str] = {spec.column: spec.label for spec in FIELD_SPECS}
 PER_PAGE = 20
 MAX_PAGE = 10_000
+LONG_QUERY_BYTES = 1_500  # a longer query string is posted, not linked (see the module docstring)
+PASSAGE = "passage"  # yes: read the query as pasted text; no: as the query language (``indexer.pasted``)
 
 
 Filters = dict[str, tuple[str, ...]]  # URL parameter name → its values, in the order given
@@ -35,6 +43,7 @@ class SearchParams:
     filters: Filters = field(default_factory=dict)  # keyed by URL param name
     sort: str = "relevance"
     page: int = 1
+    passage: bool | None = None  # read ``q`` as pasted text (True), as a query (False), or decide
 
     @classmethod
     def from_args(cls, args: MultiDict[str, str]) -> SearchParams:
@@ -53,7 +62,11 @@ class SearchParams:
             raise BadParams(f"页码必须是正整数，而不是“{raw_page[:20]}”") from None
         if not 1 <= page <= MAX_PAGE:
             raise BadParams(f"页码超出范围（1–{MAX_PAGE}）")
-        return cls(q=q, filters=filters, sort=sort, page=page)
+        try:
+            passage = pasted.choice(args.get(PASSAGE))
+        except QuerySyntaxError as error:
+            raise BadParams(str(error)) from None
+        return cls(q=q, filters=filters, sort=sort, page=page, passage=passage)
 
     @property
     def is_everything(self) -> bool:
@@ -79,28 +92,45 @@ class SearchParams:
             out["sort"] = params.sort
         if params.page != 1:
             out["page"] = str(params.page)
+        if params.passage is not None:
+            out[PASSAGE] = "yes" if params.passage else "no"
         return out
 
     def query_string(self, **changes: object) -> str:
         """``to_args`` encoded, a filter once per value."""
         return urlencode(self.to_args(**changes), doseq=True)
 
+    def pairs(self) -> list[tuple[str, str]]:
+        """``to_args`` as (name, value) pairs: the hidden inputs of a form stating the search."""
+        return [(key, item) for key, value in self.to_args().items()
+                for item in (value if isinstance(value, list) else [value])]
+
+    @property
+    def posted(self) -> bool:
+        """Whether the search is too long for URLs: its page posts a form instead of linking."""
+        return len(self.query_string()) > LONG_QUERY_BYTES
+
+    def overrides(self, **changes: object) -> str:
+        """Query string of only the parameters ``changes`` alter, each with its new values
+        (empty when it goes): what a control of a posted page adds to the URL it posts the
+        page's state form to (``web.search_views.search_args`` lets the URL win)."""
+        old, new = self.to_args(), self.to_args(**changes)
+        pairs: list[tuple[str, str]] = []
+        for key in dict.fromkeys([*old, *new]):
+            if old.get(key) != new.get(key):
+                value = new.get(key, "")
+                pairs.extend((key, item) for item in (value if isinstance(value, list) else [value]))
+        return urlencode(pairs)
+
     def with_filter(self, name: str, value: str) -> str:
         """Query string with one filter set to ``value`` alone, back to page 1: what a bar of a
         chart does (that year, that province)."""
         return self.query_string(filters={**self.filters, name: (value,)}, page=1)
 
-    def toggled(self, name: str, value: str) -> Filters:
-        """The filters with ``value`` of ``name`` added, or dropped when it is there: what
-        ticking or unticking a facet's box does."""
-        values = self.filters.get(name, ())
-        changed = tuple(v for v in values if v != value) if value in values else (*values, value)
-        return {k: v for k, v in {**self.filters, name: changed}.items() if v}
-
-    def without_value(self, name: str, value: str) -> str:
-        """Query string dropping one value of a filter, back to page 1: what a chip's × does."""
+    def dropped(self, name: str, value: str) -> Filters:
+        """The filters without one value of ``name``: what a chip's × does."""
         kept = {k: tuple(v for v in values if (k, v) != (name, value)) for k, values in self.filters.items()}
-        return self.query_string(filters={k: values for k, values in kept.items() if values}, page=1)
+        return {k: values for k, values in kept.items() if values}
 
     def chips(self) -> list[tuple[str, str]]:
         """(param, value) of every filter value, in sidebar order: one chip each."""

@@ -1,7 +1,8 @@
 /* Fazhi Archive — progressive enhancement only: every page works without this file.
  * Adds: one-click copy, the citation list (localStorage, mirrored in the share URL), linked scrolling on the comparison,
  * the compare selection counter, hit-by-hit navigation in the reader (buttons and N/P keys),
- * the search context on links into the reader, filter boxes applied when ticked, the outline
+ * the search context on links into the reader, filter boxes applied when ticked, long text posted
+ * rather than put in a URL, the outline
  * folded on phones, and a search placeholder shortened to what fits.
  * No inline script anywhere (the CSP forbids it); no text is ever inserted as HTML. */
 (function () {
@@ -282,6 +283,17 @@
     });
   }
 
+  /* ---------- search box: text too long for a URL (a pasted passage) is posted ---------- */
+  function initLongQueries() {
+    document.querySelectorAll("form[data-post-over]").forEach(function (form) {
+      var limit = Number(form.dataset.postOver);
+      form.addEventListener("submit", function () {
+        var size = new URLSearchParams(new FormData(form)).toString().length;
+        form.method = size > limit ? "post" : "get";
+      });
+    });
+  }
+
   /* ---------- search page: a ticked or unticked filter box applies at once ---------- */
   function initFacetForm() {
     document.querySelectorAll("form[data-facet-form]").forEach(function (form) {
@@ -335,6 +347,7 @@
     initCompareCounters();
     initReaderLinks();
     initFacetForm();
+    initLongQueries();
     foldOnPhone();
     initHitNav();
     fitPlaceholders();
