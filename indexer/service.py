@@ -47,6 +47,7 @@ from .generation import LITERAL_DB, WHOOSH_DIR, current_generation, open_whoosh
 from .query import PLACE_COLUMNS, ParsedQuery, parse
 from .ranking import DocMap, demote, score
 from .schema import FACET_FIELDS
+from .shared import ComparedClause, compared_clauses
 from .snippets import snippet
 from .suggest import Suggester
 
@@ -534,6 +535,11 @@ class SearchService:
     def passage_marks(self, report_id: str) -> dict[int, templates.PassageMark]:
         """Template marks of one report's passages by ¶ seq (``indexer.templates``), for the reader."""
         return templates.report_marks(self._live_generation().conn, report_id)
+
+    def compared_clauses(self, report_ids: Sequence[str]) -> dict[str, list[ComparedClause]]:
+        """The clauses of reports compared side by side, each with the others sharing its wording
+        (``indexer.shared``), for the comparison."""
+        return compared_clauses(self._live_generation().conn, report_ids)
 
     def similar(self, report_id: str, seq: int, limit: int = SIMILAR_LIMIT) -> list[SimilarPassage] | None:
         """Passages of *other* townships' reports describing the practice of ¶ ``seq``, best first,

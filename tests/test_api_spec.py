@@ -237,6 +237,14 @@ def test_citations_match_the_document(api_schema, report_ids: list[str]) -> None
          body={"items": [{"report_id": "000000000000", "seq": 1}]})
 
 
+def test_compare_shared_clauses_match_the_document(api_schema) -> None:
+    found = call(api_schema, "GET", "/api/search", 200, query={"q": "枫桥经验"}).json()
+    ids = [group["report_id"] for group in found["groups"][:3]]
+    data = call(api_schema, "GET", "/api/compare", 200, query={"ids": ",".join(ids)}).json()
+    shared = [clause for row in data["rows"] for cell in row["cells"] for p in cell for clause in p["shared"]]
+    assert shared and all(set(clause["report_ids"]) <= set(ids) for clause in shared)
+
+
 def test_health_and_the_document_itself(api_schema) -> None:
     assert call(api_schema, "GET", "/healthz", 200).json()["ok"] is True
     assert call(api_schema, "GET", "/api/openapi.json", 200).json()["paths"]

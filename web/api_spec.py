@@ -248,12 +248,21 @@ class AllHitsSchema(Schema):
 
 # --- compare, citation, health, errors ----------------------------------------------------------
 
+class SharedClauseSchema(Schema):
+    """A clause of a compared paragraph that other compared reports also have."""
+
+    start = _count("在 text 中的起始字符位置")
+    end = _count("结束字符位置")
+    report_ids = _list(fields.String(), "有相同表述的其他所比报告")
+
+
 class CompareCellSchema(Schema):
     """A paragraph in a comparison cell."""
 
     seq = _seq("段落编号")
     heading = _list(fields.String())
     text = _text()
+    shared = _list(SharedClauseSchema, "与其他所比报告相同的分句（其余为本报告自己的表述）")
 
 
 class CompareRowSchema(Schema):

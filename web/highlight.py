@@ -67,15 +67,16 @@ def simple_terms(query: str) -> list[str]:
 
 def highlight(
     text: str, terms: list[str], lead: int = 0, lead_id: str = "",
-    muted: Sequence[tuple[int, int, Markup]] = (),
+    muted: Sequence[tuple[int, int, Markup]] = (), muted_class: str = "tpl",
 ) -> Markup:
     """``text`` escaped, with each match wrapped in ``<mark>``; safe to render as-is.
 
     The first ``lead`` characters (an inline heading, ``reports.Block.lead``) are wrapped in
     ``<span class="inline-heading" id=lead_id>``; a match running across its end is marked on
     both sides, so the tags nest properly. Each ``(start, end, note)`` of ``muted`` (template
-    text, ``indexer.templates``) is wrapped in ``<span class="tpl">`` and followed by ``note``;
-    text is cut at every boundary, so marks, muted spans and the heading nest properly too.
+    text, ``indexer.templates``; the clauses compared reports share, ``indexer.shared``) is
+    wrapped in ``<span class="{muted_class}">`` and followed by ``note``; text is cut at every
+    boundary, so marks, muted spans and the heading nest properly too.
     """
     cuts = sorted({0, len(text), *([lead] if 0 < lead < len(text) else []),
                    *(edge for start, end, _ in muted for edge in (start, end) if 0 < edge < len(text))})
@@ -85,7 +86,8 @@ def highlight(
         piece = _marked(text, a, b, spans)
         around = next(((end, note) for start, end, note in muted if start <= a and b <= end), None)
         if around is not None:
-            piece = f'<span class="tpl">{piece}</span>' + (str(around[1]) if b == around[0] else "")
+            note = str(around[1]) if b == around[0] else ""
+            piece = f'<span class="{escape(muted_class)}">{piece}</span>{note}'
         if lead and a < lead:
             ident = f' id="{escape(lead_id)}"' if a == 0 else ""
             piece = f'<span class="inline-heading"{ident}>{piece}</span>'
