@@ -22,6 +22,8 @@ from .structure import build_sections
 
 # At least this many CJK characters or letters, or there is nothing to search or read.
 MIN_CONTENT_CHARS = 10
+# A sidecar's ``source`` is kept as a note starting so (what /about counts the sources by).
+SOURCE_NOTE = "文件来源："
 
 
 def parse_document(
@@ -49,7 +51,7 @@ def apply_overrides(metadata: Metadata, overrides: dict[str, str]) -> None:
     ``retrieved`` the report's provenance (``source_url``, ``retrieved``)."""
     overrides = dict(overrides)
     if overrides.get("source"):
-        metadata.notes.append(f"文件来源：{overrides['source']}")
+        metadata.notes.append(f"{SOURCE_NOTE}{overrides['source']}")
     overrides.pop("source", None)
     for key, name in (("url", "source_url"), ("retrieved", "retrieved")):
         if overrides.get(key):

@@ -237,6 +237,11 @@ def test_citations_match_the_document(api_schema, report_ids: list[str]) -> None
          body={"items": [{"report_id": "000000000000", "seq": 1}]})
 
 
+def test_about_matches_the_document(api_schema) -> None:
+    data = call(api_schema, "GET", "/api/about", 200).json()
+    assert data["reports"] >= 40 and data["by_province_year"] and data["doc_types"]
+
+
 def test_compare_shared_clauses_match_the_document(api_schema) -> None:
     found = call(api_schema, "GET", "/api/search", 200, query={"q": "枫桥经验"}).json()
     ids = [group["report_id"] for group in found["groups"][:3]]

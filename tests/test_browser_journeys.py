@@ -224,7 +224,7 @@ def test_phone_and_desktop_layout(page):
     shot(page, "16-reader-outline")
 
     page.goto(f"/search?q={QUERY}")
-    _folds_above_on_phone(page, "details.facets-fold", ".results", ".facet a", "17-search-filters-folded")
+    _folds_above_on_phone(page, "details.facets-fold", ".results", ".facet label", "17-search-filters-folded")
     shot(page, "18-search-filters")
 
 

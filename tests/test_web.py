@@ -521,6 +521,7 @@ def test_every_route_is_tested(app):
               "static"}
     tested.add("api_spec.openapi")  # tests/test_api_spec.py
     tested |= {"reader.similar", "reader.api_similar"}  # tests/test_templates.py
+    tested |= {"about.page", "about.api"}  # tests/test_about.py
     tested |= {"practices." + name for name in (  # tests/test_practices.py
         "page", "api_practices", "practice_page", "api_practice", "spread_page", "api_spread", "spread_csv")}
     assert {rule.endpoint for rule in app.url_map.iter_rules()} == tested

@@ -491,6 +491,70 @@ PracticeArgsSchema = Schema.from_dict({
 }, name="PracticeArgsSchema")
 
 
+# --- what the archive holds (web.about) -----------------------------------------------------------
+
+class AboutYearSchema(Schema):
+    """Reports of one province in one year."""
+
+    year = _year()
+    reports = _count()
+
+
+class AboutProvinceSchema(Schema):
+    """Reports of one province (null: not known), by year."""
+
+    province = fields.String(required=True, allow_none=True, metadata={"description": "省份；不详时为 null"})
+    years = _list(AboutYearSchema, "有报告的年份")
+    reports = _count()
+
+
+class AboutSourceSchema(Schema):
+    """A source description of the files (a sidecar's ``source``) and its reports."""
+
+    source = _text()
+    reports = _count()
+
+
+class AboutHostSchema(Schema):
+    """A website reports were retrieved from."""
+
+    host = _text()
+    reports = _count()
+    first_retrieved = _text("最早取回日期（YYYY-MM-DD）或空")
+    last_retrieved = _text("最近取回日期或空")
+
+
+class AboutIngestedSchema(Schema):
+    """When the reports were ingested."""
+
+    first = _text("最早收录日期或空")
+    last = _text("最近收录日期或空")
+
+
+class AboutDocTypeSchema(Schema):
+    """Reports of one document type."""
+
+    doc_type = _text()
+    reports = _count()
+
+
+class AboutSchema(Schema):
+    """``/api/about``: what the archive holds, counted in the store."""
+
+    reports = _count("报告数")
+    passages = _count("段落数")
+    provinces = _count("省份数")
+    counties = _count("县（区）数")
+    townships = _count("乡镇（街道）数")
+    by_province_year = _list(AboutProvinceSchema, "各省份各年份的报告数")
+    doc_types = _list(AboutDocTypeSchema, "各文件类型的报告数")
+    sources = _list(AboutSourceSchema, "来源说明（最常见的若干种）")
+    other_sources = _count("其余来源说明的报告数")
+    without_source = _count("未附来源说明的报告数")
+    hosts = _list(AboutHostSchema, "取自各网站的报告与取回时间")
+    ingested = fields.Nested(AboutIngestedSchema, required=True)
+
+
 # --- operations ---------------------------------------------------------------------------------
 
 def _json(schema: object, description: str) -> dict:
@@ -566,6 +630,7 @@ def operations() -> dict[str, Operation]:
             {200: plain("text/csv", TEXT, "分布表（CSV，UTF-8 BOM）"),
              400: plain("text/plain", TEXT, "检索式有误"), 503: plain("text/plain", TEXT, "检索索引不可用")},
             query=SearchArgsSchema, tags=["检索"]),
+        "about.api": Operation({200: _json(AboutSchema, "收录概况、来源与取回时间")}, tags=["运行"]),
         "health.healthz": Operation({200: _json(HealthSchema, "存储可读"),
                                      503: _json(HealthSchema, "存储不可读，或检索索引缺失、未跟上存储")},
                                     tags=["运行"]),

@@ -36,7 +36,7 @@ from archive.store import Report
 from indexer.query import FIELD_SPECS
 from indexer.templates import MIN_CHARS
 
-from . import export, facet_form
+from . import about, export, facet_form
 from .params import (
     FACET_LABELS,
     FILTER_PARAMS,
@@ -145,11 +145,13 @@ def index():
         status = 400
         params = SearchParams(q=" ".join((args.get("q") or "").split())[:200])
     panel = facet_form.sections(params, result) if result else []
+    home = params.is_everything and params.page == 1 and result is not None
     return render_template(
         "search.html", params=params, result=result, error=error, facet_labels=FACET_LABELS,
         sorts=SORTS, filter_keys=FILTER_PARAMS, fields=FIELD_SPECS,
         panel=panel, kept=facet_form.kept_values(params, panel),
         long_query_bytes=LONG_QUERY_BYTES, max_query_chars=MAX_QUERY_CHARS, min_clause_chars=MIN_CHARS,
+        inventory=about.current() if home else None, **about.TABLE_LABELS,
     ), status
 
 
