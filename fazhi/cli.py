@@ -25,6 +25,7 @@ from archive.fields import COUNTY_LEVEL, FACET, SORTS, having, place_name
 from archive.ingest import FileOutcome
 from archive.report_json import report_to_json, sections_to_text
 from archive.store import all_reports, get_report
+from indexer import pasted
 from indexer.service import SearchResult
 
 from .operations import Archive
@@ -194,7 +195,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     filters = {f.column: getattr(args, f.column) for f in having(FACET) if getattr(args, f.column)}
     try:
         result = _archive().search(args.query, filters, page=args.page, sort=args.sort,
-                                   per_page=args.per_page)
+                                   per_page=args.per_page, passage=pasted.choice(args.passage))
     except IndexUnavailable as error:
         print(str(error), file=sys.stderr)
         return 3
@@ -212,6 +213,8 @@ def format_listing(result: SearchResult) -> str:
     """A human-readable listing: totals, then each report with its best passages."""
     pages = max(result.pages, 1)
     lines = [f"共 {result.total} 个段落，{result.reports} 份报告（第 {result.page}/{pages} 页）"]
+    if result.clauses is not None:
+        lines.append(f"按粘贴的段落查找出处：{len(result.clauses)} 个分句逐句精确匹配，按共有分句数排序")
     lines.extend(f"注：{note}" for note in result.notes)
     if result.suggestions:
         offers = (f"{s.query}（{s.reports} 份报告）" for s in result.suggestions)
@@ -219,7 +222,8 @@ def format_listing(result: SearchResult) -> str:
     for group in result.groups:
         place = place_name(group, COUNTY_LEVEL) or "（地点未定）"
         lines.append("")
-        lines.append(f"■ {group.year or '----'} {place}  {group.title}  [{group.report_id}]")
+        shared = f"  共有 {group.shared} 句" if group.shared is not None else ""
+        lines.append(f"■ {group.year or '----'} {place}  {group.title}  [{group.report_id}]{shared}")
         for hit in group.hits:
             heading = " › ".join(hit.heading)
             lines.append(f"  #{hit.anchor} {heading}")  # p-<n>, or a heading's s-<n> / the title
@@ -291,6 +295,8 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--page", type=int, default=1)
     search.add_argument("--per-page", type=int, default=20)
     search.add_argument("--sort", choices=tuple(SORTS), default="relevance")
+    search.add_argument("--passage", choices=("yes", "no"), default=None,
+                        help="yes：按粘贴的段落逐句查找出处；no：按检索式理解（默认按文字自动判断）")
     search.add_argument("--json", action="store_true", help="输出 JSON")
     search.set_defaults(func=cmd_search)
     return parser

@@ -195,3 +195,19 @@ def test_a_bad_json_body_is_a_clear_400(app: Flask) -> None:
         assert response.status_code == 400 and response.get_json()["error"]
     assert client.post("/api/search", data=b"{not json", content_type="application/json").status_code == 400
 
+
+
+def test_a_syntax_error_in_a_posted_query_is_echoed(app: Flask) -> None:
+    response = app.test_client().post("/api/search", json={"q": '"枫桥', "passage": "no"})
+    assert response.status_code == 400 and response.get_json()["query"] == '"枫桥'
+
+
+def test_the_reader_marks_the_pasted_clauses_it_was_opened_with(app: Flask, paragraph) -> None:
+    source, text = paragraph
+    client = app.test_client()
+    page = BeautifulSoup(client.get(f"/reports/{source}", query_string={"q": text}).get_data(as_text=True),
+                         "html.parser")
+    marked = "".join(mark.get_text() for mark in page.select(".fulltext mark"))
+    assert all(fold_for_match(clause) in fold_for_match(marked) for clause in pasted.clauses(text))
+    counter = page.select_one("[data-hit-counter]").get_text()
+    assert page.select(".passage[data-hit]") and f"/ {len(page.select('[data-hit]'))} 处" in counter

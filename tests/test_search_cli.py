@@ -7,6 +7,7 @@ import json
 import pytest
 
 from fazhi.cli import main
+from indexer import pasted
 from tests.conftest import make_config
 from tests.test_index_corpus import corpus_files, fill_store
 
@@ -58,3 +59,18 @@ def test_a_repeated_filter_means_any_of_its_values(home, capsys) -> None:
     singles = [totals("--year", year) for year in years]
     assert both == (singles[0][0] + singles[1][0], singles[0][1] + singles[1][1])
     assert min(singles) > (0, 0)
+
+
+def test_pasted_text_is_looked_up_clause_by_clause(home, capsys) -> None:
+    run(["index"])
+    capsys.readouterr()
+    assert run(["search", "法治", "--json", "--per-page", "1"]) == 0
+    report_id = json.loads(capsys.readouterr().out)["groups"][0]["report_id"]
+    assert run(["show", report_id, "--json"]) == 0
+    sections = json.loads(capsys.readouterr().out)["sections"]
+    text = next(p["text"] for s in sections for p in s["passages"] if pasted.reading(p["text"]))
+    assert run(["search", text]) == 0
+    listing = capsys.readouterr().out
+    assert "按粘贴的段落查找出处" in listing and f"[{report_id}]  共有" in listing
+    assert run(["search", text, "--passage", "no", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["mode"] == "search"
