@@ -88,14 +88,21 @@ def as_query(found: Sequence[str], filters: Mapping[str, str | Sequence[str]] | 
 
 
 def held(conn: sqlite3.Connection, found: Sequence[str]) -> dict[int, set[int]]:
-    """For each place of the match set in ``temp.hits``: the indexes of the clauses it holds."""
+    """For each place of the match set in ``temp.hits``: the indexes of the clauses it holds.
+
+    A clause the trigram index answers is looked up there and its places kept when they are
+    matches (a set in Python): at 2,000 generated reports, 5,000 pasted characters (289 clauses,
+    16,000 matching places) take 260 ms so against 793 ms visiting every match once per clause;
+    any other clause is read in the matches' text."""
+    matches = {gid for (gid,) in conn.execute("SELECT gid FROM temp.hits")}
     out: dict[int, set[int]] = defaultdict(set)
     for index, clause in enumerate(found):
         sql, args = literal.compile_literal(clause)
-        for (gid,) in conn.execute(
-            f"SELECT p.gid FROM temp.hits h CROSS JOIN passages p ON p.gid = h.gid WHERE {sql}", args
-        ):
-            out[gid].add(index)
+        source = ("passage_keys p" if literal.indexed(clause)
+                  else "temp.hits h CROSS JOIN passages p ON p.gid = h.gid")
+        for (gid,) in conn.execute(f"SELECT p.gid FROM {source} WHERE {sql}", args):
+            if gid in matches:
+                out[gid].add(index)
     return out
 
 
