@@ -15,6 +15,13 @@ import gc
 import logging
 
 preload_app = True
+# No request-line limit of gunicorn's own (0 = none; its largest limit is 8190 bytes): a search
+# carries its text in the URL, up to ``archive.fields.MAX_QUERY_CHARS`` characters of 9 bytes
+# each, and a longer one must get the archive's message naming that limit, not gunicorn's
+# English "414 URI Too Long" page. The search box posts long text instead (web/params.py), so
+# only a typed or shared URL is this long. A reverse proxy in front sets its own cap
+# (nginx: ``large_client_header_buffers 4 64k`` lets a 5,000-character query through).
+limit_request_line = 0
 
 
 def pre_fork(server, worker) -> None:

@@ -25,7 +25,9 @@ GROUP = "group"  # shown with a report on a result page, and a key of its JSON g
 
 UNKNOWN_PLACE = "地区不详"
 UNKNOWN_YEAR = "年份不详"
-MAX_QUERY_CHARS = 500  # one limit for the page, the API and the parser
+# One limit for the page, the API and the parser: room for a pasted passage (a few paragraphs,
+# ``indexer.pasted``); a longer query is refused with a message naming the limit.
+MAX_QUERY_CHARS = 5_000
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,8 @@ from .structure import build_sections
 
 # At least this many CJK characters or letters, or there is nothing to search or read.
 MIN_CONTENT_CHARS = 10
+# A sidecar's ``source`` is kept as a note starting so (what /about counts the sources by).
+SOURCE_NOTE = "文件来源："
 
 
 def parse_document(
@@ -53,7 +55,7 @@ def apply_overrides(metadata: Metadata, overrides: dict[str, str]) -> None:
     the file holds only part of the document."""
     overrides = dict(overrides)
     if overrides.get("source"):
-        metadata.notes.append(f"文件来源：{overrides['source']}")
+        metadata.notes.append(f"{SOURCE_NOTE}{overrides['source']}")
     overrides.pop("source", None)
     if "excerpt" in overrides:
         metadata.excerpt = overrides.pop("excerpt") == "true"

@@ -4,7 +4,8 @@ through ``fazhi.operations.Archive``.
 
 Exit status is 0 on success, 1 when any file failed, a requested report does not exist or a
 correction is refused, 2 for usage errors (argparse's convention) and a malformed query, 3 when
-there is no index to search.
+there is no index to search, 141 (a shell's "killed by SIGPIPE") when the reader of the output
+went away (``python -m fazhi reports --json | head``): quietly, without a traceback.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -25,6 +27,7 @@ from archive.fields import COUNTY_LEVEL, FACET, SORTS, having, place_name
 from archive.ingest import FileOutcome
 from archive.report_json import report_to_json, sections_to_text
 from archive.store import all_reports, get_report
+from indexer import pasted
 from indexer.service import SearchResult
 
 from .operations import Archive
@@ -35,6 +38,9 @@ if TYPE_CHECKING:
 
 # Below this many files a progress bar is noise; per-file lines are shown instead.
 PROGRESS_BAR_MIN_FILES = 20
+# Exit status when stdout's reader closed the pipe: what a shell reports for a command that
+# SIGPIPE ended (128 + 13), as ``cat big | head`` does.
+BROKEN_PIPE_STATUS = 141
 
 
 def _print_json(payload: object) -> None:
@@ -193,7 +199,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     filters = {f.column: getattr(args, f.column) for f in having(FACET) if getattr(args, f.column)}
     try:
         result = _archive().search(args.query, filters, page=args.page, sort=args.sort,
-                                   per_page=args.per_page)
+                                   per_page=args.per_page, passage=pasted.choice(args.passage))
     except IndexUnavailable as error:
         print(str(error), file=sys.stderr)
         return 3
@@ -249,6 +255,8 @@ def format_listing(result: SearchResult) -> str:
     """A human-readable listing: totals, then each report with its best passages."""
     pages = max(result.pages, 1)
     lines = [f"共 {result.total} 个段落，{result.reports} 份报告（第 {result.page}/{pages} 页）"]
+    if result.clauses is not None:
+        lines.append(f"按粘贴的段落查找出处：{len(result.clauses)} 个分句逐句精确匹配，按共有分句数排序")
     lines.extend(f"注：{note}" for note in result.notes)
     if result.suggestions:
         offers = (f"{s.query}（{s.reports} 份报告）" for s in result.suggestions)
@@ -256,7 +264,8 @@ def format_listing(result: SearchResult) -> str:
     for group in result.groups:
         place = place_name(group, COUNTY_LEVEL) or "（地点未定）"
         lines.append("")
-        lines.append(f"■ {group.year or '----'} {place}  {group.title}  [{group.report_id}]")
+        shared = f"  共有 {group.shared} 句" if group.shared is not None else ""
+        lines.append(f"■ {group.year or '----'} {place}  {group.title}  [{group.report_id}]{shared}")
         for hit in group.hits:
             heading = " › ".join(hit.heading)
             lines.append(f"  #{hit.anchor} {heading}")  # p-<n>, or a heading's s-<n> / the title
@@ -325,6 +334,8 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--page", type=int, default=1)
     search.add_argument("--per-page", type=int, default=20)
     search.add_argument("--sort", choices=tuple(SORTS), default="relevance")
+    search.add_argument("--passage", choices=("yes", "no"), default=None,
+                        help="yes：按粘贴的段落逐句查找出处；no：按检索式理解（默认按文字自动判断）")
     search.add_argument("--json", action="store_true", help="输出 JSON")
     search.set_defaults(func=cmd_search)
 
@@ -346,6 +357,19 @@ def _filter_options(command: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``python -m fazhi``."""
+    """Entry point of ``python -m fazhi``.
+
+    A reader that stops early (``| head``) closes the pipe: what it read is what the user asked
+    for, so that ends the command quietly. stdout is pointed at /dev/null first, as the Python
+    documentation advises, so the interpreter's last flush at exit cannot fail a second time.
+    """
     args = build_parser().parse_args(argv)
-    return int(args.func(args) or 0)
+    try:
+        status = int(args.func(args) or 0)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return BROKEN_PIPE_STATUS
+    return status

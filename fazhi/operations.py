@@ -127,9 +127,10 @@ class Archive:
         return self._search
 
     def search(self, query: str, filters: Mapping[str, str | Sequence[str]] | None = None, page: int = 1,
-               sort: str = "relevance", per_page: int = 20) -> SearchResult:
-        """One search request (``SearchService.search``)."""
-        return self.search_service.search(query, filters, page=page, sort=sort, per_page=per_page)
+               sort: str = "relevance", per_page: int = 20, passage: bool | None = None) -> SearchResult:
+        """One search request (``SearchService.search``; ``passage``: read ``query`` as pasted text)."""
+        return self.search_service.search(query, filters, page=page, sort=sort, per_page=per_page,
+                                          passage=passage)
 
     def review(self) -> list[ReviewItem]:
         """Reports with an empty or uncertain field, and why."""

@@ -36,11 +36,13 @@ PASSAGE_FACETS = tuple(f.column for f in having(PASSAGE_LEVEL))
 PLACE_FACETS = tuple(column for column in PLACE_COLUMNS if column in REPORT_FACETS)
 
 
-def facet_counts(conn: sqlite3.Connection) -> FacetCounts:
-    """``{field: [[value, reports, passages], …]}`` for the passages in ``temp.hits``."""
-    places = _place_counts(conn)
+def facet_counts(conn: sqlite3.Connection, names: Iterable[str] = FACET_FIELDS) -> FacetCounts:
+    """``{field: [[value, reports, passages], …]}`` for the passages in ``temp.hits``, for the
+    facet fields ``names`` (all by default)."""
+    names = tuple(names)
+    places = _place_counts(conn) if set(names) & set(PLACE_FACETS) else {}
     out: FacetCounts = {}
-    for name in FACET_FIELDS:
+    for name in names:
         if name in places:
             rows: Iterable[tuple[object, int, int]] = places[name]
         elif name in PASSAGE_FACETS:  # stored by number (``{name}_no``, named in table ``{name}s``)

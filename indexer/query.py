@@ -28,6 +28,9 @@ Interpretations chosen instead of errors: control characters count as spaces; a 
 whose prefix is not an ASCII field name (``时间:2023``, ``http://…``) is an ordinary word; a
 query of only exclusions means "everything except"; a place name found nowhere in the index is
 kept (it finds nothing) with a note naming places that exist.
+Pasted text (two or more long clauses between ，。；！？) is not parsed here: ``indexer.pasted``
+reads it as its clauses. A filter given several values (``filters={"year": ["2023", "2024"]}``)
+means any of them, like a repeated field.
 Errors (``QuerySyntaxError``, message in Chinese): unbalanced quotes or parentheses, an operator
 with nothing to act on, an empty phrase, an unknown ASCII field, a bad year, a section or type
 that does not exist, too long a query. Every message about a field shows a valid example of it.

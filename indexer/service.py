@@ -27,7 +27,7 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
@@ -39,7 +39,7 @@ from archive.errors import IndexUnavailable, QuerySyntaxError
 from archive.fields import BY_COLUMN, EXPORT, PASSAGE_LEVEL, REPORT_FACETS, SORTS, columns, sort_columns
 from archive.normalize import fold_for_match
 
-from . import literal, practices, spreads, templates, wording
+from . import literal, pasted, practices, spreads, templates, wording
 from . import similar as similar_passages
 from .beside import Beside
 from .facets import FacetCounts, facet_counts
@@ -47,6 +47,7 @@ from .generation import LITERAL_DB, WHOOSH_DIR, current_generation, open_whoosh
 from .query import PLACE_COLUMNS, ParsedQuery, parse
 from .ranking import DocMap, originality, score
 from .schema import FACET_FIELDS
+from .shared import ComparedClause, compared_clauses
 from .snippets import snippet
 from .suggest import Suggester
 
@@ -110,6 +111,7 @@ class Group:
     hits: list[Hit]
     more: int
     passages: int = 0  # matching passages of the report (all of them for a filter-only listing)
+    shared: int | None = None  # pasted text: how many of its clauses the report holds (``indexer.pasted``)
 
 
 @dataclass
@@ -129,7 +131,11 @@ class SearchResult:
     ``listing`` is a query of filters only (``year:2024``): there are no words to match, so the
     groups are the filtered reports with no passages shown (like browsing), not every report's
     ¶1 as a pseudo-hit. ``notes`` say how filters were read (``county:潢川`` → 潢川县);
-    ``suggestions`` are filled only when nothing was found.
+    ``suggestions`` are filled only when nothing was found. ``facets`` count the results;
+    ``choices`` has each facet the query filters on counted without its own filter, so the
+    values a user may add to it (a filter's values are alternatives) are offered with the
+    reports each would select with the other filters kept (``_choices``). ``clauses`` is set
+    when the query was read as pasted text (mode ``passage``).
     """
 
     query: str
@@ -144,6 +150,8 @@ class SearchResult:
     listing: bool = False
     notes: list[str] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
+    choices: FacetCounts = field(default_factory=dict)
+    clauses: list[str] | None = None  # pasted text: the clauses looked for (``indexer.pasted``)
 
     @property
     def pages(self) -> int:
@@ -154,10 +162,12 @@ class SearchResult:
         """Plain JSON-ready dict with exactly the keys ``web.api_spec.SearchResultSchema`` documents
         (the API test validates real responses against it, so a change here must change both)."""
         return {
-            "mode": "list" if self.listing else "search",
+            "mode": "passage" if self.clauses is not None else "list" if self.listing else "search",
+            "clauses": self.clauses or [],
             "total": self.total,
             "reports": self.reports,
             "facets": self.facets,
+            "choices": self.choices,
             "notes": self.notes,
             "suggestions": [
                 {"query": s.query, "changes": [list(change) for change in s.changes],
@@ -168,6 +178,7 @@ class SearchResult:
                 {
                     "report_id": g.report_id, "township": g.township, "county": g.county,
                     "year": g.year, "title": g.title, "more": g.more, "passages": g.passages,
+                    "shared": g.shared,
                     "hits": [
                         {"seq": h.seq, "section": h.section, "heading": h.heading,
                          "snippet": h.snippet, "text": h.text, "place": h.place, "anchor": h.anchor,
@@ -340,35 +351,49 @@ class SearchService:
         page: int = 1,
         sort: str = "relevance",
         per_page: int = 20,
+        passage: bool | None = None,
     ) -> SearchResult:
-        """Run one search request.
+        """Run one search request; ``passage`` reads the query as pasted text (True), as the
+        query language (False) or as it looks (None, ``indexer.pasted``).
 
         Raises ``QuerySyntaxError`` for bad input and ``IndexUnavailable`` when no index is live
         (a missing index must not read as "no hits"); nothing else.
         """
         generation = self._live_generation()
-        parsed = parse(query or "", filters, generation.vocabulary())
+        parsed, clauses = self._read(generation, query, filters, passage)
         _check_sort(sort)
         page, per_page = _positive(page, "页码"), min(_positive(per_page, "每页条数"), MAX_PER_PAGE)
         result = SearchResult(
             query=query or "", filters=_echo_filters(filters), sort=sort, page=page, per_page=per_page,
-            listing=parsed.match is None, notes=parsed.notes,
+            listing=parsed.match is None, notes=parsed.notes, clauses=clauses,
         )
         conn = generation.conn
         with conn:  # one transaction: counts, facets and pages see the same snapshot
             words = parsed.positive_literals()
-            matched = _materialise(conn, parsed, generation if sort == "relevance" and words else None)
+            ranks = sort == "relevance" and words and clauses is None
+            matched = _materialise(conn, parsed, generation if ranks else None)
             result.total, result.reports = _totals(conn)
             result.facets = facet_counts(conn)
             scores: dict[int, float] = {}
-            order = self._report_order(generation, parsed, sort, scores, page * per_page, matched)
+            if clauses is not None:  # pasted text: ranked by the clauses each place and report holds
+                places = pasted.held(conn, clauses)
+                scores.update((gid, float(len(indexes))) for gid, indexes in places.items())
+                shares = pasted.report_shares(conn, places, clauses)
+                order = (pasted.ranked(conn, shares) if sort == "relevance" else
+                         self._report_order(generation, parsed, sort, scores, page * per_page, matched))
+            else:
+                order = self._report_order(generation, parsed, sort, scores, page * per_page, matched)
             page_ids = order[(page - 1) * per_page: page * per_page]
-            if page_ids and words and sort != "relevance":
+            if page_ids and words and sort != "relevance" and clauses is None:
                 scores.update(self._score_page(generation, words, page_ids))
                 originality(conn, scores, words)
             result.groups = _groups(conn, page_ids, words, scores, result.listing)
-            if not result.total and words:
+            if clauses is not None:
+                for group in result.groups:
+                    group.shared = shares[group.report_id][0]
+            elif not result.total and words:
                 result.suggestions = self._suggestions(generation, parsed, result.query, filters)
+            result.choices = _choices(conn, parsed)  # last: it fills the match set again
         return result
 
     def _suggestions(
@@ -428,12 +453,25 @@ class SearchService:
         (``county:潢川``) means the same for every caller: search, passage lists, exports."""
         return parse(query or "", filters, self._live_generation().vocabulary())
 
+    @staticmethod
+    def _read(
+        generation: _Generation, query: str, filters: Mapping[str, str | Sequence[str]] | None,
+        passage: bool | None,
+    ) -> tuple[ParsedQuery, list[str] | None]:
+        """The query as parsed, and the pasted clauses when it is read as pasted text: one
+        reading for the page, its exports and the reader's marks (``indexer.pasted``)."""
+        clauses = pasted.reading(query or "", passage)
+        if clauses is None:
+            return parse(query or "", filters, generation.vocabulary()), None
+        return pasted.as_query(clauses, filters, generation.vocabulary()), clauses
+
     def county_provinces(self) -> dict[str, set[str]]:
         """County name → the provinces it is found in, among the live generation's reports."""
         return self._live_generation().county_provinces()
 
     def export_rows(
         self, query: str, filters: Mapping[str, str | Sequence[str]] | None = None, sort: str = "year",
+        passage: bool | None = None,
     ) -> Iterator[dict[str, object]]:
         """Every match as one row (``EXPORT_FIELDS``), for the CSV export and ``all=1``; for a
         query without words, every matching report (``place`` "report": nothing to point at).
@@ -443,7 +481,7 @@ class SearchService:
         are read lazily on a connection of their own, so a long stream holds no search handle.
         """
         generation = self._live_generation()
-        parsed = parse(query or "", filters, generation.vocabulary())
+        parsed, _clauses = self._read(generation, query, filters, passage)
         _check_sort(sort)
         where, args = literal.compile_where(parsed)
         report_columns = ", ".join(f"r.{name}" for name in ("report_id", *REPORT_EXPORT))
@@ -464,6 +502,7 @@ class SearchService:
         query: str,
         filters: Mapping[str, str | Sequence[str]] | None = None,
         report_id: str | None = None,
+        passage: bool | None = None,
     ) -> list[tuple[str, int]]:
         """Every matching paragraph as (report_id, seq), in report and document order.
 
@@ -471,7 +510,7 @@ class SearchService:
         paragraphs a search matched; tests compare the whole match set with the store.
         """
         generation = self._live_generation()
-        parsed = parse(query or "", filters, generation.vocabulary())
+        parsed, _clauses = self._read(generation, query, filters, passage)
         conn = generation.conn
         with conn:
             _materialise(conn, parsed)
@@ -500,6 +539,11 @@ class SearchService:
                 out[seq].append(wording.TemplateSentence(start, end, top.reports, (top.start, top.end))
                                 if top else wording.TemplateSentence(start, end))
         return out
+
+    def compared_clauses(self, report_ids: Sequence[str]) -> dict[str, list[ComparedClause]]:
+        """The clauses of reports compared side by side, each with the others sharing its wording
+        (``indexer.shared``), for the comparison."""
+        return compared_clauses(self._live_generation().conn, report_ids)
 
     def similar(self, report_id: str, seq: int, limit: int = similar_passages.LIMIT
                 ) -> list[similar_passages.SimilarPassage] | None:
@@ -827,6 +871,22 @@ def _groups(
                   for gid, _rid2, seq, text, heading, section, unit in shown],
         ))
     return groups
+
+
+def _choices(conn: sqlite3.Connection, parsed: ParsedQuery) -> FacetCounts:
+    """For each facet field ``parsed`` filters on, its counts over the match set without that
+    field's filter (the other filters kept): each value with the reports it selects alone, the
+    entries a user picks more values of the field from. Exact, like every count: each is a
+    match set of its own, filled into ``temp.hits`` (the caller is done with the page's)."""
+    out: FacetCounts = {}
+    for name in FACET_FIELDS:
+        if name not in parsed.filters and not (name == "year" and parsed.year_range):
+            continue
+        others = {key: values for key, values in parsed.filters.items() if key != name}
+        _materialise(conn, replace(parsed, filters=others,
+                                   year_range=None if name == "year" else parsed.year_range))
+        out[name] = facet_counts(conn, (name,))[name]
+    return out
 
 
 def _totals(conn: sqlite3.Connection) -> tuple[int, int]:

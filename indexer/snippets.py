@@ -1,5 +1,10 @@
 """Snippets: the part of a passage around its first match, matches wrapped in ``<mark>``.
 
+A snippet that does not start with its passage opens where a reader can start: after the first
+clause break in the lead before the match (``，。；：！？`` and line breaks, as template clauses
+are cut, ``indexer.templates``), else at the first jieba word boundary there, never inside a
+word (``…子成员`` of 领导班子成员).
+
 Marks come from the literal matcher's own rule (substring of the folded text), not from jieba
 offsets, so every highlighted string is exactly a string the user asked for, wherever
 segmentation cut it. Folding is length-preserving, so offsets found in the folded text are
@@ -9,14 +14,22 @@ offsets in the display text. Everything that is not a ``<mark>`` tag is passed t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
 from archive.normalize import fold_for_match
 
+from .analysis import segment
+from .clauses import CLAUSE_END
+
 SNIPPET_CHARS = 160
 LEAD_CHARS = 40
+# Where a snippet may open: after a clause break (folded punctuation, as clauses are cut) or a space.
+CLAUSE_BREAK = re.compile(rf"\s|{CLAUSE_END.pattern}")
+# Characters before the lead segmented with it, so the word the lead opens in is seen whole.
+WORD_CONTEXT = 8
 
 
 def match_spans(text: str, words: Sequence[str]) -> list[tuple[int, int]]:
@@ -49,7 +62,7 @@ def snippet(text: str, words: Sequence[str], size: int = SNIPPET_CHARS) -> str:
     spans = match_spans(text, words)
     start = 0
     if len(text) > size and spans:
-        start = max(0, min(spans[0][0] - LEAD_CHARS, len(text) - size))
+        start = opening(text, max(0, min(spans[0][0] - LEAD_CHARS, len(text) - size)), spans[0][0])
     end = min(len(text), start + size)
     pieces: list[str] = ["…" if start > 0 else ""]
     cursor = start
@@ -63,3 +76,20 @@ def snippet(text: str, words: Sequence[str], size: int = SNIPPET_CHARS) -> str:
     pieces.append(str(escape(text[cursor:end])))
     pieces.append("…" if end < len(text) else "")
     return str(Markup("".join(pieces)))
+
+
+def opening(text: str, start: int, match: int) -> int:
+    """Where a snippet meant to start at ``start`` (before the first match at ``match``) opens:
+    just after the first clause break in ``text[start:match]``, else at the first word boundary
+    there (jieba's precise segmentation of the folded text), else at the match itself."""
+    if start == 0:
+        return 0
+    folded = fold_for_match(text)
+    found = CLAUSE_BREAK.search(folded, start, match)
+    if found:
+        return found.end()
+    context = max(0, start - WORD_CONTEXT)
+    for _word, word_start, _end in segment(folded[context:match]):
+        if context + word_start >= start:
+            return context + word_start
+    return match

@@ -38,16 +38,17 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """gunicorn serving a fresh instance on a free loopback port; stopped by its pid afterwards."""
+    """gunicorn serving a fresh instance on a free loopback port with the project's settings
+    (``gunicorn.conf.py``: preload, warm-up, no request-line limit); stopped by its pid afterwards."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
     config = build_instance(tmp_path_factory.mktemp("browser"))
     port = free_port()
     env = {**os.environ, "ARCHIVE_HOME": str(config.home), "ARCHIVE_PUBLIC_URL": ""}
     log = open(config.home / "gunicorn.log", "wb")  # noqa: SIM115 - closed in teardown
-    proc = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "-w", "2", "--preload", "-b", f"127.0.0.1:{port}",
-         "wsgi:app"],
+    proc = subprocess.Popen(  # the project's own settings (gunicorn.conf.py), as scripts/serve.sh
+        [str(Path(sys.executable).with_name("gunicorn")), "--config", "gunicorn.conf.py", "-w", "2",
+         "-b", f"127.0.0.1:{port}", "wsgi:app"],
         cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"

@@ -30,8 +30,9 @@ from tests.hostile import (
 from web import admin, create_app
 
 MUTATING = ("POST", "PUT", "DELETE", "PATCH")
-# Routes allowed to take POST because they only format what they are sent (checked by effect).
-READ_ONLY_POSTS = {"/api/citations/export"}
+# Routes allowed to take POST because they only format what they are sent, or search with a query
+# too long for a URL (checked by effect); a posted search that fits a URL is redirected to it.
+READ_ONLY_POSTS = {"/api/citations/export", "/search", "/api/search", "/search.csv"}
 TOKEN = "s3cret-admin-token-0123456789"
 
 
@@ -70,7 +71,8 @@ def test_public_app_has_no_data_changing_route(config: ArchiveConfig, monkeypatc
             response = client.open(path, method=method, json=body, headers=auth)
             tried += 1
             if rule.rule in READ_ONLY_POSTS and method == "POST":
-                assert response.status_code == 200, path
+                # the export formats the body; a search refuses it (400: list values of objects)
+                assert response.status_code in (200, 303, 400), path
             else:
                 assert response.status_code in (403, 404, 405), (method, path, response.status_code)
     for path in ("/admin/ingest", "/admin/rebuild", f"/admin/reports/{report_id}/delete"):

@@ -28,6 +28,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from archive.config import ArchiveConfig
+from archive.fields import MAX_QUERY_CHARS
 from archive.store import Report, make_engine, make_session_factory
 from web import create_app
 from web.reference_list import FORMATS
@@ -177,6 +178,33 @@ def test_bad_searches_are_documented_400s(api_schema, query: dict) -> None:
     call(api_schema, "GET", "/search.csv", 400, query=query)
 
 
+PASTED = ("坚持和发展新时代枫桥经验，完善矛盾纠纷多元化解机制。深入开展法治宣传教育，"
+          "推进法治乡村建设。加强行政执法监督，规范行政执法行为。")
+
+
+def test_posted_searches_match_the_document(api_schema) -> None:
+    """POST /api/search (JSON and form) for long text, a pasted passage, several values per
+    filter; over the length limit a documented 400."""
+    data = call(api_schema, "POST", "/api/search", 200, body={"q": PASTED, "year": ["2023", "2024"]},
+                media_type="application/json").json()
+    assert data["mode"] == "passage" and data["clauses"] and data["filters"] == {"year": ["2023", "2024"]}
+    assert data["groups"] and all(group["shared"] >= 1 for group in data["groups"])
+    listed = call(api_schema, "POST", "/api/search", 200, body={"q": PASTED, "all": "1"},
+                  media_type="application/x-www-form-urlencoded").json()
+    assert listed["total"] >= data["total"]
+    call(api_schema, "POST", "/api/search", 400, body={"q": "法" * (MAX_QUERY_CHARS + 1)},
+         media_type="application/json")
+    csv = call(api_schema, "POST", "/search.csv", 200, body={"q": PASTED},
+               media_type="application/x-www-form-urlencoded").text
+    assert len(csv.strip().splitlines()) - 1 == listed["total"]
+
+
+def test_several_values_and_choices_match_the_document(api_schema) -> None:
+    data = call(api_schema, "GET", "/api/search", 200, query={"q": "信访", "year": ["2023", "2024"]}).json()
+    assert set(data["choices"]) == {"year"} and data["groups"] and data["mode"] == "search"
+    assert all(group["shared"] is None for group in data["groups"])
+
+
 def test_csv_export_matches_the_document(api_schema) -> None:
     csv = call(api_schema, "GET", "/search.csv", 200, query={"q": "枫桥经验"}).text
     assert csv.startswith("\ufeffreport_id,") and ",seq," in csv.splitlines()[0]
@@ -207,6 +235,19 @@ def test_citations_match_the_document(api_schema, report_ids: list[str]) -> None
     call(api_schema, "POST", "/api/citations/export", 400, body={"items": []}, media_type="application/json")
     call(api_schema, "POST", "/api/citations/export", 404, media_type="application/json",
          body={"items": [{"report_id": "000000000000", "seq": 1}]})
+
+
+def test_about_matches_the_document(api_schema) -> None:
+    data = call(api_schema, "GET", "/api/about", 200).json()
+    assert data["reports"] >= 40 and data["by_province_year"] and data["doc_types"]
+
+
+def test_compare_shared_clauses_match_the_document(api_schema) -> None:
+    found = call(api_schema, "GET", "/api/search", 200, query={"q": "枫桥经验"}).json()
+    ids = [group["report_id"] for group in found["groups"][:3]]
+    data = call(api_schema, "GET", "/api/compare", 200, query={"ids": ",".join(ids)}).json()
+    shared = [clause for row in data["rows"] for cell in row["cells"] for p in cell for clause in p["shared"]]
+    assert shared and all(set(clause["report_ids"]) <= set(ids) for clause in shared)
 
 
 def test_health_and_the_document_itself(api_schema) -> None:

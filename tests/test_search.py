@@ -252,9 +252,10 @@ def test_unknown_place_and_year_are_selectable(service, oracle) -> None:
 def test_groups_pages_and_json_shape(service, oracle, places) -> None:
     result = service.search("法治", per_page=3)
     data = result.to_json()
-    assert set(data) == {"mode", "total", "reports", "facets", "notes", "suggestions", "groups", "page",
-                         "per_page", "pages", "query", "filters", "sort"}
+    assert set(data) == {"mode", "total", "reports", "facets", "choices", "clauses", "notes", "suggestions",
+                         "groups", "page", "per_page", "pages", "query", "filters", "sort"}
     assert data["mode"] == "search" and data["notes"] == [] and data["suggestions"] == []
+    assert data["choices"] == {} and data["clauses"] == []
     assert set(data["facets"]) == {"year", "province", "city", "county", "township", "section", "doc_type"}
     assert data["pages"] == -(-result.reports // 3)
     seen: set[str] = set()
@@ -262,7 +263,8 @@ def test_groups_pages_and_json_shape(service, oracle, places) -> None:
     for page in range(1, data["pages"] + 1):
         for group in service.search("法治", page=page, per_page=3).to_json()["groups"]:
             assert set(group) == {"report_id", "township", "county", "year", "title", "hits", "more",
-                                  "passages"}
+                                  "passages", "shared"}
+            assert group["shared"] is None  # a query, not pasted text
             assert group["passages"] == len(group["hits"]) + group["more"]
             assert group["report_id"] not in seen
             seen.add(group["report_id"])

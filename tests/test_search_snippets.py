@@ -62,3 +62,47 @@ def test_overlapping_matches_merge_and_long_text_is_windowed() -> None:
     html = snippet(text, ["枫桥经验"])
     assert html.startswith("…") and html.endswith("…") and "<mark>枫桥经验</mark>" in html
     assert len(html) < 200
+
+
+# --- where a snippet opens ---------------------------------------------------------------------
+
+def test_a_snippet_opens_after_a_clause_break_in_its_lead() -> None:
+    text = "全镇" * 40 + "，领导班子成员带头学法，坚持和发展新时代枫桥经验" + "。" * 200
+    html = snippet(text, ["枫桥经验"])
+    assert html.startswith("…领导班子成员带头学法，"), html[:30]
+
+
+def test_without_a_clause_break_a_snippet_opens_at_a_word_boundary() -> None:
+    # 40 characters before the match is "…子成员" (inside 领导班子成员): it opens at 成员 instead.
+    lead = "党委领导班子成员深入学习法治政府建设要求深入贯彻落实习近平法治思想并带头坚持和发展新时代的"
+    text = "一" * 100 + lead + "枫桥经验" + "二" * 200
+    assert text[text.index("枫桥经验") - 40:].startswith("子成员")  # where the old rule opened
+    html = snippet(text, ["枫桥经验"])
+    assert html.startswith("…成员深入学习"), html[:30]
+
+
+OPENING_QUERIES = ["枫桥经验", "信访", "调解", "法治", "学法", "依法行政", "述法"]
+
+
+@pytest.mark.parametrize("query", OPENING_QUERIES)
+def test_shipped_snippets_never_open_inside_a_word(archive_config, query: str) -> None:
+    """Every snippet of the shipped reports that opens inside its passage opens after a clause
+    break or at a jieba word boundary of the passage (``…子成员`` came from 枫桥经验)."""
+    from archive.normalize import fold_for_match
+    from indexer.analysis import segment
+    from indexer.snippets import CLAUSE_BREAK
+
+    opened = 0
+    for group in SearchService(archive_config).search(query, per_page=100).groups:
+        for hit in group.hits:
+            if not hit.snippet.startswith("…"):
+                continue
+            shown = hit.snippet[1:].replace("<mark>", "").replace("</mark>", "")
+            plain = shown.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")[:20]
+            at = hit.text.index(plain)
+            folded = fold_for_match(hit.text)
+            starts = {start for _word, start, _end in segment(folded)}
+            around = hit.text[max(0, at - 6):at + 6]
+            assert CLAUSE_BREAK.match(folded, at - 1) or at in starts, (query, around)
+            opened += 1
+    assert opened, f"{query}: no snippet opens inside its passage, the test would show nothing"

@@ -87,20 +87,32 @@ def everything(app: Flask) -> dict:
 
 # --- §3 facets ----------------------------------------------------------------------------------
 
-def test_facet_entries_count_reports_and_their_links_list_that_many(client: FlaskClient) -> None:
-    """"矛盾纠纷: year 2022 shows 7, two reports match": the number shown is now the number of
-    reports the link lists, labelled 份报告, with the passages second."""
+def boxes(soup: BeautifulSoup) -> list:
+    """The filter panel's checkboxes."""
+    return soup.select("aside.facets form[data-facet-form] .facet li input[type=checkbox]")
+
+
+def submitted(box, ticked: bool = True) -> list[tuple[str, str]]:
+    """The panel's form as the browser submits it with ``box`` ticked (or unticked)."""
+    form = box.find_parent("form")
+    pairs = [(i["name"], i["value"]) for i in form.select("input[type=hidden]")]
+    pairs += [(i["name"], i["value"]) for i in boxes(form) if i is not box and i.has_attr("checked")]
+    return [*pairs, (box["name"], box["value"])] if ticked else pairs
+
+
+def test_facet_entries_count_reports_and_their_boxes_select_that_many(client: FlaskClient) -> None:
+    """"矛盾纠纷: year 2022 shows 7, two reports match": the number shown is the number of
+    reports ticking the box lists, labelled 份报告, with the passages second."""
     soup = page(client, "/search?q=矛盾纠纷")
-    entries = soup.select("aside.facets .facet li a")
-    assert entries
-    for link in entries:
-        label = link.select_one(".fc").get_text(" ", strip=True)
+    found = boxes(soup)
+    assert found
+    for box in found:
+        label = box.find_parent("label").select_one(".fc").get_text(" ", strip=True)
         counts = re.fullmatch(r"(\d+) 份报告 · (\d+) 段", label)
         assert counts, label
         reports, passages = int(counts[1]), int(counts[2])
-        args = {name: values[0] for name, values in parse_qs(urlsplit(link["href"]).query).items()}
-        followed = api(client, **args)
-        assert (followed["reports"], followed["total"]) == (reports, passages), link["href"]
+        followed = client.get("/api/search?" + urlencode(submitted(box))).get_json()
+        assert (followed["reports"], followed["total"]) == (reports, passages), (box["name"], box["value"])
 
 
 def test_years_newest_first_and_search_agrees_with_browse(client: FlaskClient, everything: dict) -> None:
@@ -116,7 +128,7 @@ def test_years_newest_first_and_search_agrees_with_browse(client: FlaskClient, e
     assert years[-1] == UNKNOWN_YEAR
     assert years[:-1] == sorted(years[:-1], reverse=True)
     year_facet = page(client, "/").select("aside.facets .facet")[0]
-    shown = [a.select_one(".fv").get_text() for a in year_facet.select("a")]
+    shown = [label.get_text() for label in year_facet.select(".fv")]
     assert shown == [str(year) for year in years[:len(shown)]]
 
 
@@ -127,16 +139,100 @@ def test_unknown_year_and_place_are_selectable(client: FlaskClient, everything: 
                                                column: str) -> None:
     unknown = {g["report_id"] for g in everything["groups"] if not g[column]}
     assert unknown, f"the fixture has a report without {column}"
-    link = next(a for a in page(client, "/").select("aside.facets .facet li a")
-                if a.select_one(".fv").get_text() == label and f"{field}=" in a["href"])
-    assert ids(page_json(client, link["href"])) == unknown
+    box = next(box for box in boxes(page(client, "/")) if (box["name"], box["value"]) == (field, label))
+    assert ids(client.get("/api/search?" + urlencode(submitted(box))).get_json()) == unknown
     assert ids(api(client, q=f"{field}:{label}")) == unknown
     assert ids(api(client, **{field: label})) == unknown
 
 
-def page_json(client: FlaskClient, href: str) -> dict:
-    """The JSON twin of a page link."""
-    return api(client, **{k: v[0] for k, v in parse_qs(urlsplit(href).query).items()})
+# --- several values per filter: any of them; different filters: all -----------------------------
+
+def api_args(client: FlaskClient, args: dict[str, str | list[str]], path: str = "/api/search") -> dict:
+    response = client.get(path, query_string=args)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    return response.get_json()
+
+
+def two_values(client: FlaskClient, q: str, field: str) -> list[str]:
+    """The two values of ``field`` with the most reports among the results of ``q``."""
+    name = next(spec.column for spec in FIELD_SPECS if spec.name == field)
+    values = [str(value) for value, _r, _p in api(client, q=q)["facets"][name]][:2]
+    assert len(values) == 2, (q, field)
+    return values
+
+
+def test_two_years_count_both_the_sum_of_each(client: FlaskClient) -> None:
+    both = client.get("/api/search?q=信访&year=2023&year=2024").get_json()
+    singles = [api(client, q="信访", year=year) for year in ("2023", "2024")]
+    assert both["total"] == sum(one["total"] for one in singles) > singles[0]["total"] > 0
+    assert both["reports"] == sum(one["reports"] for one in singles)
+    assert ids(both) == ids(singles[0]) | ids(singles[1])
+    assert both["filters"] == {"year": ["2023", "2024"]}
+
+
+@pytest.mark.parametrize(("q", "field"), [("矛盾纠纷", "province"), ("法治", "type"), ("", "year"),
+                                          ("依法行政", "county"), ("调解", "section")])
+def test_several_values_of_one_filter_mean_any_of_them(client: FlaskClient, q: str, field: str) -> None:
+    values = two_values(client, q, field)
+    both = api_args(client, {"q": q, field: values})
+    singles = [api_args(client, {"q": q, field: value}) for value in values]
+    assert ids(both) == ids(singles[0]) | ids(singles[1])
+    if field != "section":  # a report has one year, place and type: the two sets are apart
+        assert both["reports"] == sum(one["reports"] for one in singles)
+        assert both["total"] == sum(one["total"] for one in singles)
+    else:  # a passage has one section: the passages are apart, a report may have both
+        assert both["total"] == sum(one["total"] for one in singles)
+    listed = api_args(client, {"q": q, field: values, "all": "1"})
+    assert listed["total"] == sum(api_args(client, {"q": q, field: v, "all": "1"})["total"] for v in values)
+    csv = client.get("/search.csv", query_string={"q": q, field: values}).get_data(as_text=True)
+    assert len(csv.strip().splitlines()) - 1 == listed["total"]
+
+
+def test_different_filters_must_all_hold(client: FlaskClient, everything: dict) -> None:
+    years = two_values(client, "法治", "year")
+    province = two_values(client, "法治", "province")[0]
+    both = api_args(client, {"q": "法治", "year": years, "province": province})
+    union = api_args(client, {"q": "法治", "year": years})
+    in_province = {g["report_id"] for g in everything["groups"] if g["province"] == province}
+    assert ids(both) == ids(union) & in_province and ids(both)
+
+
+def test_choices_offer_a_filtered_fields_other_values_with_exact_counts(client: FlaskClient) -> None:
+    """Filtered on 2023, the year facet counts the results (2023 only); ``choices`` offers every
+    year of the query, each counted as if it alone were ticked."""
+    data = api(client, q="法治", year="2023")
+    assert [entry[0] for entry in data["facets"]["year"]] == [2023]
+    offered = data["choices"]["year"]
+    assert len(offered) > 1 and set(data["choices"]) == {"year"}
+    for value, reports, passages in offered:
+        alone = api(client, q="法治", year=str(value))
+        assert (alone["reports"], alone["total"]) == (reports, passages), value
+    assert api(client, q="法治")["choices"] == {}
+
+
+def test_the_panel_ticks_every_value_and_a_chip_drops_one(client: FlaskClient) -> None:
+    years = two_values(client, "法治", "year")
+    soup = page(client, "/search?" + urlencode([("q", "法治"), *(("year", y) for y in years)]))
+    ticked = [(box["name"], box["value"]) for box in boxes(soup) if box.has_attr("checked")]
+    assert ticked == [("year", year) for year in sorted(years, reverse=True)]
+    assert len(boxes(soup)) > len(ticked)  # the other years are still on offer
+    chips = soup.select(".chips .chip")
+    assert [chip.get_text(" ", strip=True).split("：")[1].split()[0] for chip in chips] == years
+    for chip, year in zip(chips, years, strict=True):
+        kept = parse_qs(urlsplit(chip.select_one("a")["href"]).query)
+        assert kept == {"q": ["法治"], "year": [y for y in years if y != year]}
+    # unticking one box and submitting the panel keeps the other value
+    box = next(box for box in boxes(soup) if box.has_attr("checked"))
+    left = dict(submitted(box, ticked=False))
+    assert left == {"q": "法治", "year": next(y for y in years if y != box["value"])}
+
+
+def test_a_value_the_panel_does_not_list_is_kept_when_it_is_submitted(client: FlaskClient) -> None:
+    soup = page(client, "/search?q=法治&county=无此县&original=yes")
+    form = soup.select_one("form[data-facet-form]")
+    assert form is not None, "the other counties are offered though nothing was found"
+    kept = {(i["name"], i["value"]) for i in form.select("input[type=hidden]")}
+    assert {("county", "无此县"), ("original", "yes"), ("q", "法治")} <= kept
 
 
 # --- §4 filter-only queries -----------------------------------------------------------------------
@@ -247,7 +343,11 @@ def test_no_suggestion_when_the_words_exist_but_filters_exclude_them(client: Fla
     data = api(client, q="枫桥经验 year:1990")
     assert data["total"] == 0 and data["suggestions"] == []
     soup = page(client, "/search?q=枫桥经验&year=1990")
-    assert "去掉筛选条件" in soup.select_one(".tips").get_text() and not soup.select("aside.facets")
+    assert "去掉筛选条件" in soup.select_one(".tips").get_text()
+    # the panel offers the years the words are found in, each to tick instead
+    years = [box for box in boxes(soup) if box["name"] == "year"]
+    assert years and not any(box.has_attr("checked") for box in years)
+    assert {box["value"] for box in years} == {str(e[0]) for e in api(client, q="枫桥经验")["facets"]["year"]}
 
 
 def test_vocabulary_is_built_once_and_only_for_searches_that_find_nothing(config, monkeypatch) -> None:

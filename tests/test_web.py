@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from archive.fields import MAX_QUERY_CHARS
 from tests.web_fixtures import ALIAS_ID, HOSTILE_NAME, HOSTILE_TEXT, build_instance
 from web import create_app
 
@@ -88,7 +89,8 @@ def test_pages_have_no_inline_script_or_style(client, ids):
 
 
 def test_read_only_routes(app):
-    """No public route changes data: everything is GET, except the stateless citation export.
+    """No public route changes data: everything is GET, except the stateless citation export and
+    the searches, which also take POST for a query too long for a URL (they only read).
 
     The token-guarded ``/admin`` routes are the exception by design (``tests/test_admin.py``).
     """
@@ -101,6 +103,8 @@ def test_read_only_routes(app):
             assert rule.rule.startswith("/admin/") and methods == expected, rule
         elif rule.endpoint == "cite.export":
             assert methods == {"POST"}
+        elif rule.endpoint in ("search.api_search", "search.search_csv") or rule.rule == "/search":
+            assert methods == {"GET", "POST"}, rule
         else:
             assert methods == {"GET"}, rule
 
@@ -133,12 +137,12 @@ def test_search_fengqiao_groups_and_marks(client):
     assert api["reports"] == len(page.select(".group"))
 
 
-def test_facet_link_adds_filter_and_chip_removes_it(client):
+def test_facet_box_adds_filter_and_chip_removes_it(client):
     page = soup(client.get("/search?q=枫桥经验"))
-    year_link = page.select_one(".facet li a[href*='year=']")
-    href = year_link["href"]
-    year = parse_qs(urlsplit(href).query)["year"][0]
-    filtered = client.get(href)
+    form = page.select_one("form[data-facet-form]")
+    assert form["action"] == "/search" and form["method"] == "get"
+    year = form.select_one(".facet input[name=year]")["value"]
+    filtered = client.get("/search", query_string={"q": "枫桥经验", "year": year})
     assert filtered.status_code == 200
     fpage = soup(filtered)
     chip = fpage.select_one(".chip")
@@ -176,7 +180,8 @@ def test_bad_query_explains_itself(client, query):
     assert api.status_code == 400 and api.get_json()["error"]
 
 
-@pytest.mark.parametrize("args", [{"page": "abc"}, {"page": "0"}, {"sort": "nonsense"}, {"q": "x" * 3000}])
+@pytest.mark.parametrize("args", [{"page": "abc"}, {"page": "0"}, {"sort": "nonsense"},
+                                  {"q": "x" * (MAX_QUERY_CHARS + 1)}])
 def test_bad_parameters_are_400_not_500(client, args):
     assert client.get("/search", query_string=args).status_code == 400
     assert client.get("/api/search", query_string=args).status_code == 400
@@ -470,6 +475,8 @@ def test_citation_export_json(client, ids, fmt, needle, ext):
     body = response.get_data(as_text=True)
     assert needle in body
     assert f".{ext}" in response.headers["Content-Disposition"]
+    content_type = response.headers["Content-Type"]
+    assert content_type.lower().count("charset=") == 1 and content_type.endswith("; charset=utf-8")
     if fmt == "bibtex":
         assert body.count("@techreport{") == 2
 
@@ -514,6 +521,7 @@ def test_every_route_is_tested(app):
               "static"}
     tested.add("api_spec.openapi")  # tests/test_api_spec.py
     tested |= {"reader.similar", "reader.api_similar"}  # tests/test_similar.py
+    tested |= {"about.page", "about.api"}  # tests/test_about.py
     tested |= {"practices." + name for name in (  # tests/test_practices.py
         "page", "api_practices", "practices_csv", "practice_page", "api_practice", "practice_csv",
         "spread_page", "api_spread", "spread_csv")}

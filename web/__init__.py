@@ -19,6 +19,7 @@ from archive.config import ArchiveConfig
 from archive.fields import SIDECAR, having, place_name
 
 from . import (
+    about,
     admin,
     api_spec,
     cite_views,
@@ -56,7 +57,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
 
     for module in (search_views, reader_views, compare_views, cite_views, health_views, practices_views,
-                   indicators_views, admin, api_spec):
+                   indicators_views, about, admin, api_spec):
         app.register_blueprint(module.bp)
     app.add_template_filter(indexer_snippet)
     app.add_template_global(place_name)

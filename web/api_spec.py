@@ -179,6 +179,8 @@ class GroupSchema(Schema.from_dict(_report_fields(report_fields.GROUP))):  # typ
 
     passages = _count("命中段落数（浏览时为全部段落数）")
     more = _count("未显示的命中数")
+    shared = fields.Integer(required=True, allow_none=True, validate=validate.Range(min=1), metadata={
+        "description": "按粘贴的段落查找时：该报告含有的所粘贴分句数（否则为 null）"})
     hits = _list(SearchHitSchema)
 
 
@@ -207,16 +209,22 @@ def _facet_entry(field_name: str) -> fields.List:
 
 FacetsSchema = Schema.from_dict(
     {name: fields.List(_facet_entry(name), required=True) for name in FACET_FIELDS}, name="FacetsSchema")
+ChoicesSchema = Schema.from_dict(
+    {name: fields.List(_facet_entry(name)) for name in FACET_FIELDS}, name="ChoicesSchema")
 
 
 class SearchResultSchema(Schema):
     """``/api/search``: one page of reports (search, filter-only list or browse) with facets."""
 
-    mode = _text("search（检索词）/ list（仅筛选）/ browse（全部）",
-                 validate=validate.OneOf(["search", "list", "browse"]))
+    mode = _text("search（检索词）/ passage（按粘贴的段落查找出处）/ list（仅筛选）/ browse（全部）",
+                 validate=validate.OneOf(["search", "passage", "list", "browse"]))
+    clauses = _list(fields.String(), "passage 模式下逐句精确查找的分句（其他模式为空）")
     total = _count("命中段落数")
     reports = _count("命中报告数")
     facets = fields.Nested(FacetsSchema, required=True)
+    choices = fields.Nested(ChoicesSchema, required=True, metadata={"description": (
+        "检索带筛选的各项：不计该项自身的筛选（其他筛选照旧）时各值的计数，即该项可再勾选的值；"
+        "同一项的多个值表示“任一”")})
     notes = _list(fields.String(), "筛选条件是如何理解的")
     suggestions = _list(SuggestionSchema)
     groups = _list(GroupSchema)
@@ -254,12 +262,21 @@ class AllHitsSchema(Schema):
 
 # --- compare, citation, health, errors ----------------------------------------------------------
 
+class SharedClauseSchema(Schema):
+    """A clause of a compared paragraph that other compared reports also have."""
+
+    start = _count("在 text 中的起始字符位置")
+    end = _count("结束字符位置")
+    report_ids = _list(fields.String(), "有相同表述的其他所比报告")
+
+
 class CompareCellSchema(Schema):
     """A paragraph in a comparison cell."""
 
     seq = _seq("段落编号")
     heading = _list(fields.String())
     text = _text()
+    shared = _list(SharedClauseSchema, "与其他所比报告相同的分句（其余为本报告自己的表述）")
 
 
 class CompareRowSchema(Schema):
@@ -335,20 +352,98 @@ class ErrorSchema(Schema):
     query = fields.String(metadata={"description": "检索式有误时：原样返回的检索式"})
 
 
-SearchArgsSchema = Schema.from_dict({
-    "q": fields.String(metadata={"description":
-                                 f"检索式（语法见 indexer/query.py），至多 {MAX_QUERY_CHARS} 字"}),
-    **{spec.name: fields.String(metadata={"description": f"筛选：{spec.label}"}) for spec in FIELD_SPECS},
+SEARCH_FIELDS: dict[str, fields.Field] = {
+    "q": fields.String(metadata={"description": (
+        f"检索式（语法见 indexer/query.py），至多 {MAX_QUERY_CHARS} 字；粘贴的一段原文（两个以上以，。；！？"
+        "分隔的长分句）按段落查找出处（indexer/pasted.py）")}),
+    **{spec.name: fields.List(fields.String(), metadata={"description": (
+        f"筛选：{spec.label}；可重复，表示任一（{spec.name}={spec.example}&{spec.name}=…），"
+        "不同筛选之间表示同时满足")}) for spec in FIELD_SPECS},
     ORIGINAL: fields.String(metadata={"description": "yes：只看特色做法（去掉通用表述段落）"}),
     "sort": fields.String(validate=validate.OneOf(list(SORTS)), metadata={"description": "、".join(
         f"{key}（{label}）" for key, label in SORTS.items())}),
     "page": fields.Integer(validate=validate.Range(min=1, max=MAX_PAGE)),
+    "passage": fields.String(validate=validate.OneOf(["yes", "no"]), metadata={
+        "description": "yes：按粘贴的段落查找出处；no：按检索式理解；不写则按文字自动判断"}),
     "all": fields.String(validate=validate.OneOf(["1"]), metadata={"description": "1：全部命中（不分页）"}),
-}, name="SearchArgsSchema")
+}
+SearchArgsSchema = Schema.from_dict(SEARCH_FIELDS, name="SearchArgsSchema")
+# POST: the same parameters in the body, for a query too long for a URL.
+SearchBodySchema = Schema.from_dict(SEARCH_FIELDS, name="SearchBodySchema")
+FORM = "application/x-www-form-urlencoded"
+SEARCH_BODY = {"required": False,
+               "description": ("与网址参数相同（筛选的多个值写成列表），"
+                               f"用于网址放不下的长检索式（至多 {MAX_QUERY_CHARS} 字）"),
+               "content": {JSON: {"schema": SearchBodySchema}, FORM: {"schema": SearchBodySchema}}}
+SEARCH_FORM = {**SEARCH_BODY, "content": {FORM: {"schema": SearchBodySchema}}}
 
 CompareArgsSchema = Schema.from_dict({
     "ids": fields.String(metadata={"description": "2–4 个报告编号，以逗号分隔"}),
 }, name="CompareArgsSchema")
+
+
+# --- what the archive holds (web.about) -----------------------------------------------------------
+
+class AboutYearSchema(Schema):
+    """Reports of one province in one year."""
+
+    year = _year()
+    reports = _count()
+
+
+class AboutProvinceSchema(Schema):
+    """Reports of one province (null: not known), by year."""
+
+    province = fields.String(required=True, allow_none=True, metadata={"description": "省份；不详时为 null"})
+    years = _list(AboutYearSchema, "有报告的年份")
+    reports = _count()
+
+
+class AboutSourceSchema(Schema):
+    """A source description of the files (a sidecar's ``source``) and its reports."""
+
+    source = _text()
+    reports = _count()
+
+
+class AboutHostSchema(Schema):
+    """A website reports were retrieved from."""
+
+    host = _text()
+    reports = _count()
+    first_retrieved = _text("最早取回日期（YYYY-MM-DD）或空")
+    last_retrieved = _text("最近取回日期或空")
+
+
+class AboutIngestedSchema(Schema):
+    """When the reports were ingested."""
+
+    first = _text("最早收录日期或空")
+    last = _text("最近收录日期或空")
+
+
+class AboutDocTypeSchema(Schema):
+    """Reports of one document type."""
+
+    doc_type = _text()
+    reports = _count()
+
+
+class AboutSchema(Schema):
+    """``/api/about``: what the archive holds, counted in the store."""
+
+    reports = _count("报告数")
+    passages = _count("段落数")
+    provinces = _count("省份数")
+    counties = _count("县（区）数")
+    townships = _count("乡镇（街道）数")
+    by_province_year = _list(AboutProvinceSchema, "各省份各年份的报告数")
+    doc_types = _list(AboutDocTypeSchema, "各文件类型的报告数")
+    sources = _list(AboutSourceSchema, "来源说明（最常见的若干种）")
+    other_sources = _count("其余来源说明的报告数")
+    without_source = _count("未附来源说明的报告数")
+    hosts = _list(AboutHostSchema, "取自各网站的报告与取回时间")
+    ingested = fields.Nested(AboutIngestedSchema, required=True)
 
 
 # --- operations ---------------------------------------------------------------------------------
@@ -376,6 +471,7 @@ class Operation:
     body: dict | None = None
     method: str = "get"
     tags: list[str] = field(default_factory=list)
+    post_body: dict | None = None  # the endpoint also answers POST with this body (and no query)
 
 
 def _export_responses() -> dict[int, dict]:
@@ -399,11 +495,12 @@ def operations() -> dict[str, Operation]:
     return {
         "search.api_search": Operation(
             {200: _json({"oneOf": [SearchResultSchema, AllHitsSchema]}, "一页结果；all=1 时为全部命中"),
-             400: BAD_REQUEST, 503: UNAVAILABLE}, query=SearchArgsSchema, tags=["检索"]),
+             400: BAD_REQUEST, 503: UNAVAILABLE},
+            query=SearchArgsSchema, tags=["检索"], post_body=SEARCH_BODY),
         "search.search_csv": Operation(
             {200: plain("text/csv", TEXT, "全部命中（CSV，UTF-8 BOM）"),
              400: plain("text/plain", TEXT, "检索式有误"), 503: plain("text/plain", TEXT, "检索索引不可用")},
-            query=SearchArgsSchema, tags=["检索"]),
+            query=SearchArgsSchema, tags=["检索"], post_body=SEARCH_FORM),
         "reader.api_report": Operation({200: _json(ReportSchema, "报告全文与元数据"), 301: MOVED,
                                         404: NOT_FOUND}, tags=["阅读"]),
         "reader.api_similar": Operation({200: _json(SimilarSchema, "其他乡镇的类似做法"), 404: NOT_FOUND,
@@ -450,6 +547,7 @@ def operations() -> dict[str, Operation]:
              400: plain("text/plain", TEXT, "筛选条件有误"),
              503: plain("text/plain", TEXT, "检索索引不可用")},
             query=indicator_args, tags=["指标"]),
+        "about.api": Operation({200: _json(AboutSchema, "收录概况、来源与取回时间")}, tags=["运行"]),
         "health.healthz": Operation({200: _json(HealthSchema, "存储可读"),
                                      503: _json(HealthSchema, "存储不可读，或检索索引缺失、未跟上存储")},
                                     tags=["运行"]),
@@ -499,7 +597,11 @@ def build_spec(app: Flask) -> dict:
             operation["description"] = description
         if op.body:
             operation["requestBody"] = op.body
-        spec.path(view=view, app=app, operations={op.method: operation})
+        by_method = {op.method: operation}
+        if op.post_body:
+            by_method["post"] = {**operation, "operationId": f"{rule.endpoint}.post",
+                                 "parameters": _path_parameters(rule), "requestBody": op.post_body}
+        spec.path(view=view, app=app, operations=by_method)
     return spec.to_dict()
 
 

@@ -188,6 +188,8 @@ def export():
     passages, _missing = _load_passages(items, strict=True)
     entries = reference_list.group_by_work(passages, base_url(), today())
     body, mimetype, extension = reference_list.combine(entries, fmt, safe_cell)
-    return Response(body, mimetype=f"{mimetype}; charset=utf-8", headers={
+    # content_type, not mimetype: werkzeug adds "; charset=utf-8" to a text/* mimetype itself,
+    # so a charset written into one came out twice.
+    return Response(body, content_type=f"{mimetype}; charset=utf-8", headers={
         "Content-Disposition": content_disposition("attachment", f"引用清单.{extension}"),
     })

@@ -8,10 +8,14 @@ canonical comma form so the URL can be shared.
 A selection that cannot be compared (one report, five, an unknown id) is the user's to fix, so
 it gets a page that keeps the query and the ticks, says what to do and offers the current hits
 to tick — never a bare "400". Wherever a report can be added, the hits of the query come first.
+
+Each column says where its hits are (``web.compare_marks``: "第 k / n 处" with previous/next, and
+app.js opens every cell at its first hit) and marks the clauses another compared report shares.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
@@ -21,6 +25,7 @@ from archive.errors import ArchiveError, ReportNotFound
 from archive.fields import MAX_QUERY_CHARS
 from archive.store import Report
 
+from . import compare_marks
 from .highlight import highlight, query_terms
 from .indicators_views import shared_indicators
 from .reports import compare_choices, find_report, passages_by_kind, place, report_label
@@ -137,11 +142,14 @@ def page():
         return _selection_page(ids, q)
     terms = query_terms(q)
     find = _query_for_choices(q)
+    rows = rows_for(reports)
+    clauses = compare_marks.compared([r.id for r in reports])
     return render_template(
-        "compare.html", reports=reports, places=[place(r) for r in reports], rows=rows_for(reports),
+        "compare.html", reports=reports, places=[place(r) for r in reports], rows=rows,
         indicators=shared_indicators([r.id for r in reports]),
         q=q, find=find, ids=[r.id for r in reports], mark=lambda text: highlight(text, terms),
-        max_reports=MAX_REPORTS,
+        marks=compare_marks.markers(reports, terms, clauses),
+        columns=compare_marks.columns(reports, rows, terms, clauses), max_reports=MAX_REPORTS,
         choices=hits_first(find, [r.id for r in reports]) if len(reports) < MAX_REPORTS else Choices(),
     )
 
@@ -151,19 +159,28 @@ def api_compare():
     """JSON twin: the reports' metadata and, per kind, each report's passages.
 
     In the API's vocabulary (``web.api_spec``): ``report_ids`` in the order asked (an alias
-    resolved), ``seq`` for a paragraph number, ``heading`` the passage's heading path.
+    resolved), ``seq`` for a paragraph number, ``heading`` the passage's heading path; ``shared``
+    the paragraph's clauses another compared report also has (``[start, end]`` of ``text`` and
+    those reports' ids).
     """
     ids = _requested_ids()
     if not _count_ok(ids):
         abort(400, description=f"并排比较需要 {MIN_REPORTS}–{MAX_REPORTS} 份报告，当前选择了 {len(ids)} 份。")
     reports = _load_all(ids)
+    clauses = compare_marks.compared([r.id for r in reports])
+    shared: dict[tuple[str, int], list[dict]] = defaultdict(list)
+    for rid, found in clauses.items():
+        for c in found:
+            if c.shared_with:
+                shared[rid, c.seq].append({"start": c.start, "end": c.end, "report_ids": list(c.shared_with)})
     return jsonify({
         "report_ids": [r.id for r in reports],
         "reports": [r.metadata_dict() for r in reports],
         "rows": [
             {"kind": kind, "cells": [
-                [{"seq": p.seq, "heading": list(p.heading_path or []), "text": p.text} for p in cell]
-                for cell in cells
+                [{"seq": p.seq, "heading": list(p.heading_path or []), "text": p.text,
+                  "shared": shared.get((report.id, p.seq), [])} for p in cell]
+                for report, cell in zip(reports, cells, strict=True)
             ]}
             for kind, cells in rows_for(reports)
         ],

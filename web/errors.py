@@ -47,8 +47,15 @@ def archive_error_response(error: ArchiveError) -> tuple[Response, int] | tuple[
     """The response for one of the archive's own errors, at the status its type carries."""
     if error.status >= 500:
         log.warning("%s on %s: %s", type(error).__name__, request.path, error)
-    extra = {"query": request.args.get("q", "")} if isinstance(error, QuerySyntaxError) else {}
+    extra = {"query": _query_sent()} if isinstance(error, QuerySyntaxError) else {}
     return error_response(error.status, error.user_message, **extra)
+
+
+def _query_sent() -> str:
+    """The ``q`` of the request: in the URL, a posted form or a posted JSON object."""
+    body = request.get_json(silent=True) if request.is_json else None
+    posted = body.get("q") if isinstance(body, dict) else None
+    return request.values.get("q") or (posted if isinstance(posted, str) else "")
 
 
 def init_app(app: Flask) -> None:

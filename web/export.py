@@ -67,7 +67,8 @@ def all_hits(params: SearchParams) -> Iterator[dict]:
     names and match set as the result page), ordered by place or year. The query is checked
     before the first row, so a bad one fails before streaming starts.
     """
-    rows = search_service().export_rows(params.q, params.indexer_filters() or None, params.sort)
+    rows = search_service().export_rows(params.q, params.indexer_filters() or None, params.sort,
+                                        passage=params.passage)
     return _with_permalinks(rows, base_url())
 
 

@@ -23,17 +23,22 @@ _FIELD = re.compile(r"^[A-Za-z_]+:")
 MAX_TERMS = 20
 
 
-def query_terms(query: str) -> list[str]:
-    """The words a matching passage contains, longest first (a phrase wins over its own words).
+def query_terms(query: str, passage: bool | None = None) -> list[str]:
+    """The words a matching passage contains, longest first (a phrase wins over its own words);
+    for pasted text (``indexer.pasted``, ``passage`` as the search was told) all its clauses.
 
     Uses the indexer's own parser, so the reader marks exactly what search matched; a query
     it rejects still gets a best-effort reading here, because a reader page must not fail.
     """
     try:
+        from indexer import pasted
         from indexer.query import parse
     except ImportError:
         return simple_terms(query)
     try:
+        clauses = pasted.reading(query or "", passage)
+        if clauses is not None:
+            return sorted(clauses, key=len, reverse=True)
         terms = [t for t in parse(query or "").positive_literals() if t.strip()]
     except ArchiveError:
         return simple_terms(query)
@@ -62,7 +67,7 @@ def simple_terms(query: str) -> list[str]:
 
 def highlight(
     text: str, terms: list[str], lead: int = 0, lead_id: str = "",
-    muted: Sequence[tuple[int, int, Markup]] = (),
+    muted: Sequence[tuple[int, int, Markup]] = (), muted_class: str = "tpl",
     figures: Sequence[tuple[int, int, str, bool]] = (),
 ) -> Markup:
     """``text`` escaped, with each match wrapped in ``<mark>``; safe to render as-is.
@@ -70,10 +75,11 @@ def highlight(
     The first ``lead`` characters (an inline heading, ``reports.Block.lead``) are wrapped in
     ``<span class="inline-heading" id=lead_id>``; a match running across its end is marked on
     both sides, so the tags nest properly. Each ``(start, end, note)`` of ``muted`` (template
-    text, ``indexer.templates``) is wrapped in ``<span class="tpl">`` and followed by ``note``;
-    each ``(start, end, label, current)`` of ``figures`` (a figure of the indicator table) in
-    ``<span class="figure" title=label>``, ``is-current`` when the page was opened at it; text
-    is cut at every boundary, so marks, figures, muted spans and the heading nest properly too.
+    text, ``indexer.templates``; the clauses compared reports share, ``indexer.shared``) is
+    wrapped in ``<span class="{muted_class}">`` and followed by ``note``; each ``(start, end,
+    label, current)`` of ``figures`` (a figure of the indicator table) in ``<span class="figure"
+    title=label>``, ``is-current`` when the page was opened at it; text is cut at every
+    boundary, so marks, figures, muted spans and the heading nest properly too.
     """
     edges = [edge for start, end, *_ in (*muted, *figures) for edge in (start, end)]
     cuts = sorted({0, len(text), *([lead] if 0 < lead < len(text) else []),
@@ -89,7 +95,8 @@ def highlight(
             piece = f'<span class="{css}" title="{escape(label)}">{piece}</span>'
         around = next(((end, note) for start, end, note in muted if start <= a and b <= end), None)
         if around is not None:
-            piece = f'<span class="tpl">{piece}</span>' + (str(around[1]) if b == around[0] else "")
+            note = str(around[1]) if b == around[0] else ""
+            piece = f'<span class="{escape(muted_class)}">{piece}</span>{note}'
         if lead and a < lead:
             ident = f' id="{escape(lead_id)}"' if a == 0 else ""
             piece = f'<span class="inline-heading"{ident}>{piece}</span>'

@@ -158,7 +158,8 @@ class SpreadSchema(Schema):
     """``/api/spread``: the query's reports as shares of all reports, by year and by province → county."""
 
     query = sf.text()
-    filters = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    filters = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), required=True,
+                          metadata={"description": "筛选：参数名 → 各值（任一）"})
     reports = sf.count("命中报告数（不含其他类文件）")
     all_reports = sf.count("筛选下的全部法治政府建设报告数")
     share = sf.share()

@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from archive.errors import ArchiveError, BadParams, ReportNotFound
+from archive.fields import MAX_QUERY_CHARS
 from archive.report_json import report_to_json
 from archive.store import Report, SourceFile
 from indexer.similar import SimilarPassage
@@ -29,7 +30,7 @@ from .reports import Block, load_report, outline, place, reading_order
 from .services import base_url, db, search_service
 
 bp = Blueprint("reader", __name__)
-MAX_READER_QUERY = 500
+MAX_READER_QUERY = MAX_QUERY_CHARS
 # A template sentence links to a search for its opening words (a whole clause can pass the
 # query length limit and its copies differ a little further on).
 TEMPLATE_QUERY_CHARS = 24
@@ -72,7 +73,7 @@ def hit_anchors(report: Report, search: SearchParams, blocks: list[Block], terms
         return []
     try:
         matched = {seq for _, seq in search_service().passage_ids(
-            search.q, search.indexer_filters() or None, report_id=report.id)}
+            search.q, search.indexer_filters() or None, report_id=report.id, passage=search.passage)}
     except ArchiveError:  # IndexUnavailable is one too
         matched = {p.seq for p in report.passages if match_spans(p.text, terms)}
     anchors = ["report-title"] if report.title and _holds_all(report.title, terms) else []
@@ -128,7 +129,7 @@ def report(report_id: str):
     found = load_report(report_id, "reader.report")
     search = search_context()
     q = search.q[:MAX_READER_QUERY]
-    terms = query_terms(q)
+    terms = query_terms(q, search.passage)
     blocks = reading_order(found)
     hits = hit_anchors(found, search, blocks, terms)
     cited = _cited_seq()

@@ -5,6 +5,11 @@ message (and HTTP 400 for the JSON twin) instead of failing or being silently ig
 page goes through the search service: neither words nor filters browse the whole archive,
 filters alone (``?year=2024``, ``q=year:2024``) list the matching reports (short place names
 resolved, ``地区不详``/``年份不详`` read), words search; the export reads the same match set.
+
+Each also answers POST, for a query too long for a URL (a pasted passage, up to
+``MAX_QUERY_CHARS``): the same parameters as a form, or for the API a JSON object. A posted
+search that fits a URL after all is redirected to it, so what can be shared is; a longer one is
+answered in place (``web.params``: its page's controls post its form again).
 """
 
 from __future__ import annotations
@@ -23,20 +28,22 @@ from flask import (
     url_for,
 )
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from archive.errors import ArchiveError, BadParams
-from archive.fields import GROUP, columns
+from archive.fields import GROUP, MAX_QUERY_CHARS, columns
 from archive.store import Report
 from indexer.query import FIELD_SPECS
+from indexer.clauses import MIN_CHARS
 
-from . import export
+from . import about, export, facet_form
 from .params import (
     FACET_LABELS,
     FILTER_PARAMS,
+    LONG_QUERY_BYTES,
     PER_PAGE,
     SORTS,
     SearchParams,
-    param_for_facet,
     refine,
 )
 from .services import db, search_service
@@ -54,7 +61,8 @@ def run(params: SearchParams) -> dict:
     """
     per_page = current_app.config.get("SEARCH_PER_PAGE") or PER_PAGE
     result = search_service().search(
-        params.q, params.indexer_filters() or None, page=params.page, sort=params.sort, per_page=per_page
+        params.q, params.indexer_filters() or None, page=params.page, sort=params.sort, per_page=per_page,
+        passage=params.passage,
     )
     payload = result.to_json()
     if params.is_everything:
@@ -79,21 +87,53 @@ def add_report_fields(groups: list[dict]) -> None:
             group.update({name: getattr(row, name) for name in missing})
 
 
-def _params_or_error() -> tuple[SearchParams | None, str]:
+def search_args() -> MultiDict[str, str]:
+    """The search's parameters: the URL's; for a POST the form's (or the API's JSON object's),
+    each overridden by the same parameter in the URL (a posted page's controls post its state
+    form to a URL naming what they change, ``SearchParams.overrides``)."""
+    if request.method != "POST":
+        return request.args
+    merged = MultiDict(request.form) if request.form else _json_args()
+    for key in request.args:
+        merged.setlist(key, request.args.getlist(key))
+    return merged
+
+
+def _json_args() -> MultiDict[str, str]:
+    """A JSON body (``{"q": "…", "year": [2023, 2024]}``) as parameters; an empty body is none."""
+    body = request.get_json(silent=True) if request.data else {}
+    if not isinstance(body, dict):
+        raise BadParams("请求体应为 JSON 对象，如 {\"q\": \"枫桥经验\", \"year\": [2023, 2024]}")
+    out: MultiDict[str, str] = MultiDict()
+    for key, value in body.items():
+        values = value if isinstance(value, list) else [value]
+        if not all(isinstance(item, str | int) and not isinstance(item, bool) for item in values):
+            raise BadParams(f"参数 {str(key)[:20]} 的值应为文字、数字或它们的列表")
+        out.setlist(str(key), [str(item) for item in values])
+    return out
+
+
+def _params_or_error(args: MultiDict[str, str]) -> tuple[SearchParams | None, str]:
     try:
-        return SearchParams.from_args(request.args), ""
+        return SearchParams.from_args(args), ""
     except BadParams as error:
         return None, str(error)
 
 
 @bp.get("/")
-@bp.get("/search")
+@bp.route("/search", methods=["GET", "POST"])
 def index():
     """The search page; without a query, the browsable archive."""
-    refined = refine(request.args)
+    args = search_args()
+    refined = refine(args)
     if refined is not None:
-        return redirect(url_for("search.index", **refined))
-    params, error = _params_or_error()
+        if request.method == "GET":
+            return redirect(url_for("search.index", **refined))
+        args = MultiDict([(key, item) for key, value in refined.items()
+                          for item in (value if isinstance(value, list) else [value])])
+    params, error = _params_or_error(args)
+    if request.method == "POST" and params is not None and not params.posted:
+        return redirect(url_for("search.index") + "?" + params.query_string(), 303)
     result: dict | None = None
     status = 200
     if params is not None:
@@ -103,18 +143,28 @@ def index():
             error, status = failed.user_message, failed.status
     else:
         status = 400
-        params = SearchParams(q=" ".join((request.args.get("q") or "").split())[:200])
+        params = SearchParams(q=" ".join((args.get("q") or "").split())[:200])
+    panel = facet_form.sections(params, result) if result else []
+    home = params.is_everything and params.page == 1 and result is not None
     return render_template(
         "search.html", params=params, result=result, error=error, facet_labels=FACET_LABELS,
-        sorts=SORTS, param_for_facet=param_for_facet, filter_keys=FILTER_PARAMS, fields=FIELD_SPECS,
+        sorts=SORTS, filter_keys=FILTER_PARAMS, fields=FIELD_SPECS,
+        panel=panel, kept=facet_form.kept_values(params, panel),
+        long_query_bytes=LONG_QUERY_BYTES, max_query_chars=MAX_QUERY_CHARS, min_clause_chars=MIN_CHARS,
+        inventory=about.current() if home else None, **about.TABLE_LABELS,
     ), status
 
 
-@bp.get("/api/search")
+@bp.route("/api/search", methods=["GET", "POST"])
 def api_search():
-    """JSON twin of ``/search``; ``all=1`` returns every hit of the query (no pagination, capped)."""
-    params = SearchParams.from_args(request.args)  # errors: web.errors answers {"error", "status"}
-    if request.args.get("all") == "1":
+    """JSON twin of ``/search``; ``all=1`` returns every hit of the query (no pagination, capped).
+
+    POST takes the same parameters as a JSON object (a filter's values as a list) or a form, for
+    a query too long for a URL (up to the documented length, a pasted passage).
+    """
+    args = search_args()
+    params = SearchParams.from_args(args)  # errors: web.errors answers {"error", "status"}
+    if args.get("all") == "1":
         hits = list(islice(export.all_hits(params), MAX_JSON_HITS + 1))
         return jsonify({"query": params.q, "filters": params.indexer_filters(),
                         "total": min(len(hits), MAX_JSON_HITS), "truncated": len(hits) > MAX_JSON_HITS,
@@ -122,10 +172,11 @@ def api_search():
     return jsonify(run(params))
 
 
-@bp.get("/search.csv")
+@bp.route("/search.csv", methods=["GET", "POST"])
 def search_csv():
-    """Every hit of the query as CSV (UTF-8 with BOM so Excel reads the Chinese), streamed."""
-    rows = export.all_hits(SearchParams.from_args(request.args))  # errors: plain text by web.errors
+    """Every hit of the query as CSV (UTF-8 with BOM so Excel reads the Chinese), streamed;
+    POST takes the parameters as a form (a posted result page's export button)."""
+    rows = export.all_hits(SearchParams.from_args(search_args()))  # errors: plain text by web.errors
     return Response(stream_with_context(export.hits_csv(rows)), mimetype="text/csv", headers={
         "Content-Disposition": export.content_disposition("attachment", "fazhi-search.csv"),
     })

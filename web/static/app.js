@@ -1,8 +1,10 @@
 /* Fazhi Archive — progressive enhancement only: every page works without this file.
- * Adds: one-click copy, the citation list (localStorage, mirrored in the share URL), linked scrolling on the comparison,
+ * Adds: one-click copy, the citation list (localStorage, mirrored in the share URL), linked scrolling on the comparison
+ * and its cells opened at their first hit with previous/next per column,
  * the compare selection counter, hit-by-hit navigation in the reader (buttons and N/P keys),
- * the search context on links into the reader, the outline folded on phones, and a search
- * placeholder shortened to what fits.
+ * the search context on links into the reader, filter boxes applied when ticked, long text posted
+ * rather than put in a URL, the outline
+ * folded on phones, and a search placeholder shortened to what fits.
  * No inline script anywhere (the CSP forbids it); no text is ever inserted as HTML. */
 (function () {
   "use strict";
@@ -192,6 +194,47 @@
     });
   }
 
+  /* ---------- comparison: every cell opens at its first hit; previous/next per column ---------- */
+  function revealInPane(node) {
+    var pane = node.closest(".cell-scroll");
+    if (pane) { pane.scrollTop += node.getBoundingClientRect().top - pane.getBoundingClientRect().top - 8; }
+  }
+
+  function initCompareHits() {
+    var all = document.querySelectorAll(".cg-cell [data-hit]");
+    if (!all.length) { return; }
+    document.querySelectorAll(".cell-scroll").forEach(function (pane) {
+      var first = pane.querySelector("[data-hit]");
+      if (first) { revealInPane(first); }
+    });
+    document.querySelectorAll("[data-col-nav]").forEach(function (nav) {
+      var col = nav.dataset.colNav;
+      var hits = Array.prototype.slice.call(document.querySelectorAll(".cg-cell[data-col='" + col + "'] [data-hit]"));
+      var counter = nav.querySelector("[data-col-counter]");
+      var current = 0;
+      nav.querySelectorAll("[data-col-step]").forEach(function (link) {
+        link.addEventListener("click", function (event) {
+          event.preventDefault();
+          hits[current].classList.remove("is-current-hit");
+          current = (current + Number(link.dataset.colStep) + hits.length) % hits.length;
+          var hit = hits[current];
+          hit.classList.add("is-current-hit");
+          counter.textContent = String(current + 1);
+          hit.scrollIntoView({ block: "center" });
+          revealInPane(hit);
+          hit.focus({ preventScroll: true });
+        });
+      });
+    });
+    if (!window.location.hash) {  // the page opens at the first row holding a hit
+      var row = all[0].closest(".cg-row");
+      var kind = row && row.previousElementSibling;
+      if (kind && kind.classList.contains("cg-kind") && kind.getBoundingClientRect().top > window.innerHeight * 0.6) {
+        kind.scrollIntoView({ block: "start" });
+      }
+    }
+  }
+
   /* ---------- compare selection: "已选 n 份", button enabled only for 2–4 ---------- */
   var COMPARE_MIN = 2, COMPARE_MAX = 4;
 
@@ -273,10 +316,35 @@
     results.querySelectorAll("a[href^='/reports/']").forEach(function (link) {
       var url = new URL(link.getAttribute("href"), window.location.href);
       if (url.pathname.split("/").length !== 3) { return; }  // the reader only, not /source or cite pages
+      var own = {};  // a filter of several values carries each of them
+      url.searchParams.forEach(function (value, name) { own[name] = true; });
       here.forEach(function (value, name) {
-        if (!NOT_CONTEXT.test(name) && !url.searchParams.has(name)) { url.searchParams.set(name, value); }
+        if (!NOT_CONTEXT.test(name) && !own[name]) { url.searchParams.append(name, value); }
       });
       link.setAttribute("href", url.pathname + url.search + url.hash);
+    });
+  }
+
+  /* ---------- search box: text too long for a URL (a pasted passage) is posted ---------- */
+  function initLongQueries() {
+    document.querySelectorAll("form[data-post-over]").forEach(function (form) {
+      var limit = Number(form.dataset.postOver);
+      form.addEventListener("submit", function () {
+        var size = new URLSearchParams(new FormData(form)).toString().length;
+        form.method = size > limit ? "post" : "get";
+      });
+    });
+  }
+
+  /* ---------- search page: a ticked or unticked filter box applies at once ---------- */
+  function initFacetForm() {
+    document.querySelectorAll("form[data-facet-form]").forEach(function (form) {
+      form.querySelectorAll("[data-facet-apply]").forEach(function (button) { button.hidden = true; });
+      form.addEventListener("change", function (event) {
+        if (event.target.type !== "checkbox") { return; }
+        form.classList.add("is-applying");
+        if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
+      });
     });
   }
 
@@ -316,10 +384,13 @@
     initAddButtons();
     initCitationsPage();
     initLinkedScrolling();
+    initCompareHits();
     updateCount();
     revealCited();
     initCompareCounters();
     initReaderLinks();
+    initFacetForm();
+    initLongQueries();
     foldOnPhone();
     initHitNav();
     fitPlaceholders();
