@@ -29,8 +29,8 @@ from archive.errors import QuerySyntaxError
 from archive.normalize import fold_for_match
 
 from . import literal
-from .query import AnyOf, Literal, ParsedQuery, Vocabulary, parse
 from .clauses import MIN_CHARS, clause_spans
+from .query import AnyOf, Literal, ParsedQuery, Vocabulary, parse
 
 MIN_CLAUSES = 2  # clauses with punctuation between them that make text "pasted" without asking
 # Punctuation that ends a clause and is no syntax of the query language (folded forms).

@@ -21,8 +21,8 @@ from archive.fields import MAX_QUERY_CHARS
 from archive.normalize import fold_for_match
 from archive.store import Passage, Report
 from indexer import pasted
-from indexer.service import SearchService
 from indexer.clauses import MIN_CHARS
+from indexer.service import SearchService
 from tests.conftest import sessions_of
 from web import create_app
 from web.params import LONG_QUERY_BYTES, SearchParams

@@ -33,8 +33,8 @@ from werkzeug.datastructures import MultiDict
 from archive.errors import ArchiveError, BadParams
 from archive.fields import GROUP, MAX_QUERY_CHARS, columns
 from archive.store import Report
-from indexer.query import FIELD_SPECS
 from indexer.clauses import MIN_CHARS
+from indexer.query import FIELD_SPECS
 
 from . import about, export, facet_form
 from .params import (
