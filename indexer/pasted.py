@@ -69,6 +69,8 @@ def reading(text: str, asked: bool | None = None) -> list[str] | None:
     if asked is False or not text.strip():
         return None
     found = clauses(text)
+    if asked is None and _quoted(text.strip()):
+        return None  # "…，…" is one exact phrase, as typed
     if asked is None:
         folded = fold_for_match(text)
         breaks = sum(1 for _ in CLAUSE_PUNCTUATION.finditer(folded.strip().rstrip(".!?;,")))
@@ -76,6 +78,11 @@ def reading(text: str, asked: bool | None = None) -> list[str] | None:
     if not found:
         raise QuerySyntaxError(f"按段落查找出处需要至少一个 {MIN_CHARS} 字以上的分句（以，。；！？分隔）。")
     return found
+
+
+def _quoted(text: str) -> bool:
+    """Whether ``text`` is one quoted phrase ("…", 「…」, “…”): the query language's exact phrase."""
+    return len(text) > 1 and (text[0], text[-1]) in (('"', '"'), ("「", "」"), ("“", "”"))
 
 
 def as_query(found: Sequence[str], filters: Mapping[str, str | Sequence[str]] | None,

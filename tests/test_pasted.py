@@ -211,3 +211,9 @@ def test_the_reader_marks_the_pasted_clauses_it_was_opened_with(app: Flask, para
     assert all(fold_for_match(clause) in fold_for_match(marked) for clause in pasted.clauses(text))
     counter = page.select_one("[data-hit-counter]").get_text()
     assert page.select(".passage[data-hit]") and f"/ {len(page.select('[data-hit]'))} 处" in counter
+
+
+def test_a_quoted_phrase_with_commas_is_one_phrase_not_pasted_text() -> None:
+    # A heading cut from a report, quoted as the query language's exact phrase.
+    assert pasted.reading('"（一）坚持思想武装，强化法治思维和依法履职能力建设"') is None
+    assert pasted.reading("“坚持思想武装，强化法治思维和依法履职能力建设”") is None
