@@ -37,7 +37,7 @@ from archive.store import (
     written_heading,
 )
 
-from . import literal, templates
+from . import literal, matchsets, templates
 from .analysis import ensure_jieba
 from .generation import (
     LITERAL_DB,
@@ -122,7 +122,7 @@ def update(
         conn = literal.connect(generation / LITERAL_DB)
         try:
             forgotten = templates.forget(conn, removed) if TEMPLATE_MARKS else set()
-            literal.delete_reports(conn, removed)
+            gone = literal.delete_reports(conn, removed)
             ix = open_whoosh(generation / WHOOSH_DIR)
             writer = ix.writer(limitmb=WRITER_MB)
             try:
@@ -137,6 +137,9 @@ def update(
             writer.commit()
             if change_seq is not None:
                 literal.remember_change(conn, change_seq)
+            marks = ",".join("?" * len(changed))
+            matchsets.update(conn, generation, conn.execute(
+                f"SELECT gid, folded FROM passages WHERE report_id IN ({marks})", changed).fetchall(), gone)
             conn.commit()  # searchable from here
             if TEMPLATE_MARKS:
                 # a report changes the marks of those it copies: the clauses near its own are
@@ -182,9 +185,19 @@ def _build_generation(sessions: sessionmaker[Session], generation: Path, procs: 
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("INSERT INTO trigrams(trigrams) VALUES ('optimize')")
         conn.commit()
+        matchsets.build(conn, generation, _word_frequencies(generation))
+        conn.commit()
     finally:
         conn.close()
     return counts
+
+
+def _word_frequencies(generation: Path) -> Iterator[tuple[str, int]]:
+    """The index's words with the number of places holding each (Whoosh's document frequency):
+    where the match sets' frequent strings are chosen from."""
+    with open_whoosh(generation / WHOOSH_DIR).reader() as reader:
+        for term, info in reader.iter_field("text"):
+            yield (term.decode("utf-8") if isinstance(term, bytes) else term), info.doc_frequency()
 
 
 def _fill(sessions: sessionmaker[Session], conn, writer: IndexWriter, report_ids: list[str] | None,

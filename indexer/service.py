@@ -39,7 +39,7 @@ from archive.errors import IndexUnavailable, QuerySyntaxError
 from archive.fields import BY_COLUMN, EXPORT, PASSAGE_LEVEL, REPORT_FACETS, SORTS, columns, sort_columns
 from archive.normalize import fold_for_match
 
-from . import literal, pasted, practices, spreads, templates, wording
+from . import fast_order, fastpath, literal, matchsets, pasted, practices, spreads, templates, wording
 from . import similar as similar_passages
 from .beside import Beside
 from .facets import FacetCounts, facet_counts
@@ -253,6 +253,18 @@ class _Generation:
             return found
         return self._per_version("county_provinces", compute)
 
+    def match_sets(self) -> matchsets.MatchSets | None:
+        """The match sets of the version this generation's literal table names (None: none, or
+        their files are missing: the SQL path answers)."""
+        def load() -> matchsets.MatchSets | None:
+            version = matchsets.current_version(self.conn)
+            try:
+                return matchsets.MatchSets.open(self.folder, version) if version is not None else None
+            except (OSError, ValueError):
+                log.warning("match sets of %s unreadable; searching without them", self.folder.name)
+                return None
+        return self._per_version("match_sets", load)
+
     def suggester(self) -> Suggester:
         """The did-you-mean tables over this generation's words (built on first need)."""
         return self._per_version("suggester", lambda: Suggester.from_reader(self.searcher()[0].reader()))
@@ -369,21 +381,31 @@ class SearchService:
         )
         conn = generation.conn
         with conn:  # one transaction: counts, facets and pages see the same snapshot
+            conn.execute("DELETE FROM temp.hits")  # (its first write opens the transaction)
             words = parsed.positive_literals()
-            ranks = sort == "relevance" and words and clauses is None
-            matched = _materialise(conn, parsed, generation if ranks else None)
-            result.total, result.reports = _totals(conn)
-            result.facets = facet_counts(conn)
+            fast = None if clauses is not None or not words else self._fast(generation, parsed, sort,
+                                                                             page * per_page)
             scores: dict[int, float] = {}
-            if clauses is not None:  # pasted text: ranked by the clauses each place and report holds
-                places = pasted.held(conn, clauses)
-                scores.update((gid, float(len(indexes))) for gid, indexes in places.items())
-                shares = pasted.report_shares(conn, places, clauses)
-                order = (pasted.ranked(conn, shares) if sort == "relevance" else
-                         self._report_order(generation, parsed, sort, scores, page * per_page, matched))
+            if fast is not None:  # from the match sets: counted and ordered without a pass over every match
+                order, scores = fast.order, fast.scores
+                result.total, result.reports = fast.matches.total, len(fast.matches.reports)
+                result.facets = fast.matches.facets()
             else:
-                order = self._report_order(generation, parsed, sort, scores, page * per_page, matched)
+                ranks = sort == "relevance" and words and clauses is None
+                matched = _materialise(conn, parsed, generation if ranks else None)
+                result.total, result.reports = _totals(conn)
+                result.facets = facet_counts(conn)
+                if clauses is not None:  # pasted text: ranked by the clauses each place and report holds
+                    places = pasted.held(conn, clauses)
+                    scores.update((gid, float(len(indexes))) for gid, indexes in places.items())
+                    shares = pasted.report_shares(conn, places, clauses)
+                    order = (pasted.ranked(conn, shares) if sort == "relevance" else
+                             self._report_order(generation, parsed, sort, scores, page * per_page, matched))
+                else:
+                    order = self._report_order(generation, parsed, sort, scores, page * per_page, matched)
             page_ids = order[(page - 1) * per_page: page * per_page]
+            if fast is not None:
+                fast.fill(conn, page_ids)
             if page_ids and words and sort != "relevance" and clauses is None:
                 scores.update(self._score_page(generation, words, page_ids))
                 originality(conn, scores, words)
@@ -393,8 +415,47 @@ class SearchService:
                     group.shared = shares[group.report_id][0]
             elif not result.total and words:
                 result.suggestions = self._suggestions(generation, parsed, result.query, filters)
-            result.choices = _choices(conn, parsed)  # last: it fills the match set again
+            # last: it may fill the match set again
+            result.choices = _choices(conn, parsed, generation.match_sets())
         return result
+
+    def _fast(self, generation: _Generation, parsed: ParsedQuery, sort: str, upto: int
+              ) -> fast_order.FastPage | None:
+        """The matches, the first ``upto`` report ids in result order and the candidates' scores,
+        from the match sets (``indexer.fastpath``, ``indexer.fast_order``); None when the SQL
+        path must answer (no sets, a condition they cannot decide, a small match set, a
+        pre-rank they cannot supply)."""
+        sets = generation.match_sets()
+        found = fastpath.match(sets, generation.conn, parsed) if sets is not None else None
+        if found is None:
+            return None
+        conn = generation.conn
+        scores: dict[int, float] = {}
+        if sort != "relevance":
+            numbers = [int(n) for n in found.report_order(sort)[:upto]]
+        else:
+            words = parsed.positive_literals()
+            beside = None
+            if len(words) > 1 and literal.rank_match(parsed) is not None:
+                job, _by_counts = _rank_beside(generation, parsed, frozenset())
+                beside = [gid for gid, *_ in job.rows()] if job is not None else None
+            chosen = fast_order.candidates(found, conn, parsed, RANK_CANDIDATES, beside)
+            if chosen is None:
+                return None
+            candidates, adjacent = chosen
+            searcher, docmap = generation.searcher()
+            scores.update(score(searcher, docmap, words, candidates))
+            for gid in adjacent:
+                scores[gid] = scores.get(gid, 0.0) * PHRASE_BOOST + PHRASE_BONUS
+            originality(conn, scores, words)
+            ranked = sorted(scores, key=lambda gid: (-scores[gid], gid))
+            best = list(dict.fromkeys(candidates[gid] for gid in ranked))[:upto]
+            chosen_set = set(best)
+            rest = [int(n) for n in found.by_matches()[:upto + len(best)] if int(n) not in chosen_set]
+            numbers = (best + rest)[:upto]
+        ids = fast_order.report_ids(conn, numbers)
+        return fast_order.FastPage(found, [ids[number] for number in numbers],
+                                   {ids[number]: number for number in numbers}, scores)
 
     def _suggestions(
         self,
@@ -873,18 +934,23 @@ def _groups(
     return groups
 
 
-def _choices(conn: sqlite3.Connection, parsed: ParsedQuery) -> FacetCounts:
+def _choices(conn: sqlite3.Connection, parsed: ParsedQuery, sets: matchsets.MatchSets | None) -> FacetCounts:
     """For each facet field ``parsed`` filters on, its counts over the match set without that
     field's filter (the other filters kept): each value with the reports it selects alone, the
     entries a user picks more values of the field from. Exact, like every count: each is a
-    match set of its own, filled into ``temp.hits`` (the caller is done with the page's)."""
+    match set of its own, from the match sets when they answer it, else filled into
+    ``temp.hits`` (the caller is done with the page's)."""
     out: FacetCounts = {}
     for name in FACET_FIELDS:
         if name not in parsed.filters and not (name == "year" and parsed.year_range):
             continue
         others = {key: values for key, values in parsed.filters.items() if key != name}
-        _materialise(conn, replace(parsed, filters=others,
-                                   year_range=None if name == "year" else parsed.year_range))
+        wider = replace(parsed, filters=others, year_range=None if name == "year" else parsed.year_range)
+        found = fastpath.match(sets, conn, wider) if sets is not None and wider.positive_literals() else None
+        if found is not None:
+            out[name] = found.facets((name,))[name]
+            continue
+        _materialise(conn, wider)
         out[name] = facet_counts(conn, (name,))[name]
     return out
 
