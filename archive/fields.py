@@ -71,7 +71,7 @@ FIELDS: tuple[Field, ...] = (
     Field("issuer", "issuer", "发文机关", description="发文机关；原文未写时为本库拟定的 [机关]",
           roles=_roles(SIDECAR, REVIEW, JSON)),
     Field("issue_date", "issue_date", "成文日期", kind="date", description="成文日期（YYYY-MM-DD）或空",
-          roles=_roles(SIDECAR, JSON, GROUP)),
+          roles=_roles(SIDECAR, INDEXED, JSON, GROUP)),
     Field("division_code", "division_code", "行政区划代码", roles=_roles(SIDECAR)),
 )
 BY_COLUMN: dict[str, Field] = {f.column: f for f in FIELDS}

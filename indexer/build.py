@@ -235,7 +235,7 @@ def _batches(
     gid = first_gid
     reports = list(session.scalars(stmt))
     report_columns = (Report.id, Report.title, Report.year, Report.province, Report.city, Report.county,
-                      Report.township, Report.doc_type, Report.text, Report.title_supplied)
+                      Report.township, Report.doc_type, Report.issue_date, Report.text, Report.title_supplied)
     section_columns = (Section.report_id, Section.id, Section.parent_id, Section.ordinal, Section.number,
                        Section.title, Section.kind, Section.start, Section.heading_end)
     passage_columns = (Passage.report_id, Passage.seq, Passage.start, Passage.text, Passage.heading_path,
@@ -245,12 +245,11 @@ def _batches(
         report_rows: list[literal.ReportRow] = []
         places: dict[str, list[_Place]] = {}
         texts: dict[str, str] = {}
-        for rid, title, year, province, city, county, township, doc_type, text, supplied in session.execute(
-            select(*report_columns).where(Report.id.in_(chunk)).order_by(Report.id)
-        ):
+        rows = session.execute(select(*report_columns).where(Report.id.in_(chunk)).order_by(Report.id))
+        for rid, title, year, province, city, county, township, doc_type, issued, text, supplied in rows:
             report_rows.append(literal.ReportRow(
                 rid, title or "", str(year) if year is not None else "", province or "", city or "",
-                county or "", township or "", doc_type or "",
+                county or "", township or "", doc_type or "", issued or "",
             ))
             texts[rid] = text or ""
             # A supplied label ([红江镇2023年…]) is the archive's words, not the document's: not searchable.

@@ -41,7 +41,7 @@ from archive.normalize import fold_for_match
 
 from . import fast_order, fastpath, literal, matchsets, pasted, practices, spreads, templates, wording
 from . import similar as similar_passages
-from .beside import Beside
+from .beside import Beside, Runner
 from .facets import FacetCounts, facet_counts
 from .generation import LITERAL_DB, WHOOSH_DIR, current_generation, open_whoosh
 from .query import PLACE_COLUMNS, ParsedQuery, parse
@@ -112,6 +112,11 @@ class Group:
     more: int
     passages: int = 0  # matching passages of the report (all of them for a filter-only listing)
     shared: int | None = None  # pasted text: how many of its clauses the report holds (``indexer.pasted``)
+    # The rest of what a result shows of its report (``archive.fields`` GROUP role), from the index.
+    province: str = ""
+    city: str = ""
+    doc_type: str = ""
+    issue_date: str = ""
 
 
 @dataclass
@@ -178,7 +183,8 @@ class SearchResult:
                 {
                     "report_id": g.report_id, "township": g.township, "county": g.county,
                     "year": g.year, "title": g.title, "more": g.more, "passages": g.passages,
-                    "shared": g.shared,
+                    "shared": g.shared, "province": g.province, "city": g.city, "doc_type": g.doc_type,
+                    "issue_date": g.issue_date,
                     "hits": [
                         {"seq": h.seq, "section": h.section, "heading": h.heading,
                          "snippet": h.snippet, "text": h.text, "place": h.place, "anchor": h.anchor,
@@ -217,7 +223,7 @@ class _Generation:
         self._docmap: DocMap | None = None
         self._average_chars: float | None = None
         # A second connection for the one query a request runs beside its own (``beside``).
-        self._side_conn: sqlite3.Connection | None = None
+        self._side: Runner | None = None
         self._side_job: Beside | None = None
         # Built from the index, kept until another connection commits (``PRAGMA data_version``
         # changes: an incremental update); never rebuilt per request. Name → (version, value).
@@ -291,9 +297,9 @@ class _Generation:
         """Start ``sql`` on this generation's second connection, on a thread of its own
         (``indexer.beside``); a query still running from an earlier request is waited for."""
         self.settle()
-        if self._side_conn is None:
-            self._side_conn = literal.connect(self.folder / LITERAL_DB)
-        self._side_job = Beside(self._side_conn, sql, args)
+        if self._side is None:
+            self._side = Runner(literal.connect(self.folder / LITERAL_DB))
+        self._side_job = Beside(self._side, sql, args)
         return self._side_job
 
     def settle(self) -> None:
@@ -304,8 +310,9 @@ class _Generation:
 
     def close(self) -> None:
         self.settle()
-        if self._side_conn is not None:
-            self._side_conn.close()
+        if self._side is not None:
+            self._side.close()
+            self._side.conn.close()
         if self._searcher is not None:
             self._searcher.close()
         self.conn.close()
@@ -900,7 +907,8 @@ def _groups(
         return []
     marks = ",".join("?" * len(report_ids))
     reports = {row[0]: row for row in conn.execute(
-        f"SELECT r.report_id, r.title, r.year, r.county, r.township, h.n FROM reports r "
+        f"SELECT r.report_id, r.title, r.year, r.county, r.township, h.n, r.province, r.city, r.doc_type, "
+        f"r.issue_date FROM reports r "
         f"JOIN temp.hit_reports h ON h.report_no = r.report_no WHERE r.report_id IN ({marks})",
         report_ids,
     )}
@@ -921,10 +929,11 @@ def _groups(
     for rid in report_ids:
         rows = chosen[rid]
         shown = rows[:HITS_PER_GROUP] if words else rows[:1]
-        _rid, title, year, county, township, matched = reports[rid]
+        _rid, title, year, county, township, matched, province, city, doc_type, issued = reports[rid]
         groups.append(Group(
             report_id=rid, township=township, county=county, year=int(year) if year else None,
-            title=title, more=len(rows) - len(shown), passages=matched,
+            title=title, more=len(rows) - len(shown), passages=matched, province=province, city=city,
+            doc_type=doc_type, issue_date=issued,
             hits=[Hit(seq=seq if unit == literal.PASSAGE else None, section=section,
                       heading=json.loads(heading), snippet=snippet(text, words), text=text,
                       place=literal.PLACE_NAMES[unit], anchor=literal.anchor(unit, seq),

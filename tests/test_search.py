@@ -263,7 +263,7 @@ def test_groups_pages_and_json_shape(service, oracle, places) -> None:
     for page in range(1, data["pages"] + 1):
         for group in service.search("法治", page=page, per_page=3).to_json()["groups"]:
             assert set(group) == {"report_id", "township", "county", "year", "title", "hits", "more",
-                                  "passages", "shared"}
+                                  "passages", "shared", "province", "city", "doc_type", "issue_date"}
             assert group["shared"] is None  # a query, not pasted text
             assert group["passages"] == len(group["hits"]) + group["more"]
             assert group["report_id"] not in seen

@@ -76,9 +76,9 @@ def add_report_fields(groups: list[dict]) -> None:
     GROUP role) that the index's groups do not carry (the place above county, the type, the
     date), read from the store for this page's reports only."""
     ids = [g["report_id"] for g in groups]
-    if not ids:
-        return
-    missing = [name for name in columns(GROUP) if name not in groups[0]]
+    missing = [name for name in columns(GROUP) if groups and name not in groups[0]]
+    if not missing:
+        return  # the index carries them all (``indexer.literal`` report table)
     wanted = [getattr(Report, name) for name in missing]
     rows = {row.id: row for row in db().execute(select(Report.id, *wanted).where(Report.id.in_(ids)))}
     for group in groups:
