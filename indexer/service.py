@@ -26,8 +26,10 @@ import json
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
@@ -39,7 +41,18 @@ from archive.errors import IndexUnavailable, QuerySyntaxError
 from archive.fields import BY_COLUMN, EXPORT, PASSAGE_LEVEL, REPORT_FACETS, SORTS, columns, sort_columns
 from archive.normalize import fold_for_match
 
-from . import fast_order, fastpath, literal, matchsets, pasted, practices, spreads, templates, wording
+from . import (
+    fast_order,
+    fastpath,
+    literal,
+    matchsets,
+    pasted,
+    practices,
+    result_cache,
+    spreads,
+    templates,
+    wording,
+)
 from . import similar as similar_passages
 from .beside import Beside, Runner
 from .facets import FacetCounts, facet_counts
@@ -259,6 +272,20 @@ class _Generation:
             return found
         return self._per_version("county_provinces", compute)
 
+    def result_version(self) -> str | None:
+        """The version of the index the request's snapshot reads, for the result cache: the
+        match sets' (bumped by every update) and the store's change sequence; None when answers
+        are not kept (a small index, no match sets, template marks still being written)."""
+        sets = self.match_sets()
+        if sets is None or len(sets.array("unit")) < result_cache.MIN_PLACES or templates.pending(self.conn):
+            return None
+        return f"{sets.version}:{literal.applied_change(self.conn)}"
+
+    @cached_property
+    def results(self) -> result_cache.ResultCache:
+        """The generation's kept answers (``indexer.result_cache``)."""
+        return result_cache.ResultCache(self.folder)
+
     def match_sets(self) -> matchsets.MatchSets | None:
         """The match sets of the version this generation's literal table names (None: none, or
         their files are missing: the SQL path answers)."""
@@ -315,6 +342,8 @@ class _Generation:
             self._side.conn.close()
         if self._searcher is not None:
             self._searcher.close()
+        if "results" in self.__dict__:
+            self.results.close()
         self.conn.close()
 
 
@@ -387,8 +416,14 @@ class SearchService:
             listing=parsed.match is None, notes=parsed.notes, clauses=clauses,
         )
         conn = generation.conn
+        key = result_cache.cache_key(query or "", filters, page=page, sort=sort, per_page=per_page,
+                                     passage=passage)
         with conn:  # one transaction: counts, facets and pages see the same snapshot
             conn.execute("DELETE FROM temp.hits")  # (its first write opens the transaction)
+            version = generation.result_version()
+            if version is not None and (kept := generation.results.get(key, version)) is not None:
+                return kept
+            started = time.perf_counter()
             words = parsed.positive_literals()
             fast = None if clauses is not None or not words else self._fast(generation, parsed, sort,
                                                                              page * per_page)
@@ -424,6 +459,8 @@ class SearchService:
                 result.suggestions = self._suggestions(generation, parsed, result.query, filters)
             # last: it may fill the match set again
             result.choices = _choices(conn, parsed, generation.match_sets())
+        if version is not None and time.perf_counter() - started > result_cache.SLOW_SECONDS:
+            generation.results.put(key, version, result)
         return result
 
     def _fast(self, generation: _Generation, parsed: ParsedQuery, sort: str, upto: int

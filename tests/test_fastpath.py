@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer import fastpath, matchsets
+from indexer import fastpath, matchsets, result_cache
 from indexer import service as service_module
 from indexer.generation import current_generation
 from indexer.service import SearchService
@@ -95,3 +95,30 @@ def test_the_sets_follow_an_added_and_a_removed_report(fast_archive, tmp_path: P
     for query, filters in QUERIES[:6]:
         fast, slow = _both(config, patch, query, filters, sort="year")
         assert fast == slow, query
+
+
+def test_a_slow_answer_is_kept_for_its_index_version_only(fast_archive, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The result cache (``indexer.result_cache``), with its thresholds lowered: the second
+    request is served from it, equal to the first; after an update the version is new and the
+    answer is computed again, counting the new report."""
+    config, _patch = fast_archive
+    monkeypatch.setattr(result_cache, "MIN_PLACES", 0)
+    monkeypatch.setattr(result_cache, "SLOW_SECONDS", 0.0)
+    kept: list[object] = []
+    real_get = result_cache.ResultCache.get
+
+    def spy(self, key, version):
+        found = real_get(self, key, version)
+        kept.append(found is not None)
+        return found
+
+    monkeypatch.setattr(result_cache.ResultCache, "get", spy)
+    service = SearchService(config)
+    first = service.search("矛盾纠纷", {}, per_page=5).to_json()
+    second = service.search("矛盾纠纷", {}, per_page=5).to_json()
+    assert kept == [False, True] and first == second
+    added = _add_and_remove(config, tmp_path)
+    third = SearchService(config).search("矛盾纠纷", {}, per_page=5).to_json()
+    assert kept[-1] is False and third["reports"] == first["reports"] + 1
+    open_archive(config).delete(added[0])
