@@ -13,6 +13,7 @@ Small incremental updates use a plain writer: a process pool would cost more tha
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
@@ -40,6 +41,7 @@ from archive.store import (
 from . import literal, matchsets, templates
 from .analysis import ensure_jieba
 from .generation import (
+    BUILD_PROGRESS,
     LITERAL_DB,
     WHOOSH_DIR,
     current_generation,
@@ -52,6 +54,10 @@ from .generation import (
 from .recovery import verify_literal
 from .schema import FACET_FIELDS, column_value, make_schema
 
+# A rebuild commits this many reports at a time, recording its progress in ``PROGRESS``: a build
+# cut short resumes after its last stage (each stage adds a Whoosh segment per writer process).
+STAGE_REPORTS = 50_000
+PROGRESS = BUILD_PROGRESS
 # Below this many passages a multi-process writer costs more than it saves.
 PARALLEL_THRESHOLD = 5_000
 REPORTS_PER_BATCH = 100
@@ -75,17 +81,21 @@ class BuildStats:
 
 
 def rebuild(config: ArchiveConfig, sessions: sessionmaker[Session], procs: int | None = None) -> BuildStats:
-    """Build a new generation from the whole store behind ``sessions``, then make it live atomically."""
+    """Build a new generation from the whole store behind ``sessions``, then make it live
+    atomically. A build cut short (the process killed) is resumed by the next rebuild from its
+    last finished stage (``_build_generation``); one that failed with an error starts afresh."""
     started = time.perf_counter()
     index_dir = config.index_dir
     with writer_lock(index_dir):
-        generation = new_generation(index_dir)
+        generation = unfinished_generation(index_dir) or new_generation(index_dir)
         try:
             reports, passages = _build_generation(sessions, generation, procs)
             verify_literal(generation / LITERAL_DB)  # here, not at the next server start
-        except BaseException:
+        except Exception:
             shutil.rmtree(generation, ignore_errors=True)
             raise
+        for record in (generation / PROGRESS, *generation.glob(_kept_toc("*"))):
+            record.unlink()
         publish(index_dir, generation)
     return BuildStats(reports, passages, time.perf_counter() - started, generation.name)
 
@@ -154,42 +164,134 @@ def update(
 
 def _build_generation(sessions: sessionmaker[Session], generation: Path, procs: int | None,
                       ) -> tuple[int, int]:
+    """Fill ``generation`` from the store in stages, each committed and recorded in its
+    ``PROGRESS`` file, so that a build cut short resumes where it stopped: the reports in id
+    order, ``STAGE_REPORTS`` at a time (what a cut stage left half-written is removed first),
+    then the template marks, the FTS5 merge and the match sets."""
     ensure_jieba()  # forked writer processes inherit the loaded dictionary
+    progress = _read_progress(generation)
     conn = literal.connect(generation / LITERAL_DB)
     try:
-        conn.execute("PRAGMA journal_mode=OFF")  # a generation nobody reads yet needs no journal
-        conn.execute("PRAGMA synchronous=OFF")
-        literal.create(conn)
-        ix = whoosh_index.create_in(str(generation / WHOOSH_DIR), make_schema())
-        with sessions() as session:
-            total = session.query(Passage).count()
-            # read before the reports: a change committed meanwhile is applied again, never missed
-            change_seq = latest_change(session)
-        procs = procs or os.cpu_count() or 1
-        if procs > 1 and total >= PARALLEL_THRESHOLD:
-            writer = ix.writer(procs=procs, multisegment=True, limitmb=WRITER_MB)
-        else:
-            writer = ix.writer(limitmb=WRITER_MB)
-        try:
-            counts = _fill(sessions, conn, writer, None)
-            literal.remember_change(conn, change_seq)
+        conn.execute("PRAGMA synchronous=OFF")  # a generation nobody reads yet; WAL keeps a cut commit whole
+        if progress is None:
+            literal.create(conn)
+            created = whoosh_index.create_in(str(generation / WHOOSH_DIR), make_schema())
+            with sessions() as session:
+                # read before the reports: a change committed meanwhile is applied again, never missed
+                progress = {"change_seq": latest_change(session), "last": "", "reports": 0, "passages": 0,
+                            "stage": "rows", "whoosh": created.latest_generation()}
+            _keep_toc(generation, progress["whoosh"])
+            _write_progress(generation, progress)
+        if progress["stage"] == "rows":
+            _drop_after(conn, generation, progress)
+            _fill_stages(sessions, conn, open_whoosh(generation / WHOOSH_DIR), generation, progress, procs)
+        if progress["stage"] == "marks":
             if TEMPLATE_MARKS:
-                # before the commit: a multi-process writer's workers are still segmenting, so
-                # the marking overlaps with them on the other core
                 templates.mark(conn)
+            conn.commit()
+            _advance(generation, progress, "optimize")
+        if progress["stage"] == "optimize":
+            conn.execute("INSERT INTO trigrams(trigrams) VALUES ('optimize')")
+            conn.commit()
+            _advance(generation, progress, "matchsets")
+        if progress["stage"] == "matchsets":
+            matchsets.build(conn, generation, _word_frequencies(generation))
+            conn.commit()
+            _advance(generation, progress, "done")
+    finally:
+        conn.close()
+    return progress["reports"], progress["passages"]
+
+
+def _fill_stages(sessions: sessionmaker[Session], conn, ix, generation: Path, progress: dict,
+                 procs: int | None) -> None:
+    """The reports after ``progress["last"]``, a stage at a time; the last stage's template
+    marking overlaps with the writer processes still segmenting."""
+    with sessions() as session:
+        remaining = list(session.scalars(select(Report.id).where(Report.id > progress["last"])
+                                         .order_by(Report.id)))
+        total = session.query(Passage).count()
+    procs = procs or os.cpu_count() or 1
+    stages = [remaining[start:start + STAGE_REPORTS] for start in range(0, len(remaining), STAGE_REPORTS)]
+    for number, stage in enumerate(stages, start=1):
+        parallel = procs > 1 and total >= PARALLEL_THRESHOLD
+        writer = (ix.writer(procs=procs, multisegment=True, limitmb=WRITER_MB) if parallel
+                  else ix.writer(limitmb=WRITER_MB))
+        try:
+            reports, passages = _fill(sessions, conn, writer, None, after=progress["last"], upto=stage[-1])
+            last_stage = number == len(stages)
+            if last_stage:
+                literal.remember_change(conn, progress["change_seq"])
+                if TEMPLATE_MARKS:
+                    # before the commit: a multi-process writer's workers are still segmenting, so
+                    # the marking overlaps with them on the other core
+                    templates.mark(conn)
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        writer.commit(merge=False)  # a merge would delete segments a kept table of contents names
         conn.commit()
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("INSERT INTO trigrams(trigrams) VALUES ('optimize')")
+        progress.update(last=stage[-1], reports=progress["reports"] + reports,
+                        passages=progress["passages"] + passages, whoosh=ix.latest_generation())
+        _keep_toc(generation, progress["whoosh"])
+        _advance(generation, progress, "optimize" if last_stage and TEMPLATE_MARKS else
+                 "marks" if last_stage else "rows")
+    if not stages:
+        literal.remember_change(conn, progress["change_seq"])
         conn.commit()
-        matchsets.build(conn, generation, _word_frequencies(generation))
+        _advance(generation, progress, "marks")
+
+
+def _drop_after(conn, generation: Path, progress: dict) -> None:
+    """Undo what a cut stage wrote after the last recorded one: Whoosh goes back to the commit
+    the record names (its table of contents restored from the copy kept at the record, later
+    ones removed; stages commit without merging, so every segment it names is still there, and
+    the next commit cleans the files nobody names), and the literal table loses the rows of
+    reports after ``progress["last"]`` (a commit that went through before the record)."""
+    whoosh = generation / WHOOSH_DIR
+    kept = generation / _kept_toc(progress["whoosh"])
+    if kept.exists():
+        for path in whoosh.glob("_MAIN_*.toc"):
+            path.unlink()
+        shutil.copyfile(kept, whoosh / f"_MAIN_{progress['whoosh']}.toc")
+    cut = [rid for (rid,) in conn.execute("SELECT report_id FROM reports WHERE report_id > ?",
+                                          (progress["last"],))]
+    if cut:
+        literal.delete_reports(conn, cut)
         conn.commit()
-    finally:
-        conn.close()
-    return counts
+
+
+def _keep_toc(generation: Path, whoosh_generation: int) -> None:
+    """Keep a copy of the Whoosh table of contents a record names (a later commit deletes it)."""
+    shutil.copyfile(generation / WHOOSH_DIR / f"_MAIN_{whoosh_generation}.toc",
+                    generation / _kept_toc(whoosh_generation))
+
+
+def _kept_toc(whoosh_generation: int) -> str:
+    return f"whoosh-{whoosh_generation}.toc"
+
+
+def unfinished_generation(index_dir: Path) -> Path | None:
+    """The newest generation whose build was cut short (it still has its ``PROGRESS`` file)."""
+    found = sorted(path.parent for path in index_dir.glob(f"*/{PROGRESS}"))
+    return found[-1] if found else None
+
+
+def _read_progress(generation: Path) -> dict | None:
+    path = generation / PROGRESS
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def _write_progress(generation: Path, progress: dict) -> None:
+    """Record ``progress`` atomically (a cut write never leaves half a record)."""
+    tmp = generation / f"{PROGRESS}.tmp"
+    tmp.write_text(json.dumps(progress, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, generation / PROGRESS)
+
+
+def _advance(generation: Path, progress: dict, stage: str) -> None:
+    progress["stage"] = stage
+    _write_progress(generation, progress)
 
 
 def _word_frequencies(generation: Path) -> Iterator[tuple[str, int]]:
@@ -201,12 +303,13 @@ def _word_frequencies(generation: Path) -> Iterator[tuple[str, int]]:
 
 
 def _fill(sessions: sessionmaker[Session], conn, writer: IndexWriter, report_ids: list[str] | None,
-          ) -> tuple[int, int]:
-    """Stream reports (all, or ``report_ids``) from the store into both structures."""
+          after: str = "", upto: str | None = None) -> tuple[int, int]:
+    """Stream reports (``report_ids``, or those with ids in (``after``, ``upto``]) from the
+    store into both structures."""
     gid = literal.next_gid(conn)
     n_reports = n_passages = 0
     with sessions() as session:
-        for report_rows, passage_rows in _batches(session, report_ids, gid):
+        for report_rows, passage_rows in _batches(session, report_ids, gid, after, upto):
             literal.insert(conn, passage_rows, report_rows)
             for row in passage_rows:
                 writer.add_document(**_whoosh_doc(row))
@@ -218,7 +321,7 @@ def _fill(sessions: sessionmaker[Session], conn, writer: IndexWriter, report_ids
 
 
 def _batches(
-    session: Session, report_ids: list[str] | None, first_gid: int
+    session: Session, report_ids: list[str] | None, first_gid: int, after: str = "", upto: str | None = None,
 ) -> Iterator[tuple[list[literal.ReportRow], list[literal.PassageRow]]]:
     """Rows for the literal table, a batch of reports at a time (bounded memory at any size):
     each report's title, headings and passages (``literal.UNITS``), in document order.
@@ -232,6 +335,10 @@ def _batches(
         if not report_ids:
             return
         stmt = stmt.where(Report.id.in_(report_ids))
+    else:
+        stmt = stmt.where(Report.id > after)
+        if upto is not None:
+            stmt = stmt.where(Report.id <= upto)
     gid = first_gid
     reports = list(session.scalars(stmt))
     report_columns = (Report.id, Report.title, Report.year, Report.province, Report.city, Report.county,

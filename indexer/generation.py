@@ -34,6 +34,7 @@ PREFIX = "gen-"
 KEEP_OLD = 2
 WHOOSH_DIR = "whoosh"
 LITERAL_DB = "literal.sqlite3"
+BUILD_PROGRESS = "BUILDING.json"  # a rebuild's record of its finished stages (``indexer.build``)
 
 
 def current_generation(index_dir: Path) -> Path | None:
@@ -83,8 +84,10 @@ def prune(index_dir: Path, keep: Path) -> None:
     for folder in older[:-KEEP_OLD] if KEEP_OLD else older:
         shutil.rmtree(folder, ignore_errors=True)
     for folder in newer_unpublished:
-        # A newer folder that is not live is a build that died before publishing (we hold the lock).
-        shutil.rmtree(folder, ignore_errors=True)
+        # A newer folder that is not live is a build that died before publishing (we hold the
+        # lock); one that recorded its progress is resumed by the next rebuild (``indexer.build``).
+        if not (folder / BUILD_PROGRESS).exists():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextmanager

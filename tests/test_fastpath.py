@@ -122,3 +122,43 @@ def test_a_slow_answer_is_kept_for_its_index_version_only(fast_archive, tmp_path
     third = SearchService(config).search("矛盾纠纷", {}, per_page=5).to_json()
     assert kept[-1] is False and third["reports"] == first["reports"] + 1
     open_archive(config).delete(added[0])
+
+
+class Cut(BaseException):
+    """A build killed between two stages (not an error: the build is kept to resume)."""
+
+
+@pytest.mark.parametrize("recorded", [True, False], ids=["after-its-record", "before-its-record"])
+def test_a_rebuild_cut_between_stages_resumes_and_equals_a_whole_one(fast_archive, monkeypatch,
+                                                                     recorded: bool) -> None:
+    """Cut after a stage was recorded, or after it was committed but before its record (then the
+    resumed build removes what the stage wrote and writes it again): the finished index answers
+    every search as a build that was never cut."""
+    config, _patch = fast_archive
+    from indexer import build
+
+    open_archive(config).rebuild()  # the whole build to compare with (earlier tests updated the index)
+    whole = {(query, sort): SearchService(config).search(query, filters, sort=sort).to_json()
+             for query, filters in QUERIES[:5] for sort in ("relevance", "year")}
+    monkeypatch.setattr(build, "STAGE_REPORTS", 7)
+    written: list[dict] = []
+    real = build._write_progress
+
+    def cut_at_the_third(generation, progress):
+        if len(written) == 2 and not recorded:
+            raise Cut
+        real(generation, progress)
+        written.append(dict(progress))
+        if len(written) == 3 and recorded:
+            raise Cut
+
+    monkeypatch.setattr(build, "_write_progress", cut_at_the_third)
+    with pytest.raises(Cut):
+        open_archive(config).rebuild()
+    assert build.unfinished_generation(config.index_dir) is not None
+    monkeypatch.setattr(build, "_write_progress", real)
+    open_archive(config).rebuild()
+    assert build.unfinished_generation(config.index_dir) is None
+    for (query, sort), answer in whole.items():
+        filters = dict(QUERIES[:5])[query]
+        assert SearchService(config).search(query, filters, sort=sort).to_json() == answer, (query, sort)
