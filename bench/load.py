@@ -62,30 +62,36 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def archive_env(home: Path) -> dict[str, str]:
-    """Environment for archive subprocesses on ``home`` (never the user's own ARCHIVE_* settings)."""
+def archive_env(home: Path, store: str | None = None) -> dict[str, str]:
+    """Environment for archive subprocesses on ``home`` (never the user's own ARCHIVE_* settings);
+    ``store``: a database URL several nodes share."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ARCHIVE_")}
-    return {**env, "ARCHIVE_HOME": str(home), "PYTHONPATH": str(REPO)}
+    shared = {"ARCHIVE_DATABASE_URL": store} if store else {}
+    return {**env, "ARCHIVE_HOME": str(home), "PYTHONPATH": str(REPO), **shared}
 
 
-def build_home(home: Path, sources: Path = SHIPPED_DIR) -> None:
-    """Ingest ``sources`` and build the index into ``home`` with the real CLI."""
+def build_home(home: Path, sources: Path = SHIPPED_DIR, store: str | None = None) -> None:
+    """Ingest ``sources`` and build the index into ``home`` (and ``store``) with the real CLI."""
     result = subprocess.run([sys.executable, "-m", "fazhi", "ingest", str(sources)], cwd=REPO,
-                            env=archive_env(home), capture_output=True, text=True, timeout=600, check=False)
+                            env=archive_env(home, store), capture_output=True, text=True, timeout=600,
+                            check=False)
     if result.returncode != 0:
         raise RuntimeError(f"ingest failed:\n{result.stdout}\n{result.stderr}")
 
 
 @contextlib.contextmanager
-def gunicorn(home: Path, workers: int = 3, timeout: float = 60) -> Iterator[str]:
-    """A gunicorn serving ``home`` on a free loopback port; yields its base URL; stops it by pid."""
+def gunicorn(home: Path, workers: int = 3, timeout: float = 60, store: str | None = None) -> Iterator[str]:
+    """A gunicorn serving ``home`` (its index; its store unless ``store`` names a shared one) on
+    a free loopback port; yields its base URL; stops it by pid. A node with an empty home builds
+    its index from the store before it answers (``timeout`` allows for that)."""
     port = free_port()
     log_path = home / "gunicorn.log"
+    home.mkdir(parents=True, exist_ok=True)
     with open(log_path, "ab") as log:
         proc = subprocess.Popen(
             [str(Path(sys.executable).with_name("gunicorn")), "--workers", str(workers), "--bind",
              f"127.0.0.1:{port}", "--preload", "--timeout", "60", "wsgi:app"],
-            cwd=REPO, env=archive_env(home), stdout=log, stderr=subprocess.STDOUT,
+            cwd=REPO, env=archive_env(home, store), stdout=log, stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -212,7 +218,7 @@ class Results:
 
 
 def client(base: str, catalogue: Catalogue, results: Results, deadline: float, budget: threading.Semaphore,
-           seed: int) -> None:
+           seed: int) -> None:  # one base: a client keeps to one node, as behind a sticky proxy
     """One simulated reader: requests back to back until the deadline or the request budget ends."""
     rng = random.Random(seed)
     parsed = urllib.parse.urlsplit(base)
@@ -277,18 +283,20 @@ class Report:
         return "\n".join(lines)
 
 
-def run_load(base: str, clients: int, seconds: float, max_requests: int = 1_000_000, seed: int = 7) -> Report:
-    """Run the clients against ``base`` (loopback only) and summarise."""
-    base = check_loopback(base)
+def run_load(base: str | list[str], clients: int, seconds: float, max_requests: int = 1_000_000,
+             seed: int = 7) -> Report:
+    """Run the clients against ``base`` (loopback only; several bases: the clients are spread
+    over them, one node each, as a proxy balances) and summarise."""
+    bases = [check_loopback(url) for url in ([base] if isinstance(base, str) else base)]
     if not 1 <= clients <= MAX_CLIENTS or not 0 < seconds <= MAX_SECONDS:
         raise ValueError(f"clients must be 1–{MAX_CLIENTS} and seconds 0–{MAX_SECONDS}")
-    catalogue = Catalogue.discover(base)
+    catalogue = Catalogue.discover(bases[0])
     results = Results()
     budget = threading.Semaphore(max_requests)
     started = time.monotonic()
     deadline = started + seconds
-    threads = [threading.Thread(target=client, args=(base, catalogue, results, deadline, budget, seed + n),
-                                daemon=True) for n in range(clients)]
+    threads = [threading.Thread(target=client, daemon=True, args=(
+        bases[n % len(bases)], catalogue, results, deadline, budget, seed + n)) for n in range(clients)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -357,6 +365,29 @@ def concurrent_ingest(home: Path, count: int) -> Iterator[dict[str, object]]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+# ------------------------------------------------------------------------------- several nodes
+
+
+def measure_nodes(most: int, workers: int, clients: int, seconds: float,
+                  max_requests: int) -> dict[int, Report]:
+    """The same load on 1, 2 … ``most`` nodes following one store (the README's "Several web
+    nodes": each node its own index, built from the store when it starts), one after another:
+    what a second node adds on this machine."""
+    reports: dict[int, Report] = {}
+    with tempfile.TemporaryDirectory(prefix="load-nodes-") as folder:
+        root = Path(folder)
+        store = f"sqlite:///{root / 'store' / 'archive.sqlite3'}"
+        (root / "store").mkdir()
+        build_home(root / "first", store=store)
+        for count in range(1, most + 1):
+            with contextlib.ExitStack() as stack:
+                bases = [stack.enter_context(gunicorn(root / f"node-{n}", workers=workers, timeout=600,
+                                                      store=store)) for n in range(count)]
+                print(f"{count} node(s) on {', '.join(bases)}", file=sys.stderr)
+                reports[count] = run_load(bases, clients, seconds, max_requests)
+    return reports
+
+
 # ---------------------------------------------------------------------------------------- CLI
 
 
@@ -369,10 +400,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers when starting a server")
     parser.add_argument("--ingest", type=int, default=0, metavar="N",
                         help="ingest N new reports in another process during the run")
+    parser.add_argument("--nodes", type=int, default=1,
+                        help="also measure 2…N nodes sharing one store, each with its own index (beside one)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
-    if args.url and args.ingest:
-        parser.error("--ingest needs the server this tool starts (it writes to that archive)")
+    if args.url and (args.ingest or args.nodes > 1):
+        parser.error("--ingest and --nodes need the servers this tool starts")
+    if args.nodes > 1:
+        reports = measure_nodes(args.nodes, args.workers, args.clients, args.seconds, args.max_requests)
+        if args.json:
+            print(json.dumps({str(n): report.__dict__ for n, report in reports.items()}, ensure_ascii=False,
+                             indent=2))
+        else:
+            for n, report in reports.items():
+                print(f"{n} node(s) × {args.workers} workers, one store:\n{report.text()}")
+        return 1 if any(report.errors for report in reports.values()) else 0
     with contextlib.ExitStack() as stack:
         if args.url:
             base = check_loopback(args.url)
