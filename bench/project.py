@@ -53,8 +53,11 @@ BUILD_RECORD = "build.json"  # a build's figures, beside its instance folder (``
 
 
 def config_for(home: Path) -> ArchiveConfig:
-    """An instance folder of its own, SQLite store inside it."""
-    return ArchiveConfig(home=home.resolve(), database_url=f"sqlite:///{home.resolve() / 'archive.sqlite3'}")
+    """An instance folder of its own, SQLite store inside it; every search computed (no answer
+    kept from an earlier identical request: ``indexer.result_cache``), so each timing is a
+    request's own work."""
+    return ArchiveConfig(home=home.resolve(), database_url=f"sqlite:///{home.resolve() / 'archive.sqlite3'}",
+                         result_cache=False)
 
 
 def _inputs(workdir: Path) -> dict:
@@ -262,7 +265,7 @@ def http(args: argparse.Namespace) -> dict:
     """Launch gunicorn, time its first answer, measure the query set over HTTP, stop it."""
     port = free_port()
     env = {"ARCHIVE_HOME": str(args.home.resolve()), "PATH": str(Path(sys.executable).parent),
-           "PYTHONHASHSEED": "0"}
+           "PYTHONHASHSEED": "0", "ARCHIVE_RESULT_CACHE": "off"}  # every request's own work (config_for)
     # The command of scripts/serve.sh (same config file: preload + per-worker warm-up).
     command = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "-w", str(GUNICORN_WORKERS),
                "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"]

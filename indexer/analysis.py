@@ -31,7 +31,6 @@ import hashlib
 import logging
 import os
 import sqlite3
-import tempfile
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -47,12 +46,12 @@ from whoosh.analysis.filters import StopFilter
 from whoosh.formats import Frequency
 from whoosh.system import pack_uint
 
+from archive.cache import cache_dir
 from archive.normalize import fold_for_match
 
 DICTIONARY_DIR = Path(__file__).resolve().parents[1] / "data" / "dictionary"
 USER_DICT = DICTIONARY_DIR / "user_dict.txt"
 STOP_WORDS = DICTIONARY_DIR / "stop_words.txt"
-CACHE_DIR_ENV = "ARCHIVE_JIEBA_CACHE_DIR"
 
 # Lookups a lazily loaded process keeps in memory (prefixes and misses included).
 LOOKUP_MEMO = 500_000
@@ -65,18 +64,11 @@ _init_lock = threading.Lock()
 _loaded = ""  # "" (nothing yet), "table" (``DiskFreq``) or "full" (jieba's whole dictionary)
 
 
-def _cache_dir() -> Path:
-    """Where jieba's marshal cache lives: ``$ARCHIVE_JIEBA_CACHE_DIR`` or a fixed tmp folder."""
-    folder = Path(os.environ.get(CACHE_DIR_ENV) or Path(tempfile.gettempdir()) / "fazhi-archive-jieba")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def table_path() -> Path:
     """The on-disk prefix dictionary of this jieba version, dictionary file and user dictionary."""
     dictionary = Path(jieba.__file__).with_name("dict.txt").stat()
     key = repr((jieba.__version__, dictionary.st_size, dictionary.st_mtime_ns, user_words()))
-    return _cache_dir() / f"prefix-dict-{hashlib.sha256(key.encode()).hexdigest()[:16]}.sqlite3"
+    return cache_dir() / f"prefix-dict-{hashlib.sha256(key.encode()).hexdigest()[:16]}.sqlite3"
 
 
 class DiskFreq:
@@ -160,7 +152,7 @@ def ensure_jieba(lazy: bool = False) -> None:
             _force_splits()
             _loaded = "table"
             return
-        jieba.dt.tmp_dir = str(_cache_dir())
+        jieba.dt.tmp_dir = str(cache_dir())
         if _loaded == "table":
             jieba.dt.initialized = False  # the whole dictionary replaces the table
         jieba.initialize()

@@ -38,7 +38,7 @@ from archive.store import (
     written_heading,
 )
 
-from . import literal, matchsets, templates
+from . import literal, templates
 from .analysis import ensure_jieba
 from .generation import (
     BUILD_PROGRESS,
@@ -148,6 +148,8 @@ def update(
             if change_seq is not None:
                 literal.remember_change(conn, change_seq)
             marks = ",".join("?" * len(changed))
+            from . import matchsets  # numpy, for the updating process only
+
             matchsets.update(conn, generation, conn.execute(
                 f"SELECT gid, folded FROM passages WHERE report_id IN ({marks})", changed).fetchall(), gone)
             conn.commit()  # searchable from here
@@ -195,6 +197,8 @@ def _build_generation(sessions: sessionmaker[Session], generation: Path, procs: 
             conn.commit()
             _advance(generation, progress, "matchsets")
         if progress["stage"] == "matchsets":
+            from . import matchsets  # numpy, for the building process only
+
             matchsets.build(conn, generation, _word_frequencies(generation))
             conn.commit()
             _advance(generation, progress, "done")

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from whoosh.index import IndexError as WhooshError
 from whoosh.searching import Searcher
@@ -41,18 +41,7 @@ from archive.errors import IndexUnavailable, QuerySyntaxError
 from archive.fields import BY_COLUMN, EXPORT, PASSAGE_LEVEL, REPORT_FACETS, SORTS, columns, sort_columns
 from archive.normalize import fold_for_match
 
-from . import (
-    fast_order,
-    fastpath,
-    literal,
-    matchsets,
-    pasted,
-    practices,
-    result_cache,
-    spreads,
-    templates,
-    wording,
-)
+from . import literal, pasted, practices, result_cache, spreads, templates, wording
 from . import similar as similar_passages
 from .beside import Beside, Runner
 from .facets import FacetCounts, facet_counts
@@ -90,6 +79,9 @@ PASSAGE_EXPORT = tuple(name for name in columns(EXPORT) if BY_COLUMN[name].has(P
 EXPORT_FIELDS = ("report_id", *REPORT_EXPORT, *PASSAGE_EXPORT, "heading", "seq", "text", "place", "anchor",
                  "template", "shared_reports")
 REPORT_PLACE = "report"  # the ``place`` of an export row listing a report (a query without words)
+
+if TYPE_CHECKING:  # numpy's modules: imported by a worker's warm-up, never by the gunicorn master
+    from . import fast_order, matchsets
 
 T = TypeVar("T")  # what a generation derives from its index (``_Generation._per_version``)
 log = logging.getLogger(__name__)
@@ -289,6 +281,8 @@ class _Generation:
     def match_sets(self) -> matchsets.MatchSets | None:
         """The match sets of the version this generation's literal table names (None: none, or
         their files are missing: the SQL path answers)."""
+        from . import matchsets  # numpy: not in a process that never searches (a gunicorn master)
+
         def load() -> matchsets.MatchSets | None:
             version = matchsets.current_version(self.conn)
             try:
@@ -391,6 +385,7 @@ class SearchService:
         if generation is not None:
             generation.searcher()
             generation.average_chars()
+            generation.match_sets()  # and numpy, which the master never imports
 
     def search(
         self,
@@ -420,7 +415,7 @@ class SearchService:
                                      passage=passage)
         with conn:  # one transaction: counts, facets and pages see the same snapshot
             conn.execute("DELETE FROM temp.hits")  # (its first write opens the transaction)
-            version = generation.result_version()
+            version = generation.result_version() if self.config.result_cache else None
             if version is not None and (kept := generation.results.get(key, version)) is not None:
                 return kept
             started = time.perf_counter()
@@ -469,6 +464,8 @@ class SearchService:
         from the match sets (``indexer.fastpath``, ``indexer.fast_order``); None when the SQL
         path must answer (no sets, a condition they cannot decide, a small match set, a
         pre-rank they cannot supply)."""
+        from . import fast_order, fastpath
+
         sets = generation.match_sets()
         found = fastpath.match(sets, generation.conn, parsed) if sets is not None else None
         if found is None:
@@ -992,7 +989,11 @@ def _choices(conn: sqlite3.Connection, parsed: ParsedQuery, sets: matchsets.Matc
             continue
         others = {key: values for key, values in parsed.filters.items() if key != name}
         wider = replace(parsed, filters=others, year_range=None if name == "year" else parsed.year_range)
-        found = fastpath.match(sets, conn, wider) if sets is not None and wider.positive_literals() else None
+        found = None
+        if sets is not None and wider.positive_literals():
+            from . import fastpath
+
+            found = fastpath.match(sets, conn, wider)
         if found is not None:
             out[name] = found.facets((name,))[name]
             continue

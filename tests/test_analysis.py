@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from archive.cache import CACHE_DIR_ENV
 from archive.normalize import fold_for_match
 from indexer.analysis import (
-    CACHE_DIR_ENV,
     JiebaTokenizer,
     make_analyzer,
     query_words,
