@@ -39,7 +39,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import jieba
-from jieba import finalseg
 from whoosh.analysis import Token, Tokenizer
 from whoosh.analysis.analyzers import Analyzer
 from whoosh.analysis.filters import StopFilter
@@ -61,6 +60,8 @@ TEXT_MEMO = 20_000
 BLOCK_MEMO = 200_000
 
 _init_lock = threading.Lock()
+# The archive's own segmenter (``ensure_jieba``): jieba's dictionary plus the domain words.
+SEGMENTER = jieba.Tokenizer()
 _loaded = ""  # "" (nothing yet), "table" (``DiskFreq``) or "full" (jieba's whole dictionary)
 
 
@@ -131,12 +132,18 @@ def write_table(path: Path, freq: dict[str, int], total: int) -> None:
 
 
 def ensure_jieba(lazy: bool = False) -> None:
-    """Load jieba's dictionary and the domain user dictionary, once per process.
+    """Load jieba's dictionary and the domain user dictionary into the archive's own segmenter
+    (``SEGMENTER``), once per process.
 
     ``lazy``: any dictionary will do, and if none is loaded yet, look words up in the table of
     ``DiskFreq`` (written by the first full load) instead of loading the whole dictionary: what a
     web process wants. Otherwise (bulk segmentation: index builds) the whole dictionary, from
     jieba's marshal cache, which then also writes the table if it is missing.
+
+    The archive's segmenter is a ``jieba.Tokenizer`` of its own, never jieba's global one: the
+    domain words it adds must not change how other code segments (``archive.wording`` judges
+    place names with jieba's plain dictionary, the same in every process, whether or not that
+    process also indexed).
     """
     global _loaded
     if _loaded == "full" or (lazy and _loaded):
@@ -148,27 +155,27 @@ def ensure_jieba(lazy: bool = False) -> None:
         table = table_path()
         if lazy and table.exists():
             freq = DiskFreq(table)
-            jieba.dt.FREQ, jieba.dt.total, jieba.dt.initialized = freq, freq.total, True
-            _force_splits()
+            SEGMENTER.FREQ, SEGMENTER.total, SEGMENTER.initialized = freq, freq.total, True
             _loaded = "table"
             return
-        jieba.dt.tmp_dir = str(cache_dir())
+        SEGMENTER.tmp_dir = str(cache_dir())
         if _loaded == "table":
-            jieba.dt.initialized = False  # the whole dictionary replaces the table
-        jieba.initialize()
+            SEGMENTER.initialized = False  # the whole dictionary replaces the table
+        SEGMENTER.initialize()
         for word, freq in user_words():
-            jieba.add_word(word, freq=freq)
+            _add_word(word, freq)
         if not table.exists():
-            write_table(table, jieba.dt.FREQ, jieba.dt.total)
+            write_table(table, SEGMENTER.FREQ, SEGMENTER.total)
         _loaded = "full"
 
 
-def _force_splits() -> None:
-    """What ``jieba.add_word`` does besides the dictionary: a word of frequency 0 is never one
-    word for the HMM either."""
-    for word, freq in user_words():
-        if freq == 0:
-            finalseg.add_force_split(word)
+def _add_word(word: str, freq: int) -> None:
+    """``jieba.Tokenizer.add_word`` without its one global side effect (a frequency-0 word made
+    a forced split of jieba's shared HMM, which segmentation without the HMM never uses)."""
+    SEGMENTER.FREQ[word] = freq
+    SEGMENTER.total += freq
+    for end in range(1, len(word)):
+        SEGMENTER.FREQ.setdefault(word[:end], 0)
 
 
 @lru_cache(maxsize=1)
@@ -222,7 +229,7 @@ def _block_words(block: str) -> tuple[tuple[str, int, int], ...]:
     """``segment`` of one block of jieba's (offsets within the block)."""
     return tuple(
         (word, start, end)
-        for word, start, end in jieba.tokenize(block, mode="default", HMM=False)
+        for word, start, end in SEGMENTER.tokenize(block, mode="default", HMM=False)
         if _meaningful(word)
     )
 
@@ -230,13 +237,21 @@ def _block_words(block: str) -> tuple[tuple[str, int, int], ...]:
 def word_frequency(word: str) -> int:
     """How common ``word`` is in jieba's dictionary of general Chinese (0: not a word of it)."""
     ensure_jieba(lazy=True)
-    return jieba.dt.FREQ.get(word) or 0
+    return SEGMENTER.FREQ.get(word) or 0
+
+
+def ranking_words(text: str) -> list[str]:
+    """The words a text is ranked by, in order: folded (``archive.normalize.fold_for_match``),
+    segmented (``segment``), stop words left out. The one analysis every ranked use shares —
+    the index's analyzer (``make_analyzer``, the Whoosh form of it), its postings
+    (``JiebaFrequency``) and a query (``query_words``); tests/test_analysis.py checks they agree."""
+    stops = stop_words()
+    return [word for word, _s, _e in segment(fold_for_match(text)) if word not in stops]
 
 
 def query_words(text: str) -> list[str]:
-    """The ranking words of a query string: segmented like the index, stop words removed."""
-    stops = stop_words()
-    return [word for word, _s, _e in segment(fold_for_match(text)) if word not in stops]
+    """The ranking words of a query string (``ranking_words``)."""
+    return ranking_words(text)
 
 
 class JiebaTokenizer(Tokenizer):
@@ -297,7 +312,6 @@ class JiebaFrequency(Frequency):
     def word_values(
         self, value: str, analyzer: Analyzer, **kwargs
     ) -> Iterator[tuple[str, int, float, bytes]]:
-        stops = stop_words()
-        counts = Counter(word for word, _start, _end in segment(fold_for_match(value)) if word not in stops)
+        counts = Counter(ranking_words(value))
         boost = self.field_boost
         return ((word, count, count * boost, pack_uint(count)) for word, count in counts.items())

@@ -80,3 +80,23 @@ def test_jieba_is_loaded_from_its_cache_in_a_new_process(tmp_path: Path) -> None
     subprocess.run(load, env=env, cwd=REPO, check=True, timeout=120)
     again = caches[0].stat()
     assert (again.st_ino, again.st_mtime_ns) == (built.st_ino, built.st_mtime_ns)
+
+
+def test_the_index_its_postings_and_a_query_analyse_alike() -> None:
+    """One analysis: the Whoosh analyzer's unstopped tokens, the postings' term counts and a
+    query's words are the same words for every line of the shipped corpus."""
+    from collections import Counter
+
+    from indexer.analysis import JiebaFrequency, ranking_words
+    from tests.conftest import corpus_files
+
+    analyzer = make_analyzer()
+    postings = JiebaFrequency()
+    lines = [line for path in corpus_files() for line in path.read_text(encoding="utf-8").splitlines()
+             if line]
+    assert len(lines) > 400
+    for line in lines:
+        indexed = [token.text for token in analyzer(line) if not token.stopped]
+        assert indexed == query_words(line) == ranking_words(line), line
+        counted = {word: count for word, count, _weight, _packed in postings.word_values(line, analyzer)}
+        assert counted == dict(Counter(indexed)), line

@@ -14,7 +14,7 @@ from pathlib import Path
 import jieba
 
 from archive.normalize import fold_for_match
-from indexer.analysis import DiskFreq, _meaningful, ensure_jieba, segment, write_table
+from indexer.analysis import SEGMENTER, DiskFreq, _meaningful, ensure_jieba, segment, user_words, write_table
 from tests.conftest import DEV_DIR, REPO, corpus_files
 
 
@@ -30,31 +30,42 @@ def corpus_lines() -> list[str]:
 def test_segment_gives_jiebas_own_tokens_of_whole_lines() -> None:
     ensure_jieba()
     for line in corpus_lines():
-        expected = [token for token in jieba.tokenize(line, HMM=False) if _meaningful(token[0])]
+        expected = [token for token in SEGMENTER.tokenize(line, HMM=False) if _meaningful(token[0])]
         assert list(segment(line)) == expected, line
 
 
 def test_table_segments_like_the_loaded_dictionary(tmp_path: Path) -> None:
     ensure_jieba()
-    write_table(tmp_path / "table.sqlite3", jieba.dt.FREQ, jieba.dt.total)
+    write_table(tmp_path / "table.sqlite3", SEGMENTER.FREQ, SEGMENTER.total)
     from_table = jieba.Tokenizer()
     from_table.FREQ = DiskFreq(tmp_path / "table.sqlite3")
     from_table.total, from_table.initialized = from_table.FREQ.total, True
     lines = corpus_lines()
     assert sum(map(len, lines)) > 40_000
-    assert from_table.total == jieba.dt.total
+    assert from_table.total == SEGMENTER.total
     for line in lines:
-        assert list(from_table.tokenize(line, HMM=False)) == list(jieba.dt.tokenize(line, HMM=False)), line
-    # the HMM mode (archive.places reads township names with it) sees the same dictionary too
+        assert list(from_table.tokenize(line, HMM=False)) == list(SEGMENTER.tokenize(line, HMM=False)), line
+    # the HMM mode sees the same dictionary too
     for line in lines[::20]:
-        assert list(from_table.tokenize(line)) == list(jieba.dt.tokenize(line)), line
+        assert list(from_table.tokenize(line)) == list(SEGMENTER.tokenize(line)), line
+
+
+def test_the_archives_words_stay_out_of_jiebas_shared_segmenter() -> None:
+    """Place names are judged with jieba's plain dictionary (``archive.wording``), the same in a
+    process that indexed as in one that did not: loading the domain words changes only the
+    archive's own segmenter."""
+    ensure_jieba()
+    jieba.dt.initialize()  # the shared segmenter, loaded as any caller of jieba.tokenize loads it
+    domain = [word for word, freq in user_words() if freq and word not in jieba.dt.FREQ]
+    assert len(domain) > 10 and all(word in SEGMENTER.FREQ for word in domain)
 
 
 SEGMENT = """
 import json, sys, jieba
 from indexer.analysis import ensure_jieba, segment
 ensure_jieba(lazy=True)
-print(json.dumps({"table": type(jieba.dt.FREQ).__name__,
+from indexer.analysis import SEGMENTER
+print(json.dumps({"table": type(SEGMENTER.FREQ).__name__,
                   "words": [segment(line) for line in json.loads(sys.stdin.read())]}))
 """
 
