@@ -24,14 +24,19 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from archive.fields import REPORT_FACETS
 
-from . import literal
+from . import fastpath, literal, prerank
 from .fastpath import FastMatches
+from .order import ranked_reports
 from .query import ParsedQuery
+
+if TYPE_CHECKING:
+    from .live import LiveGeneration
 
 Candidates = tuple[dict[int, int], list[int]]  # gid → report number; gids holding the words as typed
 
@@ -48,6 +53,35 @@ class FastPage:
     def fill(self, conn: sqlite3.Connection, page_ids: Sequence[str]) -> None:
         """The page's matches into the request's temp tables (``fill_page``)."""
         fill_page(self.matches, conn, [self.numbers[report_id] for report_id in page_ids])
+
+
+def fast_page(generation: LiveGeneration, parsed: ParsedQuery, sort: str, upto: int) -> FastPage | None:
+    """The matches, the first ``upto`` report ids in result order and the candidates' scores,
+    from the match sets; None when the SQL path must answer (no sets, a condition they cannot
+    decide, a small match set, a pre-rank they cannot supply). Relevance is the SQL path's
+    (``indexer.order.ranked_reports``), over candidates read from the sets."""
+    sets = generation.match_sets()
+    found = fastpath.match(sets, generation.conn, parsed) if sets is not None else None
+    if found is None:
+        return None
+    conn = generation.conn
+    scores: dict[int, float] = {}
+    if sort != "relevance":
+        numbers = [int(n) for n in found.report_order(sort)[:upto]]
+    else:
+        words = parsed.positive_literals()
+        beside = None
+        if len(words) > 1 and literal.rank_match(parsed) is not None:
+            job, _by_counts = prerank.rank_beside(generation, parsed, frozenset())
+            beside = [gid for gid, *_ in job.rows()] if job is not None else None
+        chosen = candidates(found, conn, parsed, prerank.RANK_CANDIDATES, beside)
+        if chosen is None:
+            return None
+        numbers, scores = ranked_reports(generation, words, chosen[0], chosen[1],
+                                         lambda count: [int(n) for n in found.by_matches()[:count]], upto)
+    ids = report_ids(conn, numbers)
+    return FastPage(found, [ids[number] for number in numbers], {ids[number]: number for number in numbers},
+                    scores)
 
 
 def candidates(fast: FastMatches, conn: sqlite3.Connection, parsed: ParsedQuery, limit: int,

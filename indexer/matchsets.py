@@ -117,7 +117,7 @@ def _estimates(words: Iterable[tuple[str, int]]) -> dict[str, int]:
 
 def _top(conn: sqlite3.Connection, text: str) -> np.ndarray:
     """The best ``TOP_PLACES`` places of the default scope for ``text`` by FTS5's bm25, in the
-    order of a one-word search's pre-rank (``indexer.service._rank_beside``)."""
+    order of a one-word search's pre-rank (``indexer.prerank.rank_beside``)."""
     units = ", ".join(repr(unit) for unit in literal.SCOPE_UNITS[None])
     rows = conn.execute(
         "SELECT t.rowid FROM trigrams t JOIN passage_keys p ON p.gid = t.rowid WHERE trigrams MATCH ? "

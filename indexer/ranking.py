@@ -113,7 +113,7 @@ def score(
     searcher: Searcher, docmap: DocMap, literals: Sequence[str], gids: Iterable[int]
 ) -> dict[int, float]:
     """BM25F of each of ``gids`` that shares a jieba word with the query (the boost for a match
-    holding the words as typed is the service's, ``indexer.service.PHRASE_BOOST``).
+    holding the words as typed is the service's, ``indexer.order.PHRASE_BOOST``).
 
     Walks the query's matcher segment by segment and ``skip_to``s each candidate: posting
     blocks are skipped whole, so the cost follows the number of candidates, not the length of

@@ -30,7 +30,7 @@ SLOW_SECONDS = 0.05
 # never answers from a cache).
 MIN_PLACES = 100_000
 MAX_ENTRIES = 5_000
-# Bumped when what is pickled changes shape (``indexer.service.SearchResult``).
+# Bumped when what is pickled changes shape (``indexer.results.SearchResult``).
 FORMAT = 1
 log = logging.getLogger(__name__)
 

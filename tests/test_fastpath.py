@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer import fastpath, matchsets, result_cache
-from indexer import service as service_module
+from indexer import fastpath, matchsets, prerank, result_cache
 from indexer.generation import current_generation
 from indexer.service import SearchService
 from tests.conftest import build_archive, corpus_files, open_archive, write_reports
@@ -31,7 +30,7 @@ def fast_archive(tmp_path_factory: pytest.TempPathFactory):
     patch.setattr(fastpath, "FAST_MIN", 5)
     # the SQL path ranks 1–2 character words by their counts up to this many matches, the fast
     # path is taken above it (``fastpath.FAST_MIN``): lowered together, both paths rank alike
-    patch.setattr(service_module, "COUNT_LIMIT", 5)
+    patch.setattr(prerank, "COUNT_LIMIT", 5)
     config = build_archive(tmp_path_factory.mktemp("fast"), corpus_files())
     yield config, patch
     patch.undo()

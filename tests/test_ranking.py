@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-import indexer.service as service_module
+import indexer.order as order_module
 from archive.config import ArchiveConfig
 from indexer import ranking
 from indexer.service import SearchService
@@ -93,8 +93,8 @@ def test_words_as_typed_rank_before_the_same_words_scattered(
 ) -> None:
     assert _towns(ranked, "巡回 审判") == ["戊辰镇", "己巳镇"]
     # The fixture is built so the phrase boost decides: BM25 alone prefers the shorter paragraph.
-    monkeypatch.setattr(service_module, "PHRASE_BOOST", 1.0)
-    monkeypatch.setattr(service_module, "PHRASE_BONUS", 0.0)
+    monkeypatch.setattr(order_module, "PHRASE_BOOST", 1.0)
+    monkeypatch.setattr(order_module, "PHRASE_BONUS", 0.0)
     assert _towns(ranked, "巡回 审判") == ["己巳镇", "戊辰镇"]
 
 

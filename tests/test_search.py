@@ -297,10 +297,10 @@ def test_browse_mode_lists_every_report(service, oracle) -> None:
 
 
 def test_many_matches_path_still_lists_every_report_once(service, places, monkeypatch) -> None:
-    import indexer.service as service_module
+    import indexer.prerank as prerank
 
     full = [g.report_id for g in service.search("法治", per_page=100).groups]
-    monkeypatch.setattr(service_module, "RANK_CANDIDATES", 5)  # force Whoosh top-N ∩ matches
+    monkeypatch.setattr(prerank, "RANK_CANDIDATES", 5)  # force Whoosh top-N ∩ matches
     result = service.search("法治", per_page=100)
     ids = [g.report_id for g in result.groups]
     assert len(ids) == len(set(ids)) and set(ids) == set(full) == reports_of(places.matching(["法治"]))
@@ -331,30 +331,30 @@ def test_best_places_read_beside_rank_as_inside_the_matches(
     are matches (the query's other words), or there are too many matches to count, that one is
     used, and the connection beside serves the next search."""
     import indexer.literal as literal_module
-    import indexer.service as service_module
+    import indexer.prerank as prerank
 
     query, _, setting = query.partition(" COUNT_LIMIT=")
     if setting:
-        monkeypatch.setattr(service_module, "COUNT_LIMIT", int(setting))
-    monkeypatch.setattr(service_module, "RANK_CANDIDATES", 2)  # the pre-rank decides what is scored
-    monkeypatch.setattr(service_module, "TEXT_COUNT_LIMIT", 0)  # counted in the index, here too
+        monkeypatch.setattr(prerank, "COUNT_LIMIT", int(setting))
+    monkeypatch.setattr(prerank, "RANK_CANDIDATES", 2)  # the pre-rank decides what is scored
+    monkeypatch.setattr(prerank, "TEXT_COUNT_LIMIT", 0)  # counted in the index, here too
     monkeypatch.setattr(literal_module, "NARROW_REPORTS", 0)  # a filter here leaves few reports
 
     def shown(result) -> list[tuple[str, list[int | None], int]]:
         return [(g.report_id, [hit.seq for hit in g.hits], g.more) for g in result.groups]
 
     started: list[tuple[object, bool]] = []
-    start = service_module._rank_beside
-    monkeypatch.setattr(service_module, "_rank_beside",
+    start = prerank.rank_beside
+    monkeypatch.setattr(prerank, "rank_beside",
                         lambda *args: started.append(start(*args)) or started[-1])
     read: list[list[tuple[int, int]] | None] = []
-    real = service_module._ranked_beside
-    monkeypatch.setattr(service_module, "_ranked_beside", lambda *args: read.append(real(*args)) or read[-1])
+    real = prerank.ranked_beside
+    monkeypatch.setattr(prerank, "ranked_beside", lambda *args: read.append(real(*args)) or read[-1])
     beside = [service.search(query, page=page, per_page=1) for page in (1, 2, 3)]
     assert started and all(job is not None for job, _ in started)  # read beside every time,
     assert read and all((best is not None) is kept for best in read)  # and kept (or not) as meant
     assert service.search("法治政府").total and read[-1] is not None  # the next search reads beside
-    monkeypatch.setattr(service_module, "_ranked_beside", lambda *args: None)
+    monkeypatch.setattr(prerank, "ranked_beside", lambda *args: None)
     inside = [service.search(query, page=page, per_page=1) for page in (1, 2, 3)]
     assert beside[0].reports >= 2
     for first, second in zip(beside, inside, strict=True):
@@ -364,14 +364,14 @@ def test_best_places_read_beside_rank_as_inside_the_matches(
 def test_a_failed_reading_beside_leaves_the_pre_rank_to_the_match_set(service, monkeypatch) -> None:
     """A pre-rank that fails on the second connection costs the request nothing but time: the
     pre-rank inside the match set answers, with the same page."""
-    import indexer.service as service_module
+    import indexer.prerank as prerank
 
     def broken(generation, parsed, scanned):
         return generation.beside("SELECT no_such_column FROM passage_keys", []), False
 
-    monkeypatch.setattr(service_module, "_rank_beside", broken)
+    monkeypatch.setattr(prerank, "rank_beside", broken)
     failed = service.search("法治政府")
-    monkeypatch.setattr(service_module, "_rank_beside", lambda *args: (None, False))
+    monkeypatch.setattr(prerank, "rank_beside", lambda *args: (None, False))
     inside = service.search("法治政府")
     assert failed.total == inside.total > 0
     assert [g.report_id for g in failed.groups] == [g.report_id for g in inside.groups]
