@@ -28,7 +28,7 @@ from archive.ingest import FileOutcome
 from archive.report_json import report_to_json, sections_to_text
 from archive.store import all_reports, get_report
 from indexer import pasted
-from indexer.service import SearchResult
+from indexer.service import MAX_PER_PAGE, SearchResult
 
 from .operations import Archive
 
@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from archive.harvest import Visit
     from archive.harvest_state import QueueItem
 
+REPORT_ID_HELP = "报告编号（reports 命令列出）"
+JSON_HELP = "输出 JSON"
 # Below this many files a progress bar is noise; per-file lines are shown instead.
 PROGRESS_BAR_MIN_FILES = 20
 # Exit status when stdout's reader closed the pipe: what a shell reports for a command that
@@ -298,19 +300,19 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         listing = sub.add_parser(name, help=help_text)
         for positional in positionals:
-            listing.add_argument(positional)
-        listing.add_argument("--json", action="store_true")
+            listing.add_argument(positional, help=REPORT_ID_HELP)
+        listing.add_argument("--json", action="store_true", help=JSON_HELP)
         listing.set_defaults(func=func)
 
     correct_parser = sub.add_parser("set", help="更正一份报告的元数据（重新收录、重建索引后仍然有效）")
-    correct_parser.add_argument("id")
+    correct_parser.add_argument("id", help=REPORT_ID_HELP)
     correct_parser.add_argument("assignments", nargs="+", metavar="field=value",
                                 help="e.g. county=潢川县 year=2024 (an empty value clears the field)")
     correct_parser.add_argument("--reason", default="", help="why (shown in the report's provenance)")
     correct_parser.set_defaults(func=cmd_set)
 
     delete_parser = sub.add_parser("delete", help="删除一份报告及其原始文件")
-    delete_parser.add_argument("id")
+    delete_parser.add_argument("id", help=REPORT_ID_HELP)
     delete_parser.set_defaults(func=cmd_delete)
 
     harvest_parser = sub.add_parser("harvest", help="从政府网站抓取报告并收录（遵守 robots.txt）")
@@ -331,19 +333,19 @@ def build_parser() -> argparse.ArgumentParser:
     search = sub.add_parser("search", help="检索（语法见 indexer.query）")
     search.add_argument("query", help='检索式，例如 "枫桥经验" county:垫江县 year:2022..2024')
     _filter_options(search)
-    search.add_argument("--page", type=int, default=1)
-    search.add_argument("--per-page", type=int, default=20)
-    search.add_argument("--sort", choices=tuple(SORTS), default="relevance")
+    search.add_argument("--page", type=int, default=1, help="页码")
+    search.add_argument("--per-page", type=int, default=20, help=f"每页报告数（至多 {MAX_PER_PAGE}）")
+    search.add_argument("--sort", choices=tuple(SORTS), default="relevance", help="排序：相关度、年份或地区")
     search.add_argument("--passage", choices=("yes", "no"), default=None,
                         help="yes：按粘贴的段落逐句查找出处；no：按检索式理解（默认按文字自动判断）")
-    search.add_argument("--json", action="store_true", help="输出 JSON")
+    search.add_argument("--json", action="store_true", help=JSON_HELP)
     search.set_defaults(func=cmd_search)
 
     indicators = sub.add_parser("indicators", help="指标：报告中的数字（按指标、地区、年份）")
     indicators.add_argument("--measure", default="", help="指标名称或其中的词，如 行政诉讼、纠纷调解件数")
     indicators.add_argument("--kind", default="", choices=("", "result", "target"), help="只看结果或目标")
     _filter_options(indicators)
-    indicators.add_argument("--json", action="store_true", help="输出 JSON")
+    indicators.add_argument("--json", action="store_true", help=JSON_HELP)
     indicators.set_defaults(func=cmd_indicators)
     return parser
 
