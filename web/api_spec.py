@@ -122,7 +122,7 @@ def operations() -> dict[str, Operation]:
         "reader.api_report": Operation(
             {200: _json(ReportSchema, "报告全文与元数据"), 301: MOVED, 404: NOT_FOUND}, tags=["阅读"]),
         "reader.api_similar": Operation(
-            {200: _json(SimilarSchema, "其他乡镇的类似做法"), 404: NOT_FOUND, 503: UNAVAILABLE},
+            {200: _json(SimilarSchema, "其他乡镇的类似做法"), 301: MOVED, 404: NOT_FOUND, 503: UNAVAILABLE},
             tags=["阅读"]),
         "compare.api_compare": Operation(
             {200: _json(CompareSchema, "并排比较"), 400: BAD_REQUEST, 404: NOT_FOUND},
