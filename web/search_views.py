@@ -148,8 +148,8 @@ def search() -> Page | Response:
     whole archive) with its facets; ``all=1`` returns every hit of the query (no pagination, capped).
 
     POST takes the same parameters as a JSON object (a filter's values as a list) or a form, for
-    a query too long for a URL (up to the documented length, a pasted passage). The page posts a
-    search box's submission (``prev``, ``within``) to its canonical URL, and a posted search that
+    a query too long for a URL (up to the documented length, a pasted passage). The page redirects
+    a search box's submission (``prev``, ``within``) to its canonical URL, and a posted search that
     fits a URL to that URL, so what can be shared is.
     """
     if as_json():
