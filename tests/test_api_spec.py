@@ -284,6 +284,23 @@ def test_a_year_as_text_fails_the_check(api_schema, monkeypatch) -> None:
         call(api_schema, "GET", "/api/search", 200)
 
 
+def test_a_hit_row_without_a_documented_field_fails_the_check(app: Flask, api_schema, monkeypatch) -> None:
+    """``all=1`` sends every hit by the names of its schema's fields, the values as the indexer
+    wrote them: a row that lacks one is an error the check reports, never a row sent without it."""
+    from indexer.service import SearchService
+
+    original = SearchService.export_rows
+
+    def renamed(self, *args, **kwargs):
+        for row in original(self, *args, **kwargs):
+            yield {("headings" if key == "heading" else key): value for key, value in row.items()}
+
+    monkeypatch.setattr(SearchService, "export_rows", renamed)
+    with pytest.raises(FailureGroup):
+        call(api_schema, "GET", "/api/search", 200, query={"q": "枫桥经验", "all": "1"})
+    assert app.test_client().get("/api/search", query_string={"q": "枫桥经验", "all": "1"}).status_code == 500
+
+
 @pytest.mark.parametrize("query", [{}, {"measure": "行政诉讼"}, {"measure": "纠纷", "year": "2022..2024"},
                                    {"kind": "result", "county": "城口"},
                                    {"type": "年度报告", "measure": "学法次数"}])

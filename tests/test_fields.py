@@ -102,17 +102,17 @@ def test_a_sidecar_field_outside_the_registry_is_refused(tmp_path: Path) -> None
 
 
 def test_csv_and_api_schemas_carry_the_export_and_json_fields() -> None:
-    from web import api_spec
     from web.export import CSV_COLUMNS, HIT_FIELDS
+    from web.schemas import report, search
 
     for name in columns(EXPORT):
         assert name in CSV_COLUMNS and name in HIT_FIELDS, name
-        assert name in api_spec.HitRowSchema().fields, name
+        assert name in search.HitRowSchema().fields, name
     for name in columns(JSON):
-        assert name in api_spec.ReportMetadataSchema().fields, name
+        assert name in report.ReportMetadataSchema().fields, name
     for name in columns(GROUP):
-        assert name in api_spec.GroupSchema().fields, name
-    assert set(api_spec.FacetsSchema().fields) == set(columns(FACET))
+        assert name in search.GroupSchema().fields, name
+    assert set(search.FacetsSchema().fields) == set(columns(FACET))
 
 
 def test_report_json_holds_every_json_field(archive_config) -> None:

@@ -102,4 +102,5 @@ def test_similar_page_and_its_json_twin_agree_and_highlight_shared_terms(client)
         marked = "".join(mark.get_text() for mark in html.select(".similar-text mark"))
         assert marked and any(term in marked for term in item["terms"])
         assert ("同样点名" in html.select_one(".similar-why").get_text()) == (item["reason"] == "practice")
-    assert client.get(f"/api/reports/{report_id}/passages/9999/similar").status_code == 404
+    missing = client.get(f"/api/reports/{report_id}/passages/9999/similar")
+    assert missing.status_code == 404 and "第 9999 段" in missing.get_json()["error"]

@@ -334,6 +334,20 @@ def test_alias_redirects_permanently(client, template):
     assert client.get(location).status_code == 200
 
 
+def _current_id(client) -> str:
+    """The report ``ALIAS_ID`` stands for."""
+    return client.get(f"/api/reports/{ALIAS_ID}").headers["Location"].split("?")[0].rsplit("/", 1)[1]
+
+
+@pytest.mark.parametrize("template", ["/reports/{id}", "/api/reports/{id}", "/reports/{id}/passages/2/cite",
+                                      "/api/reports/{id}/passages/2/cite", "/reports/{id}/passages/2/similar",
+                                      "/api/reports/{id}/passages/2/similar"])
+def test_an_alias_redirects_to_the_same_route_of_the_current_report(client, template):
+    """A page to its page, a JSON twin to its JSON twin (the similar-practice JSON once went to the page)."""
+    location = client.get(template.format(id=ALIAS_ID)).headers["Location"]
+    assert urlsplit(location).path == template.format(id=_current_id(client))
+
+
 @pytest.mark.parametrize("path", ["/reports/000000000000", "/reports/..%2f..%2fetc%2fpasswd",
                                   "/reports/a%20b",
                                   "/reports/000000000000/source", "/nope"])
@@ -397,6 +411,17 @@ def test_compare_checkbox_form_redirects_to_canonical(client, ids):
 def test_compare_alias_and_four_columns(client, ids):
     four = [*ids["all"][:3], ALIAS_ID]
     assert client.get("/compare?ids=" + ",".join(four)).status_code == 200
+
+
+def test_compare_counts_a_report_and_its_alias_once(client, ids):
+    """The page and its JSON twin read one selection: an old id beside its report's current one is
+    that report once, so two ids of one report are no comparison."""
+    current = _current_id(client)
+    other = next(report_id for report_id in ids["all"] if report_id != current)
+    assert client.get(f"/compare?ids={current},{ALIAS_ID}").status_code == 400
+    assert client.get(f"/api/compare?ids={current},{ALIAS_ID}").status_code == 400
+    data = client.get(f"/api/compare?ids={current},{ALIAS_ID},{other}").get_json()
+    assert data["report_ids"] == [current, other] and len(data["reports"]) == 2
 
 
 @pytest.mark.parametrize("count", [0, 1, 5])
@@ -499,6 +524,12 @@ def test_citation_export_errors(client, payload):
     response = client.post("/api/citations/export", json=payload)
     assert response.status_code in (400, 404)
     assert response.get_json()["error"]
+
+
+def test_citation_export_names_the_missing_item(client, ids):
+    response = client.post("/api/citations/export", json={"items": [*MISSING, {"report_id": ids["hostile"],
+                                                                               "seq": 1}]})
+    assert response.status_code == 404 and "000000000000" in response.get_json()["error"]
 
 
 # --- health -----------------------------------------------------------------------------------

@@ -2,7 +2,10 @@
 
 Built like Flask's flaskr tutorial: an application factory reading its configuration from
 the environment (``ARCHIVE_HOME`` / ``ARCHIVE_DATABASE_URL`` via ``ArchiveConfig``), one
-blueprint per page family. Like Datasette, every HTML page has a JSON twin under ``/api``.
+blueprint per page family. Like Datasette, every HTML page has a JSON twin under ``/api``: one
+``data()`` rendered both ways (``web.pages``), the JSON dumped by the schemas the OpenAPI
+document is generated from (``web.schemas``, ``web.api_spec``); errors are answered in one place
+(``web.errors``).
 The public routes are read-only; the only routes that change data (``web.admin``: upload and
 ingest, rebuild, delete) answer 404 unless an admin token is configured, and 403 without it.
 """

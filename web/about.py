@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, jsonify, render_template
+from flask import Blueprint, current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -23,6 +24,8 @@ from archive.parse import SOURCE_NOTE
 from archive.store import Passage, Report, latest_change
 from indexer.snippets import SNIPPET_CHARS
 
+from .pages import Page, twin
+from .schemas.about import AboutSchema
 from .services import db
 
 bp = Blueprint("about", __name__)
@@ -50,6 +53,31 @@ class Host:
     last: str
 
 
+class YearCount(NamedTuple):
+    """Reports of one year (None: not known)."""
+
+    year: int | None
+    reports: int
+
+
+class ProvinceYears(NamedTuple):
+    """Reports of one province (None: not known): the years it has reports of, and its total."""
+
+    province: str | None
+    years: list[YearCount]
+    reports: int
+
+
+class Span(NamedTuple):
+    """The first and the last date of something ("" when there is none)."""
+
+    first: str
+    last: str
+
+
+NO_SPAN = Span("", "")
+
+
 @dataclass
 class Inventory:
     """Counts of the store's reports (see the module docstring)."""
@@ -67,30 +95,19 @@ class Inventory:
     other_sources: int = 0  # reports whose source description is not among ``sources``
     without_source: int = 0
     hosts: list[Host] = field(default_factory=list)
-    ingested: tuple[str, str] = ("", "")  # first and last ingest dates
+    ingested: Span = NO_SPAN  # first and last ingest dates
 
     @property
     def year_span(self) -> str:
         known = [year for year in self.years if year is not None]
         return f"{known[0]}–{known[-1]}" if known else ""
 
-    def to_json(self) -> dict[str, object]:
-        """The documented wire form (``web.api_spec.AboutSchema``)."""
-        return {
-            "reports": self.reports, "passages": self.passages, "provinces": self.provinces,
-            "counties": self.counties, "townships": self.townships,
-            "by_province_year": [
-                {"province": province or None, "years": [
-                    {"year": year, "reports": n} for year, n in zip(self.years, counts, strict=True) if n],
-                 "reports": total}
-                for province, counts, total in self.by_place_year],
-            "doc_types": [{"doc_type": c.value, "reports": c.reports} for c in self.types],
-            "sources": [{"source": c.value, "reports": c.reports} for c in self.sources],
-            "other_sources": self.other_sources, "without_source": self.without_source,
-            "hosts": [{"host": h.host, "reports": h.reports, "first_retrieved": h.first,
-                       "last_retrieved": h.last} for h in self.hosts],
-            "ingested": {"first": self.ingested[0], "last": self.ingested[1]},
-        }
+    @property
+    def province_years(self) -> list[ProvinceYears]:
+        """``by_place_year`` as the API lists it: each province's years with reports."""
+        return [ProvinceYears(province or None, [YearCount(year, n) for year, n in
+                                                 zip(self.years, counts, strict=True) if n], total)
+                for province, counts, total in self.by_place_year]
 
 
 def count_inventory() -> Inventory:
@@ -117,7 +134,7 @@ def count_inventory() -> Inventory:
     out.types = [Counted(name, types[name]) for name in in_order if types.get(name)]
     _count_sources(out, session.execute(select(Report.notes, Report.source_url, Report.retrieved)).all())
     first, last = session.execute(select(func.min(Report.ingested_at), func.max(Report.ingested_at))).one()
-    out.ingested = (str(first or "")[:10], str(last or "")[:10])
+    out.ingested = Span(str(first or "")[:10], str(last or "")[:10])
     return out
 
 
@@ -154,13 +171,11 @@ def current() -> Inventory:
     return held[1]
 
 
-@bp.get("/about")
-def page():
-    """What the archive holds, where it came from, excerpts, citing and the data's terms."""
-    return render_template("about.html", inventory=current(), snippet_chars=SNIPPET_CHARS, **TABLE_LABELS)
+@twin(bp, "/about", endpoint="page", api_endpoint="api", template="about.html",
+      schema=AboutSchema())
+def about() -> Page:
+    """What the archive holds: the counts by province and year, types, sources and retrieval dates.
 
-
-@bp.get("/api/about")
-def api():
-    """JSON twin of ``/about``: the counts by province and year, types, sources and retrieval dates."""
-    return jsonify(current().to_json())
+    The page adds where the files came from, what an excerpt is, how to cite and the data's terms."""
+    inventory = current()
+    return Page(inventory, lambda: {"inventory": inventory, "snippet_chars": SNIPPET_CHARS, **TABLE_LABELS})

@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 
-from archive.errors import ArchiveError
+from archive.errors import ArchiveError, BadParams
 from archive.store import Passage, Report
 
 from . import citation, reference_list
 from .export import content_disposition, safe_cell
+from .pages import Page, twin
 from .reference_managers import meta_tags
 from .reports import find_report, load_passage, load_report, place
+from .schemas.cite import CitationSchema
 from .services import base_url, today
 
 bp = Blueprint("cite", __name__)
@@ -68,26 +70,20 @@ def source_link(report: Report) -> str:
     return citation.http_url(report.source_url)
 
 
-@bp.get("/reports/<report_id>/passages/<int:seq>/cite")
-def page(report_id: str, seq: int):
+@twin(bp, "/reports/<report_id>/passages/<int:seq>/cite", endpoint="page", api_endpoint="api",
+      template="cite.html", schema=CitationSchema())
+def cite(report_id: str, seq: int) -> Page:
     """The passage quoted, with every citation format ready to copy."""
-    report = load_report(report_id, "cite.page", seq=seq)
-    cite, passage = _citation(report, seq)
-    return render_template("cite.html", report=report, passage=passage, cite=cite, place=place(report),
-                           csl_json=citation.csl_json_text([cite.csl]))
-
-
-@bp.get("/api/reports/<report_id>/passages/<int:seq>/cite")
-def api(report_id: str, seq: int):
-    """JSON twin of the cite page."""
-    report = load_report(report_id, "cite.api", seq=seq)
-    return jsonify(_citation(report, seq)[0].to_dict())
+    report = load_report(report_id)
+    found, passage = _citation(report, seq)
+    return Page(found.to_dict(), lambda: dict(report=report, passage=passage, cite=found, place=place(report),
+                                              csl_json=citation.csl_json_text([found.csl])))
 
 
 @bp.get("/api/reports/<report_id>/csl")
 def csl(report_id: str):
     """The report as a CSL-JSON item list (what Zotero, citeproc and pandoc import)."""
-    report = load_report(report_id, "cite.csl")
+    report = load_report(report_id)
     item = citation.csl_item(cited_work(report), citation.report_url_of(base_url(), report.id), today())
     return Response(citation.csl_json_text([item]),
                     mimetype="application/vnd.citationstyles.csl+json; charset=utf-8")
@@ -96,7 +92,7 @@ def csl(report_id: str):
 def parse_items(raw: str) -> list[tuple[str, int]]:
     """``id:seq`` pairs separated by commas or white space, duplicates dropped, order kept.
 
-    Malformed pairs are a 400: a list that silently lost an item would be cited wrongly.
+    Malformed pairs are a ``BadParams`` (400): a list that silently lost an item would be cited wrongly.
     """
     items: list[tuple[str, int]] = []
     for token in re.split(r"[\s,]+", raw.strip()):
@@ -104,12 +100,12 @@ def parse_items(raw: str) -> list[tuple[str, int]]:
             continue
         match = _ITEM.match(token)
         if match is None:
-            abort(400, description=f"引用条目无效：{token[:40]}（应为 报告编号:段落编号）")
+            raise BadParams(f"引用条目无效：{token[:40]}（应为 报告编号:段落编号）")
         pair = (match.group(1), int(match.group(2)))
         if pair not in items:
             items.append(pair)
     if len(items) > MAX_EXPORT_ITEMS:
-        abort(400, description=f"一次最多 {MAX_EXPORT_ITEMS} 条引用")
+        raise BadParams(f"一次最多 {MAX_EXPORT_ITEMS} 条引用")
     return items
 
 
@@ -122,7 +118,8 @@ def _load_passages(items: list[tuple[str, int]],
                    strict: bool) -> tuple[list[citation.CitedPassage], list[str]]:
     """The cited passages (an alias resolves to the current report) and the items not found.
 
-    ``strict``: a missing item is a 404 (an export must be complete), else it is reported.
+    ``strict``: a missing item is raised (``ReportNotFound``, 404: an export must be complete),
+    else it is reported.
     """
     found: list[citation.CitedPassage] = []
     missing: list[str] = []
@@ -130,9 +127,9 @@ def _load_passages(items: list[tuple[str, int]],
         try:
             report, _aliased = find_report(report_id)
             found.append(cited_passage(report, load_passage(report, seq)))
-        except ArchiveError as error:
+        except ArchiveError:
             if strict:
-                abort(404, description=str(error))
+                raise
             missing.append(f"{report_id}:{seq}")
     return found, missing
 
@@ -164,20 +161,20 @@ def _requested_items() -> tuple[list[tuple[str, int]], str]:
         raw_items = body.get("items") if isinstance(body, dict) else None
         fmt = str(body.get("format", "text")) if isinstance(body, dict) else "text"
         if not isinstance(raw_items, list):
-            abort(400, description="请求体需要 items 列表：[{\"report_id\": …, \"seq\": …}]")
+            raise BadParams("请求体需要 items 列表：[{\"report_id\": …, \"seq\": …}]")
         tokens = []
         for item in raw_items:
             if not isinstance(item, dict):
-                abort(400, description="items 的每一项需要 report_id 和 seq")
+                raise BadParams("items 的每一项需要 report_id 和 seq")
             tokens.append(f"{item.get('report_id', '')}:{item.get('seq', '')}")
         items = parse_items(",".join(tokens))
     else:
         fmt = request.form.get("format", "text")
         items = parse_items(request.form.get("items", ""))
     if not items:
-        abort(400, description="引用清单是空的")
+        raise BadParams("引用清单是空的")
     if fmt not in reference_list.FORMATS:
-        abort(400, description=f"不支持的格式：{fmt[:20]}（可用：{'、'.join(reference_list.FORMATS)}）")
+        raise BadParams(f"不支持的格式：{fmt[:20]}（可用：{'、'.join(reference_list.FORMATS)}）")
     return items, fmt
 
 

@@ -18,17 +18,19 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, redirect, request, url_for
 
 from archive.document import SECTION_KINDS
-from archive.errors import ArchiveError, ReportNotFound
+from archive.errors import ArchiveError, BadParams, ReportNotFound
 from archive.fields import MAX_QUERY_CHARS
 from archive.store import Report
 
 from . import compare_marks
 from .highlight import highlight, query_terms
 from .indicators_views import shared_indicators
+from .pages import InPage, Page, as_json, twin
 from .reports import compare_choices, find_report, passages_by_kind, place, report_label
+from .schemas.compare import CompareSchema
 from .services import search_service
 
 bp = Blueprint("compare", __name__)
@@ -80,24 +82,20 @@ def _query() -> str:
     return " ".join((request.args.get("q") or "").split())[:MAX_QUERY_CHARS]
 
 
-def _count_ok(ids: list[str]) -> bool:
+def _count_ok(ids: list[str] | list[Report]) -> bool:
     return MIN_REPORTS <= len(ids) <= MAX_REPORTS
 
 
-def _load_all(ids: list[str]) -> list[Report]:
-    """Reports in the order asked; an aliased id silently stands for its current report."""
-    return [find_report(report_id)[0] for report_id in ids]
-
-
-def _resolve(ids: list[str]) -> tuple[list[Report], list[str]]:
-    """(reports found, ids not found), for the selection page."""
+def _resolve(ids: list[str]) -> tuple[list[Report], dict[str, ReportNotFound]]:
+    """(reports found, each once, in the order asked; each id not found with why): an aliased id
+    stands for its current report."""
     found: list[Report] = []
-    missing: list[str] = []
+    missing: dict[str, ReportNotFound] = {}
     for report_id in ids:
         try:
             report = find_report(report_id)[0]
-        except ReportNotFound:
-            missing.append(report_id[:64])
+        except ReportNotFound as error:
+            missing[report_id[:64]] = error
             continue
         if report not in found:
             found.append(report)
@@ -111,14 +109,16 @@ def rows_for(reports: list[Report]) -> list[tuple[str, list[list]]]:
     return [(kind, [g.get(kind, []) for g in grouped]) for kind in present]
 
 
-def _selection_page(ids: list[str], q: str):
-    """HTTP 400 page for a selection that cannot be compared, keeping query and ticks."""
+def _selection() -> dict[str, object]:
+    """The page of a selection that cannot be compared (HTTP 400): it keeps the query and the
+    ticks, says what to do and offers the query's hits to tick."""
+    ids = _requested_ids()
     reports, missing = _resolve(ids)
+    q = _query()
     find = _query_for_choices(q)
-    return render_template(
-        "compare_error.html", reports=reports, missing=missing, q=q, find=find, requested=len(ids),
-        min_reports=MIN_REPORTS, max_reports=MAX_REPORTS, choices=hits_first(find, [r.id for r in reports]),
-    ), 400
+    return dict(reports=reports, missing=list(missing), q=q, find=find, requested=len(ids),
+                min_reports=MIN_REPORTS, max_reports=MAX_REPORTS,
+                choices=hits_first(find, [r.id for r in reports]))
 
 
 def _query_for_choices(q: str) -> str:
@@ -126,63 +126,62 @@ def _query_for_choices(q: str) -> str:
     return " ".join((request.args.get("find") or "").split())[:MAX_QUERY_CHARS] or q
 
 
-@bp.get("/compare")
-def page():
-    """The comparison page (works without JavaScript; JS adds linked scrolling)."""
-    ids = _requested_ids()
-    canonical = ",".join(ids)
-    if ids and (len(request.args.getlist("ids")) > 1 or (request.args.get("ids") or "") != canonical):
-        args = {k: v for k, v in request.args.items() if k != "ids"}
-        return redirect(url_for("compare.page", ids=canonical, **args))
-    q = _query()
-    if not _count_ok(ids):
-        return _selection_page(ids, q)
-    reports, missing = _resolve(ids)
-    if missing or not _count_ok(reports):
-        return _selection_page(ids, q)
-    terms = query_terms(q)
-    find = _query_for_choices(q)
-    rows = rows_for(reports)
-    clauses = compare_marks.compared([r.id for r in reports])
-    return render_template(
-        "compare.html", reports=reports, places=[place(r) for r in reports], rows=rows,
-        indicators=shared_indicators([r.id for r in reports]),
-        q=q, find=find, ids=[r.id for r in reports], mark=lambda text: highlight(text, terms),
-        marks=compare_marks.markers(reports, terms, clauses),
-        columns=compare_marks.columns(reports, rows, terms, clauses), max_reports=MAX_REPORTS,
-        choices=hits_first(find, [r.id for r in reports]) if len(reports) < MAX_REPORTS else Choices(),
-    )
+@twin(bp, "/compare", endpoint="page", api_endpoint="api_compare", template="compare.html",
+      schema=CompareSchema(), in_page=InPage(_selection, template="compare_error.html", status=400))
+def compare() -> Page | Response:
+    """2–4 reports side by side: their metadata and, per section kind, each report's passages.
 
-
-@bp.get("/api/compare")
-def api_compare():
-    """JSON twin: the reports' metadata and, per kind, each report's passages.
-
-    In the API's vocabulary (``web.api_spec``): ``report_ids`` in the order asked (an alias
-    resolved), ``seq`` for a paragraph number, ``heading`` the passage's heading path; ``shared``
-    the paragraph's clauses another compared report also has (``[start, end]`` of ``text`` and
-    those reports' ids).
+    In the API's vocabulary: ``report_ids`` in the order asked (an alias resolved, each report
+    once), ``seq`` for a paragraph number, ``heading`` the passage's heading path; ``shared`` the
+    paragraph's clauses another compared report also has (``[start, end]`` of ``text`` and those
+    reports' ids); ``indicators`` the measures two or more of them give. The page (which works
+    without JavaScript; JS adds linked scrolling) redirects ticked ids to the canonical comma form.
     """
     ids = _requested_ids()
+    canonical = ",".join(ids)
+    ticked = len(request.args.getlist("ids")) > 1 or request.args.get("ids") != canonical
+    if not as_json() and ids and ticked:
+        args = {k: v for k, v in request.args.items() if k != "ids"}
+        return redirect(url_for("compare.page", ids=canonical, **args))
     if not _count_ok(ids):
-        abort(400, description=f"并排比较需要 {MIN_REPORTS}–{MAX_REPORTS} 份报告，当前选择了 {len(ids)} 份。")
-    reports = _load_all(ids)
-    clauses = compare_marks.compared([r.id for r in reports])
+        raise BadParams(f"并排比较需要 {MIN_REPORTS}–{MAX_REPORTS} 份报告，当前选择了 {len(ids)} 份。")
+    reports, missing = _resolve(ids)
+    if missing:
+        raise next(iter(missing.values()))
+    if not _count_ok(reports):
+        raise BadParams(f"并排比较需要 {MIN_REPORTS}–{MAX_REPORTS} 份不同的报告，"
+                        f"当前只有 {len(reports)} 份。")
+    report_ids = [r.id for r in reports]
+    rows = rows_for(reports)
+    clauses = compare_marks.compared(report_ids)
+    indicators = shared_indicators(report_ids)
     shared: dict[tuple[str, int], list[dict]] = defaultdict(list)
     for rid, found in clauses.items():
         for c in found:
             if c.shared_with:
                 shared[rid, c.seq].append({"start": c.start, "end": c.end, "report_ids": list(c.shared_with)})
-    return jsonify({
-        "report_ids": [r.id for r in reports],
-        "reports": [r.metadata_dict() for r in reports],
-        "rows": [
-            {"kind": kind, "cells": [
-                [{"seq": p.seq, "heading": list(p.heading_path or []), "text": p.text,
-                  "shared": shared.get((report.id, p.seq), [])} for p in cell]
-                for report, cell in zip(reports, cells, strict=True)
-            ]}
-            for kind, cells in rows_for(reports)
-        ],
-        "indicators": shared_indicators([r.id for r in reports]),
-    })
+    body = {
+        "report_ids": report_ids, "reports": [r.metadata_dict() for r in reports],
+        "rows": [{"kind": kind, "cells": [
+            [{"seq": p.seq, "heading": list(p.heading_path or []), "text": p.text,
+              "shared": shared.get((report.id, p.seq), [])} for p in cell]
+            for report, cell in zip(reports, cells, strict=True)]} for kind, cells in rows],
+        "indicators": indicators,
+    }
+    return Page(body, lambda: _side_by_side(reports, rows, clauses, indicators))
+
+
+def _side_by_side(reports: list[Report], rows: list[tuple[str, list[list]]],
+                  clauses: dict[str, list], indicators: list[dict]) -> dict[str, object]:
+    """The comparison page's template variables: the columns with the query's hits marked and
+    the clauses another compared report shares."""
+    q = _query()
+    terms = query_terms(q)
+    find = _query_for_choices(q)
+    return dict(
+        reports=reports, places=[place(r) for r in reports], rows=rows, indicators=indicators,
+        q=q, find=find, ids=[r.id for r in reports], mark=lambda text: highlight(text, terms),
+        marks=compare_marks.markers(reports, terms, clauses),
+        columns=compare_marks.columns(reports, rows, terms, clauses), max_reports=MAX_REPORTS,
+        choices=hits_first(find, [r.id for r in reports]) if len(reports) < MAX_REPORTS else Choices(),
+    )

@@ -3,7 +3,7 @@
 Why one module: every error a user can cause is an ``archive.errors.ArchiveError`` that carries
 its HTTP status and message, so views just raise and this is the one place that turns errors
 into responses. The JSON shape ``{"error": …, "status": …}`` (plus ``query`` for a query that
-cannot be understood) is the API's ``ErrorSchema`` (web/api_spec.py).
+cannot be understood) is dumped by the API's ``ErrorSchema`` (``web.schemas.status``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,10 @@ from werkzeug.exceptions import HTTPException
 
 from archive.errors import ArchiveError, QuerySyntaxError
 
+from .schemas.status import ErrorSchema
+
 log = logging.getLogger(__name__)
+ERROR_SCHEMA = ErrorSchema()
 
 MESSAGES = {
     400: "请求有误",
@@ -36,7 +39,7 @@ def error_response(status: int, message: str, **extra: str) -> tuple[Response, i
     """The one place an error becomes a response: JSON for the API (``extra`` keys added), plain
     text for a CSV download (a spreadsheet cannot show a page), else the HTML error page."""
     if wants_json():
-        return jsonify({"error": message, "status": status, **extra}), status
+        return jsonify(ERROR_SCHEMA.dump({"error": message, "status": status, **extra})), status
     if request.path.endswith(".csv"):
         return Response(message, status=status, mimetype="text/plain"), status
     return render_template("error.html", status=status, title=MESSAGES.get(status, "出错了"),

@@ -8,13 +8,15 @@ answers 503, so a reverse proxy sends searches only to nodes that are current.
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint
 from sqlalchemy import func, select
 
 from archive.store import Report
 from fazhi.follow import FOLLOW_GRACE
 from indexer.generation import current_generation
 
+from .pages import Page, answers
+from .schemas.status import HealthSchema
 from .services import archive_config, current_archive, db
 
 bp = Blueprint("health", __name__)
@@ -30,20 +32,21 @@ def index_generation() -> str | None:
 
 
 @bp.get("/healthz")
-def healthz():
+@answers(HealthSchema())
+def healthz() -> Page:
     """``{"ok": …, "reports": N, "index_generation": …, "index_seq": …, "store_seq": …}``; 503 when
     the store cannot be read or the index is missing or not current."""
     try:
         count = db().scalar(select(func.count()).select_from(Report)) or 0
         lag = current_archive().lag()
     except Exception as error:
-        return jsonify({"ok": False, "reports": None, "index_generation": None, "error": str(error)}), 503
+        return Page({"ok": False, "reports": None, "index_generation": None, "error": str(error)}, status=503)
     generation = index_generation()
     body = {"ok": True, "reports": count, "index_generation": generation, "index_seq": lag.applied,
             "store_seq": lag.latest}
     if generation is None:
-        return jsonify({**body, "ok": False, "error": "检索索引尚未建立"}), 503
+        return Page({**body, "ok": False, "error": "检索索引尚未建立"}, status=503)
     if lag.seconds_behind() > FOLLOW_GRACE:
-        return jsonify({**body, "ok": False, "error": f"检索索引落后于存储（已应用 {lag.applied}，"
-                                                     f"存储 {lag.latest}）"}), 503
-    return jsonify(body)
+        return Page({**body, "ok": False, "error": f"检索索引落后于存储（已应用 {lag.applied}，"
+                                                  f"存储 {lag.latest}）"}, status=503)
+    return Page(body)

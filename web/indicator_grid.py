@@ -128,7 +128,7 @@ def figure_url(figure: Figure, root: str = "") -> str:
 
 
 def figure_json(figure: Figure, info: ReportInfo, root: str = "") -> dict[str, object]:
-    """One figure as ``web.api_spec.FigureSchema`` documents it: its record and its links."""
+    """One figure as ``web.schemas.indicators.FigureSchema`` documents it: its record and its links."""
     return {**record(figure, info), "report_url": root + url_for("reader.report", report_id=figure.report_id),
             "url": figure_url(figure, root)}
 

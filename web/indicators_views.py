@@ -16,7 +16,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
 
-from flask import Blueprint, Response, jsonify, render_template, request, stream_with_context
+from flask import Blueprint, Response, request, stream_with_context
 from sqlalchemy import select as sql_select
 
 from archive.document import DOC_TYPES
@@ -37,7 +37,9 @@ from .indicator_grid import (
     select,
     years,
 )
+from .pages import InPage, Page, answers, twin
 from .params import SearchParams
+from .schemas.indicators import IndicatorFiguresSchema, IndicatorsSchema
 from .services import archive_config, base_url, db, search_service
 
 bp = Blueprint("indicators", __name__)
@@ -60,7 +62,7 @@ def _selection() -> Selection:
 
 
 def _listing(selection: Selection) -> dict:
-    """The page's data (``web.api_spec.IndicatorsSchema``)."""
+    """The page's data (``web.schemas.indicators.IndicatorsSchema``)."""
     root = base_url()
 
     def listed(figures: Iterable[Figure]) -> list[dict]:
@@ -83,26 +85,26 @@ def _listing(selection: Selection) -> dict:
     }
 
 
-@bp.get("/indicators")
-def page():
-    """Measures × townships × years, each figure linked to its passage; charts for a chosen measure."""
-    try:
-        selection = _selection()
-        data, error, status = _listing(selection), "", 200
-    except ArchiveError as failed:  # shown on the page, at the error's own status
-        selection, data, error, status = None, None, failed.user_message, failed.status
-    drawn = {grid.measure.name: charts(selection, grid)
-             for grid in grids(selection)} if selection and selection.measure else {}
-    return render_template(
-        "indicators.html", data=data, error=error, selection=selection, charts=drawn,
-        measures=MEASURES, kinds=KINDS, doc_types=DOC_TYPES, args=request.args,
-    ), status
+def _form() -> dict[str, object]:
+    """What the table page shows besides its data (and all it shows when it has none): the filter form."""
+    return {"data": None, "selection": None, "charts": {}, "measures": MEASURES, "kinds": KINDS,
+            "doc_types": DOC_TYPES, "args": request.args}
 
 
-@bp.get("/api/indicators")
-def api_indicators():
-    """JSON twin of ``/indicators``: per measure, each township's figures (with their links)."""
-    return jsonify(_listing(_selection()))
+@twin(bp, "/indicators", endpoint="page", api_endpoint="api_indicators",
+      template="indicators.html", schema=IndicatorsSchema(), in_page=InPage(_form))
+def indicators() -> Page:
+    """Measures × townships × years: per measure, each township's figures (each linked to its
+    passage); the page charts a chosen measure."""
+    selection = _selection()
+    listing = _listing(selection)
+
+    def page() -> dict[str, object]:
+        drawn = {grid.measure.name: charts(selection, grid)
+                 for grid in grids(selection)} if selection.measure else {}
+        return {**_form(), "data": listing, "selection": selection, "charts": drawn}
+
+    return Page(listing, page)
 
 
 def _passages(selection: Selection) -> dict[tuple[str, int], str]:
@@ -129,12 +131,13 @@ def indicators_csv():
 
 
 @bp.get("/api/indicators/figures")
-def api_figures():
+@answers(IndicatorFiguresSchema())
+def api_figures() -> Page:
     """Every figure of the selection as JSON, with its passage and links (the CSV's twin)."""
     selection = _selection()
     passages = _passages(selection)
     root = base_url()
-    return jsonify({
+    return Page({
         "filters": selection.params.filters, "measure": selection.measure, "kind": selection.kind,
         "count": len(selection.figures),
         "figures": [{**figure_json(f, selection.reports[f.report_id], root),

@@ -11,14 +11,16 @@ template global, so ``web.search_views`` needs no change.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request
+from flask import Blueprint, Response, request
 from markupsafe import Markup
 
-from archive.errors import ArchiveError, BadParams, IndexUnavailable
+from archive.errors import BadParams, IndexUnavailable, ReportNotFound
 from indexer.practices import KINDS, SORTS, Directory, directory
 
 from . import export
+from .pages import InPage, Page, twin
 from .params import SearchParams
+from .schemas.practices import PracticeDetailSchema, PracticesSchema, SpreadSchema
 from .services import archive_config
 from .spread import Spread, charts, from_result, shares
 
@@ -84,21 +86,20 @@ def practice_query(spellings: list[str] | str) -> str:
     return " OR ".join(f'"{name}"' for name in names)
 
 
-@bp.get("/practices")
-def page():
-    """The directory as HTML; a bad parameter is shown with a 400, no index with a 503."""
-    try:
-        data, error, status = _listing(), "", 200
-    except ArchiveError as failed:  # shown on the page, at the error's own status
-        data, error, status = None, failed.user_message, failed.status
-    return render_template("practices.html", data=data, error=error, sort_labels=SORT_LABELS,
-                           kind_labels=KIND_LABELS, practice_query=practice_query), status
+def _labels() -> dict[str, object]:
+    """What the directory page shows besides its data (and all it shows when it has none)."""
+    return {"data": None, "sort_labels": SORT_LABELS, "kind_labels": KIND_LABELS,
+            "practice_query": practice_query}
 
 
-@bp.get("/api/practices")
-def api_practices():
-    """JSON twin of ``/practices``."""
-    return jsonify(_listing())
+@twin(bp, "/practices", endpoint="page", api_endpoint="api_practices",
+      template="practices.html", schema=PracticesSchema(), in_page=InPage(_labels))
+def practices() -> Page:
+    """The directory of practices (or of slogans, ``kind=slogan``): one page under a province and
+    year filter and a sort, with the values its filters offer; a bad parameter is a 400 (shown on
+    the page), no index a 503."""
+    listing = _listing()
+    return Page(listing, lambda: {**_labels(), "data": listing})
 
 
 @bp.get("/practices.csv")
@@ -117,7 +118,7 @@ def _practice(name: str) -> dict:
     """One practice and its lineage; 404 if no report names it."""
     entry = _directory().practice(name)
     if entry is None:
-        abort(404)
+        raise ReportNotFound()
     practice, rows = entry
     first = set(practice.first)
     return {**practice.to_json(), "query": practice_query(practice.spellings), "lineage": [
@@ -132,22 +133,16 @@ def _name() -> str:
     return (request.args.get("name") or "").strip()
 
 
-@bp.get("/practice")
-def practice_page():
-    """One practice: who named it first, who followed, and the sentences naming it."""
-    try:
-        data = _practice(_name())
-    except ArchiveError as failed:
-        return render_template("practices.html", data=None, error=failed.user_message,
-                               sort_labels=SORT_LABELS, kind_labels=KIND_LABELS,
-                               practice_query=practice_query), failed.status
-    return render_template("practice.html", practice=data)
+@twin(bp, "/practice", endpoint="practice_page", api_endpoint="api_practice",
+      template="practice.html", schema=PracticeDetailSchema(),
+      in_page=InPage(_labels, template="practices.html", errors=(IndexUnavailable,)))
+def practice() -> Page:
+    """One practice: who named it first, who followed (by year and place), and the sentences naming it.
 
-
-@bp.get("/api/practice")
-def api_practice():
-    """JSON twin of ``/practice``."""
-    return jsonify(_practice(_name()))
+    A name no report uses is a missing page (404, the error page); without an index the directory
+    page says so (503)."""
+    detail = _practice(_name())
+    return Page(detail, lambda: {"practice": detail})
 
 
 @bp.get("/practice.csv")
@@ -172,22 +167,17 @@ def _spread() -> Spread:
     return shares(params)
 
 
-@bp.get("/spread")
-def spread_page():
+def _no_spread() -> dict[str, object]:
+    """The spread page of a search it cannot chart: its words and the reason (the message)."""
+    return {"spread": None, "params": SearchParams(q=(request.args.get("q") or "")[:200]), "charts": None}
+
+
+@twin(bp, "/spread", endpoint="spread_page", api_endpoint="api_spread",
+      template="spread.html", schema=SpreadSchema(), in_page=InPage(_no_spread))
+def spread() -> Page:
     """A query's reports as shares of all rule-of-law reports, by year and by province → county."""
-    try:
-        spread, error, status = _spread(), "", 200
-    except ArchiveError as failed:  # shown on the page, at the error's own status
-        spread, error, status = None, failed.user_message, failed.status
-    params = spread.params if spread else SearchParams(q=(request.args.get("q") or "")[:200])
-    return render_template("spread.html", spread=spread, error=error, params=params,
-                           charts=charts(spread) if spread else None), status
-
-
-@bp.get("/api/spread")
-def api_spread():
-    """JSON twin of ``/spread``."""
-    return jsonify(_spread().to_json())
+    found = _spread()
+    return Page(found, lambda: {"spread": found, "params": found.params, "charts": charts(found)})
 
 
 @bp.get("/spread.csv")

@@ -10,13 +10,12 @@ previous/next links, and "返回检索结果" rebuilds the exact result page the
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, request, url_for
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from archive.errors import ArchiveError, BadParams, ReportNotFound
 from archive.fields import MAX_QUERY_CHARS
-from archive.report_json import report_to_json
 from archive.store import Report, SourceFile
 from indexer.similar import SimilarPassage
 from indexer.snippets import match_spans, snippet
@@ -25,8 +24,11 @@ from .compare_views import hits_first
 from .export import content_disposition
 from .highlight import highlight, query_terms
 from .indicators_views import figure_marks, report_figures_json
+from .pages import Page, twin
 from .params import SearchParams
 from .reports import Block, load_report, outline, place, reading_order
+from .schemas.practices import SimilarSchema
+from .schemas.report import ReportSchema
 from .services import base_url, db, search_service
 
 bp = Blueprint("reader", __name__)
@@ -123,10 +125,31 @@ def _holds_all(text: str, terms: list[str]) -> bool:
     return all(match_spans(text, [term]) for term in terms)
 
 
-@bp.get("/reports/<report_id>")
-def report(report_id: str):
-    """The full report with metadata, outline and anchored passages (and the hits of ``q``)."""
-    found = load_report(report_id, "reader.report")
+@twin(bp, "/reports/<report_id>", endpoint="report", api_endpoint="api_report",
+      template="report.html", schema=ReportSchema())
+def report(report_id: str) -> Page:
+    """A report: metadata, provenance, notes, the section tree with its passages, and links.
+
+    The page shows it with its outline, anchored passages and the hits of the search it was
+    opened from (``q`` and the filters, marked and numbered "第 k / n 处")."""
+    found = load_report(report_id)
+    source = _source(found)
+    root = base_url()
+    return Page({
+        "report": found, "division_code": found.division_code, "provenance": found.provenance or {},
+        "notes": found.notes or [], "passage_count": len(found.passages),
+        "figures": report_figures_json(found.id),
+        "url": root + url_for("reader.report", report_id=found.id),
+        "source": None if source is None else {
+            "filename": source.filename, "media_type": source.media_type, "size": source.size,
+            "sha256": source.sha256, "url": root + url_for("reader.source", report_id=found.id),
+        },
+    }, lambda: _reading(found, source))
+
+
+def _reading(found: Report, source: SourceFile | None) -> dict[str, object]:
+    """The reader page's template variables: the report in reading order, its outline, and the
+    marks of the search it was opened from, the template sentences and the figures."""
     search = search_context()
     q = search.q[:MAX_READER_QUERY]
     terms = query_terms(q, search.passage)
@@ -139,9 +162,9 @@ def report(report_id: str):
     back = url_for("search.index") + "?" + search.query_string() if context else None
     notes = template_notes(found)
     figures = figure_marks(found, cited, request.args.get("fig", ""))
-    return render_template(
-        "report.html", report=found, place=place(found), outline=outline(found), blocks=blocks,
-        cited=cited, q=q, source=_source(found),
+    return dict(
+        report=found, place=place(found), outline=outline(found), blocks=blocks, cited=cited, q=q,
+        source=source,
         mark=lambda text, *lead: highlight(text, terms, *lead, muted=notes.get(text, ()),
                                            figures=figures.get(text, ())),
         hits=hits, hit_number={anchor: k for k, anchor in enumerate(hits, 1)}, current_hit=current,
@@ -150,32 +173,10 @@ def report(report_id: str):
     )
 
 
-@bp.get("/api/reports/<report_id>")
-def api_report(report_id: str):
-    """JSON twin: metadata, provenance, notes, section tree with passages, links."""
-    found = load_report(report_id, "reader.api_report")
-    payload = report_to_json(found)
-    source = _source(found)
-    root = base_url()
-    payload.update({
-        "division_code": found.division_code,
-        "provenance": found.provenance or {},
-        "notes": found.notes or [],
-        "passage_count": len(found.passages),
-        "figures": report_figures_json(found.id),
-        "url": root + url_for("reader.report", report_id=found.id),
-        "source": None if source is None else {
-            "filename": source.filename, "media_type": source.media_type, "size": source.size,
-            "sha256": source.sha256, "url": root + url_for("reader.source", report_id=found.id),
-        },
-    })
-    return jsonify(payload)
-
-
 @bp.get("/reports/<report_id>/source")
 def source(report_id: str):
     """The original file, byte for byte, under its original (possibly Chinese) name."""
-    found = load_report(report_id, "reader.source")
+    found = load_report(report_id)
     original = _source(found)
     if original is None:
         raise ReportNotFound(f"报告 {found.id} 没有保存原始文件")
@@ -191,33 +192,20 @@ def source(report_id: str):
     })
 
 
-def _similar(report_id: str, seq: int) -> tuple[Report, list[SimilarPassage]]:
-    found = load_report(report_id, "reader.similar")
-    similar = search_service().similar(found.id, seq)
-    if similar is None:
-        abort(404, description=f"报告 {found.id} 没有第 {seq} 段")
-    return found, similar
+@twin(bp, "/reports/<report_id>/passages/<int:seq>/similar", endpoint="similar", api_endpoint="api_similar",
+      template="similar.html", schema=SimilarSchema())
+def similar(report_id: str, seq: int) -> Page:
+    """其他乡镇的类似做法: passages of other townships' reports describing the practice of ¶ seq."""
+    found = load_report(report_id)
+    alike = search_service().similar(found.id, seq)
+    if alike is None:
+        raise ReportNotFound(f"报告 {found.id} 没有第 {seq} 段")
+    root = base_url()
+    return Page({"report_id": found.id, "seq": seq,
+                 "similar": [{**item.to_json(), "url": _passage_url(root, item)} for item in alike]},
+                lambda: dict(report=found, place=place(found), similar=alike, escape=escape, snippet=snippet,
+                             passage=next(p for p in found.passages if p.seq == seq)))
 
 
 def _passage_url(root: str, item: SimilarPassage) -> str:
     return root + url_for("reader.report", report_id=item.report_id, p=item.seq) + f"#p-{item.seq}"
-
-
-@bp.get("/reports/<report_id>/passages/<int:seq>/similar")
-def similar(report_id: str, seq: int):
-    """其他乡镇的类似做法: passages of other townships' reports describing the practice of ¶ seq."""
-    found, similar = _similar(report_id, seq)
-    passage = next(p for p in found.passages if p.seq == seq)
-    return render_template("similar.html", report=found, place=place(found), passage=passage, similar=similar,
-                           escape=escape, snippet=snippet)
-
-
-@bp.get("/api/reports/<report_id>/passages/<int:seq>/similar")
-def api_similar(report_id: str, seq: int):
-    """JSON twin of the similar-practice page."""
-    found, similar = _similar(report_id, seq)
-    root = base_url()
-    return jsonify({
-        "report_id": found.id, "seq": seq,
-        "similar": [{**item.to_json(), "url": _passage_url(root, item)} for item in similar],
-    })

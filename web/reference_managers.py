@@ -10,7 +10,7 @@ format keeps notes, never into the title. BibTeX and RIS are written by ``bibtex
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import bibtexparser
 import rispy
@@ -18,8 +18,13 @@ from bibtexparser.model import Entry, Field
 
 from archive.fields import place_name
 
-if TYPE_CHECKING:  # web.citation imports this module to write a citation's BibTeX and RIS
-    from .citation import CitedWork
+
+class Published(Protocol):
+    """What the meta tags read of a cited work (``web.citation.CitedWork``) besides its CSL-JSON
+    item: where it was published, and its place attributes (``place_name``). A protocol, not an
+    import: ``web.citation`` imports this module to write a citation's BibTeX and RIS."""
+
+    source_url: str
 
 
 def csl_date(item: dict, variable: str, sep: str) -> str:
@@ -30,7 +35,7 @@ def csl_date(item: dict, variable: str, sep: str) -> str:
 
 # --- Highwire Press and Dublin Core tags ------------------------------------------------------
 
-def meta_tags(item: dict, work: CitedWork, report_url: str) -> list[tuple[str, str]]:
+def meta_tags(item: dict, work: Published, report_url: str) -> list[tuple[str, str]]:
     """(name, content) of the reader's ``citation_*`` and ``DC.*`` meta tags, from the CSL-JSON item.
 
     Why from the item: Zotero's connector reads these tags ("Embedded Metadata"), so a report

@@ -1,7 +1,8 @@
 """Loading reports for the views: validated ids, alias redirects (301), 404s.
 
-Why one helper: every route under ``/reports/<id>`` (page, JSON, source, cite) must follow a
-replaced report's alias the same way, so an old permalink keeps working wherever it points.
+Why one helper: every route under ``/reports/<id>`` (page, JSON, source, cite, similar) must
+follow a replaced report's alias the same way, so an old permalink keeps working wherever it
+points: to the same route under the report's current id.
 """
 
 from __future__ import annotations
@@ -9,8 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from flask import abort, redirect, request, url_for
+from flask import request, url_for
 from sqlalchemy import select
+from werkzeug.routing import RequestRedirect
 
 from archive.errors import ReportNotFound
 from archive.fields import COUNTY_LEVEL, PLACE_COLUMNS, place_name
@@ -40,12 +42,20 @@ def find_report(report_id: str) -> tuple[Report, bool]:
     raise ReportNotFound(f"没有编号为 {report_id} 的报告")
 
 
-def load_report(report_id: str, endpoint: str, **values: object) -> Report:
-    """The report, or a 301 to ``endpoint`` under its current id when ``report_id`` is an alias."""
+class Moved(RequestRedirect):
+    """The report was replaced: the same route under its current id, for good (301). Raised like
+    an error, but no error: Flask answers a routing redirect itself, before any error handler."""
+
+    code = 301
+
+
+def load_report(report_id: str) -> Report:
+    """The report, or ``Moved`` to this request's route under its current id when ``report_id``
+    is an alias (the query string and the other path values kept)."""
     report, aliased = find_report(report_id)
     if aliased:
-        args = {**request.args.to_dict(), **values, "report_id": report.id}
-        abort(redirect(url_for(endpoint, **args), code=301))
+        values = {**request.args.to_dict(), **(request.view_args or {}), "report_id": report.id}
+        raise Moved(url_for(request.endpoint or "reader.report", **values))
     return report
 
 

@@ -16,27 +16,18 @@ from __future__ import annotations
 
 from itertools import islice
 
-from flask import (
-    Blueprint,
-    Response,
-    current_app,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    stream_with_context,
-    url_for,
-)
+from flask import Blueprint, Response, current_app, redirect, request, stream_with_context, url_for
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from archive.errors import ArchiveError, BadParams
+from archive.errors import BadParams
 from archive.fields import GROUP, MAX_QUERY_CHARS, columns
 from archive.store import Report
 from indexer.clauses import MIN_CHARS
 from indexer.query import FIELD_SPECS
 
 from . import about, export, facet_form
+from .pages import InPage, Page, as_json, twin
 from .params import (
     FACET_LABELS,
     FILTER_PARAMS,
@@ -46,11 +37,13 @@ from .params import (
     SearchParams,
     refine,
 )
+from .schemas.search import AllHitsSchema, SearchResultSchema
 from .services import db, search_service
 
 bp = Blueprint("search", __name__)
 
 MAX_JSON_HITS = 100_000  # one JSON document must fit in memory; the CSV export streams and has no cap
+ALL_HITS = AllHitsSchema()
 
 
 def run(params: SearchParams) -> dict:
@@ -113,63 +106,68 @@ def _json_args() -> MultiDict[str, str]:
     return out
 
 
-def _params_or_error(args: MultiDict[str, str]) -> tuple[SearchParams | None, str]:
-    try:
-        return SearchParams.from_args(args), ""
-    except BadParams as error:
-        return None, str(error)
-
-
-@bp.get("/")
-@bp.route("/search", methods=["GET", "POST"])
-def index():
-    """The search page; without a query, the browsable archive."""
+def _page_args() -> MultiDict[str, str]:
+    """The search's parameters as the page reads them: a posted search-box submission carrying
+    context (``refine``) is read as the canonical search it stands for (a GET one is redirected)."""
     args = search_args()
-    refined = refine(args)
-    if refined is not None:
-        if request.method == "GET":
-            return redirect(url_for("search.index", **refined))
-        args = MultiDict([(key, item) for key, value in refined.items()
-                          for item in (value if isinstance(value, list) else [value])])
-    params, error = _params_or_error(args)
-    if request.method == "POST" and params is not None and not params.posted:
-        return redirect(url_for("search.index") + "?" + params.query_string(), 303)
-    result: dict | None = None
-    status = 200
-    if params is not None:
-        try:
-            result = run(params)
-        except ArchiveError as failed:  # shown inside the search form, at the error's own status
-            error, status = failed.user_message, failed.status
-    else:
-        status = 400
-        params = SearchParams(q=" ".join((args.get("q") or "").split())[:200])
+    refined = refine(args) if request.method == "POST" else None
+    if refined is None:
+        return args
+    return MultiDict([(key, item) for key, value in refined.items()
+                      for item in (value if isinstance(value, list) else [value])])
+
+
+def _page_context(params: SearchParams, result: dict | None) -> dict[str, object]:
+    """The search page's template variables (``result`` None: the page shows an error instead)."""
     panel = facet_form.sections(params, result) if result else []
     home = params.is_everything and params.page == 1 and result is not None
-    return render_template(
-        "search.html", params=params, result=result, error=error, facet_labels=FACET_LABELS,
-        sorts=SORTS, filter_keys=FILTER_PARAMS, fields=FIELD_SPECS,
-        panel=panel, kept=facet_form.kept_values(params, panel),
+    return dict(
+        params=params, result=result, facet_labels=FACET_LABELS, sorts=SORTS, filter_keys=FILTER_PARAMS,
+        fields=FIELD_SPECS, panel=panel, kept=facet_form.kept_values(params, panel),
         long_query_bytes=LONG_QUERY_BYTES, max_query_chars=MAX_QUERY_CHARS, min_clause_chars=MIN_CHARS,
         inventory=about.current() if home else None, **about.TABLE_LABELS,
-    ), status
+    )
 
 
-@bp.route("/api/search", methods=["GET", "POST"])
-def api_search():
-    """JSON twin of ``/search``; ``all=1`` returns every hit of the query (no pagination, capped).
+def _refused() -> dict[str, object]:
+    """The page of a search that failed, shown inside the search form: the search as asked when it
+    could be read (the index failed), else its words alone (a parameter was refused)."""
+    args = _page_args()
+    try:
+        params = SearchParams.from_args(args)
+    except BadParams:
+        params = SearchParams(q=" ".join((args.get("q") or "").split())[:200])
+    return _page_context(params, None)
+
+
+@twin(bp, "/search", aliases=[("/", ("GET",))], endpoint="index", api_endpoint="api_search",
+      template="search.html", schema=SearchResultSchema(), also=[ALL_HITS], methods=("GET", "POST"),
+      in_page=InPage(_refused))
+def search() -> Page | Response:
+    """A page of reports matching the query (a search, a filter-only list, or without either the
+    whole archive) with its facets; ``all=1`` returns every hit of the query (no pagination, capped).
 
     POST takes the same parameters as a JSON object (a filter's values as a list) or a form, for
-    a query too long for a URL (up to the documented length, a pasted passage).
+    a query too long for a URL (up to the documented length, a pasted passage). The page redirects
+    a search box's submission (``prev``, ``within``) to its canonical URL, and a posted search that
+    fits a URL to that URL, so what can be shared is.
     """
-    args = search_args()
-    params = SearchParams.from_args(args)  # errors: web.errors answers {"error", "status"}
-    if args.get("all") == "1":
-        hits = list(islice(export.all_hits(params), MAX_JSON_HITS + 1))
-        return jsonify({"query": params.q, "filters": params.indexer_filters(),
-                        "total": min(len(hits), MAX_JSON_HITS), "truncated": len(hits) > MAX_JSON_HITS,
-                        "hits": hits[:MAX_JSON_HITS]})
-    return jsonify(run(params))
+    if as_json():
+        args = search_args()
+        params = SearchParams.from_args(args)
+        if args.get("all") == "1":
+            hits = list(islice(export.all_hits(params), MAX_JSON_HITS + 1))
+            return Page({"query": params.q, "filters": params.indexer_filters(),
+                         "total": min(len(hits), MAX_JSON_HITS), "truncated": len(hits) > MAX_JSON_HITS,
+                         "hits": hits[:MAX_JSON_HITS]}, schema=ALL_HITS)
+        return Page(run(params))
+    if request.method == "GET" and (refined := refine(request.args)) is not None:
+        return redirect(url_for("search.index", **refined))
+    params = SearchParams.from_args(_page_args())
+    if request.method == "POST" and not params.posted:
+        return redirect(url_for("search.index") + "?" + params.query_string(), 303)
+    result = run(params)
+    return Page(result, lambda: _page_context(params, result))
 
 
 @bp.route("/search.csv", methods=["GET", "POST"])

@@ -64,9 +64,12 @@ class Bar:
     @property
     def share(self) -> float | None:
         """``reports`` / ``all_reports``, when known."""
-        if self.all_reports is None:
-            return None
-        return self.reports / self.all_reports if self.all_reports else 0.0
+        return _share(self.reports, self.all_reports)
+
+    @property
+    def year(self) -> int | None:
+        """A year bar's year as a number (None for 年份不详)."""
+        return int(self.label) if self.label.isdigit() else None
 
 
 @dataclass
@@ -86,18 +89,10 @@ class Spread:
         """Whether the bars carry shares of all reports (the spread page)."""
         return self.all_reports is not None
 
-    def to_json(self) -> dict[str, object]:
-        """The JSON shape ``web.practice_schemas.SpreadSchema`` documents; a year is a number or null."""
-        return {
-            "query": self.params.q, "filters": self.params.filters, "reports": self.reports,
-            "all_reports": self.all_reports, "share": _share(self.reports, self.all_reports),
-            "total": self.total, "townships": self.townships,
-            "years": [{"year": _year(bar.label), "label": bar.label, **_counts(bar),
-                       "townships": bar.townships} for bar in self.years],
-            "provinces": [{"province": bar.label, **_counts(bar),
-                           "counties": [{"county": c.label, **_counts(c)} for c in bar.children]}
-                          for bar in self.provinces],
-        }
+    @property
+    def share(self) -> float | None:
+        """``reports`` / ``all_reports``, when known (the spread page)."""
+        return _share(self.reports, self.all_reports)
 
     def csv_lines(self) -> str:
         """The table as CSV text (UTF-8 BOM, so a spreadsheet reads the Chinese): one row per bar."""
@@ -113,26 +108,16 @@ class Spread:
 
 
 def _share(part: int, whole: int | None) -> float | None:
-    """``part / whole`` rounded to four places; None when ``whole`` is not known."""
+    """``part / whole``; None when ``whole`` is not known (the API and the CSV round it to four places)."""
     if whole is None:
         return None
-    return round(part / whole, 4) if whole else 0.0
-
-
-def _counts(bar: Bar) -> dict[str, object]:
-    return {"reports": bar.reports, "all_reports": bar.all_reports,
-            "share": _share(bar.reports, bar.all_reports), "passages": bar.passages}
+    return part / whole if whole else 0.0
 
 
 def _cells(bar: Bar) -> tuple[object, ...]:
     """reports, all reports, share and passages of a bar, as CSV cells."""
-    share = _share(bar.reports, bar.all_reports)
-    return (bar.reports, "" if bar.all_reports is None else bar.all_reports, "" if share is None else share,
-            bar.passages)
-
-
-def _year(label: str) -> int | None:
-    return int(label) if label.isdigit() else None
+    share = "" if bar.share is None else round(bar.share, 4)
+    return (bar.reports, "" if bar.all_reports is None else bar.all_reports, share, bar.passages)
 
 
 def shares(params: SearchParams) -> Spread:

@@ -1,10 +1,8 @@
-"""The JSON of the indicator table in the API's description (``web.api_spec``): a figure, the
-table page's twin, the export, and the ``figures`` of a report and of a comparison.
+"""The indicator table's JSON: a figure, the table page's twin, the export, and the ``figures`` of a
+report and of a comparison (``web.schemas.report``, ``web.schemas.compare`` list them).
 
-Kept apart from ``web.api_spec`` so that the table's fields are described next to each other;
-``web.api_spec`` documents the endpoints with these and refers to ``FigureSchema`` by name from
-the report's and the comparison's schemas. Same rules as there: every field required, no other
-allowed, a year a number or null, a report ``report_id`` and a paragraph ``seq``.
+Lists of figures are ``Rows``: a figure is the indexer's record of it (``indexer.indicator_table
+.record``) with its links, and an export lists every figure of the selection.
 """
 
 from __future__ import annotations
@@ -15,7 +13,13 @@ from indexer.indicator_table import KINDS
 from indexer.indicators import RESULT, TARGET
 from indexer.measures import MEASURES
 
-from .api_spec import _count, _list, _seq, _text, _year
+from .base import count as _count
+from .base import filters as _filters
+from .base import rows
+from .base import seq as _seq
+from .base import text as _text
+from .base import text_list as _list
+from .base import year as _year
 
 NUMBER = {"allow_none": True, "required": True}
 
@@ -65,7 +69,7 @@ class IndicatorRowSchema(Schema):
     city = _text()
     county = _text()
     township = _text()
-    figures = _list(FigureSchema)
+    figures = rows(FigureSchema)
 
 
 class IndicatorMeasureSchema(Schema):
@@ -86,7 +90,7 @@ class IndicatorMeasureSchema(Schema):
 class IndicatorsSchema(Schema):
     """``/api/indicators``: the table page's data."""
 
-    filters = fields.Dict(keys=fields.String(), values=fields.Raw(), required=True)
+    filters = _filters()
     measure = _text("筛选：指标（空为全部）")
     kind = _text(validate=validate.OneOf(list(KINDS)))
     notes = _list(fields.String(), "筛选条件是如何理解的")
@@ -94,25 +98,25 @@ class IndicatorsSchema(Schema):
     reports = _count("报告数")
     years = _list(fields.String())
     measures = _list(IndicatorMeasureSchema)
-    unsure = _list(FigureSchema, "读不准、未列入表格的数字（至多 200 个）")
+    unsure = rows(FigureSchema, "读不准、未列入表格的数字（至多 200 个）")
     unsure_more = _count("未列出的读不准的数字个数")
 
 
 class IndicatorFiguresSchema(Schema):
     """``/api/indicators/figures``: every figure of the selection, with its paragraph."""
 
-    filters = fields.Dict(keys=fields.String(), values=fields.Raw(), required=True)
+    filters = _filters()
     measure = _text()
     kind = _text(validate=validate.OneOf(list(KINDS)))
     count = _count()
-    figures = _list(ExportFigureSchema)
+    figures = rows(ExportFigureSchema)
 
 
 class CompareIndicatorSchema(Schema):
     """A measure at least two of the compared reports give: each report's figures of it."""
 
     measure = _text()
-    cells = _list(fields.List(fields.Nested(FigureSchema)), "每份报告一格（按请求顺序）")
+    cells = _list(rows(FigureSchema), "每份报告一格（按请求顺序）")
 
 
 def indicators_args(search_fields: dict[str, fields.Field]) -> type[Schema]:
