@@ -83,7 +83,7 @@ class Practice:
     first: list[str]  # the reports of the earliest year naming it
 
     def to_json(self) -> dict[str, object]:
-        """The JSON shape ``web.api_spec.PracticeSchema`` documents."""
+        """The JSON shape ``web.schemas.practices.PracticeSchema`` documents."""
         return {"name": self.name, "kind": self.kind, "spellings": self.spellings, "reports": self.reports,
                 "townships": self.townships, "counties": self.counties, "provinces": self.provinces,
                 "years": self.years, "passages": self.passages, "named": self.named,

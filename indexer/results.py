@@ -94,7 +94,7 @@ class SearchResult:
         return (self.reports + self.per_page - 1) // self.per_page
 
     def to_json(self) -> dict[str, object]:
-        """Plain JSON-ready dict with exactly the keys ``web.api_spec.SearchResultSchema`` documents
+        """Plain JSON-ready dict with exactly the keys ``web.schemas.search.SearchResultSchema`` documents
         (the API test validates real responses against it, so a change here must change both)."""
         return {
             "mode": "passage" if self.clauses is not None else "list" if self.listing else "search",

@@ -102,7 +102,7 @@ class Shared:
     examples: tuple[tuple[str, str, str, int | None, str], ...]  # report_id, township, county, year, title
 
     def to_json(self) -> dict[str, object]:
-        """The documented wire form (``web.api_spec.SharedSchema``)."""
+        """The documented wire form (``web.schemas.search.SharedSchema``)."""
         return {"reports": self.reports, "examples": [
             {"report_id": rid, "township": township, "county": county, "year": year, "title": title}
             for rid, township, county, year, title in self.examples]}
