@@ -50,6 +50,8 @@ def test_numbers_are_read_as_written(written: str, value: float) -> None:
     ("办结率达90%以上，", [(90.0, None, "%", "以上")]),
     ("受理行政复议三件。", [(3.0, None, "件", "")]),
     ("覆盖20余万人次，", [(200_000.0, None, "人次", "余")]),
+    ("解答法律咨询 150 余人次，", [(150.0, None, "人次", "余")]),  # a space before 余 too
+    ("班子成员十余次深入村组调研", [(10.0, None, "次", "余")]),  # an "about" makes it a count
 ])
 def test_quantities_keep_value_unit_and_approximation(text: str, expected: list) -> None:
     assert [(q.value, q.high, q.unit, q.approx) for q in quantities(fold_for_match(text))] == expected
@@ -61,6 +63,8 @@ def test_quantities_keep_value_unit_and_approximation(text: str, expected: list)
     "落实行政执法“三项制度”，争创第二批示范区，召开第四次会议",  # a name, ordinals
     "依据《实施纲要（2021—2025年）》和〔2023〕2号文，每季度召开1次",  # titles, numbers, a frequency
     "创新“1+2+5”大调解工作机制，利用“3·15”开展宣传",
+    "深入学习贯彻市委十四届五次、六次全会精神",  # plenary sessions numbered after their congress
+    "以每两个月1次的频次开展学习，每2个月开展1次测试",  # frequencies
 ])
 def test_what_is_no_quantity(text: str) -> None:
     assert quantities(fold_for_match(text)) == []
