@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 
+from archive.cleaning import clean_page
 from archive.normalize import fold_for_match
 from bench.indicator_sample import load_labels, locate, score
 from indexer.figures import parse_number, quantities
@@ -174,6 +175,15 @@ def test_a_clause_naming_other_things_takes_no_subject_from_before() -> None:
 ])
 def test_figures_outside_the_vocabulary_are_none(text: str) -> None:
     assert extract(text, Context("r", 1, 2024, "主要举措和成效", "年度报告")) == []
+
+
+# --- the ways reports write figures beyond the sample ---------------------------------------------
+
+def test_a_converter_sites_pinyin_does_not_split_the_words() -> None:
+    page = clean_page("2024年，鎮(zhèn)黨委組織中心組學(xué)法12次，"
+                      "開(kāi)展普法宣傳(chuán)活動(dòng)8場(chǎng)，認真落實(shí)區委全會(huì )精神。").text
+    assert "(" not in page and "學法12次" in page
+    assert [found[:2] for found in read(page)] == [("12次", "学法次数"), ("8場", "普法活动场次")]
 
 
 # --- the hand-labelled sample of the shipped corpus ----------------------------------------------
