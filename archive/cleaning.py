@@ -12,7 +12,8 @@ The transformations, in order:
 2. DOCX conversion leftovers ``[bookmark: _GoBack]`` (and any other ``[bookmark: …]``) are
    removed: they are Word's "last edit position" marker, never part of the report; so is the
    pinyin that converter sites print after characters (``鎮(zhèn)``: a bracketed syllable with a
-   tone mark right after a Chinese character), a reading aid that no document writes;
+   tone mark right after a Chinese character, ``會(huì )`` too), a reading aid that no document
+   writes, and one that splits the words a search or the indicator table looks for (學(xué)法);
 3. invisible characters: zero-width space/joiners and stray BOMs (U+200B-U+200D, U+2060, U+FEFF)
    are removed; NBSP and the other fixed-width spaces (U+00A0, U+2000-U+200A, U+202F, U+205F)
    become an ordinary space, so a search for two words is not defeated by an invisible character;
@@ -61,8 +62,10 @@ GLUED_LABELS = ("索引号", "发布机构", "发文机关", "成文日期", "�
 GLUED_VALUE = re.compile(r"[^，。；,;：:]{1,40}")
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]\n]*\]")
-# A converter site's reading aid after a character: 鎮(zhèn), 現(xiàn) — pinyin with a tone mark.
-_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zü]{1,6}\)")
+# A converter site's reading aid after a character: 鎮(zhèn), 現(xiàn), 會(huì ) — one pinyin syllable
+# with its tone mark (the marked vowel is a letter of the syllable), a space before the bracket.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_PINYIN = re.compile(rf"(?<=[\u4e00-\u9fff])[(（](?=[a-zü]*[{_TONED}])[a-zü{_TONED}]{{1,6}} ?[)）]")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _ODD_SPACES = re.compile("[\u00a0\u2000-\u200a\u202f\u205f]")
 _LEADING = re.compile("^[ \t\u3000]+")

@@ -16,7 +16,9 @@ passage) and the reading of it:
 What is not read as a quantity, because it is not one: years, dates and document numbers (no
 unit follows), ordinals (``第四次``, ``第二批``), rates of ``每`` (``每月一次``), numbers inside
 a quoted name or a title (“1+2+5”, 《…2021—2025年》, “六进”), and a Chinese numeral that is part
-of a word (``三项制度``, ``一次告知``, ``一件事``): a Chinese-numeral quantity must end its clause.
+of a word (``三项制度``, ``一次告知``, ``一件事``): a Chinese-numeral quantity must end its clause,
+unless an "about" marks it as a count (``十余次深入村组``). Plenary sessions numbered after their
+congress (``十四届五次、六次全会``) are ordinals too.
 All matching is on ``fold_for_match`` text, which has the offsets of the original.
 """
 
@@ -44,15 +46,16 @@ _VAGUE = "数十|数百|数千|数万|上百|上千|上万|几十|几百|几千"
 QUANTITY = re.compile(
     rf"(?P<before>{_ABOUT_BEFORE})?"
     rf"(?:(?P<vague>{_VAGUE})|(?P<low>{_NUMBER})(?:(?:至|到|-|~)(?P<high>{_NUMBER}))?)"
-    rf"(?P<inside>{_ABOUT_INSIDE})? ?(?P<unit>{_UNIT})(?P<after>{_ABOUT_AFTER})?"
+    rf"(?: ?(?P<inside>{_ABOUT_INSIDE}))? ?(?P<unit>{_UNIT})(?P<after>{_ABOUT_AFTER})?"
 )
 # What may stand right before a number that starts a quantity: not a digit, a decimal point,
-# an ordinal's 第, a frequency's 每, nor a Chinese numeral (that would be inside a longer one).
-_NOT_BEFORE = re.compile(r"[\d.第每零〇一二两三四五六七八九十百千万亿]")
+# an ordinal's 第, a frequency's 每, a session's 届 (十四届五次全会: the fifth plenary session), nor
+# a Chinese numeral (that would be inside a longer one).
+_NOT_BEFORE = re.compile(r"[\d.第每届零〇一二两三四五六七八九十百千万亿]")
 # A Chinese-numeral quantity ends its clause (“覆盖群众两万余人次，”); else it is part of a word.
 _CLAUSE_END = re.compile(r"$|[,.;:!?)\]\s]")
-# 每季度召开1次: a frequency, not a count of what was done.
-_FREQUENCY = re.compile(r"每(?:年|半年|季度|季|月|周|星期|天|日)[^,.;:!?]*$")
+# 每季度召开1次, 每两个月1次, 每2个月1次: a frequency, not a count of what was done.
+_FREQUENCY = re.compile(r"每(?:[\d一两二三四五六半双]个?)?(?:年|季度|季|月|周|星期|天|日)[^,.;:!?]*$")
 # 一、二、三、四次全委会: a Chinese numeral after a listed one counts sessions by their number.
 _LISTED = re.compile(r"[零〇一二两三四五六七八九十],$")
 # Quoted names and titles, whose numbers are part of the name: “…”, 《…》 (folded to "…", <…>).
@@ -100,8 +103,10 @@ def quantities(folded: str) -> list[Quantity]:
             continue
         low, high = match.group("low"), match.group("high")
         chinese = low is not None and not low[0].isdigit()
+        # 十余次深入村组…: an "about" (余, 多) makes a count of it wherever it stands.
+        counted = chinese and match.group("inside") is not None
         if (chinese or match.group("vague")) and (
-                not _CLAUSE_END.match(text, match.end()) or _LISTED.search(text, 0, start)):
+                not (counted or _CLAUSE_END.match(text, match.end())) or _LISTED.search(text, 0, start)):
             continue
         if low is not None and (number := parse_number(low)) is None:
             continue

@@ -8,10 +8,19 @@ in terms a reader of the report would use:
   gives the family; failing that the rest of its clause (``开展4次普法队伍培训``), then the
   earlier clauses of the sentence, then the figure before it (``排查矛盾纠纷84起，化解84起，
   化解率100%``). A 法律顾问 who 参与s is the subject of what follows. Within the family the unit
-  and the clause's action words decide; a percentage is the rate it names (化解率, 出庭应诉率).
-  学习, 会议, 培训 and 宣传 count only in a sentence about law (or in a paragraph about studying it).
+  and the clause's action words decide; a percentage is the rate it names (化解率, 出庭应诉率;
+  a training's 合格率 is its exam's). A lecture (讲座, 课堂, 讲堂, 讲法) goes by its audience.
+  学习, 会议, 培训 and 宣传 count only in a sentence about law (or in a paragraph about studying it,
+  unless the text names the study as general political study: 第一议题, 支部学习, 主题教育 …).
+* **a subject from before** does not reach a clause that starts an activity of its own
+  (``开展…督查2次``), counts something else (司法建议, 经营风险, ``作出3次批示``) — but a plain
+  开展/参加 with nothing after it goes on counting the activity before (``在辖区中学开展3场``).
+  A people count of a family that counts none (``走进企业宣讲12场，职工参加学习1500人次``) is the
+  audience of the figure before. A count in 人 or 名 whose clause says nobody took part is a
+  head-count of staff (``执法队现有队员12人``), not a figure.
 * **breakdowns**: after 其中, a figure of the same measure as the total before it is part of that
-  total (``信访问题3件，其中省委巡视组2件``) and not given again.
+  total (``信访问题3件，其中省委巡视组2件``, also in a sentence that opens with 其中) and not given
+  again; a breakdown in brackets ends at its closing bracket.
 * **period**: the year the sentence names before the figure (``2023年以来``, ``2023年和2024年``,
   ``去年``); else the report's own year. Years inside titles and document numbers do not count.
 * **target**: said with 力争, 争取, 计划…, 拟, 预计, 确保/将…达到, 下一步, 明年, or for a later
@@ -19,7 +28,8 @@ in terms a reader of the report would use:
 * **unsure**: kept apart with the reason, never put in the table: a count whose family is known
   but not which of its measures (``矛盾纠纷30件``), two subjects joined (``纠纷和信访问题120件``),
   a subject from an earlier clause while the figure's own clause names other cases
-  (``…信访平台，及时跟进处理案件50余件``), a rate above 100 %, a count that names no number (数十场).
+  (``…信访平台，及时跟进处理案件50余件``), people after two kinds of activity (``集中学法6次，律师讲座3场，
+  干部参加学习共400人次``), a rate above 100 %, a count that names no number (数十场).
 
 The figure keeps its exact span in the passage (``start``, ``end``): the reader marks it there,
 and ``tests/test_indicators.py`` checks each against the text and the hand-labelled sample.
@@ -29,12 +39,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from archive.normalize import fold_for_match
 
 from .figures import Quantity, masked, may_hold_quantities, quantities
-from .measures import KEYWORD, LAW, LAW_SUBJECT, NEED_LAW, RATE, family_at, measure_for
+from .measures import (
+    KEYWORD,
+    LAW,
+    LAW_NAMES,
+    LAW_SUBJECT,
+    NEED_LAW,
+    PEOPLE,
+    RATE,
+    counts,
+    family_at,
+    measure_for,
+)
 from .query import SENTENCE_BREAK
 
 RESULT, TARGET = "result", "target"
@@ -47,16 +68,39 @@ TAIL_BREAK = re.compile(r"[，,：:（(]")
 TITLES = re.compile(r"<[^<>\n]{0,80}>|\[[^\[\]\n]{0,20}\]")  # 《…》 and 〔…〕, folded
 # A paragraph about studying law makes its 学习 / 培训 figures law's even in a sentence without it.
 STUDY_THEME = re.compile(r"学法|法治思想|法治学习|法治培训|法律知识|法治教育")
+# …but not to a study the text names as the Party's general political study (第一议题, 支部学习 …).
+GENERAL_STUDY = re.compile(r"第一议题|支部|主题教育|党建|党史|党纪|党章|二十大|全会精神|讲话精神")
 COUNSEL = re.compile(r"法律顾问[^,.;]*?(?:参与|审查|审核|出具|提供|列席|办理|代理)")
 # Things a clause can count that no subject word before it names (…决定审查10件, 处理案件50余件).
 CASE_NOUNS = re.compile(r"案件|事项|问题|线索|决定|合同|协议|申请|项目|隐患")
+# …and things no measure counts (司法建议, 检察建议, 经营风险): such a clause gives no figure.
+OTHER_COUNTS = re.compile(r"建议|风险")
+# …作出3次批示: a word after a count names what it counts (after 12名 it names the people).
+OWN_NOUN = re.compile(r"\s*[\u4e00-\u9fff]")
 JOINED = re.compile(r"^(?:和|及|与|以及|,)[^,.;]{0,4}$")
 # A clause that starts an activity of its own (开展…督查2次) takes no subject from before it.
 ACTIVITY = re.compile(r"开展|组织|举办|召开|进行|参加|实施|完成|落实|建立|建成|新建|制定|出台|印发|发布|签订|"
                       r"聘请|设立|整改|通报|督查|处理|办理")
+# …unless its verb is a plain "held" with nothing after it: 在辖区中学开展3场, 全年共开展18次,
+# 参加人员达900余人次 go on counting the activity before.
+CONTINUED = re.compile(r"(?:开展|组织|举办|召开|进行|参加|举行)"
+                       r"(?:了|共|共计|累计|合计|各类|人数|人员|达到|达|为|\s)*$")
+# A count in 人 or 名 is of people taking part only when its clause says so (or names the public
+# reached); 执法队现有队员12人, 有执法证的人员35人 are head-counts of staff.
+# A bare number (，200余人) goes on.
+TAKING_PART = re.compile(r"参加|参训|参与|参会|培训|受训|轮训|覆盖|惠及|受益|受众|受教育|听众|学员|接受|接待|"
+                         r"咨询|出席|观看|旁听|到场|人数|来访|上访|群众|村民|居民|师生|学生")
+HEADS = frozenset({"人", "名"})
+BARE = re.compile(r"(?:共|累计|共计|合计|总计|达|约|全年|\s)*")
 STUDY_FAMILIES = frozenset({"学法", "培训"})
-# A lecture (讲座) for the public is legal publicity, one for cadres a training.
+# A lecture (讲座, 课堂, 讲堂, 讲法) goes by its audience: for the public it is legal publicity, for
+# cadres a training; when its clause names neither, by where it was held (在各村开展: publicity),
+# then by its sentence (横幅, 进村庄 …: publicity).
+LECTURE = re.compile(r"讲座|课堂|讲堂|讲法")
 PUBLIC = re.compile(r"进(?:村|社区|校|企|家|万家|基层)|群众|村民|居民|师生|学生|企业|商户|百姓")
+CADRES = re.compile(r"干部|职工|公职人员|执法人员|党员|班子|领导|中心组|工作人员")
+VILLAGES = re.compile(r"[个各]村|行政村|自然村|村组|村居|村\((?:社区|居)\)")
+PUBLICITY = re.compile(r"宣传|普法(?:活动|资料|阵地|志愿)|" + PUBLIC.pattern + "|" + VILLAGES.pattern)
 RATE_VERBS = re.compile(r"(?:均|都|分别|全部)?(?:达到|达|为|是|保持在|保持|稳定在|提高到|提升到|"
                         r"提高至|提升至|提高|提升|超过|在)?\s*$")
 RATE_NAMES = re.compile(r"[\u4e00-\u9fff]{1,10}率(?:(?:,|和|及|与)[\u4e00-\u9fff]{1,10}率)*$")
@@ -121,8 +165,10 @@ class _Sentence:
     start: int
     end: int
     family: str | None = None
+    activities: set[str] = field(default_factory=set)  # families counted since the last people count
     total: str = ""  # the measure of the last figure before 其中
     parts_from: int | None = None  # where 其中 starts, once seen
+    parts_to: int = 0  # where its breakdown ends: the closing bracket of （其中…）, else the sentence's end
 
 
 def extract(text: str, context: Context) -> list[Figure]:
@@ -130,11 +176,14 @@ def extract(text: str, context: Context) -> list[Figure]:
     if not may_hold_quantities(text):
         return []
     folded = fold_for_match(text)
-    words = TITLES.sub(lambda m: "\u3000" * len(m.group()), folded)
+    words = LAW_NAMES.sub(_blank, TITLES.sub(_blank, folded))  # a law's name names no activity
     found = quantities(folded)
     out: list[Figure] = []
+    total = ""
     for start, end in _sentences(folded):
         sentence = _Sentence(start, end)
+        if folded[start:end].lstrip().startswith("其中"):  # 。其中，…: the breakdown of the total before
+            sentence.total, sentence.parts_from, sentence.parts_to = total, start, end
         previous_end = start
         inside = [q for q in found if start <= q.start < end]
         for index, quantity in enumerate(inside):
@@ -143,7 +192,12 @@ def extract(text: str, context: Context) -> list[Figure]:
             previous_end = quantity.end
             if figure is not None:
                 out.append(figure)
+        total = sentence.total
     return out
+
+
+def _blank(match: re.Match[str]) -> str:
+    return "\u3000" * len(match.group())
 
 
 def _sentences(folded: str) -> Iterator[tuple[int, int]]:
@@ -163,21 +217,36 @@ def _figure(text: str, folded: str, words: str, quantity: Quantity, previous_end
     own = words[own_start:quantity.start]
     tail_end = _clause_end(text, quantity.end, min(next_start, sentence.end))
     tail = words[quantity.end:tail_end]
-    family, keyword, unsure = _family(words, own, tail, previous_end, own_start, sentence)
-    if sentence.parts_from is None and "其中" in words[previous_end:quantity.start]:
-        sentence.parts_from = quantity.start
+    family, keyword, unsure = _family(words, own, tail, previous_end, own_start, sentence, quantity.unit)
+    lead = words[previous_end:quantity.start]
+    _note_breakdown(words, sentence, lead, previous_end, quantity.start)
     if family is None:
         return None
-    if keyword == "讲座" and PUBLIC.search(own + tail):
-        family = "普法"
+    if LECTURE.fullmatch(keyword):
+        family = _audience(own + tail, words[sentence.start:sentence.end])
+    if quantity.unit in PEOPLE and not counts(family, quantity.unit) and sentence.family and \
+            counts(sentence.family, quantity.unit):
+        family = sentence.family  # 宣讲12场，职工参加学习1500人次: the people of the activity before
+        if len(sentence.activities) > 1:  # 学法6次，讲座3场，参加学习400人次: whose people?
+            joined = "和".join(f"“{name}”" for name in sorted(sentence.activities))
+            unsure = f"人数跟在{joined}之后，不能确定是哪一项"
+    if quantity.unit in PEOPLE:
+        sentence.activities.clear()
+    else:
+        sentence.activities.add(family)
     sentence.family = family
     if family in NEED_LAW or (family == "普法" and not LAW_SUBJECT.search(keyword)):
         about_law = LAW.search(folded[sentence.start:sentence.end]) or (
-            family in STUDY_FAMILIES and STUDY_THEME.search(folded[:sentence.start]))
+            family in STUDY_FAMILIES and STUDY_THEME.search(folded[:sentence.start])
+            and not GENERAL_STUDY.search(lead))
         if not about_law:
             return None
-    rate_names = _rate_names(words[previous_end:quantity.start]) if quantity.unit in RATE else []
+    if quantity.unit in HEADS and not TAKING_PART.search(own + tail) and BARE.fullmatch(own + tail) is None:
+        return None  # a head-count of staff, not of people taking part
+    rate_names = _rate_names(lead) if quantity.unit in RATE else []
     measure, decided = measure_for(family, quantity.unit, own, tail, rate_names)
+    if measure is None and decided and rate_names and family in STUDY_FAMILIES:
+        measure, decided = measure_for("考试", quantity.unit, own, tail, rate_names)  # a training's 合格率
     if measure is None and decided:
         return None
     name = measure.name if measure else ""
@@ -201,6 +270,18 @@ def _figure(text: str, folded: str, words: str, quantity: Quantity, previous_end
     )
 
 
+def _note_breakdown(words: str, sentence: _Sentence, lead: str, previous_end: int, position: int) -> None:
+    """Start the 其中 breakdown when ``lead`` (the text before the figure at ``position``) opens it,
+    and end one written in brackets at its closing bracket (``（其中…），另查处…4起`` counts again)."""
+    if sentence.parts_from is not None and position >= sentence.parts_to:
+        sentence.parts_from = None
+    if sentence.parts_from is None and (at := lead.find("其中")) >= 0:
+        sentence.parts_from = position
+        opened = lead[:at].rstrip().endswith("(")
+        closing = words.find(")", previous_end + at, sentence.end) if opened else -1
+        sentence.parts_to = closing if closing >= 0 else sentence.end
+
+
 def _clause_start(text: str, floor: int, position: int) -> int:
     breaks = [m.end() for m in CLAUSE_BREAK.finditer(text, floor, position)]
     return breaks[-1] if breaks else floor
@@ -212,7 +293,7 @@ def _clause_end(text: str, position: int, ceiling: int) -> int:
 
 
 def _family(words: str, own: str, tail: str, previous_end: int, own_start: int,
-            sentence: _Sentence) -> tuple[str | None, str, str]:
+            sentence: _Sentence, unit: str) -> tuple[str | None, str, str]:
     """(family, the subject word that told it, why unsure or "") of a figure."""
     if COUNSEL.search(own):
         return "法律顾问", "法律顾问", ""
@@ -232,18 +313,30 @@ def _family(words: str, own: str, tail: str, previous_end: int, own_start: int,
     family = family_at(earlier[-1]) if earlier else sentence.family
     if family is None:
         return None, "", ""
+    if OTHER_COUNTS.search(own) or (unit not in PEOPLE | RATE and OWN_NOUN.match(tail)):
+        return None, "", ""  # it counts something else (司法建议, 经营风险, 作出3次批示)
     if (cases := CASE_NOUNS.search(own)) is not None:
         return family, subject, f"主语“{subject or family}”在前，本分句另说“{cases.group()}”"
-    if ACTIVITY.search(own):
+    if ACTIVITY.search(own) and not CONTINUED.search(own):
         return None, "", ""  # a new activity of its own, outside the vocabulary
     return family, subject, ""
+
+
+def _audience(clause: str, sentence: str) -> str:
+    """The family of a lecture: 普法 for the public, 培训 for cadres (see ``LECTURE``)."""
+    if PUBLIC.search(clause):
+        return "普法"
+    if CADRES.search(clause):
+        return "培训"
+    return "普法" if VILLAGES.search(clause) or PUBLICITY.search(sentence) else "培训"
 
 
 def _rate_names(lead: str) -> list[str]:
     """The rates a percentage is given for: ``化解率达96.8%`` → [化解率]; ``参考率、合格率均达`` → both."""
     stripped = RATE_VERBS.sub("", lead)
     found = RATE_NAMES.search(stripped)
-    return re.split(r",|和|及|与", found.group()) if found else []
+    # Split only after a 率: 及格率 and 参与率 hold a 及 and a 与 of their own.
+    return re.split(r"(?<=率)(?:,|和|及|与)", found.group()) if found else []
 
 
 def _kind(words: str, sentence: _Sentence, position: int, context: Context) -> str:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from archive.normalize import fold_for_match
 
 TIMES = frozenset({"次", "场", "场次", "期"})
+TRAININGS = TIMES | {"批次"}  # 分3批次开展培训: a training given to one group after another
 CASES = frozenset({"件", "件次", "起", "宗"})
 PEOPLE = frozenset({"人次", "人", "名"})
 COPIES = frozenset({"份", "册", "本"})
@@ -41,6 +42,9 @@ class Measure:
     # The words qualify the figure wherever they stand in its clause (调解成功, 执法…培训, 败诉);
     # otherwise the action word nearest before the figure decides (排查 vs 调解 vs 化解).
     qualifier: bool = False
+    # Words in the figure's clause that make it no figure of this measure (废止规范性文件2件: a
+    # document repealed is not one drafted, reviewed or issued).
+    excluded: re.Pattern[str] | None = None
 
 
 def _words(pattern: str) -> re.Pattern[str]:
@@ -48,13 +52,13 @@ def _words(pattern: str) -> re.Pattern[str]:
 
 
 MEASURES: tuple[Measure, ...] = (
-    Measure("法治专题会议次数", "会议", frozenset({"次", "场"}),
+    Measure("法治专题会议次数", "会议", frozenset({"次", "场", "场次"}),
             "党委、政府或法治建设议事机构专题研究、部署法治工作的会议"),
-    Measure("学法次数", "学法", frozenset({"次", "场", "期"}),
+    Measure("学法次数", "学法", TIMES,
             "中心组学法、会前学法、集体学法等学习法律和习近平法治思想的次数"),
-    Measure("执法培训次数", "培训", TIMES, "行政执法人员培训、执法规范化培训的次数", _words("执法"),
+    Measure("执法培训次数", "培训", TRAININGS, "行政执法人员培训、执法规范化培训的次数", _words("执法"),
             qualifier=True),
-    Measure("法治培训次数", "培训", TIMES, "干部职工法治培训、专题讲座、授课、法治党课的次数"),
+    Measure("法治培训次数", "培训", TRAININGS, "干部职工法治培训、专题讲座、授课、法治课程、法治党课的次数"),
     Measure("法治培训人次", "培训", PEOPLE, "参加法治或执法培训的人数（人次）"),
     Measure("法治考试通过率", "考试", RATE, "学法考法、法律知识考试、执法资格考试的通过（合格）率",
             _words("通过率|合格率|及格率")),
@@ -83,7 +87,7 @@ MEASURES: tuple[Measure, ...] = (
             "合法性审查、法制审核（合同、文件、决策、重大执法决定）的件数"),
     Measure("重大行政决策项数", "重大决策", frozenset({"项", "件"}), "作出的重大行政决策（重大事项）数"),
     Measure("规范性文件件数", "规范性文件", frozenset({"件", "份"}),
-            "制定、审议、备案、审查的规范性文件件数"),
+            "制定、审议、备案、审查的规范性文件件数", excluded=_words("废止|失效|现行有效|有效的")),
     Measure("执法检查次数", "执法检查", frozenset({"次", "场"}),
             "行政检查、专项执法行动、联合执法行动的次数"),
     Measure("执法案件件数", "执法案件", CASES | {"次"}, "行政处罚、查处违法行为等执法案件数"),
@@ -92,11 +96,14 @@ MEASURES: tuple[Measure, ...] = (
 # Subject words → family. The family of a figure is that of the subject word nearest before it
 # in its sentence (``indexer.indicators``); the alternatives are tried longest first.
 KEYWORDS: dict[str, str] = {
-    "会议": r"会议|党委会|常务会|办公会|专题会|例会|推进会|联席会|研究",
-    "学法": r"学法|学习|研讨|研学",
-    "培训": r"培训|讲座|授课|党课|参训|轮训|辅导|教学",
+    "会议": r"会议|党委会|常务会|办公会|专题会|例会|推进会|联席会|大会|研究|听取[^,.;]{0,12}?汇报",
+    # 以案述法: cadres explaining the law through their own cases; 观看…视频: a study session.
+    "学法": r"学法|学习|研讨|研学|以案述法|观看[^,.;]{0,10}?(?:视频|专题片|警示片|教育片|纪录片|影片|录像)",
+    # 讲座, 课堂, 讲堂 and 讲法 go by their audience (``indexer.indicators``); 宣讲法治 is 宣讲.
+    "培训": r"培训|讲座|授课|讲课|党课|法治课|课程|课堂|讲堂|(?<!宣)讲法|参训|轮训|辅导|教学",
     "考试": r"考试|考法|测试|执法资格|资格考",
-    "普法": r"普法|法治宣传|法制宣传|宣传|宣讲|法律进|法治进|法进|典进|送法|以案释法|以案说法",
+    "普法": r"普法|法治宣传|法制宣传|宣传|宣讲|法律进|法治进|法进|典进|送法|以案释法|以案说法|"
+          r"赶大?集|法治集市|普法集市|法治大集",
     "咨询": r"咨询",
     "纠纷": r"纠纷|矛盾|调解|调处",
     "信访": r"信访|上访|接访|下访|来访",
@@ -105,17 +112,21 @@ KEYWORDS: dict[str, str] = {
     "法律顾问": r"法律顾问",
     "合法性审查": r"合法性审查|合法性审核|法制审核|法制审查|法律审核|合规性审查|"
              r"审[查核][^,.;]{0,6}?合同|合同[^,.;]{0,6}?审[查核]",
-    "重大决策": r"重大行政决策|重大决策|重大[^,.;]{0,10}?事项",
+    "重大决策": r"重大行政决策|重大决策|重大[^,.;]{0,10}?事项|三重一大",
     "规范性文件": r"规范性文件",
     "执法检查": r"行政检查|执法检查|执法行动|联合执法|专项执法|执法巡查",
-    "执法案件": r"行政处罚|处罚|查处|立案|执法案件|违法案件",
+    # 立案 but not 建立案件…, 成立案件… (an institution set up, not a case filed).
+    "执法案件": r"行政处罚|处罚|查处|(?<![建成设树])立案|执法案件|违法案件|行政强制|强制措施",
 }
 KEYWORD = re.compile("|".join(f"(?P<f{i}>{pattern})" for i, pattern in enumerate(KEYWORDS.values())))
 FAMILIES = tuple(KEYWORDS)
 # Families whose subject word is not itself about the law (学习, 会议, 培训, 宣传 …): their figures
 # count only in a sentence about law or in a paragraph about studying it (see ``indicators``).
 NEED_LAW = frozenset({"会议", "学法", "培训", "咨询"})
-LAW = re.compile(r"法治|法律|法制|法规|学法|普法|执法|依法|宪法|法典|法>|考法")
+# The laws a report names without 《》 (学习行政处罚法): about law, but no activity of the vocabulary.
+LAW_NAMES = re.compile(r"(?:行政处罚|行政复议|行政诉讼|行政强制|行政许可|人民调解|治安管理处罚|信访工作|信访)"
+                       r"(?:法|条例)")
+LAW = re.compile(r"法治|法律|法制|法规|学法|普法|执法|依法|宪法|法典|法>|考法|述法|" + LAW_NAMES.pattern)
 # Subject words that are about the law themselves (a 普法 event needs no other law word).
 LAW_SUBJECT = re.compile(r"普法|法治|法制|法律|法进|典进|送法|以案")
 
@@ -123,6 +134,11 @@ LAW_SUBJECT = re.compile(r"普法|法治|法制|法律|法进|典进|送法|以�
 def family_at(match: re.Match[str]) -> str:
     """The family of a ``KEYWORD`` match."""
     return FAMILIES[int(next(name for name, value in match.groupdict().items() if value)[1:])]
+
+
+def counts(family: str, unit: str) -> bool:
+    """Whether some measure of ``family`` comes in ``unit``."""
+    return any(m.family == family and unit in m.units for m in MEASURES)
 
 
 def measure_for(
@@ -136,7 +152,8 @@ def measure_for(
     figure); ``(None, False)``: the family has measures for this unit but the clause does not
     say which (kept apart as unsure).
     """
-    candidates = [m for m in MEASURES if m.family == family and unit in m.units]
+    candidates = [m for m in MEASURES if m.family == family and unit in m.units and not (
+        m.excluded and m.excluded.search(clause + tail))]
     if not candidates:
         return None, True
     if unit in RATE:
