@@ -78,7 +78,7 @@ class DiskFreq:
     (``in``, ``[]``, ``get``).
 
     Why: unmarshalling the whole dictionary (≈ 500 k entries) was most of a web process's start-up
-    (issue 14: launch → first answer ≤ 1.5 s), while the process only ever segments queries and
+    (launch → first answer must take ≤ 1.5 s), while the process only ever segments queries and
     the odd updated report: a few hundred lookups, each a B-tree probe in C. The table holds the
     dictionary after the domain words were added, so every lookup answers what the loaded
     dictionary answers and segmentation is identical (``tests/test_analysis_table.py``).
