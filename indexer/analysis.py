@@ -22,7 +22,7 @@ jieba's dictionary is loaded once per process from a marshal cache in a fixed fo
 gunicorn workers share, or, in a web process, not loaded at all: its words are looked up on
 demand in an SQLite copy of the loaded dictionary (``DiskFreq``). The domain user dictionary
 and the stop words are data files under ``data/dictionary`` so editors can extend them without
-code changes. Measurements behind these choices: docs/decisions.md.
+code changes. The decisions: docs/decisions.md; the measurements behind them: bench/LOG.md.
 """
 
 from __future__ import annotations

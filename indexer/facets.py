@@ -15,7 +15,7 @@ row per township, summed up each level here: 依法行政 at 10,000 reports, fou
 the others (year, doc type) one ``GROUP BY`` each, in C; passage-level ones (``section``) group
 ``temp.hits`` by the value's number.
 Searching and browsing both count here (browsing is a search without words). Why not Whoosh's
-``groupedby`` or a join per facet: docs/decisions.md.
+``groupedby`` or a join per facet: docs/decisions.md (figures: bench/LOG.md).
 """
 
 from __future__ import annotations
