@@ -1,6 +1,6 @@
 """gunicorn settings, used by ``scripts/serve.sh`` and the benchmark (``--config gunicorn.conf.py``).
 
-Issue 14 §4: a worker must answer its first search ≤ 1.5 s after launch. So everything that
+A worker must answer its first search within 1.5 s of launch. So everything that
 can be shared is done once, in the master, before workers are forked (``preload_app``:
 importing ``wsgi`` repairs the index if needed and opens jieba's dictionary table, which
 forked workers then share); the imports of the app are most of what is left. What cannot

@@ -5,7 +5,7 @@ Headings are recognised at the start of a line: ``一、`` (level 1), ``（一�
 
 Passages are the source's paragraphs: one per body line, never split and never repeated, so
 that ¶ *n* is the *n*-th paragraph a reader sees in the file and a citation of it stays valid
-across re-ingest (issue 10). Two kinds of heading line:
+across re-ingest. Two kinds of heading line:
 
 * a line that is only a heading (``（一）强化制度建设，以机制促法制。``) is the section's heading
   and not a passage: citing it as a paragraph would point at a bare heading;

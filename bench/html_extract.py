@@ -1,4 +1,4 @@
-"""Which main-content extractor reads saved government pages best (issue 9 §1).
+"""Which main-content extractor reads saved government pages best.
 
     python -m bench.html_extract portal SQL_FILE... OUT    # real gov.cn pages from a crawler's SQL dump
     python -m bench.html_extract wrap OUT [TXT_DIR...]    # the project's real reports in portal chrome

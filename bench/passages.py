@@ -2,7 +2,7 @@
 
 Why read it back from what the project built: only then do all systems see exactly the texts,
 ids and facet values the product itself serves, so a correctness check compares like with like.
-What a plain search promises to find is every *place* a reader sees (issue 10): each paragraph,
+What a plain search promises to find is every *place* a reader sees: each paragraph,
 each heading line and each report's title (``indexer.literal.SCOPE_UNITS[None]``), so the
 table holds those, read from the live index generation's place table with their reader anchor
 (``p-<seq>``, ``s-<n>``, ``report-title``), the key a hit of the API is mapped back by, and

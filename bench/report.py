@@ -15,7 +15,7 @@ from .targets import evaluate
 SYSTEMS = (("project", "ours (service)"), ("http", "ours (HTTP)"), ("fts5", "FTS5 trigram"),
            ("datasette", "Datasette (HTTP)"), ("stock", "stock Whoosh+jieba"), ("scan", "linear scan"))
 # Ratio columns (numerator, denominator, header): in process against the in-process floor, over
-# HTTP against the floor (issue 14: within 2×) and against the HTTP peer, and against stock Whoosh.
+# HTTP against the floor (the target: within 2×) and against the HTTP peer, and against stock Whoosh.
 RATIOS = (("project", "fts5", "service/FTS5"), ("http", "fts5", "HTTP/FTS5"),
           ("http", "datasette", "HTTP/Datasette"), ("project", "stock", "service/stock"))
 FAMILIES = ("term", "rare", "literal", "multi", "filtered")
@@ -169,7 +169,7 @@ def render(results: list[dict], table: Callable[[Row, list[Row]], str]) -> str:
         parts.append(table(["figure", *names, *[header for _, _, header in RATIOS]], _metric_rows(result)))
         parts.append(table(["this project only", "value"], _extra_rows(result)))
         verdicts = evaluate(result)
-        parts.append(table(["target (issues 5, 14)", "figure", "status"],
+        parts.append(table(["target", "figure", "status"],
                            [[v.target, v.figure, v.status] for v in verdicts]))
         parts.append(table(["query", "family", "expected", *names], _query_rows(result)))
     if len(results) > 1:

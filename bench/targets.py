@@ -1,6 +1,6 @@
-"""The targets of issues 5 and 14, evaluated on one run's figures.
+"""The speed and memory targets (listed in bench/README.md), evaluated on one run's figures.
 
-Each target is stated at a corpus size (10,000 reports unless the issue says otherwise). At
+Each target is stated at a corpus size (10,000 reports unless said otherwise). At
 another size the figure is still shown, marked "indicative", so a small development run reads
 honestly: it neither claims nor denies a target it did not measure.
 """
@@ -84,7 +84,7 @@ def evaluate(result: dict) -> list[Verdict]:
 
 
 def _http_targets(result: dict, fts_med: float | None, fts_p95: float | None) -> list[Verdict]:
-    """Issue 14: the full ``/api/search`` within 2× the in-process FTS5 floor at every size
+    """The full ``/api/search`` within 2× the in-process FTS5 floor at every size
     measured (2,000 and 10,000), and its p95 ≤ 100 ms at 10,000 (short words from an index)."""
     size = result["size"]
     out: list[Verdict] = []

@@ -1,11 +1,11 @@
-"""What template marking (``indexer.templates``, issue 13) adds to an index rebuild.
+"""What template marking (``indexer.templates``) adds to an index rebuild.
 
     .venv/bin/python -m bench.template_cost --size 2000 [--seed 7] [--out bench/out] [--reps 1]
 
 Generates (or reuses) the benchmark corpus of ``--size`` reports, ingests it once into an
 instance folder of its own, then times ``indexer.build.rebuild`` alternately without and with
 template marking, in the same process on the same store, so the two figures are comparable
-(the issue allows at most +30 % at 10,000 reports). Not a test.
+(the marks may add at most +30 % at 10,000 reports). Not a test.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ instance folder of its own (the same one ``bench.template_cost`` uses), then:
 * times ``indexer.build.rebuild`` alternately without and with it (without: the marking replaced
   by nothing in this process), best of ``--reps``, in the same process on the same store.
 
-Not a test; the figures go to docs/decisions.md.
+Not a test; the figures go to bench/LOG.md.
 """
 
 from __future__ import annotations

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from . import cli
+from . import cli, reference_page
+from .reference_page import DOCS, prose, table
 
-REFERENCE = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
+REFERENCE = DOCS / "cli.md"
 HEADER = """# Command-line reference
 
 Generated from the argument parser by `python -m fazhi.cli_reference --write`; a test fails
@@ -42,13 +42,9 @@ def summaries(parser: argparse.ArgumentParser) -> dict[str, str]:
     return {}
 
 
-def _cell(text: object) -> str:
-    """A value fit for one Markdown table cell."""
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
-def _argument_row(action: argparse.Action) -> str | None:
-    """One table row for an argument; None for ``--help``, which every command has."""
+def _argument_row(action: argparse.Action) -> tuple[str, str, str, str] | None:
+    """One table row for an argument (name, value, default, meaning); None for ``--help``,
+    which every command has."""
     if isinstance(action, argparse._HelpAction):
         return None
     names = action.option_strings or [action.metavar or action.dest]
@@ -56,7 +52,7 @@ def _argument_row(action: argparse.Action) -> str | None:
     if action.nargs == 0:
         value = "(flag)"
     elif action.choices:
-        value = " \\| ".join(f"`{choice}`" for choice in action.choices if choice != "")
+        value = " | ".join(f"`{choice}`" for choice in action.choices if choice != "")
     else:
         value = f"`{action.metavar or action.dest.upper()}`"
     if action.nargs == "+":
@@ -64,7 +60,7 @@ def _argument_row(action: argparse.Action) -> str | None:
     if isinstance(action, argparse._AppendAction):
         value += " (repeatable: any of)"
     default = "" if action.default in (None, False, "") or action.nargs == 0 else f"`{action.default}`"
-    return f"| {name} | {value} | {default} | {_cell(action.help or '')} |"
+    return name, value, default, action.help or ""
 
 
 def render() -> str:
@@ -72,29 +68,17 @@ def render() -> str:
     parser = cli.build_parser()
     helps = summaries(parser)
     exit_status = (cli.__doc__ or "").split("\n\n", 1)[-1].strip()
-    lines = [HEADER, exit_status.replace("``", "`"), ""]
+    lines = [HEADER, prose(exit_status), ""]
     for name, command in commands(parser).items():
         lines += [f"## `python -m fazhi {name}`", "", helps.get(name, ""), ""]
         rows = [row for action in command._actions if (row := _argument_row(action)) is not None]
         if rows:
-            lines += ["| argument | value | default | meaning |", "|---|---|---|---|", *rows, ""]
+            lines += [*table(["argument", "value", "default", "meaning"], rows), ""]
         else:
             lines += ["No arguments.", ""]
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Print the reference, or write it to ``docs/cli.md`` with ``--write``."""
-    options = argparse.ArgumentParser(prog="python -m fazhi.cli_reference", description=__doc__)
-    options.add_argument("--write", action="store_true", help=f"write {REFERENCE.name} instead of printing")
-    args = options.parse_args(argv)
-    text = render()
-    if args.write:
-        REFERENCE.write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+if __name__ == "__main__":  # print the page, or write it with --write
+    sys.exit(reference_page.main(sys.argv[1:], prog="python -m fazhi.cli_reference", description=__doc__,
+                                 page=REFERENCE, render=render))

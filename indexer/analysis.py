@@ -22,7 +22,7 @@ jieba's dictionary is loaded once per process from a marshal cache in a fixed fo
 gunicorn workers share, or, in a web process, not loaded at all: its words are looked up on
 demand in an SQLite copy of the loaded dictionary (``DiskFreq``). The domain user dictionary
 and the stop words are data files under ``data/dictionary`` so editors can extend them without
-code changes. Measurements behind these choices: docs/decisions.md.
+code changes. The decisions: docs/decisions.md; the measurements behind them: bench/LOG.md.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ class DiskFreq:
     (``in``, ``[]``, ``get``).
 
     Why: unmarshalling the whole dictionary (≈ 500 k entries) was most of a web process's start-up
-    (issue 14: launch → first answer ≤ 1.5 s), while the process only ever segments queries and
+    (launch → first answer must take ≤ 1.5 s), while the process only ever segments queries and
     the odd updated report: a few hundred lookups, each a B-tree probe in C. The table holds the
     dictionary after the domain words were added, so every lookup answers what the loaded
     dictionary answers and segmentation is identical (``tests/test_analysis_table.py``).

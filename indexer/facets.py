@@ -1,7 +1,7 @@
 """Facet counts over *all* matching passages, computed in SQLite from the materialised match set.
 
 What is counted: **reports**, the unit a user filters by ("2022 · 2 份报告"), with the number of
-matching passages second (issue 10: counting passages alone read as "7 reports" where two
+matching passages second (counting passages alone read as "7 reports" where two reports
 matched). Each entry is ``[value, reports, passages]``. A report whose place or year is not
 known is counted under the field's ``unknown`` label (``地区不详``, ``年份不详``), which is also
 the value that filters to it (``indexer.query``), so those reports can be selected like any
@@ -15,7 +15,7 @@ row per township, summed up each level here: 依法行政 at 10,000 reports, fou
 the others (year, doc type) one ``GROUP BY`` each, in C; passage-level ones (``section``) group
 ``temp.hits`` by the value's number.
 Searching and browsing both count here (browsing is a search without words). Why not Whoosh's
-``groupedby`` or a join per facet: docs/decisions.md.
+``groupedby`` or a join per facet: docs/decisions.md (figures: bench/LOG.md).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ segmentation cannot keep that (jieba cuts 坪山镇 as one word, so "山镇" is 
 is literal: a passage matches a word iff the word is a substring of ``fold_for_match(passage)``.
 FTS5 rather than Whoosh n-grams: C, on disk (page cache shared by every worker), deletes for
 incremental updates, and a file of its own inside the index generation, so it works whatever the
-store is (measurements: docs/decisions.md, "Literal path").
+store is (the decision: docs/decisions.md; its measurements: bench/LOG.md, "Literal path").
 
 How a word is matched (always exact):
 

@@ -23,9 +23,10 @@ What a generation keeps in ``matchsets/``:
   each string gained since the build). A removed report's places get unit 0 (``DELETED``).
 
 Why numpy arrays, memory-mapped, and not pyroaring bitmaps: pyroaring deserialises a bitmap
-into each worker's heap (it has no view of a mapped buffer, PyRoaringBitMap issue 57), while a
-mapped ``.npy`` is read from the page cache that every worker shares: the sets cost a worker
-no memory of its own, however many there are.
+into each worker's heap (it has no zero-copy view of a mapped buffer:
+https://github.com/Ezibenroc/PyRoaringBitMap/issues/57), while a mapped ``.npy`` is read from
+the page cache that every worker shares: the sets cost a worker no memory of its own, however
+many there are.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 A module of its own because its imports (numpy; scipy through datasketch's LSH, ≈ 0.35 s) are
 only needed where template marks are computed, in the index builder, never by a web process
-answering searches (issue 14 §4, start-up); ``indexer.templates`` imports it when it marks.
+answering searches (whose start-up must stay short); ``indexer.templates`` imports it when
+it marks.
 
 Two keys are near copies when the Jaccard similarity of their ``SHINGLE``-character shingle sets
 is ``SIMILARITY`` or more, estimated from ``NUM_PERM`` permutations. Signatures are stored by the

@@ -23,7 +23,7 @@ place and the year (the rule the sample in ``tests/corpus/template_labels.tsv`` 
 A sentence without any is template text (``indexer.wording``). These rules read the sentence
 alone (and jieba's dictionary), never other reports: a report's marks do not change when another
 report is added, and a single report is judged as it would be in a large archive. Measured on the
-labelled sample: docs/decisions.md, "Template text by particulars".
+labelled sample: bench/LOG.md, "Template text by particulars".
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ cheaply in SQLite however many match, so that scoring costs the same for 10 or 5
   it can, else in the text) up to ``COUNT_LIMIT`` matches, beyond that the shortest matches;
 * for several words, also the shortest matches holding them side by side as typed.
 
-``candidates`` has the details; the figures behind the numbers: docs/decisions.md.
+``candidates`` has the details; the figures behind the numbers: bench/LOG.md.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ they are still results, ranked after the scored ones.
 Only a bounded set of candidates is scored (``indexer.service`` picks them from the literal
 table: the adjacent-as-typed and the shortest matches, at most ``RANK_CANDIDATES`` each), and
 ``score`` walks the query's matcher to exactly those passages, so the cost follows the number
-of candidates, never the words' posting lists (measurements: docs/decisions.md).
+of candidates, never the words' posting lists (measurements: bench/LOG.md).
 """
 
 from __future__ import annotations
@@ -118,7 +118,7 @@ def score(
     Walks the query's matcher segment by segment and ``skip_to``s each candidate: posting
     blocks are skipped whole, so the cost follows the number of candidates, not the length of
     the words' posting lists (Whoosh's own ``search(filter=…)`` steps through every posting in
-    Python; see docs/decisions.md).
+    Python; see bench/LOG.md).
     """
     query = scoring_query(searcher, literals)
     if query is None:

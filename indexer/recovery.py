@@ -275,9 +275,10 @@ def _already_checked(path: Path) -> bool:
     """Whether ``quick_check`` already passed on this file as it is now (same size and mtime).
 
     The check reads the whole file (≈ 0.3 s at 10,000 reports, growing with the corpus) and
-    is most of a gunicorn start (issue 5: first search ≤ 2 s). A generation is written once and
-    then only read, so a pass recorded beside it stays valid until the file changes; truncation
-    or an overwrite changes size or mtime and brings the full check back.
+    is most of a gunicorn start (the first search must come within 1.5 s of launch). A
+    generation is written once and then only read, so a pass recorded beside it stays valid
+    until the file changes; truncation or an overwrite changes size or mtime and brings the
+    full check back.
     """
     marker = path.with_name(path.name + CHECKED_SUFFIX)
     try:

@@ -89,7 +89,7 @@ class SearchService:
         """Open the live generation, load jieba and the gid map now rather than on the first search.
 
         For a gunicorn ``post_fork`` hook or app start-up: the first user request then costs
-        what every later one does (issue 5: first answer ≤ 2 s after a worker starts).
+        what every later one does (a worker's first answer must come within 1.5 s of its launch).
         """
         from .analysis import ensure_jieba
 

@@ -17,7 +17,7 @@ by sentence from the text itself (``indexer.wording``); a copy detector finds on
 
 Counting. A clause's mark is the number of *other* reports holding a copy, reports of the same
 township (its other years) not counted; a passage's is the largest among its clauses. Clauses
-shorter than ``clauses.MIN_CHARS`` are not marked. Why these numbers: docs/decisions.md,
+shorter than ``clauses.MIN_CHARS`` are not marked. Why these numbers: bench/LOG.md,
 "Template marks".
 
 Storage, in the literal table's SQLite file: each key once, with its MinHash once clauses are

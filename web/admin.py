@@ -1,7 +1,7 @@
 """Admin endpoints: upload-and-ingest, rebuild the index, delete a report, review and correct
 metadata — behind a token.
 
-Why this shape (issue 6 §6): the public archive is read-only; anything that changes data is
+Why this shape: the public archive is read-only; anything that changes data is
 reachable only with an admin credential set in configuration (``ADMIN_TOKEN`` in the app
 config, else the ``ARCHIVE_ADMIN_TOKEN`` environment variable). Without one, this blueprint
 answers 404 to everything, as if it did not exist.

@@ -22,7 +22,7 @@ from indexer import pasted
 from indexer.query import FIELD_SPECS, ORIGINAL
 
 # URL parameter → the indexer's facet/filter key, in sidebar order (``type`` → ``doc_type``);
-# last ``original`` (只看特色做法, issue 13), a filter that is no facet.
+# last ``original`` (只看特色做法: only the township's own sentences), a filter that is no facet.
 FILTER_PARAMS: dict[str, str] = {**{spec.name: spec.column for spec in FIELD_SPECS}, ORIGINAL: ORIGINAL}
 FACET_LABELS: dict[str, str] = {spec.column: spec.label for spec in FIELD_SPECS}
 PER_PAGE = 20
