@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import sqlite3
 import tempfile
 import threading
@@ -60,6 +61,10 @@ LOOKUP_MEMO = 500_000
 TEXT_MEMO = 20_000
 # Segmented blocks (clauses) a process keeps: enough for the distinct clauses of a large build.
 BLOCK_MEMO = 200_000
+# jieba dictionary frequency from which a word is common in general Chinese (``rare_word``).
+COMMON_WORD = 1000
+_HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 _init_lock = threading.Lock()
 _loaded = ""  # "" (nothing yet), "table" (``DiskFreq``) or "full" (jieba's whole dictionary)
@@ -239,6 +244,23 @@ def word_frequency(word: str) -> int:
     """How common ``word`` is in jieba's dictionary of general Chinese (0: not a word of it)."""
     ensure_jieba(lazy=True)
     return jieba.dt.FREQ.get(word) or 0
+
+
+def rare_word(word: str) -> bool:
+    """Whether ``word`` is rare in general Chinese (below ``COMMON_WORD``, or no word at all): what
+    a proper name is made of (大观, 和为贵, 王德明), not the words around it."""
+    return word_frequency(word) < COMMON_WORD
+
+
+def clause_words(folded: str, position: int) -> tuple[int, tuple[tuple[str, int, int], ...]]:
+    """Where the clause (run of Chinese characters) holding ``folded[position]`` begins, and its
+    words (``segment``, offsets within the clause): the words beside a title or a place word are
+    those of its clause, cut as the index cuts them (the clause is a block of its cache)."""
+    start = position
+    while start > 0 and _HAN_CHAR.match(folded[start - 1]):
+        start -= 1
+    clause = _HAN_RUN.match(folded, start)
+    return start, segment(clause.group(0)) if clause else ()
 
 
 def query_words(text: str) -> list[str]:

@@ -14,6 +14,8 @@ place and the year (the rule the sample in ``tests/corpus/template_labels.tsv`` 
   ``一村一法律顾问``: the domain dictionary lists the stock ones) is nobody's own coinage;
 * a **named body or place** (``大观司法所``, ``镇和为贵调解室``, ``吴山广场``, ``诚中成律师事务所``): a
   body word with a proper name before it, not a generic one (``镇司法所``, ``公共法律服务工作站``);
+* a **named person** beside a title (``彭立武书记``, ``调解员陈桂英``, ``特约研究员丁祖年``; not
+  ``镇党委书记任组长`` nor ``以习近平同志为核心``): ``indexer.persons``;
 * a **document of its own** on a matter of its own (``《龙溪镇行政执法全过程记录实施细则》``): its
   title names the report's own place and is not the routine document every government issues
   under an upper-level one (a year, 年度, 实施方案, 工作要点, 规划, 计划, 报告, 纲要, 总结);
@@ -31,7 +33,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .analysis import segment, word_frequency
+from .analysis import rare_word, segment
+from .persons import named_persons
 
 _CN = "零〇一二两三四五六七八九十百千万"
 # Measure words a count of work done takes (次, 场, 人次 …); 年, 月, 日, 届, 号 are not among them.
@@ -62,9 +65,9 @@ _PRACTICE_ENDINGS = ("工作法", "调解法", "机制", "模式", "品牌", "�
 _NOT_NAMING = frozenset({"的", "等", "和", "与", "及"})
 _BODY = re.compile(r"律师事务所|调解工作室|调解室|工作室|司法所|派出所|人民法庭|法庭|新村|广场|小程序")
 # A body word (司法所, 调解室 …) names a body of its own when a proper name precedes it: a word
-# rare in general Chinese (大观, 和为贵) or a run of characters no word covers (诚中成, 鲁源); not a
-# common word (要求司法所, 法治文化广场), a domain word every report uses, or a function character.
-COMMON_WORD = 1000  # jieba dictionary frequency from which a word is common
+# rare in general Chinese (大观, 和为贵: ``analysis.rare_word``) or a run of characters no word
+# covers (诚中成, 鲁源); not a common word (要求司法所, 法治文化广场), a domain word every report
+# uses, or a function character.
 _DOMAIN_GENERIC = frozenset({"矛调", "一站式", "便民", "镇级", "村级", "派驻", "专职", "微信", "乡镇"})
 _FUNCTION_CHARS = frozenset("由均和与及的在等对向将把被为从到了并或各该本其此每全镇乡村区县市省所")
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fffa-z0-9]+$")
@@ -83,7 +86,7 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 class Particular:
     """One thing of the township's own in a sentence: its kind and ``text[start:end]``."""
 
-    kind: str  # figure | name | body | document | first | event | date
+    kind: str  # figure | name | body | person | document | first | event | date
     start: int
     end: int
 
@@ -104,6 +107,7 @@ def particulars(folded: str, own_names: tuple[str, ...] = ()) -> list[Particular
         if _coined_practice(folded, start, end):
             found.append(Particular("name", start + 1, end - 1))
     found.extend(_named_bodies(folded))
+    found.extend(Particular("person", start, end) for start, end in named_persons(folded))
     for pattern, kind in ((_FIRST, "first"), (_DATED_EVENT, "event")):
         found.extend(Particular(kind, m.start(), m.end()) for m in pattern.finditer(folded))
     if _DATE_LINE.fullmatch(folded):
@@ -161,12 +165,12 @@ def _named_bodies(folded: str) -> list[Particular]:
 
 
 def _proper_name(words: list[str]) -> bool:
-    """Whether the words before a body word end in a proper name (see ``COMMON_WORD``)."""
+    """Whether the words before a body word end in a proper name (see ``_BODY``)."""
     if not words:
         return False
     last = words[-1]
     if len(last) >= 2:
-        return last not in _DOMAIN_GENERIC and word_frequency(last) < COMMON_WORD
+        return last not in _DOMAIN_GENERIC and rare_word(last)
     singles = words[-2:]
     return (len(singles) == 2 and all(len(word) == 1 and word not in _FUNCTION_CHARS for word in singles)
             and "".join(singles) not in _DOMAIN_GENERIC)
