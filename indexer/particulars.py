@@ -24,6 +24,7 @@ place and the year (the rule the sample in ``tests/corpus/template_labels.tsv`` 
   title names the report's own place and is not the routine document every government issues
   under an upper-level one (a year, 年度, 实施方案, 工作要点, 规划, 计划, 报告, 纲要, 总结);
 * a claim to be **first** (``首家``, ``首创``), a **dated event** of its own (``2023年第四次工委会议``),
+  an **honour** given in a year it names (``2022年被评为省级民主法治示范村``; not ``力争2025年获评``),
   or a notice's **date line** alone.
 
 A sentence without any is template text (``indexer.wording``). These rules read the sentence
@@ -98,6 +99,11 @@ _NAME_CHARS = re.compile(r"[\u4e00-\u9fffa-z0-9]+$")
 _NAME_RUN = re.compile(r"[\u4e00-\u9fffa-z0-9]+")
 _FIRST = re.compile(r"首家|首创|首个|首批")
 _DATED_EVENT = re.compile(r"\d{4}年第[一二三四五六七八九十\d]{1,3}次")
+# An honour it was given in a year it names (2022年被评为…, 在2023年荣获"…"称号); not one a plan
+# aims at (力争2025年获评…), nor a year of a span (2021-2025年) or of a document title.
+_HONOUR = re.compile(r"获评|荣获|被评为|被授予|被命名为|被认定为|被确定为|被表彰为|入选")
+_YEAR = re.compile(r"(?<![\d\-~至])\d{4}年(?!度?[\-~至]\d)")
+_PLANNED = re.compile(r"力争|争取|确保|争创|力求|努力|目标|计划|预计|有望|拟")
 _DATE_LINE = re.compile(r"\s*\d{4}年\d{1,2}月\d{1,2}日\s*")
 # A document title in the folded form (《》 fold to <>); nested titles give the inner one.
 _TITLE = re.compile(r"<([^<>]{2,60})>")
@@ -110,7 +116,7 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 class Particular:
     """One thing of the township's own in a sentence: its kind and ``text[start:end]``."""
 
-    kind: str  # figure | name | body | person | document | first | event | date
+    kind: str  # figure | name | body | place | person | document | first | event | honour | date
     start: int
     end: int
 
@@ -135,12 +141,25 @@ def particulars(folded: str, own_names: tuple[str, ...] = ()) -> list[Particular
     found.extend(Particular("person", start, end) for start, end in named_persons(folded))
     for pattern, kind in ((_FIRST, "first"), (_DATED_EVENT, "event")):
         found.extend(Particular(kind, m.start(), m.end()) for m in pattern.finditer(folded))
+    found.extend(_dated_honours(folded, titles))
     if _DATE_LINE.fullmatch(folded):
         found.append(Particular("date", 0, len(folded)))
     for match in _TITLE.finditer(folded):
         title = match.group(1)
         if _names_own_place(title, own_names) and not _ROUTINE_DOCUMENT.search(title):
             found.append(Particular("document", match.start(1), match.end(1)))
+    return found
+
+
+def _dated_honours(folded: str, titles: list[tuple[int, int]]) -> list[Particular]:
+    """Honours given in a year the sentence names before them (see ``_HONOUR``): from the year
+    to the honour's verb."""
+    found: list[Particular] = []
+    for verb in _HONOUR.finditer(folded):
+        years = [year for year in _YEAR.finditer(folded, 0, verb.start())
+                 if not _within(year.start(), titles)]
+        if years and not _PLANNED.search(folded, 0, verb.start()):
+            found.append(Particular("honour", years[-1].start(), verb.end()))
     return found
 
 
