@@ -10,9 +10,10 @@ place and the year (the rule the sample in ``tests/corpus/template_labels.tsv`` 
   ``二十届``, ``县十五次党代会``) and numbers inside quotes or document titles are not counts;
 * a **coined name** in quotation marks, given as a practice (``"湾事芜优"诉源治理工作站``,
   ``"1+2+5"大调解工作机制``, ``"说法评理"平台``) or to an account (``"石桥普法"微信公众号``): the
-  practice word must follow it directly (not ``…"的工作格局``, not ``…"等``), and a name jieba's
+  practice word must follow it directly (not ``…"的工作格局``, not ``…"等``); a name jieba's
   dictionary knows as one word (``枫桥经验``, ``一村一法律顾问``: the domain dictionary lists the
-  stock ones) is nobody's own coinage;
+  stock ones) or says in the domain's stock words (``"公共法律服务工作站"``, ``"人民调解+法律援助"``)
+  is nobody's own coinage;
 * a **named body or place** (``大观司法所``, ``镇和为贵调解室``, ``吴山广场``, ``诚中成律师事务所``): a
   body word with a proper name before it, not a generic one (``镇司法所``, ``公共法律服务工作站``);
   likewise a village, community, estate or resettlement project (``石桥村``, ``白鹭社区``,
@@ -41,7 +42,15 @@ from functools import lru_cache
 
 from archive.normalize import fold_for_match
 
-from .analysis import DICTIONARY_DIR, clause_words, rare_predicates, rare_word, segment
+from .analysis import (
+    DICTIONARY_DIR,
+    clause_words,
+    rare_predicates,
+    rare_word,
+    segment,
+    user_words,
+    word_frequency,
+)
 from .persons import named_persons
 
 GENERIC_PLACES = DICTIONARY_DIR / "generic_places.txt"
@@ -110,6 +119,7 @@ _TITLE = re.compile(r"<([^<>]{2,60})>")
 _OTHER_LEVELS = frozenset("县区市省州旗盟")  # after a place stem: another place than the township
 _ROUTINE_DOCUMENT = re.compile(r"\d{4}|年度|实施方案|工作要点|规划|计划|报告|纲要|总结")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_HAN_WORD = re.compile(r"[\u4e00-\u9fff]+")
 
 
 @dataclass(frozen=True)
@@ -185,6 +195,8 @@ def _coined_practice(folded: str, start: int, end: int) -> bool:
     words = segment(name)
     if len(words) == 1 and words[0][0] == name:
         return False  # a word of the dictionary: stock vocabulary, not a coinage
+    if _stock_words([word for word, _start, _end in words]):
+        return False
     if len(_HAN.findall(name)) < 2 and not any(char.isdigit() for char in name):
         return False
     if name.endswith(_PRACTICE_ENDINGS) or _OWN_MEDIUM.match(folded, end):
@@ -196,6 +208,20 @@ def _coined_practice(folded: str, start: int, end: int) -> bool:
         if word in _PRACTICE_TOKENS:
             return True
     return False
+
+
+def _stock_words(words: list[str]) -> bool:
+    """Whether a quoted name is said in the domain's stock words ("公共法律服务工作站", "法律顾问全程
+    参与", "承办单位初审+法律顾问论证"): a domain dictionary word among words of jieba's dictionary,
+    none a single character or a number — what a coinage plays on ("湾事芜优", "1+2+5", "最优解")."""
+    return (any(word in _domain_words() for word in words)
+            and all(len(word) >= 2 and _HAN_WORD.fullmatch(word) and word_frequency(word) for word in words))
+
+
+@lru_cache(maxsize=1)
+def _domain_words() -> frozenset[str]:
+    """The words of the domain dictionary (``data/dictionary/user_dict.txt``), folded."""
+    return frozenset(word for word, _freq in user_words())
 
 
 def _named_bodies(folded: str) -> list[Particular]:
