@@ -101,8 +101,8 @@ _FUNCTION_CHARS = frozenset("由均和与及的在等对向将把被为从到了
 # be the generic ``村(社区)`` / ``村(居)``.
 # (Cheap first: a place word after a character no name ends in — 乡村, 农村, 各村, 3个村 — or 村 as
 # the first character of a word — 村民, 村委会, 村级 — is not cut into words at all.)
-_PLACE = re.compile(r"(?<=[\u4e00-\u9fff])(?<![乡农镇各全本该每一个进入驻包到下出])"
-                    r"(?:安置小区|安置房|安置点|社区|小区|村(?![民委级务规干居]))(?!\()")
+_PLACE = re.compile(r"(?:安置小区|安置房|安置点|社区|小区|村(?![民委级务规干居]))(?!\()")
+_NO_NAME_ENDS = frozenset("乡农镇各全本该每一个进入驻包到下出")
 _NOT_IN_PLACE_NAME = _FUNCTION_CHARS | frozenset("不零〇一二两三四五六七八九十百千万个进入驻包联挂到下回")
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fffa-z0-9]+$")
 _NAME_RUN = re.compile(r"[\u4e00-\u9fffa-z0-9]+")
@@ -238,6 +238,9 @@ def _named_places(folded: str) -> list[Particular]:
     """Place words (村, 社区, 安置房 …) that are words of their clause, after a proper name."""
     found: list[Particular] = []
     for match in _PLACE.finditer(folded):
+        last = folded[match.start() - 1] if match.start() else ""
+        if not last or last in _NO_NAME_ENDS or not _HAN.match(last):
+            continue
         offset, words = clause_words(folded, match.start())
         starts = {start + offset: index for index, (_word, start, _end) in enumerate(words)}
         index = starts.get(match.start())
