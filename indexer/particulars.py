@@ -100,10 +100,12 @@ _FUNCTION_CHARS = frozenset("由均和与及的在等对向将把被为从到了
 # negation, numeral or movement character (不出村, 3个村, 下沉社区, 驻村), and the place word must not
 # be the generic ``村(社区)`` / ``村(居)``.
 # (Cheap first: a place word after a character no name ends in — 乡村, 农村, 各村, 3个村 — or 村 as
-# the first character of a word — 村民, 村委会, 村级 — is not cut into words at all.)
-_PLACE = re.compile(r"(?:安置小区|安置房|安置点|社区|小区|村(?![民委级务规干居]))(?!\()")
+# the first character of a word or inside a township's name — 村民, 村委会, 大村乡 — is not cut
+# into words at all.)
+_PLACE = re.compile(r"(?:安置小区|安置房|安置点|社区|小区|村(?![民委级务规干居乡镇]))(?!\()")
 _NO_NAME_ENDS = frozenset("乡农镇各全本该每一个进入驻包到下出")
-_NOT_IN_PLACE_NAME = _FUNCTION_CHARS | frozenset("不零〇一二两三四五六七八九十百千万个进入驻包联挂到下回")
+_NOT_IN_PLACE_NAME = _FUNCTION_CHARS | frozenset("不零〇一二两三四五六七八九十百千万个年月日"
+                                                 "进入驻包联挂到下回")
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fffa-z0-9]+$")
 _NAME_RUN = re.compile(r"[\u4e00-\u9fffa-z0-9]+")
 _FIRST = re.compile(r"首家|首创|首个|首批")
