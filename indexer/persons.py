@@ -10,10 +10,10 @@ How a name is read, from the sentence alone and cheaply (it runs on every senten
 build, 50,000–200,000 reports): a title word of jieba's cut, then 2–3 characters right before or
 after it that
 
-* begin with one of the common surnames (``SURNAMES``: the first hundred or so of the published
+* begin with one of the common surnames (``SURNAMES``: the first 120 or so of the published
   rankings of Chinese surnames by population, 公安部户政管理研究中心《全国姓名报告》 and the
-  census-based 新百家姓, which agree on nearly all of them; they cover about 85 % of people), less
-  those that are also function characters (向);
+  census-based 新百家姓, which agree on nearly all of them; the first hundred alone cover about
+  85 % of people), less those that are also function characters (向);
 * are cut by jieba into single characters or words rare in general Chinese (the same notion as a
   body's proper name in ``indexer.particulars``): a name such as 陈桂英 is no common word, while
   the words that follow a title in stock text are (``书记高度重视``, ``书记任第一责任人``);
