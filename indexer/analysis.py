@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import sqlite3
 import threading
 from collections import Counter
@@ -58,6 +59,13 @@ LOOKUP_MEMO = 500_000
 TEXT_MEMO = 20_000
 # Segmented blocks (clauses) a process keeps: enough for the distinct clauses of a large build.
 BLOCK_MEMO = 200_000
+# jieba dictionary frequency from which a word is common in general Chinese (``rare_word``).
+COMMON_WORD = 1000
+_HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
+# jieba's part-of-speech tags of verbs (v vn vd vi vg), adjectives (a ad an ag), adverbs (d dg),
+# prepositions (p) and conjunctions (c).
+_PREDICATE_TAGS = frozenset({"v", "vn", "vd", "vi", "vg", "a", "ad", "an", "ag", "d", "dg", "p", "c"})
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 _init_lock = threading.Lock()
 # The archive's own segmenter (``ensure_jieba``): jieba's dictionary plus the domain words.
@@ -247,6 +255,40 @@ def ranking_words(text: str) -> list[str]:
     (``JiebaFrequency``) and a query (``query_words``); tests/test_analysis.py checks they agree."""
     stops = stop_words()
     return [word for word, _s, _e in segment(fold_for_match(text)) if word not in stops]
+
+
+def rare_word(word: str) -> bool:
+    """Whether ``word`` is rare in general Chinese (below ``COMMON_WORD``, or no word at all): what
+    a proper name is made of (大观, 和为贵, 王德明), not the words around it."""
+    return word_frequency(word) < COMMON_WORD
+
+
+@lru_cache(maxsize=1)
+def rare_predicates() -> frozenset[str]:
+    """The rare words of 1–3 characters jieba's dictionary tags as verbs, adjectives, adverbs,
+    prepositions or conjunctions (督促, 下沉, 涣散, 薄弱): rare, yet no proper name.
+
+    Read from jieba's dictionary file once per process, on first use (≈ 48,000 words, ≈ 7 MB,
+    under a second): only a sentence with a candidate place name asks, and jieba's own tagger
+    would load every word's tag (≈ 70 MB)."""
+    found: set[str] = set()
+    with Path(jieba.__file__).with_name("dict.txt").open(encoding="utf-8") as handle:
+        for line in handle:
+            word, freq, tag = line.split()
+            if len(word) <= 3 and int(freq) < COMMON_WORD and tag in _PREDICATE_TAGS:
+                found.add(fold_for_match(word))
+    return frozenset(found)
+
+
+def clause_words(folded: str, position: int) -> tuple[int, tuple[tuple[str, int, int], ...]]:
+    """Where the clause (run of Chinese characters) holding ``folded[position]`` begins, and its
+    words (``segment``, offsets within the clause): the words beside a title or a place word are
+    those of its clause, cut as the index cuts them (the clause is a block of its cache)."""
+    start = position
+    while start > 0 and _HAN_CHAR.match(folded[start - 1]):
+        start -= 1
+    clause = _HAN_RUN.match(folded, start)
+    return start, segment(clause.group(0)) if clause else ()
 
 
 def query_words(text: str) -> list[str]:

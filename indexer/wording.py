@@ -2,9 +2,10 @@
 
 A paragraph is cut into sentences (between 。！？； and line ends, at least ``MIN_CHARS``
 characters); a sentence with no particular of the township's own (``indexer.particulars``:
-figures of its work, names it coined, named bodies, documents of its own …) is **template
-text** — stock wording of the upper-level documents and of other reports, whatever the place
-name put in. A paragraph all of whose sentences are template is a *template passage*.
+figures of its work, names it coined, named bodies, places and persons, documents and honours
+of its own …) is **template text** — stock wording of the upper-level documents and of other
+reports, whatever the place name put in. A paragraph all of whose sentences are template is a
+*template passage*.
 
 What uses it:
 
