@@ -18,7 +18,7 @@ from indexer.analysis import (
     stop_words,
     user_words,
 )
-from tests.conftest import REPO
+from tests.support.paths import REPO
 
 TEXT = "坚持和发展新时代“枫桥经验”，培育法律明白人，落实一村一法律顾问和双随机一公开制度。"
 

@@ -15,7 +15,7 @@ import jieba
 
 from archive.normalize import fold_for_match
 from indexer.analysis import DiskFreq, _meaningful, ensure_jieba, segment, write_table
-from tests.conftest import DEV_DIR, REPO, corpus_files
+from tests.support.paths import DEV_DIR, REPO, corpus_files
 
 
 def corpus_lines() -> list[str]:

@@ -13,7 +13,8 @@ from indexer import fastpath, matchsets, result_cache
 from indexer import service as service_module
 from indexer.generation import current_generation
 from indexer.service import SearchService
-from tests.conftest import build_archive, corpus_files, open_archive, write_reports
+from tests.support.archives import build_archive, open_archive, write_reports
+from tests.support.paths import corpus_files
 
 QUERIES = [
     ("法治政府", {}), ("依法行政", {"year": ["2024"]}), ("法治", {}), ("建设", {"year": ["2023", "2024"]}),

@@ -24,18 +24,18 @@ from archive.ingest import ingest_paths
 from archive.readers import MAX_FILE_BYTES, read_file
 from archive.store import IngestRun, Report, SourceFile, make_engine, make_session_factory
 from indexer.build import rebuild, update
-from tests.conftest import make_config, sessions_of
-from tests.hostile import (
-    REPO,
+from tests.support.archives import make_config, sessions_of
+from tests.support.cli import run_archive
+from tests.support.hostile import (
     assert_store_and_index_agree,
     docx_bytes,
     lying_zip_bomb,
     pdf_bytes,
     report_text,
-    run_archive,
     sparse_file,
     zip_bomb,
 )
+from tests.support.paths import REPO
 
 GOOD_DOCX = docx_bytes(report_text(1))
 GOOD_PDF = pdf_bytes("Township rule of law report: mediation of disputes, legal advisers in every village.")
@@ -136,7 +136,7 @@ import json, resource, sys
 from pathlib import Path
 from archive.errors import ArchiveError
 from archive.ingest import ingest_paths
-from tests.conftest import make_config, sessions_of
+from tests.support.archives import make_config, sessions_of
 config = make_config(Path(sys.argv[1]))
 ingest_paths(sessions_of(config), [sys.argv[2]], workers=1)  # warm up: imports, gazetteer, store
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -23,8 +23,8 @@ from archive.document import (
 )
 from archive.issuer import credible_issuer, supplied_author, title_organ, why_not_issuer
 from archive.parse import parse_file
-from tests.conftest import CORPUS, SHIPPED_DIR
-from tests.test_ingest import run_cli
+from tests.support.cli import run_cli
+from tests.support.paths import CORPUS, SHIPPED_DIR
 
 WEB, SEEDS = CORPUS / "web", CORPUS / "seeds"
 

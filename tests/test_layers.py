@@ -16,7 +16,7 @@ import pytest
 
 from archive.fields import FACET, having
 from fazhi.cli import build_parser
-from tests.conftest import REPO
+from tests.support.paths import REPO
 
 ABOVE = {"archive": {"indexer", "fazhi", "web", "bench"}, "indexer": {"fazhi", "web", "bench"},
          "fazhi": {"web", "bench"}}

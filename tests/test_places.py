@@ -17,7 +17,7 @@ from archive.document import PROV_CLUE, PROV_CONTRADICTED, PROV_UNDECIDED, PROV_
 from archive.gazetteer import TOWNSHIP_SUFFIXES, Division, get_gazetteer
 from archive.parse import parse_file
 from archive.places import resolve_place
-from tests.conftest import SEEDS_DIR
+from tests.support.paths import SEEDS_DIR
 
 # 城口县北屏乡's report: its body names no other place, and calls itself 我乡/全乡 or 北屏乡.
 SEED = SEEDS_DIR / "003_a9c7216add76d17d.txt"

@@ -22,7 +22,8 @@ from archive.store import (
     new_report,
     report_rows,
 )
-from tests.conftest import DEV_DIR, corpus_files, make_config
+from tests.support.archives import make_config
+from tests.support.paths import DEV_DIR, corpus_files
 
 
 def _orm_graph(parsed) -> Report:

@@ -21,8 +21,9 @@ from indexer.build import rebuild, update
 from indexer.generation import LITERAL_DB, current_generation
 from indexer.particulars import particulars
 from indexer.service import SearchService
-from tests.conftest import corpus_files, make_config, sessions_of
-from tests.test_index_build import add_to_store, one_passage_report
+from tests.support.archives import make_config, sessions_of
+from tests.support.paths import corpus_files
+from tests.support.stores import add_to_store, one_passage_report
 
 # The bar; the measured figures are in tests/corpus/README.md (sentences: precision
 # 0.984, recall 1.000; held out: 0.982, 1.000).
