@@ -67,6 +67,7 @@ def test_untokenized_value_is_one_token() -> None:
     assert [(t.text, t.pos, t.startchar, t.endchar) for t in toks] == [("垫江县", 0, 0, 3)]
 
 
+@pytest.mark.slow  # new Python processes
 def test_jieba_is_loaded_from_its_cache_in_a_new_process(tmp_path: Path) -> None:
     # A fresh process each time (in this one jieba is loaded already, so nothing could be
     # measured): the first builds the marshal cache in the folder, the second must read it

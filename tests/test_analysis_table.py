@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import jieba
+import pytest
 
 from archive.normalize import fold_for_match
 from indexer.analysis import DiskFreq, _meaningful, ensure_jieba, segment, write_table
@@ -34,6 +35,7 @@ def test_segment_gives_jiebas_own_tokens_of_whole_lines() -> None:
         assert list(segment(line)) == expected, line
 
 
+@pytest.mark.slow  # a new Python process segmenting the corpus
 def test_table_segments_like_the_loaded_dictionary(tmp_path: Path) -> None:
     ensure_jieba()
     write_table(tmp_path / "table.sqlite3", jieba.dt.FREQ, jieba.dt.total)
@@ -67,6 +69,7 @@ def run_lazily(cache: Path, lines: list[str]) -> dict:
     return json.loads(done.stdout)
 
 
+@pytest.mark.slow  # new Python processes
 def test_a_lazy_process_reads_the_table_written_by_the_first_full_load(tmp_path: Path) -> None:
     lines = corpus_lines()[:400]
     first = run_lazily(tmp_path, lines)  # no table yet: loads the whole dictionary and writes it

@@ -103,6 +103,7 @@ def _negatable(operation) -> bool:
         for parameter in operation.iter_parameters())
 
 
+@pytest.mark.slow  # a property-based run over every operation
 def test_generated_requests_answer_as_documented(api_schema) -> None:
     """Valid and invalid generated input for every operation: never a 500, always documented.
 

@@ -19,6 +19,8 @@ from tests.support.archives import open_archive
 from tests.support.cli import archive_env
 from tests.support.paths import REPO
 
+pytestmark = pytest.mark.slow  # the CLI, in subprocesses
+
 
 def _first_report(config: ArchiveConfig) -> str:
     from archive.store import all_reports

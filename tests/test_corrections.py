@@ -17,6 +17,9 @@ from tests.support.archives import make_config, sessions_of
 from tests.support.cli import run_cli
 from tests.support.paths import CORPUS
 
+# Each test runs the CLI in subprocesses, on an archive of its own or the session archive.
+pytestmark = pytest.mark.slow
+
 TOKEN = "corrections-admin-token-0123456789"
 D03 = CORPUS / "dev" / "d03.txt"  # 龙溪镇: seven counties have one, nothing in the text decides
 

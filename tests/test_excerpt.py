@@ -66,6 +66,7 @@ def test_every_shipped_excerpt_is_flagged_and_no_whole_report_is() -> None:
     assert len(flagged) == 35 and len(list(SHIPPED_DIR.glob("*.txt"))) == 40
 
 
+@pytest.mark.slow  # every report's JSON and reader page
 def test_report_json_and_reader_say_excerpt(client) -> None:
     reports = reports_by_file(client)
     assert len(reports) == 40

@@ -84,6 +84,7 @@ def _add_and_remove(config, folder: Path) -> list[str]:
     return [outcome.report_id for outcome in summary.outcomes]
 
 
+@pytest.mark.slow  # updates its own archive twice
 def test_the_sets_follow_an_added_and_a_removed_report(fast_archive, tmp_path: Path) -> None:
     config, patch = fast_archive
     added = _add_and_remove(config, tmp_path)

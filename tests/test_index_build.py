@@ -57,6 +57,7 @@ def test_update_adds_changes_and_removes_reports(small_archive) -> None:
     assert service.passage_ids("改写之后") == [(new_id, 1)]
 
 
+@pytest.mark.slow  # several rebuilds
 def test_rebuild_swaps_generations_and_prunes_old_ones(small_archive) -> None:
     index_dir = small_archive.index_dir
     first = current_generation(index_dir)

@@ -88,6 +88,7 @@ def test_every_corpus_file_has_titles_and_headings_to_cut(places: Places) -> Non
     assert kinds["title"] >= len(places.texts) // 2 and kinds["heading"] > 3 * len(places.texts)
 
 
+@pytest.mark.slow  # every title and heading of the corpus, cut three ways
 def test_phrase_from_a_heading_or_title_finds_exactly_its_places(service, places) -> None:
     """Cut from every title and heading: the returned reports, the number of matches in each and
     the total are the oracle's, and the reports are the files whose body text (every line but

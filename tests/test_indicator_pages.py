@@ -92,6 +92,7 @@ def test_page_csv_and_json_agree_with_the_extractor(client, web_archive):
     assert {linked(a["href"]) for a in page.select("a.figure-link")} == set(expected)
 
 
+@pytest.mark.slow  # opens the reader at every figure
 def test_every_figure_links_to_a_passage_holding_it_verbatim(client):
     rows = csv_rows(client.get("/indicators.csv"))
     reports: dict[str, dict[int, str]] = {}

@@ -110,6 +110,7 @@ def test_a_bad_file_is_reported_by_name_and_the_batch_goes_on(tmp_path: Path) ->
     assert len(store_snapshot(config)["reports"]) == 1
 
 
+@pytest.mark.slow  # the CLI, in subprocesses
 def test_cli_exit_status_and_show_json(tmp_path: Path) -> None:
     home = tmp_path / "home"
     bad = tmp_path / "bad.txt"
@@ -134,7 +135,7 @@ def test_cli_exit_status_and_show_json(tmp_path: Path) -> None:
     assert missing.returncode == 1 and "nosuchid" in missing.stderr
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # the CLI, in subprocesses
 def test_an_interrupted_ingest_leaves_no_half_written_report(tmp_path: Path) -> None:
     """Kill ingest mid-batch several times; every stored report is whole, and a rerun finishes.
 
@@ -187,6 +188,7 @@ def assert_store_consistent(config) -> None:
             assert source.report_id is not None and session.get(Report, source.report_id) is not None
 
 
+@pytest.mark.slow  # the CLI, in a subprocess
 def test_a_folder_as_users_keep_it_skips_what_is_not_a_report(tmp_path: Path) -> None:
     # The web corpus folder as shared: 29 reports beside README.md and INDEX.tsv; plus the other
     # things people keep there: a sidecar, a hidden file, a notes file and a spreadsheet.

@@ -112,6 +112,7 @@ def test_township_alone_stays_undecided(tmp_path: Path) -> None:
     assert metadata.provenance["county"] == PROV_UNDECIDED.format(len(get_gazetteer().townships("桥头镇")))
 
 
+@pytest.mark.slow  # every township of the gazetteer
 def test_every_township_of_the_gazetteer_is_placed_by_a_full_title() -> None:
     # The title and issuer the bench generator writes, for all 38,000+ townships: each must be
     # placed exactly where the gazetteer has it — never elsewhere, and never left incomplete.

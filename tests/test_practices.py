@@ -334,6 +334,7 @@ def test_search_page_charts_link_each_bar_to_its_filter(client):
     assert soup(client.get("/search")).select_one("#spread") is None  # browsing: no query, no chart
 
 
+@pytest.mark.slow  # builds a web archive of its own, to change it
 def test_incremental_ingest_shows_in_directory(tmp_path, client_for):
     from archive.ingest import ingest_paths
     from indexer.build import update

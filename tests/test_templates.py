@@ -122,6 +122,7 @@ def _generated(tmp_path: Path) -> list[Path]:
     return sorted(generate(tmp_path / "bench", 30, 7).glob("*.txt"))
 
 
+@pytest.mark.slow  # updates and rebuilds its own stores
 @pytest.mark.parametrize("files", [lambda _tmp: corpus_files(), _generated], ids=["shipped", "generated"])
 def test_incremental_updates_give_the_marks_a_rebuild_gives(tmp_path, files) -> None:
     paths = files(tmp_path)
@@ -143,6 +144,7 @@ def test_incremental_updates_give_the_marks_a_rebuild_gives(tmp_path, files) -> 
     assert any(reports >= templates.MIN_REPORTS for *_, reports, _template in passages) and folded
 
 
+@pytest.mark.slow  # updates and rebuilds its own store
 def test_an_update_is_searchable_before_its_marks_and_a_cut_one_is_finished_later(
     tmp_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

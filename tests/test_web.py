@@ -182,6 +182,7 @@ def test_page_beyond_last_says_so(client):
     assert "超出范围" in soup(response).select_one(".empty").get_text()
 
 
+@pytest.mark.slow  # walks every listing two reports a page
 def test_pagination_links_walk_all_reports(web_archive, client_for):
     small = client_for(web_archive, SEARCH_PER_PAGE=2)
     seen: list[str] = []

@@ -193,6 +193,7 @@ def test_every_hit_says_whether_it_is_template_and_who_shares_its_wording(archiv
     assert seen_template and seen_shared  # not vacuous
 
 
+@pytest.mark.slow  # updates and rebuilds its own store
 def test_an_update_marks_sentences_as_a_rebuild_does(tmp_path) -> None:
     paths = corpus_files()
     archive = Archive(make_config(tmp_path / "archive"))
