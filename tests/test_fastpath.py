@@ -23,6 +23,8 @@ QUERIES = [
     ("政府", {"province": ["重庆市"]}), ("法治政府建设", {}), ("法治 合法性审查", {}), ("法治 调解", {}),
 ]
 SORTS = ("relevance", "year", "place")
+# The module builds an archive of its own (thresholds lowered) and updates it: the slow lane.
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +86,6 @@ def _add_and_remove(config, folder: Path) -> list[str]:
     return [outcome.report_id for outcome in summary.outcomes]
 
 
-@pytest.mark.slow  # updates its own archive twice
 def test_the_sets_follow_an_added_and_a_removed_report(fast_archive, tmp_path: Path) -> None:
     config, patch = fast_archive
     added = _add_and_remove(config, tmp_path)

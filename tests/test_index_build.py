@@ -33,11 +33,9 @@ def remove_from_store(config, report_id: str) -> None:
 
 
 @pytest.fixture
-def small_archive(tmp_path):
-    config = make_config(tmp_path)
-    fill_store(config, seed_and_dev_files()[:3])
-    rebuild(config, sessions_of(config))
-    return config
+def small_archive(make_archive):
+    """Three seed reports, ingested and indexed for this test alone (it changes them)."""
+    return make_archive(seed_and_dev_files()[:3])
 
 
 def test_update_adds_changes_and_removes_reports(small_archive) -> None:
@@ -57,7 +55,6 @@ def test_update_adds_changes_and_removes_reports(small_archive) -> None:
     assert service.passage_ids("改写之后") == [(new_id, 1)]
 
 
-@pytest.mark.slow  # several rebuilds
 def test_rebuild_swaps_generations_and_prunes_old_ones(small_archive) -> None:
     index_dir = small_archive.index_dir
     first = current_generation(index_dir)

@@ -54,6 +54,7 @@ def test_same_files_twice_changes_nothing(tmp_path: Path) -> None:
     assert store_snapshot(config) == before
 
 
+@pytest.mark.slow  # ingests the shipped corpus twice
 def test_report_ids_are_derived_from_content(tmp_path: Path) -> None:
     """Two independent builds give the same ids, whatever the order of the files."""
     files = sorted(SHIPPED_DIR.glob("*.txt"))

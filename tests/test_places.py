@@ -129,6 +129,7 @@ def test_every_township_of_the_gazetteer_is_placed_by_a_full_title() -> None:
     assert wrong == []
 
 
+@pytest.mark.slow  # a sweep of every 20th township of the gazetteer
 @pytest.mark.parametrize("form", ["county", "city", "province", "city+county", "none"])
 def test_a_partial_title_places_right_or_leaves_empty(form: str) -> None:
     # Every 20th township, plus those whose name reads differently across a city or province
