@@ -142,7 +142,8 @@ def period_text(figure: Figure) -> str:
 
 def main() -> None:
     from indexer.indicator_table import table
-    from tests.conftest import build_archive, corpus_files, sessions_of
+    from tests.support.archives import build_archive, sessions_of
+    from tests.support.paths import corpus_files
 
     with tempfile.TemporaryDirectory(prefix="fazhi-indicators-") as home:
         config = build_archive(Path(home), corpus_files())

@@ -1,121 +1,186 @@
-"""Shared fixtures: where the real corpora live, and a session-wide archive built from them.
+"""The suite's fixtures, all in one place, and the lanes their use puts a test in.
 
-The archive fixture ingests the shipped reports (data/reports: the seeds plus the dev and web
-corpora of tests/corpus, each with a sidecar naming its source) through the real pipeline into
-a temporary instance folder, then builds the real search index, so every test exercises what users get.
+Archives, built by the real ingest and index (``tests.support.archives``):
+``archive_config`` is the shipped corpus (data/reports), built once per session and only read;
+``web_archive`` the same plus the web tests' hostile report and id alias, also once and only
+read; ``make_archive(files)`` builds a test an archive of its own — a test that changes an
+archive must use it (or its own instance folder), never change the shared ones.
+
+The web app: ``app_for(config, **settings)`` is the real Flask app on any archive (``TESTING`` on
+unless a setting says otherwise), ``client_for`` its test client; ``app`` and ``client`` are the
+app on the session archive. A module that needs another archive or other settings overrides
+``app`` with ``app_for`` and keeps ``client``.
+
+Live processes: ``server`` (gunicorn on the web archive, one per module), ``browser`` (Chromium,
+one per module) and ``page`` (a page at each of two widths); ``postgres_url`` (a throwaway
+PostgreSQL server per module); ``harvest_site`` (the harvester's county portal on loopback).
+
+Lanes: ``pytest_collection_modifyitems`` marks each test by the fixtures it uses (``LANES``):
+``browser`` for a live gunicorn or Chromium, ``postgres`` for PostgreSQL, ``slow`` for an archive of
+its own or the live portal. What no fixture shows (a CLI run in a subprocess, a long property run,
+a load test) is marked ``slow`` in its module. ``bash scripts/test.sh --fast`` runs what none of
+them marks.
 """
 
 from __future__ import annotations
 
-import functools
-import glob
-import os
-import shutil
-import subprocess
-import tempfile
-from collections.abc import Iterable, Iterator
+import itertools
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy.orm import Session, sessionmaker
+from flask import Flask
+from flask.testing import FlaskClient
 
 from archive.config import ArchiveConfig
-from fazhi.operations import Archive
+from tests.support.archives import build_archive
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, WIDTHS
+from tests.support.cli import archive_env
+from tests.support.harvest_site import FixtureSite, RunningSite, build_site
+from tests.support.paths import corpus_files
+from tests.support.postgres import postgres_server
+from tests.support.servers import Gunicorn
+from tests.support.web_archive import build_instance
 
-REPO = Path(__file__).resolve().parents[1]
-SHIPPED_DIR = REPO / "data" / "reports"
-CORPUS = REPO / "tests" / "corpus"  # copies of ../shared/corpus: the suite runs from a clone alone
-SEEDS_DIR = CORPUS / "seeds"
-DEV_DIR = CORPUS / "dev"
-
-
-def corpus_files() -> list[Path]:
-    """Every report file shipped in data/reports: the seeds and the dev and web corpora."""
-    return sorted(SHIPPED_DIR.glob("*.txt"))
-
-
-def make_config(home: Path) -> ArchiveConfig:
-    """An isolated instance folder (created) with its own SQLite store: the one way tests make one,
-    so every test archive has the layout the CLI and the web app expect."""
-    home.mkdir(parents=True, exist_ok=True)
-    return ArchiveConfig(home=home, database_url=f"sqlite:///{home / 'archive.sqlite3'}")
+# marker → the fixtures whose use puts a test in that lane
+LANES = {
+    "browser": {"server", "browser", "page"},
+    "postgres": {"postgres_url"},
+    "slow": {"make_archive", "harvest_site"},
+}
 
 
-@functools.cache
-def open_archive(config: ArchiveConfig) -> Archive:
-    """The one ``Archive`` (one engine) of this test process for ``config``'s store."""
-    return Archive(config)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test by the fixtures it uses, directly or through other fixtures (``LANES``)."""
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        for marker, fixtures in LANES.items():
+            if used & fixtures:
+                item.add_marker(marker)
 
 
-def sessions_of(config: ArchiveConfig) -> sessionmaker[Session]:
-    """Sessions on ``config``'s store, through its one engine (``open_archive``)."""
-    return open_archive(config).sessions
-
-
-def build_archive(home: Path, files: Iterable[Path], workers: int = 1) -> ArchiveConfig:
-    """Ingest ``files`` through the real pipeline and build the real index; returns the config."""
-    archive = open_archive(make_config(home))
-    summary = archive.ingest(list(files), workers=workers, index=False)
-    assert not summary.failures, summary.failures
-    archive.rebuild()
-    return archive.config
-
-
-def write_reports(folder: Path, reports: dict[str, str]) -> list[Path]:
-    """Write ``{file name: text}`` as UTF-8 files in ``folder``: a fixture corpus whose every
-    sentence the test chose, so the expected ranking or place is known before the search runs."""
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, text in reports.items():
-        path = folder / name
-        path.write_text(text, encoding="utf-8")
-        paths.append(path)
-    return paths
+# --------------------------------------------------------------------------------------- archives
 
 
 @pytest.fixture(scope="session")
 def archive_config(tmp_path_factory: pytest.TempPathFactory) -> ArchiveConfig:
-    """A read-only archive of the shipped + dev corpora, ingested and indexed once per session.
-
-    Tests must not modify it; tests that ingest or delete make their own with ``make_config``.
-    """
+    """The shipped corpus (data/reports), ingested and indexed once per session; read-only."""
     return build_archive(tmp_path_factory.mktemp("archive"), corpus_files())
 
 
-PG_PORT = 5433  # only on the socket in the server's own temporary folder: no TCP listener at all
+@pytest.fixture(scope="session")
+def web_archive(tmp_path_factory: pytest.TempPathFactory) -> ArchiveConfig:
+    """The shipped corpus plus the web tests' hostile report and an id alias (``build_instance``),
+    built once per session and shared by the web, practice, indicator and browser tests; read-only."""
+    return build_instance(tmp_path_factory.mktemp("web"))
 
 
-def _postgres_bin() -> Path:
-    """Debian installs the server outside PATH, under /usr/lib/postgresql/<major>/bin."""
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
-    if not candidates:
-        pytest.fail("no PostgreSQL server: run scripts/setup.sh --for-tests (Debian package postgresql)")
-    return Path(candidates[-1]).parent
+@pytest.fixture
+def make_archive(tmp_path: Path) -> Callable[..., ArchiveConfig]:
+    """``make_archive(files, workers=1)``: a new archive of ``files`` for this test alone, through
+    the real ingest and index (each call a new instance folder under the test's ``tmp_path``)."""
+    numbers = itertools.count()
+
+    def make(files: list[Path], workers: int = 1) -> ArchiveConfig:
+        return build_archive(tmp_path / f"archive-{next(numbers)}", files, workers)
+
+    return make
 
 
-def _as_server_user(args: list[str]) -> list[str]:
-    """PostgreSQL refuses to run as root; CI runs as root, so drop to Debian's ``postgres`` user."""
-    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
+# ---------------------------------------------------------------------------------------- web app
+
+
+@pytest.fixture(scope="session")
+def app_for() -> Callable[..., Flask]:
+    """``app_for(config, **settings)``: the real app on ``config``'s archive; ``TESTING`` is on
+    unless ``settings`` say otherwise (an app as production runs it: ``TESTING=False``)."""
+    from web import create_app
+
+    def make(config: ArchiveConfig, **settings: object) -> Flask:
+        return create_app({"TESTING": True, "ARCHIVE_CONFIG": config, **settings})
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def client_for(app_for: Callable[..., Flask]) -> Callable[..., FlaskClient]:
+    """``client_for(config, **settings)``: a test client of ``app_for(config, **settings)``."""
+    return lambda config, **settings: app_for(config, **settings).test_client()
+
+
+@pytest.fixture(scope="module")
+def app(archive_config: ArchiveConfig, app_for: Callable[..., Flask]) -> Flask:
+    """The app on the session archive; a module needing another archive or settings overrides it."""
+    return app_for(archive_config)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client of the module's ``app`` (a new one per test: no cookies carried over)."""
+    return app.test_client()
+
+
+# ------------------------------------------------------------------------------- live processes
 
 
 @pytest.fixture(scope="module")
 def postgres_url() -> Iterator[str]:
-    """A throwaway PostgreSQL server and database for the module using it (``test_postgres``,
-    ``test_nodes``): Debian's ``postgresql`` package, on a Unix socket in a temporary folder;
-    stopped and deleted afterwards."""
-    bin_dir = _postgres_bin()
-    folder = Path(tempfile.mkdtemp(prefix="fazhi-pg-"))
-    if os.geteuid() == 0:
-        shutil.chown(folder, "postgres", "postgres")
-    data = folder / "data"
-    run = lambda *args: subprocess.run(_as_server_user([str(a) for a in args]),  # noqa: E731
-                                       check=True, capture_output=True, timeout=120)
-    run(bin_dir / "initdb", "-D", data, "-U", "fazhi", "--auth=trust", "-E", "UTF8", "--no-locale")
-    run(bin_dir / "pg_ctl", "-D", data, "-w", "-l", folder / "server.log", "-o",
-        f"-c listen_addresses='' -k {folder} -p {PG_PORT} -c fsync=off", "start")
+    """A throwaway PostgreSQL server and empty database for the module using it."""
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture
+def harvest_site() -> Iterator[FixtureSite]:
+    """The harvester's county portal (``tests.support.harvest_site``), served on loopback."""
+    running = RunningSite(build_site())
     try:
-        run(bin_dir / "createdb", "-h", folder, "-p", PG_PORT, "-U", "fazhi", "fazhi")
-        yield f"postgresql+psycopg://fazhi@/fazhi?host={folder}&port={PG_PORT}"
+        yield running.site
     finally:
-        run(bin_dir / "pg_ctl", "-D", data, "-m", "fast", "stop")
-        shutil.rmtree(folder, ignore_errors=True)
+        running.stop()
+
+
+@pytest.fixture(scope="module")
+def server(web_archive: ArchiveConfig, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """gunicorn serving the web archive on a free loopback port with the project's settings
+    (``gunicorn.conf.py``: preload, warm-up, no request-line limit); its base URL."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
+    env = {**archive_env(web_archive), "ARCHIVE_PUBLIC_URL": ""}
+    gunicorn = Gunicorn(env, tmp_path_factory.mktemp("gunicorn") / "gunicorn.log")
+    gunicorn.wait_ready(timeout=30)
+    yield gunicorn.base
+    gunicorn.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(server: str):
+    """One headless Chromium per module (launching one per test would dominate the run time)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(params=list(WIDTHS))
+def page(request: pytest.FixtureRequest, browser, server: str):
+    """A page at one of the two widths; fails the test on console errors or JS dialogs."""
+    width, height = WIDTHS[request.param]
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN",
+                                  base_url=server)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
+    tab = context.new_page()
+    problems: list[str] = []
+    tab.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    tab.on("pageerror", lambda error: problems.append(str(error)))
+    tab.on("dialog", lambda dialog: (problems.append("dialog: " + dialog.message), dialog.dismiss()))
+    tab.width_name = request.param  # type: ignore[attr-defined]
+    # A test that opens an error page on purpose lists the console line it expects (Chromium logs
+    # every 4xx document as an error); anything else still fails the test.
+    tab.expected_errors = []  # type: ignore[attr-defined]
+    yield tab
+    context.close()
+    unexpected = [p for p in problems if not any(expected in p for expected in tab.expected_errors)]
+    assert not unexpected, unexpected

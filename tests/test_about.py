@@ -12,19 +12,12 @@ import shutil
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
 from bs4 import BeautifulSoup
 from flask import Flask
 
-from archive.config import ArchiveConfig
 from archive.fields import UNKNOWN_PLACE, UNKNOWN_YEAR
-from tests.conftest import SHIPPED_DIR, build_archive, open_archive
-from web import create_app
-
-
-@pytest.fixture(scope="module")
-def app(archive_config: ArchiveConfig) -> Flask:
-    return create_app({"TESTING": True, "ARCHIVE_CONFIG": archive_config})
+from tests.support.archives import open_archive
+from tests.support.paths import SHIPPED_DIR
 
 
 def soup(response) -> BeautifulSoup:
@@ -90,7 +83,7 @@ def test_the_home_page_says_what_is_inside(app: Flask) -> None:
     assert soup(client.get("/")).select_one(".site-nav a[href='/about']")
 
 
-def test_sources_and_retrieval_dates_come_from_the_sidecars(tmp_path: Path) -> None:
+def test_sources_and_retrieval_dates_come_from_the_sidecars(tmp_path: Path, make_archive, client_for) -> None:
     folder = tmp_path / "files"
     folder.mkdir()
     shipped = sorted(SHIPPED_DIR.glob("*.txt"))[:3]
@@ -103,8 +96,8 @@ def test_sources_and_retrieval_dates_come_from_the_sidecars(tmp_path: Path) -> N
         shutil.copy(source, folder / source.name)
         if sidecar:
             (folder / f"{source.name}.meta.json").write_text(json.dumps(sidecar, ensure_ascii=False), "utf-8")
-    config = build_archive(tmp_path / "home", sorted(folder.glob("*.txt")))
-    client = create_app({"TESTING": True, "ARCHIVE_CONFIG": config}).test_client()
+    config = make_archive(sorted(folder.glob("*.txt")))
+    client = client_for(config)
     about = client.get("/api/about").get_json()
     assert about["sources"] == [{"source": "某县政府网站（节选）", "reports": 2}]
     assert about["without_source"] == 1 and about["other_sources"] == 0

@@ -13,21 +13,16 @@ in agreement.
 from __future__ import annotations
 
 import io
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from archive.config import ArchiveConfig
-from tests.conftest import build_archive
-from tests.hostile import (
-    SHIPPED_DIR,
-    archive_snapshot,
-    assert_store_and_index_agree,
-    report_text,
-)
-from web import admin, create_app
+from tests.support.hostile import archive_snapshot, assert_store_and_index_agree, report_text
+from tests.support.paths import SHIPPED_DIR
+from web import admin
 
 MUTATING = ("POST", "PUT", "DELETE", "PATCH")
 # Routes allowed to take POST because they only format what they are sent, or search with a query
@@ -37,8 +32,14 @@ TOKEN = "s3cret-admin-token-0123456789"
 
 
 @pytest.fixture()
-def config(tmp_path: Path) -> ArchiveConfig:
-    return build_archive(tmp_path / "archive", sorted(SHIPPED_DIR.glob("*.txt")))
+def config(make_archive) -> ArchiveConfig:
+    return make_archive(sorted(SHIPPED_DIR.glob("*.txt")))
+
+
+@pytest.fixture()
+def admin_app(config: ArchiveConfig, app_for) -> Callable[[str | None], Flask]:
+    """The app as production runs it (``TESTING`` off) on ``config``, with this admin token."""
+    return lambda token: app_for(config, TESTING=False, ADMIN_TOKEN=token)
 
 
 def _some_report(client: FlaskClient) -> str:
@@ -50,13 +51,9 @@ def _concrete(rule: str, report_id: str) -> str:
             .replace("<path:filename>", "style.css"))
 
 
-def _admin_app(config: ArchiveConfig, token: str | None) -> Flask:
-    return create_app({"ARCHIVE_CONFIG": config, "ADMIN_TOKEN": token})
-
-
-def test_public_app_has_no_data_changing_route(config: ArchiveConfig, monkeypatch) -> None:
+def test_public_app_has_no_data_changing_route(config: ArchiveConfig, app_for, monkeypatch) -> None:
     monkeypatch.delenv("ARCHIVE_ADMIN_TOKEN", raising=False)
-    app = create_app({"ARCHIVE_CONFIG": config})
+    app = app_for(config, TESTING=False)
     client = app.test_client()
     report_id = _some_report(client)
     before = archive_snapshot(config)
@@ -83,9 +80,10 @@ def test_public_app_has_no_data_changing_route(config: ArchiveConfig, monkeypatc
 
 
 @pytest.mark.parametrize("token", [None, "", "short-token"], ids=["unset", "empty", "too-short"])
-def test_admin_is_invisible_without_a_usable_token(config: ArchiveConfig, monkeypatch, token) -> None:
+def test_admin_is_invisible_without_a_usable_token(config: ArchiveConfig, admin_app, monkeypatch,
+                                                   token) -> None:
     monkeypatch.delenv("ARCHIVE_ADMIN_TOKEN", raising=False)
-    client = _admin_app(config, token).test_client()
+    client = admin_app(token).test_client()
     report_id = _some_report(client)
     before = archive_snapshot(config)
     for path in ("/admin/ingest", "/admin/rebuild", f"/admin/reports/{report_id}/delete"):
@@ -94,9 +92,9 @@ def test_admin_is_invisible_without_a_usable_token(config: ArchiveConfig, monkey
     assert archive_snapshot(config) == before
 
 
-def test_admin_refuses_every_wrong_credential(config: ArchiveConfig, monkeypatch) -> None:
+def test_admin_refuses_every_wrong_credential(config: ArchiveConfig, admin_app, monkeypatch) -> None:
     monkeypatch.setenv("ARCHIVE_ADMIN_TOKEN", TOKEN)  # configured by the environment this time
-    client = _admin_app(config, None).test_client()
+    client = admin_app(None).test_client()
     report_id = _some_report(client)
     before = archive_snapshot(config)
     wrong = [{}, {"Authorization": TOKEN}, {"Authorization": f"Basic {TOKEN}"},
@@ -115,7 +113,7 @@ def test_admin_refuses_every_wrong_credential(config: ArchiveConfig, monkeypatch
     assert archive_snapshot(config) == before
 
 
-def test_token_is_compared_in_constant_time(config: ArchiveConfig, monkeypatch) -> None:
+def test_token_is_compared_in_constant_time(admin_app, monkeypatch) -> None:
     calls: list[tuple[bytes, bytes]] = []
     real = admin.hmac.compare_digest
 
@@ -124,13 +122,13 @@ def test_token_is_compared_in_constant_time(config: ArchiveConfig, monkeypatch) 
         return real(a, b)
 
     monkeypatch.setattr(admin.hmac, "compare_digest", spy)
-    client = _admin_app(config, TOKEN).test_client()
+    client = admin_app(TOKEN).test_client()
     client.post("/admin/rebuild", headers={"Authorization": "Bearer guess"})
     assert calls == [(b"guess", TOKEN.encode())]
 
 
-def test_admin_ingest_delete_and_rebuild_with_the_token(config: ArchiveConfig) -> None:
-    client = _admin_app(config, TOKEN).test_client()
+def test_admin_ingest_delete_and_rebuild_with_the_token(config: ArchiveConfig, admin_app) -> None:
+    client = admin_app(TOKEN).test_client()
     auth = {"Authorization": f"Bearer {TOKEN}"}
     # (Browsers send a double quote in a multipart file name as %22; the test client cannot.)
     hostile_name = "../../上传 '测试' 报告.txt"

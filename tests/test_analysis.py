@@ -18,7 +18,7 @@ from indexer.analysis import (
     stop_words,
     user_words,
 )
-from tests.conftest import REPO
+from tests.support.paths import REPO
 
 TEXT = "坚持和发展新时代“枫桥经验”，培育法律明白人，落实一村一法律顾问和双随机一公开制度。"
 
@@ -67,6 +67,7 @@ def test_untokenized_value_is_one_token() -> None:
     assert [(t.text, t.pos, t.startchar, t.endchar) for t in toks] == [("垫江县", 0, 0, 3)]
 
 
+@pytest.mark.slow  # new Python processes
 def test_jieba_is_loaded_from_its_cache_in_a_new_process(tmp_path: Path) -> None:
     # A fresh process each time (in this one jieba is loaded already, so nothing could be
     # measured): the first builds the marshal cache in the folder, the second must read it
@@ -88,7 +89,7 @@ def test_the_index_its_postings_and_a_query_analyse_alike() -> None:
     from collections import Counter
 
     from indexer.analysis import JiebaFrequency, ranking_words
-    from tests.conftest import corpus_files
+    from tests.support.paths import corpus_files
 
     analyzer = make_analyzer()
     postings = JiebaFrequency()

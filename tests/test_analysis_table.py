@@ -12,10 +12,11 @@ import sys
 from pathlib import Path
 
 import jieba
+import pytest
 
 from archive.normalize import fold_for_match
 from indexer.analysis import SEGMENTER, DiskFreq, _meaningful, ensure_jieba, segment, user_words, write_table
-from tests.conftest import DEV_DIR, REPO, corpus_files
+from tests.support.paths import DEV_DIR, REPO, corpus_files
 
 
 def corpus_lines() -> list[str]:
@@ -34,6 +35,7 @@ def test_segment_gives_jiebas_own_tokens_of_whole_lines() -> None:
         assert list(segment(line)) == expected, line
 
 
+@pytest.mark.slow  # a new Python process segmenting the corpus
 def test_table_segments_like_the_loaded_dictionary(tmp_path: Path) -> None:
     ensure_jieba()
     write_table(tmp_path / "table.sqlite3", SEGMENTER.FREQ, SEGMENTER.total)
@@ -78,6 +80,7 @@ def run_lazily(cache: Path, lines: list[str]) -> dict:
     return json.loads(done.stdout)
 
 
+@pytest.mark.slow  # new Python processes
 def test_a_lazy_process_reads_the_table_written_by_the_first_full_load(tmp_path: Path) -> None:
     lines = corpus_lines()[:400]
     first = run_lazily(tmp_path, lines)  # no table yet: loads the whole dictionary and writes it

@@ -30,7 +30,6 @@ from schemathesis.specs.openapi.checks import (
 from archive.config import ArchiveConfig
 from archive.fields import MAX_QUERY_CHARS
 from archive.store import Report, make_engine, make_session_factory
-from web import create_app
 from web.reference_list import FORMATS
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -39,8 +38,8 @@ MISSPELT = "枫桥精验"  # finds nothing; "did you mean 枫桥经验"
 
 
 @pytest.fixture(scope="module")
-def app(archive_config: ArchiveConfig) -> Flask:
-    return create_app({"TESTING": True, "ARCHIVE_CONFIG": archive_config, "TODAY": date(2025, 3, 8)})
+def app(archive_config: ArchiveConfig, app_for) -> Flask:
+    return app_for(archive_config, TODAY=date(2025, 3, 8))
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +103,7 @@ def _negatable(operation) -> bool:
         for parameter in operation.iter_parameters())
 
 
+@pytest.mark.slow  # a property-based run over every operation
 def test_generated_requests_answer_as_documented(api_schema) -> None:
     """Valid and invalid generated input for every operation: never a 500, always documented.
 

@@ -22,7 +22,6 @@ from archive.config import ArchiveConfig
 from archive.errors import QuerySyntaxError
 from indexer.query import parse
 from indexer.service import SearchService
-from web import create_app
 
 WHOOSH_SYNTAX = '+-&|!(){}[]^"~*?:\\/'
 BAD_QUERIES = [
@@ -53,13 +52,9 @@ def service(archive_config: ArchiveConfig) -> SearchService:
 
 
 @pytest.fixture(scope="module")
-def app(archive_config: ArchiveConfig) -> Flask:
-    return create_app({"ARCHIVE_CONFIG": archive_config})
-
-
-@pytest.fixture()
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
+def app(archive_config: ArchiveConfig, app_for) -> Flask:
+    """As production runs it (``TESTING`` off): an error would be a 500 page, not an exception."""
+    return app_for(archive_config, TESTING=False)
 
 
 @pytest.mark.parametrize("query", BAD_QUERIES, ids=[repr(q[:24]) for q in BAD_QUERIES])

@@ -52,6 +52,7 @@ def test_plan_scales_to_the_50000_report_run() -> None:
     assert {item.code for item in planned} <= {place.code for place in townships()}
 
 
+@pytest.mark.slow  # builds and checks a benchmark archive
 def test_a_recorded_build_is_reused_only_while_its_store_and_index_are_current(tmp_path: Path) -> None:
     """``bench run --reuse-build``: the 50,000-report build takes most of an hour, so a run may
     measure the one an earlier run left (the add-one step leaves it as it found it); its recorded

@@ -10,14 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import expect
 
-from tests.browser_support import in_viewport, shot
-
-# The server, browser and page fixtures (one copy, shared with test_browser_journeys).
-pytest_plugins = ["tests.browser_fixtures"]
-pytestmark = pytest.mark.browser
+from tests.support.browser import in_viewport, scroll_and_settle, scrolled_into_view, shot
 
 
 def test_search_facet_and_cited_passage(page):
@@ -45,7 +40,7 @@ def test_search_facet_and_cited_passage(page):
     target = view.get_attribute("href").rsplit("#", 1)[1]
     view.click()
     page.wait_for_selector(f"#{target}")
-    page.wait_for_timeout(400)  # smooth scrolling
+    scrolled_into_view(page, f"#{target}")  # waits out the smooth scrolling
     assert page.evaluate("(document.querySelector(':target') || {}).id") == target
     assert "is-cited" in page.get_attribute(f"#{target}", "class")
     assert in_viewport(page, f"#{target}")
@@ -73,12 +68,10 @@ def test_two_reports_side_by_side(page):
     assert both, "expected a section long enough to scroll in both columns"
     panes = rows.nth(both[0]).locator(".cell-scroll")
     before = panes.nth(1).evaluate("el => el.scrollTop")  # a cell opens at its first hit, if any
-    panes.nth(0).evaluate("el => { el.scrollTop = 10; }")  # independent by default
-    page.wait_for_timeout(200)
+    scroll_and_settle(panes.nth(0), 10)  # independent by default
     assert panes.nth(1).evaluate("el => el.scrollTop") == before
     toggle.check()
-    panes.nth(0).evaluate("el => { el.scrollTop = el.scrollHeight; }")
-    page.wait_for_timeout(300)
+    scroll_and_settle(panes.nth(0), None)  # to the bottom
     assert panes.nth(1).evaluate("el => el.scrollTop + el.clientHeight >= el.scrollHeight - 2")
     toggle.uncheck()
 

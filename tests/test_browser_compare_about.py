@@ -18,10 +18,7 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_support import axe_blocking, shot
-
-pytest_plugins = ["tests.browser_fixtures"]
-pytestmark = pytest.mark.browser
+from tests.support.browser import axe_blocking, shot
 
 QUERY = "枫桥经验"
 

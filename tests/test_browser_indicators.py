@@ -13,12 +13,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
-
-from tests.browser_support import axe_blocking, scrolled_into_view, shot
-
-pytest_plugins = ["tests.browser_fixtures"]
-pytestmark = pytest.mark.browser
+from tests.support.browser import axe_blocking, scrolled_into_view, shot
 
 
 def no_sideways_scroll(page) -> bool:

@@ -17,10 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_support import axe_blocking, in_viewport, scrolled_into_view, shot
-
-pytest_plugins = ["tests.browser_fixtures"]
-pytestmark = pytest.mark.browser
+from tests.support.browser import axe_blocking, in_viewport, scrolled_into_view, shot
 
 QUERY = "矛盾纠纷"
 MAX_PRINT_PAGES = 8  # the longest seed is 15 KB of text: a handful of A4 pages, never 100

@@ -15,12 +15,7 @@ from __future__ import annotations
 import io
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
-
-from tests.browser_support import ARTIFACTS, axe_blocking, shot
-
-pytest_plugins = ["tests.browser_fixtures"]
-pytestmark = pytest.mark.browser
+from tests.support.browser import ARTIFACTS, axe_blocking, shot
 
 
 def chart_shot(page, name: str) -> None:

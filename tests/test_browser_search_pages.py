@@ -22,10 +22,7 @@ from playwright.sync_api import expect
 from archive.fields import MAX_QUERY_CHARS
 from archive.normalize import fold_for_match
 from indexer import pasted
-from tests.browser_support import axe_blocking, shot
-
-pytest_plugins = ["tests.browser_fixtures"]
-pytestmark = pytest.mark.browser
+from tests.support.browser import axe_blocking, shot
 
 TOO_LONG = "依法行政" * (10_000 // 4)  # 10,000 characters: twice the limit
 LIMIT_SAID = f"上限 {MAX_QUERY_CHARS}"

@@ -19,8 +19,9 @@ import pytest
 import rispy
 from bs4 import BeautifulSoup
 
-from tests.conftest import SHIPPED_DIR, build_archive, make_config, sessions_of
-from web import citation, create_app, reference_list
+from tests.support.archives import make_config, sessions_of
+from tests.support.paths import SHIPPED_DIR
+from web import citation, reference_list
 from web.citation import CitedPassage, CitedWork
 from web.export import safe_cell
 
@@ -233,7 +234,7 @@ SEED_STRINGS = {
 
 
 @pytest.fixture(scope="module")
-def seeds(tmp_path_factory: pytest.TempPathFactory):
+def seeds(tmp_path_factory: pytest.TempPathFactory, app_for):
     """(app, {file name: report id}) over a temporary copy of the seeds with sidecar URLs."""
     from archive.ingest import ingest_paths
     from archive.store import SourceFile, make_engine, make_session_factory
@@ -252,7 +253,7 @@ def seeds(tmp_path_factory: pytest.TempPathFactory):
     with make_session_factory(engine)() as session:
         ids = {row.filename: row.report_id for row in session.query(SourceFile)}
     engine.dispose()
-    app = create_app({"TESTING": True, "ARCHIVE_CONFIG": config, "TODAY": TODAY, "PUBLIC_BASE_URL": BASE})
+    app = app_for(config, TODAY=TODAY, PUBLIC_BASE_URL=BASE)
     return app, ids
 
 
@@ -316,7 +317,7 @@ def test_seed_reader_shows_provenance(seeds, name):
     assert provenance_shown(page)["获取时间"] == stored["retrieved"]
 
 
-def test_page_fields_shown_and_cited(tmp_path: Path):
+def test_page_fields_shown_and_cited(tmp_path: Path, make_archive, app_for):
     """An HTML page's 发布机构/索引号/发文字号 reach the reader and the reference."""
     page = tmp_path / "in" / "page.html"
     page.parent.mkdir()
@@ -329,8 +330,8 @@ def test_page_fields_shown_and_cited(tmp_path: Path):
 <p>一、2023年法治政府建设工作开展情况</p><p>坚持和发展新时代枫桥经验，化解矛盾纠纷。</p>
 <p>二、存在的不足和原因</p><p>部分干部法治意识有待提高。</p>
 <p>垫江县坪山镇人民政府</p><p>2024年1月15日</p></body></html>""", encoding="utf-8")
-    config = build_archive(tmp_path / "instance", [page])  # browsing is a search: index it
-    app = create_app({"TESTING": True, "ARCHIVE_CONFIG": config, "TODAY": TODAY, "PUBLIC_BASE_URL": BASE})
+    config = make_archive([page])  # browsing is a search: index it
+    app = app_for(config, TODAY=TODAY, PUBLIC_BASE_URL=BASE)
     client = app.test_client()
     report_id = client.get("/api/search").get_json()["groups"][0]["report_id"]
     fields = _stored(client, report_id)["page_fields"]

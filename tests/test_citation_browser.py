@@ -13,13 +13,9 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.browser_support import axe_blocking, shot
-
-pytest_plugins = ["tests.browser_fixtures"]
-pytestmark = pytest.mark.browser
+from tests.support.browser import axe_blocking, shot
 
 
 def _two_reports(server: str) -> list[str]:

@@ -20,9 +20,9 @@ import rispy
 from bs4 import BeautifulSoup
 
 from archive.issuer import credible_issuer
-from tests.conftest import CORPUS
-from tests.web_fixtures import reports_by_file
-from web import citation, create_app, reference_list
+from tests.support.paths import CORPUS
+from tests.support.web_archive import reports_by_file
+from web import citation, reference_list
 from web.citation import UNKNOWN_AUTHOR, CitedPassage, CitedWork
 from web.export import safe_cell
 from web.reference_managers import meta_tags
@@ -155,10 +155,8 @@ def _published_urls() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def shipped(archive_config):
-    app = create_app({"TESTING": True, "ARCHIVE_CONFIG": archive_config, "TODAY": TODAY,
-                      "PUBLIC_BASE_URL": BASE})
-    client = app.test_client()
+def shipped(archive_config, client_for):
+    client = client_for(archive_config, TODAY=TODAY, PUBLIC_BASE_URL=BASE)
     return client, reports_by_file(client)
 
 

@@ -8,7 +8,6 @@ command meets the broken pipe on its first write, whatever the size of its outpu
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
@@ -16,7 +15,11 @@ import pytest
 
 from archive.config import ArchiveConfig
 from fazhi.cli import BROKEN_PIPE_STATUS
-from tests.conftest import REPO, open_archive
+from tests.support.archives import open_archive
+from tests.support.cli import archive_env
+from tests.support.paths import REPO
+
+pytestmark = pytest.mark.slow  # the CLI, in subprocesses
 
 
 def _first_report(config: ArchiveConfig) -> str:
@@ -26,12 +29,8 @@ def _first_report(config: ArchiveConfig) -> str:
         return all_reports(session)[0].id
 
 
-def _env(config: ArchiveConfig) -> dict[str, str]:
-    return {**os.environ, "ARCHIVE_HOME": str(config.home), "ARCHIVE_DATABASE_URL": config.database_url}
-
-
 def _run_into_closed_pipe(config: ArchiveConfig, *argv: str) -> subprocess.CompletedProcess[bytes]:
-    proc = subprocess.Popen([sys.executable, "-m", "fazhi", *argv], cwd=REPO, env=_env(config),
+    proc = subprocess.Popen([sys.executable, "-m", "fazhi", *argv], cwd=REPO, env=archive_env(config),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdout is not None and proc.stderr is not None
     proc.stdout.close()  # the reader is gone before the first line
@@ -53,7 +52,6 @@ def test_a_closed_pipe_ends_the_command_without_a_traceback(archive_config: Arch
 
 
 def test_an_open_pipe_still_gets_everything(archive_config: ArchiveConfig) -> None:
-    done = subprocess.run([sys.executable, "-m", "fazhi", "reports"], cwd=REPO, env=_env(archive_config),
-                          capture_output=True,
-                          timeout=60, check=False)
+    done = subprocess.run([sys.executable, "-m", "fazhi", "reports"], cwd=REPO,
+                          env=archive_env(archive_config), capture_output=True, timeout=60, check=False)
     assert done.returncode == 0 and len(done.stdout.decode().splitlines()) >= 40

@@ -18,16 +18,10 @@ from flask import Flask
 from archive.config import ArchiveConfig
 from indexer import nearcopies, shared
 from indexer.generation import LITERAL_DB, current_generation
-from web import create_app
 
 
 def test_the_rule_is_the_template_marks_rule() -> None:
     assert (shared.SHINGLE, shared.SIMILARITY) == (nearcopies.SHINGLE, nearcopies.SIMILARITY)
-
-
-@pytest.fixture(scope="module")
-def app(archive_config: ArchiveConfig) -> Flask:
-    return create_app({"TESTING": True, "ARCHIVE_CONFIG": archive_config})
 
 
 @pytest.fixture(scope="module")

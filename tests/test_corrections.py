@@ -13,9 +13,12 @@ import pytest
 from archive.ingest import ingest_paths
 from archive.store import get_report, make_engine, make_session_factory
 from indexer.build import rebuild
-from tests.conftest import CORPUS, make_config, sessions_of
-from tests.test_ingest import run_cli
-from web import create_app
+from tests.support.archives import make_config, sessions_of
+from tests.support.cli import run_cli
+from tests.support.paths import CORPUS
+
+# Each test runs the CLI in subprocesses, on an archive of its own or the session archive.
+pytestmark = pytest.mark.slow
 
 TOKEN = "corrections-admin-token-0123456789"
 D03 = CORPUS / "dev" / "d03.txt"  # 龙溪镇: seven counties have one, nothing in the text decides
@@ -103,11 +106,11 @@ def test_a_bad_correction_is_refused_and_changes_nothing(home: Path, assignment:
     assert _report(home, township="龙溪镇") == d03
 
 
-def test_admin_api_reviews_and_corrects(tmp_path: Path) -> None:
+def test_admin_api_reviews_and_corrects(tmp_path: Path, client_for) -> None:
     config = make_config(tmp_path / "home")
     assert not ingest_paths(sessions_of(config), [D03], workers=1).failures
     rebuild(config, sessions_of(config))
-    client = create_app({"ARCHIVE_CONFIG": config, "ADMIN_TOKEN": TOKEN}).test_client()
+    client = client_for(config, TESTING=False, ADMIN_TOKEN=TOKEN)
     auth = {"Authorization": f"Bearer {TOKEN}"}
     assert client.get("/admin/review").status_code in (401, 403)  # never without the token
     items = client.get("/admin/review", headers=auth).get_json()["items"]
@@ -141,7 +144,7 @@ def test_emptying_a_title_gives_the_archives_supplied_label(home: Path) -> None:
     assert shown["title"] == "[坪山镇2023年法治政府建设情况报告]"
 
 
-def test_review_shows_every_doubt_of_the_shipped_corpus(archive_config) -> None:
+def test_review_shows_every_doubt_of_the_shipped_corpus(archive_config, client_for) -> None:
     """Every supplied author, every field left empty because its clues do not decide it or
     contradict each other (its provenance says so), and every excerpt; in the CLI, its JSON and
     the admin API alike, with exact counts."""
@@ -177,6 +180,6 @@ def test_review_shows_every_doubt_of_the_shipped_corpus(archive_config) -> None:
     assert kinds["supplied"] == 20 + sum(r.title_supplied for r in reports)  # authors and titles
     summary = run_cli("review", home=archive_config.home).stdout.splitlines()[-1]
     assert summary.startswith(f"共 {len(items)} 项待核") and "本库拟定" in summary and "节选 35 项" in summary
-    client = create_app({"ARCHIVE_CONFIG": archive_config, "ADMIN_TOKEN": TOKEN}).test_client()
+    client = client_for(archive_config, TESTING=False, ADMIN_TOKEN=TOKEN)
     admin = client.get("/admin/review", headers={"Authorization": f"Bearer {TOKEN}"}).get_json()
     assert admin["items"] == items and admin["counts"]["excerpt"] == 35

@@ -12,7 +12,6 @@ from flask import Flask
 
 from archive import errors
 from archive.config import ArchiveConfig
-from web import create_app
 
 TYPES = [errors.UnreadableFile, errors.UnsupportedFormat, errors.ReportNotFound, errors.QuerySyntaxError,
          errors.BadParams, errors.IndexUnavailable, errors.FetchError]
@@ -20,10 +19,11 @@ STATUS = {errors.ReportNotFound: 404, errors.IndexUnavailable: 503, errors.Fetch
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
-    """The real app, with routes that raise each error type with and without a message."""
+def app(tmp_path_factory: pytest.TempPathFactory, app_for) -> Flask:
+    """The real app as production runs it (an empty archive), with routes that raise each error
+    type with and without a message."""
     home = tmp_path_factory.mktemp("errors")
-    app = create_app({"ARCHIVE_CONFIG": ArchiveConfig(home=home, database_url=f"sqlite:///{home / 'a.db'}")})
+    app = app_for(ArchiveConfig(home=home, database_url=f"sqlite:///{home / 'a.db'}"), TESTING=False)
 
     def raiser(kind: str, said: str = ""):
         raise getattr(errors, kind)(said)

@@ -14,9 +14,8 @@ from archive.document import PROV_SIDECAR
 from archive.errors import UnreadableFile
 from archive.parse import parse_file
 from archive.sidecar import load_overrides
-from tests.conftest import CORPUS, SHIPPED_DIR
-from tests.web_fixtures import reports_by_file
-from web import create_app
+from tests.support.paths import CORPUS, SHIPPED_DIR
+from tests.support.web_archive import reports_by_file
 
 WEB = CORPUS / "web"
 
@@ -67,11 +66,7 @@ def test_every_shipped_excerpt_is_flagged_and_no_whole_report_is() -> None:
     assert len(flagged) == 35 and len(list(SHIPPED_DIR.glob("*.txt"))) == 40
 
 
-@pytest.fixture(scope="module")
-def client(archive_config):
-    return create_app({"TESTING": True, "ARCHIVE_CONFIG": archive_config}).test_client()
-
-
+@pytest.mark.slow  # every report's JSON and reader page
 def test_report_json_and_reader_say_excerpt(client) -> None:
     reports = reports_by_file(client)
     assert len(reports) == 40

@@ -12,7 +12,8 @@ import pytest
 from indexer import fastpath, matchsets, prerank, result_cache
 from indexer.generation import current_generation
 from indexer.service import SearchService
-from tests.conftest import build_archive, corpus_files, open_archive, write_reports
+from tests.support.archives import build_archive, open_archive, write_reports
+from tests.support.paths import corpus_files
 
 QUERIES = [
     ("法治政府", {}), ("依法行政", {"year": ["2024"]}), ("法治", {}), ("建设", {"year": ["2023", "2024"]}),
@@ -21,6 +22,8 @@ QUERIES = [
     ("政府", {"province": ["重庆市"]}), ("法治政府建设", {}), ("法治 合法性审查", {}), ("法治 调解", {}),
 ]
 SORTS = ("relevance", "year", "place")
+# The module builds an archive of its own (thresholds lowered) and updates it: the slow lane.
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,8 @@ What is proved here, for issue 6 §4:
   new generation exists, while its literal table grows, while Whoosh writes, and at seeded
   random times) leaves the previous generation live and answering exactly as before, and the
   next run completes and leaves no pile of dead generations;
-* ``python -m fazhi ingest`` killed mid-batch leaves only whole reports in the store (per-file
+* ``python -m fazhi ingest`` killed mid-batch (by its own per-file hook, right after a stored
+  file: ``tests.support.interrupt``) leaves only whole reports in the store (per-file
   transactions), the interrupted run visible, and the next run completes the batch;
 * a deleted or corrupted index is rebuilt from the store when the app starts (``wsgi``), with
   one clear log line, and answers correctly afterwards.
@@ -33,15 +34,10 @@ from indexer.build import rebuild
 from indexer.generation import KEEP_OLD, LITERAL_DB, PREFIX, WHOOSH_DIR, current_generation
 from indexer.recovery import index_problem
 from indexer.service import SearchService
-from tests.conftest import make_config, sessions_of
-from tests.hostile import (
-    REPO,
-    SHIPPED_DIR,
-    archive_env,
-    assert_store_and_index_agree,
-    report_text,
-    run_archive,
-)
+from tests.support.archives import make_config, sessions_of
+from tests.support.cli import archive_env, run_archive, run_interrupted
+from tests.support.hostile import assert_store_and_index_agree, report_text
+from tests.support.paths import REPO, SHIPPED_DIR
 
 pytestmark = pytest.mark.slow
 
@@ -170,14 +166,8 @@ def test_ingest_killed_mid_batch_keeps_whole_reports_and_the_next_run_completes(
     before = answers(config)
     batch = _write_reports(tmp_path / "batch", 150, first=1000)
     shipped = _count_sources(config)
-    command = [sys.executable, "-m", "fazhi", "ingest", "--workers", "1", str(tmp_path / "batch")]
-    proc = subprocess.Popen(command, cwd=REPO, env=archive_env(config), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    try:
-        assert wait_for(lambda: _count_sources(config) >= shipped + 10, proc), "ingest finished too soon"
-        os.kill(proc.pid, signal.SIGKILL)
-    finally:
-        proc.wait(timeout=60)
+    # killed right after its 10th stored file (no clean-up: as the OOM killer would)
+    run_interrupted(archive_env(config), "ingest", "--workers", "1", str(tmp_path / "batch"), after_stored=10)
     # Only whole reports: each stored file has its report, each report its passages.
     conn = sqlite3.connect(config.database_url.removeprefix("sqlite:///"))
     try:
@@ -254,10 +244,8 @@ def _stale_index(config: ArchiveConfig) -> None:
                                     _corrupt_literal_after_a_passed_check, _stale_index],
                          ids=["deleted", "whoosh-truncated", "literal-overwritten", "literal-pages",
                               "stale"])
-def test_damaged_index_is_repaired_on_start_with_a_log_line(tmp_path: Path, damage) -> None:
-    config = make_config(tmp_path / "archive")
-    ingest_paths(sessions_of(config), sorted(SHIPPED_DIR.glob("*.txt")), workers=1)
-    rebuild(config, sessions_of(config))
+def test_damaged_index_is_repaired_on_start_with_a_log_line(make_archive, damage) -> None:
+    config = make_archive(sorted(SHIPPED_DIR.glob("*.txt")))
     expected = answers(config)
     damage(config)
     assert index_problem(config, sessions_of(config)) is not None
@@ -274,13 +262,9 @@ def test_damaged_index_is_repaired_on_start_with_a_log_line(tmp_path: Path, dama
     assert_store_and_index_agree(config)
 
 
-def test_index_lost_while_serving_is_reported_not_zero_hits(tmp_path: Path) -> None:
-    from web import create_app
-
-    config = make_config(tmp_path / "archive")
-    ingest_paths(sessions_of(config), sorted(SHIPPED_DIR.glob("*.txt")), workers=1)
-    rebuild(config, sessions_of(config))
-    client = create_app({"ARCHIVE_CONFIG": config}).test_client()
+def test_index_lost_while_serving_is_reported_not_zero_hits(make_archive, client_for) -> None:
+    config = make_archive(sorted(SHIPPED_DIR.glob("*.txt")))
+    client = client_for(config, TESTING=False)
     assert client.get("/api/search?q=枫桥经验").get_json()["total"] > 0
     _lose_index(config)
     response = client.get("/api/search?q=枫桥经验")

@@ -19,7 +19,8 @@ from archive.errors import UnreadableFile
 from archive.fields import EXPORT, FACET, FIELDS, GROUP, INDEXED, JSON, REVIEW, SIDECAR, columns, having
 from archive.sidecar import load_overrides
 from archive.store import Report
-from tests.conftest import SEEDS_DIR, sessions_of
+from tests.support.archives import sessions_of
+from tests.support.paths import SEEDS_DIR
 
 
 def test_registry_names_are_unique_and_places_have_levels() -> None:
@@ -130,12 +131,9 @@ def test_review_and_the_readers_metadata_table_follow_the_registry() -> None:
 
 
 @pytest.mark.parametrize("sort", ["year", "place"])
-def test_every_listing_orders_reports_by_the_registrys_sort(archive_config, sort: str) -> None:
+def test_every_listing_orders_reports_by_the_registrys_sort(archive_config, client_for, sort: str) -> None:
     """Browse, the export and the compare select list reports in one order: the registry's."""
-    from web import create_app
-
-    app = create_app({"TESTING": True, "ARCHIVE_CONFIG": archive_config, "SEARCH_PER_PAGE": 100})
-    client = app.test_client()
+    client = client_for(archive_config, SEARCH_PER_PAGE=100)
     listed = client.get("/api/search", query_string={"sort": sort}).get_json()["groups"]
     assert len(listed) > 20
 

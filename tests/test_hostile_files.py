@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,32 +25,34 @@ from archive.ingest import ingest_paths
 from archive.readers import MAX_FILE_BYTES, read_file
 from archive.store import IngestRun, Report, SourceFile, make_engine, make_session_factory
 from indexer.build import rebuild, update
-from tests.conftest import make_config, sessions_of
-from tests.hostile import (
-    REPO,
+from tests.support.archives import make_config, sessions_of
+from tests.support.cli import run_archive
+from tests.support.hostile import (
     assert_store_and_index_agree,
     docx_bytes,
     lying_zip_bomb,
     pdf_bytes,
     report_text,
-    run_archive,
     sparse_file,
     zip_bomb,
 )
+from tests.support.paths import REPO
 
 GOOD_DOCX = docx_bytes(report_text(1))
 GOOD_PDF = pdf_bytes("Township rule of law report: mediation of disputes, legal advisers in every village.")
 
-# name → (bytes, substring the per-file failure message must contain; None = must be ingested)
-CASES: dict[str, tuple[bytes, str | None]] = {
+# name → (bytes, substring the per-file failure message must contain; None = must be ingested).
+# The zip bombs are made when a test writes them (deflating 256 MB takes seconds): collecting the
+# suite must not pay for them.
+CASES: dict[str, tuple[bytes | Callable[[], bytes], str | None]] = {
     "空文件.txt": (b"", "empty"),
     "empty.docx": (b"", "empty"),
     "empty.pdf": (b"", "empty"),
     "truncated.docx": (GOOD_DOCX[: len(GOOD_DOCX) // 2], "docx"),
     "corrupt.docx": (b"PK\x03\x04" + os.urandom(4000), "docx"),
     "not-a-zip.docx": (b"this is plain text pretending to be a docx", "docx"),
-    "bomb.docx": (zip_bomb(), "zip bomb"),
-    "lying bomb.docx": (lying_zip_bomb(), ".docx"),
+    "bomb.docx": (zip_bomb, "zip bomb"),
+    "lying bomb.docx": (lying_zip_bomb, ".docx"),
     "truncated.pdf": (GOOD_PDF[: len(GOOD_PDF) // 3], ".pdf"),
     "corrupt.pdf": (b"%PDF-1.7\n" + os.urandom(3000), ".pdf"),
     "junk.txt": (os.urandom(20_000), "binary"),
@@ -74,13 +77,14 @@ FAILING = {name for name, (_data, expected) in CASES.items() if expected and nam
 def _write_cases(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name, (data, _expected) in CASES.items():
-        (folder / name).write_bytes(data)
+        (folder / name).write_bytes(data() if callable(data) else data)
 
 
 def _outcomes_by_name(summary) -> dict[str, tuple[str, str]]:
     return {Path(o.path).name: (o.status, o.message) for o in summary.outcomes}
 
 
+@pytest.mark.slow  # deflates two 256 MB zip bombs, then builds an index
 def test_each_hostile_file_gets_its_own_verdict_and_the_batch_goes_on(tmp_path: Path) -> None:
     """One batch of every hostile kind plus good files: per-file verdicts, consistent archive."""
     folder = tmp_path / "in"
@@ -114,6 +118,7 @@ def test_each_hostile_file_gets_its_own_verdict_and_the_batch_goes_on(tmp_path: 
     assert {Path(f["path"]).name for f in run.failures} == FAILING
 
 
+@pytest.mark.slow  # the CLI, in a subprocess
 def test_cli_names_every_bad_file_and_exits_1_then_keeps_index_current(tmp_path: Path) -> None:
     """The user's path: ``python -m fazhi ingest FOLDER`` prints each failure by name."""
     folder = tmp_path / "in"
@@ -136,7 +141,7 @@ import json, resource, sys
 from pathlib import Path
 from archive.errors import ArchiveError
 from archive.ingest import ingest_paths
-from tests.conftest import make_config, sessions_of
+from tests.support.archives import make_config, sessions_of
 config = make_config(Path(sys.argv[1]))
 ingest_paths(sessions_of(config), [sys.argv[2]], workers=1)  # warm up: imports, gazetteer, store
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -160,6 +165,7 @@ def _ingest_measuring_rss(tmp_path: Path, files: list[Path]) -> tuple[int, list[
     return payload["growth_kb"], payload["outcomes"]
 
 
+@pytest.mark.slow  # measured in a fresh process
 def test_a_200_mb_file_is_refused_by_size_without_being_read(tmp_path: Path) -> None:
     """200 MB (sparse, so the test is instant) of .txt and of .docx: refused, RSS stays flat."""
     big_txt = sparse_file(tmp_path / "巨大 的 报告.txt", 200 * 1024 * 1024, report_text(1).encode())
@@ -170,6 +176,7 @@ def test_a_200_mb_file_is_refused_by_size_without_being_read(tmp_path: Path) -> 
     assert growth_kb < 32 * 1024, f"peak RSS grew by {growth_kb} kB: the file was read"
 
 
+@pytest.mark.slow  # measured in a fresh process
 def test_zip_bombs_are_refused_with_bounded_memory(tmp_path: Path) -> None:
     """300 MB-inflating members, honest or lying about their size, never get inflated whole."""
     honest = tmp_path / "bomb.docx"

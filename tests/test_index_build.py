@@ -13,35 +13,15 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh import sorting
 
-from archive.document import Metadata, ParsedPassage, ParsedReport, ParsedSection
-from archive.store import Report, insert_report, make_engine, make_session_factory
+from archive.store import Report, make_engine, make_session_factory
 from indexer import build as build_module
 from indexer import recovery
 from indexer.build import rebuild, update
 from indexer.generation import LITERAL_DB, PREFIX, WHOOSH_DIR, current_generation
 from indexer.schema import FACET_FIELDS
 from indexer.service import SearchService
-from tests.conftest import make_config, sessions_of
-from tests.test_index_corpus import corpus_files, fill_store
-
-
-def one_passage_report(text: str, township: str = "测试镇") -> ParsedReport:
-    body = f"{township}2025年法治政府建设工作报告\n{text}\n"
-    start = body.index(text)
-    section = ParsedSection("", "前言", "前言", 0, 0, len(body),
-                            passages=[ParsedPassage(text, start, start + len(text))])
-    meta = Metadata(
-        title=f"{township}报告", township=township, county="测试县", year=2025, doc_type="年度报告"
-    )
-    return ParsedReport(text=body, metadata=meta, sections=[section])
-
-
-def add_to_store(config, parsed: ParsedReport) -> str:
-    engine = make_engine(config.database_url)
-    with make_session_factory(engine).begin() as session:
-        report_id = insert_report(session, parsed).id
-    engine.dispose()
-    return report_id
+from tests.support.archives import make_config, sessions_of
+from tests.support.stores import add_to_store, fill_store, one_passage_report, seed_and_dev_files
 
 
 def remove_from_store(config, report_id: str) -> None:
@@ -53,11 +33,9 @@ def remove_from_store(config, report_id: str) -> None:
 
 
 @pytest.fixture
-def small_archive(tmp_path):
-    config = make_config(tmp_path)
-    fill_store(config, corpus_files()[:3])
-    rebuild(config, sessions_of(config))
-    return config
+def small_archive(make_archive):
+    """Three seed reports, ingested and indexed for this test alone (it changes them)."""
+    return make_archive(seed_and_dev_files()[:3])
 
 
 def test_update_adds_changes_and_removes_reports(small_archive) -> None:
@@ -146,7 +124,7 @@ def test_searching_without_a_live_index_says_so(tmp_path) -> None:
     from archive.errors import IndexUnavailable
 
     config = make_config(tmp_path)
-    fill_store(config, corpus_files()[:1])
+    fill_store(config, seed_and_dev_files()[:1])
     service = SearchService(config)
     with pytest.raises(IndexUnavailable):
         service.search("法治")
@@ -173,7 +151,7 @@ def test_whoosh_documents_carry_identity_and_facet_columns(archive_config) -> No
     10), number, heading path and the seven facet values as sortable columns, and they agree with
     the store, value for value."""
     from indexer.literal import HEADING, INLINE, PASSAGE, TITLE
-    from tests.test_index_places import Places
+    from tests.support.oracles import Places
 
     places = Places(archive_config)
     units = {"passage": {PASSAGE}, "title": {TITLE}, "heading": {HEADING, INLINE}}

@@ -12,91 +12,19 @@ from __future__ import annotations
 import random
 import re
 from collections import Counter
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 from archive.errors import QuerySyntaxError
-from archive.header import analyse_header, split_lines
 from archive.normalize import fold_for_match
-from archive.store import Passage, Report, SourceFile, make_engine, make_session_factory
 from indexer.query import parse
 from indexer.service import SearchService
-from tests.conftest import CORPUS, corpus_files
+from tests.support.oracles import PlaceKey, Places
+from tests.support.paths import CORPUS, corpus_files
 
 FILES = corpus_files()  # what the session archive ingests: data/reports
 OTHER_CORPORA = sorted((CORPUS / "seeds").glob("*.txt")) + sorted((CORPUS / "dev").glob("d*.txt"))
 QUOTE = re.compile(r"[\"“”「」『』＂]")  # would end the quoted phrase of the query
-PlaceKey = tuple[str, str, int]  # (report id, "title" | "heading" | "passage", seq or ordinal)
-
-
-@dataclass(frozen=True)
-class Place:
-    """One searchable text of a report, as the oracle sees it."""
-
-    key: PlaceKey
-    text: str
-    section: str
-    inline: bool  # a heading sentence inside its paragraph (found as the paragraph)
-
-    @property
-    def folded(self) -> str:
-        return fold_for_match(self.text)
-
-
-class Places:
-    """Every title, heading and passage of the store, with the file each report came from."""
-
-    def __init__(self, config) -> None:
-        engine = make_engine(config.database_url)
-        self.places: list[Place] = []
-        self.files: dict[str, set[str]] = {}  # report id → names of the files that hold it
-        self.texts: dict[str, str] = {}
-        facets: dict[str, dict[str, str]] = {}
-        with make_session_factory(engine)() as session:
-            for report in session.scalars(select(Report)):
-                self.texts[report.id] = report.text
-                facets[report.id] = {
-                    "year": str(report.year or ""), "province": report.province, "city": report.city,
-                    "county": report.county, "township": report.township, "doc_type": report.doc_type,
-                }
-                starts = {p.start for p in report.passages}
-                if report.title and not report.title_supplied:  # a supplied [label] is not the text's
-                    self.places.append(Place((report.id, "title", 0), report.title, "", False))
-                for section in report.sections:
-                    if section.number:
-                        self.places.append(Place((report.id, "heading", section.ordinal),
-                                                 section.written(report.text), section.kind,
-                                                 section.start in starts))
-            for rid, seq, text, kind in session.execute(
-                select(Passage.report_id, Passage.seq, Passage.text, Passage.section_kind)
-            ):
-                self.places.append(Place((rid, "passage", seq), text, kind, False))
-            for rid, path in session.execute(select(SourceFile.report_id, SourceFile.path)):
-                self.files.setdefault(rid, set()).add(Path(path).name)
-        engine.dispose()
-        self.bodies = {rid: _body(text) for rid, text in self.texts.items()}
-        # facet values of each place: its report's, and its own section kind
-        self.meta = {place.key: {**facets[place.key[0]], "section": place.section} for place in self.places}
-
-    def matching(self, words: list[str], without: list[str] = (), scope: str | None = None) -> set[PlaceKey]:
-        """Places holding every word and none of ``without``: plain search (inline headings are
-        found as their paragraph), or only titles / only headings (inline ones included)."""
-        words = [fold_for_match(w) for w in words]
-        without = [fold_for_match(w) for w in without]
-        return {
-            place.key for place in self.places
-            if (place.key[1] == scope if scope else not place.inline)
-            and all(w in place.folded for w in words) and not any(w in place.folded for w in without)
-        }
-
-
-def _body(text: str) -> str:
-    """``text`` below its header, folded, line by line (a phrase never spans two lines)."""
-    skipped = analyse_header(text).skipped
-    return "\n".join(fold_for_match(line.text) for line in split_lines(text) if line.start not in skipped)
 
 
 def _reports(keys: set[PlaceKey]) -> set[str]:
@@ -160,6 +88,7 @@ def test_every_corpus_file_has_titles_and_headings_to_cut(places: Places) -> Non
     assert kinds["title"] >= len(places.texts) // 2 and kinds["heading"] > 3 * len(places.texts)
 
 
+@pytest.mark.slow  # every title and heading of the corpus, cut three ways
 def test_phrase_from_a_heading_or_title_finds_exactly_its_places(service, places) -> None:
     """Cut from every title and heading: the returned reports, the number of matches in each and
     the total are the oracle's, and the reports are the files whose body text (every line but
@@ -228,12 +157,8 @@ def test_title_and_heading_together_is_refused() -> None:
 # --- what users see: the reader and the result page agree with the index ---------------------
 
 @pytest.fixture(scope="module")
-def client(archive_config):
-    from web import create_app
-
-    app = create_app({"TESTING": True, "ARCHIVE_CONFIG": archive_config,
-                      "PUBLIC_BASE_URL": "https://fazhi.example.cn"})
-    return app.test_client()
+def app(archive_config, app_for):
+    return app_for(archive_config, PUBLIC_BASE_URL="https://fazhi.example.cn")
 
 
 def _page(client, url: str):

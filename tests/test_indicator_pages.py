@@ -24,24 +24,13 @@ from sqlalchemy import select
 from archive.store import Report
 from fazhi.cli import main
 from indexer.indicators import Context, extract
-from tests.conftest import build_archive, sessions_of, write_reports
-from tests.web_fixtures import SHIPPED_DIR, build_instance
-from web import create_app
+from tests.support.archives import make_config, open_archive, sessions_of, write_reports
+from tests.support.paths import SHIPPED_DIR
 
 
 @pytest.fixture(scope="module")
-def config(tmp_path_factory):
-    return build_instance(tmp_path_factory.mktemp("indicators"))
-
-
-@pytest.fixture(scope="module")
-def app(config):
-    return create_app({"TESTING": True, "ARCHIVE_CONFIG": config, "TODAY": date(2025, 3, 8)})
-
-
-@pytest.fixture()
-def client(app):
-    return app.test_client()
+def app(web_archive, app_for):
+    return app_for(web_archive, TODAY=date(2025, 3, 8))
 
 
 def soup(response) -> BeautifulSoup:
@@ -86,8 +75,8 @@ def linked(href: str) -> tuple[str, int, int, int]:
     return parts.path.rsplit("/", 1)[1], int(args["p"][0]), start, end
 
 
-def test_page_csv_and_json_agree_with_the_extractor(client, config):
-    expected = from_store(config)
+def test_page_csv_and_json_agree_with_the_extractor(client, web_archive):
+    expected = from_store(web_archive)
     assert len(expected) >= 99  # the labelled figures of the shipped reports, and the hostile one's
     rows = csv_rows(client.get("/indicators.csv"))
     assert {(r["report_id"], int(r["seq"]), int(r["start"]), int(r["end"])): (
@@ -103,6 +92,7 @@ def test_page_csv_and_json_agree_with_the_extractor(client, config):
     assert {linked(a["href"]) for a in page.select("a.figure-link")} == set(expected)
 
 
+@pytest.mark.slow  # opens the reader at every figure
 def test_every_figure_links_to_a_passage_holding_it_verbatim(client):
     rows = csv_rows(client.get("/indicators.csv"))
     reports: dict[str, dict[int, str]] = {}
@@ -192,13 +182,13 @@ def test_report_text_is_never_markup(client):
         assert not [tag for tag in page.find_all(True) if any(a.startswith("on") for a in tag.attrs)]
 
 
-def test_search_by_measure_finds_exactly_the_passages_with_its_figures(client, config):
-    expected = from_store(config)
+def test_search_by_measure_finds_exactly_the_passages_with_its_figures(client, web_archive):
+    expected = from_store(web_archive)
     wanted = {(rid, seq) for (rid, seq, _s, _e), (measure, *_rest) in expected.items()
               if measure in ("行政诉讼件数", "行政诉讼败诉件数", "纠纷调解件数")}
     from indexer.service import SearchService
 
-    service = SearchService(config)
+    service = SearchService(web_archive)
     found = set(service.passage_ids("indicator:行政诉讼")) | set(service.passage_ids("指标：纠纷调解件数"))
     assert found == wanted
     result = client.get("/api/search", query_string={"q": "矛盾纠纷 indicator:纠纷调解件数"}).get_json()
@@ -222,8 +212,8 @@ def test_compare_lines_up_the_shared_measures(client):
     assert page.select_one(".kind-nav a[href='#k-indicators']") is not None
 
 
-def test_cli_prints_the_same_table(config, client, monkeypatch, capsys):
-    monkeypatch.setenv("ARCHIVE_HOME", str(config.home))
+def test_cli_prints_the_same_table(web_archive, client, monkeypatch, capsys):
+    monkeypatch.setenv("ARCHIVE_HOME", str(web_archive.home))
     monkeypatch.delenv("ARCHIVE_DATABASE_URL", raising=False)
     assert main(["indicators", "--json"]) == 0
     printed = json.loads(capsys.readouterr().out)
@@ -237,15 +227,13 @@ def test_cli_prints_the_same_table(config, client, monkeypatch, capsys):
     assert "没有指标" in capsys.readouterr().err
 
 
-def test_a_report_ingested_later_has_its_figures_at_once(tmp_path, monkeypatch, capsys):
-    config = build_archive(tmp_path / "home", sorted(SHIPPED_DIR.glob("dev_d0*.txt")))
-    app = create_app({"TESTING": True, "ARCHIVE_CONFIG": config})
+def test_a_report_ingested_later_has_its_figures_at_once(tmp_path, make_archive, app_for):
+    config = make_archive(sorted(SHIPPED_DIR.glob("dev_d0*.txt")))
+    app = app_for(config)
     before = csv_rows(app.test_client().get("/indicators.csv"))
     added = write_reports(tmp_path / "new", {"新增镇2024年法治政府建设情况报告.txt": (
         "新增镇2024年法治政府建设情况报告\n2024年，新增镇全年受理行政复议案件3件，行政诉讼案件2件（败诉0件）。\n"
         "三、2025年工作安排\n力争全镇矛盾纠纷调解成功率达到98%以上。\n")})
-    from tests.conftest import open_archive
-
     open_archive(config).ingest(added, workers=1)
     after = csv_rows(app.test_client().get("/indicators.csv"))
     new = [(r["figure"], r["measure"], r["kind"], r["period"]) for r in after if r not in before]
@@ -255,11 +243,8 @@ def test_a_report_ingested_later_has_its_figures_at_once(tmp_path, monkeypatch, 
     assert len(after) == len(before) + 4
 
 
-def test_no_index_is_a_503(tmp_path):
-    from tests.conftest import make_config
-
-    app = create_app({"TESTING": True, "ARCHIVE_CONFIG": make_config(tmp_path)})
-    client = app.test_client()
+def test_no_index_is_a_503(tmp_path, client_for):
+    client = client_for(make_config(tmp_path))
     assert client.get("/api/indicators").status_code == 503
     assert client.get("/indicators.csv").status_code == 503
     page = client.get("/indicators")

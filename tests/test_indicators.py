@@ -18,7 +18,7 @@ from indexer.figures import parse_number, quantities
 from indexer.indicator_table import table
 from indexer.indicators import RESULT, TARGET, Context, extract
 from indexer.measures import KEYWORD, family_at
-from tests.conftest import sessions_of
+from tests.support.archives import sessions_of
 
 
 def read(text: str, section: str = "主要举措和成效", year: int | None = 2024, doc_type: str = "年度报告"):

@@ -5,10 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -25,7 +21,9 @@ from archive.store import (
     make_engine,
     make_session_factory,
 )
-from tests.conftest import REPO, SEEDS_DIR, SHIPPED_DIR, make_config, sessions_of
+from tests.support.archives import make_config, sessions_of
+from tests.support.cli import cli_env, run_cli, run_interrupted
+from tests.support.paths import REPO, SEEDS_DIR, SHIPPED_DIR
 
 SHIPPED = len(list(SHIPPED_DIR.glob("*.txt")))  # each with its sidecar, which is skipped as such
 
@@ -56,6 +54,7 @@ def test_same_files_twice_changes_nothing(tmp_path: Path) -> None:
     assert store_snapshot(config) == before
 
 
+@pytest.mark.slow  # ingests the shipped corpus twice
 def test_report_ids_are_derived_from_content(tmp_path: Path) -> None:
     """Two independent builds give the same ids, whatever the order of the files."""
     files = sorted(SHIPPED_DIR.glob("*.txt"))
@@ -112,13 +111,7 @@ def test_a_bad_file_is_reported_by_name_and_the_batch_goes_on(tmp_path: Path) ->
     assert len(store_snapshot(config)["reports"]) == 1
 
 
-def run_cli(*args: str, home: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "ARCHIVE_HOME": str(home)}
-    env.pop("ARCHIVE_DATABASE_URL", None)
-    return subprocess.run([sys.executable, "-m", "fazhi", *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=300)
-
-
+@pytest.mark.slow  # the CLI, in subprocesses
 def test_cli_exit_status_and_show_json(tmp_path: Path) -> None:
     home = tmp_path / "home"
     bad = tmp_path / "bad.txt"
@@ -143,12 +136,12 @@ def test_cli_exit_status_and_show_json(tmp_path: Path) -> None:
     assert missing.returncode == 1 and "nosuchid" in missing.stderr
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # the CLI, in subprocesses
 def test_an_interrupted_ingest_leaves_no_half_written_report(tmp_path: Path) -> None:
     """Kill ingest mid-batch several times; every stored report is whole, and a rerun finishes.
 
-    The batch is large enough (120 files) that the last kill, after 25 stored reports, still
-    lands mid-batch when the bulk ingest stores reports faster than this loop polls."""
+    Each run is killed (SIGKILL, by its own per-file hook: ``tests.support.interrupt``) right
+    after the store holds 3, then 12, then 25 of the batch's 120 reports."""
     folder = tmp_path / "in"
     folder.mkdir()
     for copy in range(24):
@@ -158,18 +151,9 @@ def test_an_interrupted_ingest_leaves_no_half_written_report(tmp_path: Path) -> 
     total = len(list(folder.iterdir()))
     home = tmp_path / "home"
     config = make_config(home)
-    env = {**os.environ, "ARCHIVE_HOME": str(home)}
     for stored_before_kill in (3, 12, 25):
-        process = subprocess.Popen([sys.executable, "-m", "fazhi", "ingest", "--no-index", "--workers", "1",
-                                    str(folder)], cwd=REPO, env=env,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 120
-        while process.poll() is None and time.monotonic() < deadline:
-            if stored_reports_so_far(config) >= stored_before_kill:
-                break
-            time.sleep(0.02)
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+        run_interrupted(cli_env(home), "ingest", "--no-index", "--workers", "1", str(folder),
+                        after_stored=stored_before_kill - stored_reports_so_far(config))
         assert report_count(config) < total, "the ingest finished before it could be interrupted"
         assert_store_consistent(config)
     assert run_cli("ingest", "--no-index", str(folder), home=home).returncode == 0
@@ -178,7 +162,7 @@ def test_an_interrupted_ingest_leaves_no_half_written_report(tmp_path: Path) -> 
 
 
 def stored_reports_so_far(config) -> int:
-    """Report count while another process may still be creating the store (0 until it exists)."""
+    """Report count of a store a killed process may have left half-created (0 until it exists)."""
     if not (config.home / "archive.sqlite3").exists():
         return 0
     try:
@@ -205,6 +189,7 @@ def assert_store_consistent(config) -> None:
             assert source.report_id is not None and session.get(Report, source.report_id) is not None
 
 
+@pytest.mark.slow  # the CLI, in a subprocess
 def test_a_folder_as_users_keep_it_skips_what_is_not_a_report(tmp_path: Path) -> None:
     # The web corpus folder as shared: 29 reports beside README.md and INDEX.tsv; plus the other
     # things people keep there: a sidecar, a hidden file, a notes file and a spreadsheet.

@@ -24,8 +24,8 @@ from werkzeug.test import TestResponse
 
 from archive.config import ArchiveConfig
 from archive.store import SourceFile, make_engine, make_session_factory
-from tests.conftest import build_archive
-from tests.hostile import (
+from tests.support.archives import build_archive
+from tests.support.hostile import (
     ATTRIBUTE_BREAK,
     FORMULA,
     HOSTILE_FILENAME,
@@ -33,10 +33,9 @@ from tests.hostile import (
     JS_URL,
     PAYLOADS,
     SCRIPT,
-    SHIPPED_DIR,
     write_hostile_report,
 )
-from web import create_app
+from tests.support.paths import SHIPPED_DIR
 from web.reference_list import FORMATS
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -94,13 +93,9 @@ def hostile_archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[ArchiveCo
 
 
 @pytest.fixture(scope="module")
-def app(hostile_archive: tuple[ArchiveConfig, str, str]) -> Flask:
-    return create_app({"ARCHIVE_CONFIG": hostile_archive[0], "PUBLIC_BASE_URL": "https://fazhi.example"})
-
-
-@pytest.fixture()
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
+def app(hostile_archive: tuple[ArchiveConfig, str, str], app_for) -> Flask:
+    """As production runs it (``TESTING`` off), on the archive holding the hostile report."""
+    return app_for(hostile_archive[0], TESTING=False, PUBLIC_BASE_URL="https://fazhi.example")
 
 
 def _hostile_passages(client: FlaskClient, report_id: str) -> dict[str, int]:

@@ -23,8 +23,8 @@ from archive.document import (
 )
 from archive.issuer import credible_issuer, supplied_author, title_organ, why_not_issuer
 from archive.parse import parse_file
-from tests.conftest import CORPUS, SHIPPED_DIR
-from tests.test_ingest import run_cli
+from tests.support.cli import run_cli
+from tests.support.paths import CORPUS, SHIPPED_DIR
 
 WEB, SEEDS = CORPUS / "web", CORPUS / "seeds"
 
@@ -145,6 +145,7 @@ def test_no_shipped_report_names_a_byline_or_a_number_and_every_supplied_author_
     assert supplied == 20  # of 40: the reports that name no issuer anywhere, and whose place is known
 
 
+@pytest.mark.slow  # the CLI, in subprocesses
 def test_a_correction_of_the_place_or_the_issuer_carries_the_supplied_author(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()

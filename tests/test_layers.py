@@ -16,7 +16,7 @@ import pytest
 
 from archive.fields import FACET, having
 from fazhi.cli import build_parser
-from tests.conftest import REPO
+from tests.support.paths import REPO
 
 ABOVE = {"archive": {"indexer", "fazhi", "web", "bench"}, "indexer": {"fazhi", "web", "bench"},
          "fazhi": {"web", "bench"}}
@@ -59,6 +59,7 @@ def test_search_filter_options_are_the_registry_facets() -> None:
         assert getattr(args, field.column) == [field.example or "值"], field.name
 
 
+@pytest.mark.slow  # a new Python process
 def test_a_web_process_does_not_import_the_builders_numerics() -> None:
     """numpy and scipy (through datasketch's LSH) cost ≈ 0.35 s to import and only the index
     builder's template marks use them (``indexer.nearcopies``): a gunicorn master importing the

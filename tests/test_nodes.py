@@ -1,5 +1,5 @@
 """Several web nodes, one store: two live gunicorn nodes on loopback ports, each with its own index
-in its own ARCHIVE_HOME, sharing the throwaway PostgreSQL of ``conftest.postgres_url``.
+in its own ARCHIVE_HOME, sharing the throwaway PostgreSQL of the ``postgres_url`` fixture.
 
 A report ingested, corrected or deleted through node A's admin API must show in node B's search
 within ``FOLLOW_DEADLINE`` seconds, with nothing but the store between them (each worker follows
@@ -10,9 +10,6 @@ builds its index from the store before it answers.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -26,8 +23,10 @@ import pytest
 from archive.config import ArchiveConfig
 from fazhi.operations import Archive
 from indexer.recovery import RECOVER_LOCK, catch_up
-from tests.browser_fixtures import free_port
-from tests.conftest import REPO, SHIPPED_DIR
+from tests.support.cli import cli_env
+from tests.support.paths import SHIPPED_DIR
+from tests.support.servers import Gunicorn
+from tests.support.waiting import poll
 
 TOKEN = "node-test-token-0123456789"
 FOLLOW_DEADLINE = 10.0  # issue 14: searchable on another node within 10 s
@@ -45,35 +44,17 @@ NEW_REPORT = f"""重庆市垫江县同步镇人民政府
 """
 
 
-class Node:
+class Node(Gunicorn):
     """One gunicorn node (2 workers, the project's gunicorn.conf.py) on a free loopback port."""
 
     def __init__(self, home: Path, database_url: str) -> None:
         home.mkdir(parents=True, exist_ok=True)
         self.home = home
-        self.base = f"http://127.0.0.1:{free_port()}"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ARCHIVE_")}
-        env.update(ARCHIVE_HOME=str(home), ARCHIVE_DATABASE_URL=database_url, ARCHIVE_ADMIN_TOKEN=TOKEN,
-                   PYTHONPATH=str(REPO))
-        self.log = open(home / "gunicorn.log", "wb")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen(
-            [str(Path(sys.executable).with_name("gunicorn")), "--config", "gunicorn.conf.py", "-w", "2",
-             "-b", self.base.removeprefix("http://"), "wsgi:app"],
-            cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        super().__init__({**cli_env(home, database_url), "ARCHIVE_ADMIN_TOKEN": TOKEN}, home / "gunicorn.log")
 
-    def wait_ready(self) -> None:
+    def wait_ready(self, timeout: float = START_DEADLINE) -> None:
         """Until ``/healthz`` answers 200 (the index is current); the log on failure."""
-        deadline = time.monotonic() + START_DEADLINE
-        while self.health()[0] != 200:
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError((self.home / "gunicorn.log").read_text(errors="replace")[-3000:])
-            time.sleep(0.2)
-
-    def health(self) -> tuple[int, dict]:
-        try:
-            return self.get("/healthz")
-        except OSError:
-            return 0, {}
+        super().wait_ready(timeout)
 
     def get(self, path: str, **params: str) -> tuple[int, dict]:
         url = self.base + path + ("?" + urllib.parse.urlencode(params) if params else "")
@@ -103,14 +84,6 @@ class Node:
         assert status == 200, (status, data)
         return data
 
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
-
 
 def current(node: Node) -> bool:
     """Whether the node's index has applied every change of the store (``/healthz``)."""
@@ -121,10 +94,8 @@ def current(node: Node) -> bool:
 def within(seconds: float, check: Callable[[], bool]) -> float:
     """Poll ``check`` until it holds; the seconds it took (fails after ``seconds``)."""
     started = time.monotonic()
-    while not check():
-        if time.monotonic() - started > seconds:
-            pytest.fail(f"not seen within {seconds} s")
-        time.sleep(0.1)
+    if not poll(check, seconds, interval=0.1):
+        pytest.fail(f"not seen within {seconds} s")
     return time.monotonic() - started
 
 
@@ -178,10 +149,8 @@ def test_ingest_correct_delete_on_one_node_reach_the_other(nodes) -> None:
 
 
 def test_a_node_behind_the_store_is_not_ready_until_it_catches_up(postgres_url: str, tmp_path: Path,
-                                                                  monkeypatch) -> None:
+                                                                  client_for, monkeypatch) -> None:
     """/healthz on a node whose index misses a change: 503 once the change is older than the grace."""
-    from web import create_app
-
     behind = Archive(ArchiveConfig(home=tmp_path / "c", database_url=postgres_url))
     behind.rebuild()
     other = Archive(ArchiveConfig(home=tmp_path / "d", database_url=postgres_url))
@@ -189,7 +158,7 @@ def test_a_node_behind_the_store_is_not_ready_until_it_catches_up(postgres_url: 
     folder.mkdir()
     (folder / "迟到镇报告.txt").write_text(NEW_REPORT.replace("同步镇", "迟到镇"), encoding="utf-8")
     assert other.ingest([folder], workers=1, index=False).counts["ingested"] == 1
-    client = create_app({"ARCHIVE": behind}).test_client()
+    client = client_for(behind.config, TESTING=False, ARCHIVE=behind)
     monkeypatch.setattr("web.health_views.FOLLOW_GRACE", 0.0)
     response = client.get("/healthz")
     assert response.status_code == 503, response.get_json()
@@ -217,7 +186,7 @@ def test_an_index_older_than_the_change_sequence_becomes_current_without_rereadi
     from archive.store import Change
     from indexer.generation import LITERAL_DB, current_generation
     from indexer.recovery import applied_seq
-    from tests.conftest import make_config
+    from tests.support.archives import make_config
 
     archive = Archive(make_config(tmp_path / "old"))
     archive.ingest(sorted(SHIPPED_DIR.glob("*.txt"))[:2], workers=1)
@@ -235,7 +204,7 @@ def test_an_index_older_than_the_change_sequence_becomes_current_without_rereadi
 def test_a_ranked_search_after_a_deletion_reads_the_segment_with_deletions(tmp_path: Path) -> None:
     """A deletion alone leaves its Whoosh segment unmerged, with deleted documents (found by
     the two-node test: a follower's first search after applying a deletion answered 500)."""
-    from tests.conftest import make_config
+    from tests.support.archives import make_config
 
     archive = Archive(make_config(tmp_path / "del"))
     files = sorted(SHIPPED_DIR.glob("*.txt"))[:3]

@@ -21,7 +21,7 @@ from archive.document import ParsedReport, RawDocument
 from archive.errors import ArchiveError
 from archive.parse import parse_document
 from archive.readers import READERS, decode_text, read_file
-from tests.hostile import docx_bytes, pdf_bytes, report_text
+from tests.support.hostile import docx_bytes, pdf_bytes, report_text
 
 SETTINGS = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

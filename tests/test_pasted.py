@@ -23,8 +23,7 @@ from archive.store import Passage, Report
 from indexer import pasted
 from indexer.clauses import MIN_CHARS
 from indexer.service import SearchService
-from tests.conftest import sessions_of
-from web import create_app
+from tests.support.archives import sessions_of
 from web.params import LONG_QUERY_BYTES, SearchParams
 
 QUERIES = ["枫桥经验 调解", '"法治政府建设"', "人民调解 OR 诉源治理", "法律明白人 -培训",
@@ -130,11 +129,6 @@ def test_filters_apply_to_a_pasted_paragraph(archive_config: ArchiveConfig, para
 
 
 # --- too long for a URL: posted, and its page posts ----------------------------------------------
-
-@pytest.fixture(scope="module")
-def app(archive_config: ArchiveConfig) -> Flask:
-    return create_app({"TESTING": True, "ARCHIVE_CONFIG": archive_config})
-
 
 def test_overrides_name_only_what_changes() -> None:
     params = SearchParams(q="长" * 500, filters={"year": ("2023", "2024"), "county": ("垫江县",)}, page=3)

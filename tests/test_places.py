@@ -17,7 +17,7 @@ from archive.document import PROV_CLUE, PROV_CONTRADICTED, PROV_UNDECIDED, PROV_
 from archive.gazetteer import TOWNSHIP_SUFFIXES, Division, get_gazetteer
 from archive.parse import parse_file
 from archive.places import resolve_place
-from tests.conftest import SEEDS_DIR
+from tests.support.paths import SEEDS_DIR
 
 # 城口县北屏乡's report: its body names no other place, and calls itself 我乡/全乡 or 北屏乡.
 SEED = SEEDS_DIR / "003_a9c7216add76d17d.txt"
@@ -112,6 +112,7 @@ def test_township_alone_stays_undecided(tmp_path: Path) -> None:
     assert metadata.provenance["county"] == PROV_UNDECIDED.format(len(get_gazetteer().townships("桥头镇")))
 
 
+@pytest.mark.slow  # every township of the gazetteer
 def test_every_township_of_the_gazetteer_is_placed_by_a_full_title() -> None:
     # The title and issuer the bench generator writes, for all 38,000+ townships: each must be
     # placed exactly where the gazetteer has it — never elsewhere, and never left incomplete.
@@ -128,6 +129,7 @@ def test_every_township_of_the_gazetteer_is_placed_by_a_full_title() -> None:
     assert wrong == []
 
 
+@pytest.mark.slow  # a sweep of every 20th township of the gazetteer
 @pytest.mark.parametrize("form", ["county", "city", "province", "city+county", "none"])
 def test_a_partial_title_places_right_or_leaves_empty(form: str) -> None:
     # Every 20th township, plus those whose name reads differently across a city or province

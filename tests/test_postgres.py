@@ -21,9 +21,9 @@ from archive.ingest import ingest_paths
 from archive.store import Passage, Report, ReportAlias, make_engine, make_session_factory
 from indexer.build import rebuild
 from indexer.service import SearchService
-from tests.conftest import SHIPPED_DIR, corpus_files, sessions_of
-from tests.test_search import Oracle, found, generated_queries
-from web import create_app
+from tests.support.archives import sessions_of
+from tests.support.oracles import Oracle, found, generated_queries
+from tests.support.paths import SHIPPED_DIR, corpus_files
 
 
 @pytest.fixture(scope="module")
@@ -79,8 +79,8 @@ def test_search_from_a_postgres_store_is_exact(pg_config) -> None:
     assert found(service, "枫桥经验") == oracle.containing("枫桥经验") != set()
 
 
-def test_web_pages_read_from_postgres(pg_config) -> None:
-    client = create_app({"ARCHIVE_CONFIG": pg_config}).test_client()
+def test_web_pages_read_from_postgres(pg_config, client_for) -> None:
+    client = client_for(pg_config, TESTING=False)
     group = client.get("/api/search?q=枫桥经验").get_json()["groups"][0]
     report_id = group["report_id"]
     assert client.get(f"/reports/{report_id}").status_code == 200

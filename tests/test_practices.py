@@ -22,8 +22,7 @@ from bs4 import BeautifulSoup
 from archive.normalize import fold_for_match
 from indexer.practice_names import PRACTICE, SLOGAN, STOPWORDS, key, mentions, merge
 from indexer.practices import DEFICIENCIES
-from tests.web_fixtures import build_instance
-from web import create_app
+from tests.support.web_archive import build_instance
 
 # Spellings of one practice in the shipped reports, which the directory must list as one entry.
 VARIANT_PAIRS = [
@@ -40,18 +39,8 @@ SLOGANS = [
 
 
 @pytest.fixture(scope="module")
-def config(tmp_path_factory):
-    return build_instance(tmp_path_factory.mktemp("practices"))
-
-
-@pytest.fixture(scope="module")
-def app(config):
-    return create_app({"TESTING": True, "ARCHIVE_CONFIG": config, "TODAY": date(2025, 3, 8)})
-
-
-@pytest.fixture()
-def client(app):
-    return app.test_client()
+def app(web_archive, app_for):
+    return app_for(web_archive, TODAY=date(2025, 3, 8))
 
 
 def soup(response) -> BeautifulSoup:
@@ -177,11 +166,11 @@ def test_directory_lists_fengqiao_with_its_lineage(client):
             assert "枫桥经验" in fold_for_match(quote["spelling"])
 
 
-def test_no_report_of_type_other_is_counted(client, config):
+def test_no_report_of_type_other_is_counted(client, web_archive):
     from indexer import literal
     from indexer.generation import LITERAL_DB, current_generation
 
-    conn = literal.connect(Path(current_generation(config.index_dir)) / LITERAL_DB)
+    conn = literal.connect(Path(current_generation(web_archive.index_dir)) / LITERAL_DB)
     other = {rid for (rid,) in conn.execute("SELECT report_id FROM reports WHERE doc_type = '其他'")}
     assert other  # the shipped corpus has such reports (政府信息公开年报 …)
     for kind in ("practice", "slogan"):
@@ -345,13 +334,14 @@ def test_search_page_charts_link_each_bar_to_its_filter(client):
     assert soup(client.get("/search")).select_one("#spread") is None  # browsing: no query, no chart
 
 
-def test_incremental_ingest_shows_in_directory(tmp_path):
+@pytest.mark.slow  # builds a web archive of its own, to change it
+def test_incremental_ingest_shows_in_directory(tmp_path, client_for):
     from archive.ingest import ingest_paths
     from indexer.build import update
-    from tests.conftest import sessions_of
+    from tests.support.archives import sessions_of
 
     config = build_instance(tmp_path / "home")
-    client = create_app({"TESTING": True, "ARCHIVE_CONFIG": config}).test_client()
+    client = client_for(config)
     before = client.get("/api/practice", query_string={"name": "院坝调解法"})
     assert before.status_code == 404
     new = tmp_path / "新增镇2024年法治政府建设情况报告.txt"

@@ -20,7 +20,7 @@ import indexer.order as order_module
 from archive.config import ArchiveConfig
 from indexer import ranking
 from indexer.service import SearchService
-from tests.conftest import build_archive, write_reports
+from tests.support.archives import build_archive, write_reports
 
 FILLER = (
     "加强机关作风建设，开展专题学习会议，落实各项工作制度。",

@@ -8,55 +8,16 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 from archive.normalize import fold_for_match
-from archive.store import Passage, Report, make_engine, make_session_factory
-from indexer.analysis import user_words
 from indexer.build import rebuild
 from indexer.query import FIELDS, UNKNOWN_PLACE, UNKNOWN_YEAR
 from indexer.service import SearchService
-from tests.conftest import make_config, sessions_of
-from tests.test_index_corpus import SEEDS, fill_store
-from tests.test_index_places import PlaceKey, Places
-
-Key = tuple[str, int]
-
-
-class Oracle:
-    """All passages of the store, folded, with their report metadata."""
-
-    def __init__(self, config) -> None:
-        engine = make_engine(config.database_url)
-        with make_session_factory(engine)() as session:
-            rows = session.execute(
-                select(Passage.report_id, Passage.seq, Passage.text, Passage.section_kind,
-                       Report.year, Report.province, Report.city, Report.county, Report.township,
-                       Report.doc_type).join(Report, Report.id == Passage.report_id)
-            ).all()
-            seed_texts = {path.read_text(encoding="utf-8") for path in SEEDS.glob("*.txt")}
-            self.seed_reports = {
-                report.id for report in session.scalars(select(Report))
-                if report.text in seed_texts
-                or any(Path(f.path).resolve().parent == SEEDS.resolve() for f in report.source_files)
-            }
-        engine.dispose()
-        self.folded: dict[Key, str] = {(r[0], r[1]): fold_for_match(r[2]) for r in rows}
-        self.text: dict[Key, str] = {(r[0], r[1]): r[2] for r in rows}
-        self.meta: dict[Key, dict[str, str]] = {
-            (r[0], r[1]): {
-                "section": r[3], "year": str(r[4]) if r[4] is not None else "", "province": r[5],
-                "city": r[6], "county": r[7], "township": r[8], "doc_type": r[9],
-            }
-            for r in rows
-        }
-
-    def containing(self, *words: str) -> set[Key]:
-        folded = [fold_for_match(word) for word in words]
-        return {key for key, text in self.folded.items() if all(word in text for word in folded)}
+from tests.support.archives import make_config, sessions_of
+from tests.support.oracles import Key, Oracle, PlaceKey, Places, found, generated_queries
+from tests.support.stores import fill_store
 
 
 @pytest.fixture(scope="module")
@@ -81,10 +42,6 @@ def oracle(archive) -> Oracle:
 def places(archive) -> Places:
     """Titles, headings and passages: what a search total counts (issue 10)."""
     return Places(archive)
-
-
-def found(service: SearchService, query: str, **filters) -> set[Key]:
-    return set(service.passage_ids(query, filters or None))
 
 
 def reports_of(keys: set[Key] | set[PlaceKey]) -> set[str]:
@@ -126,22 +83,6 @@ def test_segmentation_never_loses_a_substring(service, oracle, whole: str, part:
 
 
 # --- generated query set -------------------------------------------------------------------------
-
-def generated_queries(oracle: Oracle, count: int = 300, seed: int = 20240601) -> list[str]:
-    rng = random.Random(seed)
-    keys = sorted(oracle.text)
-    queries = [word for word, _freq in user_words()]
-    while len(queries) < len(user_words()) + count:
-        text = oracle.text[rng.choice(keys)]
-        length = rng.randint(1, 12)
-        if len(text) < length:
-            continue
-        start = rng.randrange(0, len(text) - length + 1)
-        piece = text[start:start + length]
-        if piece.strip() and '"' not in piece and "”" not in piece:
-            queries.append(piece)
-    return queries
-
 
 def test_every_generated_query_returns_exactly_the_passages_containing_it(service, oracle) -> None:
     misses: list[str] = []

@@ -8,8 +8,8 @@ import pytest
 
 from fazhi.cli import main
 from indexer import pasted
-from tests.conftest import make_config
-from tests.test_index_corpus import corpus_files, fill_store
+from tests.support.archives import make_config
+from tests.support.stores import fill_store, seed_and_dev_files
 
 
 def run(argv: list[str]) -> int:
@@ -20,7 +20,7 @@ def run(argv: list[str]) -> int:
 def home(tmp_path, monkeypatch):
     monkeypatch.setenv("ARCHIVE_HOME", str(tmp_path))
     monkeypatch.delenv("ARCHIVE_DATABASE_URL", raising=False)
-    fill_store(make_config(tmp_path), corpus_files()[:3])
+    fill_store(make_config(tmp_path), seed_and_dev_files()[:3])
     return tmp_path
 
 

@@ -11,8 +11,8 @@ from archive.errors import ArchiveError, QuerySyntaxError
 from indexer.build import rebuild
 from indexer.query import AllOf, AnyOf, Literal, Not, SameSentence, parse
 from indexer.service import SearchService
-from tests.conftest import make_config, sessions_of
-from tests.test_index_corpus import corpus_files, fill_store
+from tests.support.archives import make_config, sessions_of
+from tests.support.stores import fill_store, seed_and_dev_files
 
 
 def test_plain_words_are_and() -> None:
@@ -115,7 +115,7 @@ def test_unknown_filter_key_sort_and_page_are_reported(service) -> None:
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> SearchService:
     config = make_config(tmp_path_factory.mktemp("query"))
-    fill_store(config, corpus_files()[:2])
+    fill_store(config, seed_and_dev_files()[:2])
     rebuild(config, sessions_of(config))
     return SearchService(config)
 

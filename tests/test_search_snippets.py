@@ -8,8 +8,8 @@ from archive.document import Metadata, ParsedPassage, ParsedReport, ParsedSectio
 from indexer.build import rebuild
 from indexer.service import SearchService
 from indexer.snippets import match_spans, snippet
-from tests.conftest import make_config, sessions_of
-from tests.test_index_corpus import fill_store
+from tests.support.archives import make_config, sessions_of
+from tests.support.stores import fill_store
 
 HOSTILE = '坚持“枫桥经验”<script>alert("x")</script>&amp; <b>法律明白人</b> <mark>假标记</mark>'
 

@@ -8,7 +8,6 @@ run: a facet count is checked by following its link, a suggestion by running it.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
@@ -20,8 +19,8 @@ from archive.config import ArchiveConfig
 from indexer import suggest
 from indexer.query import FIELD_SPECS, UNKNOWN_PLACE, UNKNOWN_YEAR
 from indexer.service import SearchService
-from tests.conftest import corpus_files, make_config, sessions_of
-from web import create_app
+from tests.support.archives import make_config, sessions_of
+from tests.support.paths import corpus_files
 
 YEARLESS_TITLE = "关于法治政府建设工作情况的报告"
 YEARLESS_TEXT = f"""{YEARLESS_TITLE}
@@ -52,13 +51,8 @@ def config(tmp_path_factory: pytest.TempPathFactory) -> ArchiveConfig:
 
 
 @pytest.fixture(scope="module")
-def app(config: ArchiveConfig) -> Flask:
-    return create_app({"TESTING": True, "ARCHIVE_CONFIG": config, "SEARCH_PER_PAGE": 100})
-
-
-@pytest.fixture()
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
+def app(config: ArchiveConfig, app_for) -> Flask:
+    return app_for(config, SEARCH_PER_PAGE=100)
 
 
 def api(client: FlaskClient, **args: str) -> dict:
@@ -393,16 +387,14 @@ def test_cli_listing_shows_notes_and_suggestions(config) -> None:
     assert "您是不是要找：枫桥经验" in format_listing(service.search("枫桥精验"))
 
 
-def test_an_incremental_update_refreshes_place_names(tmp_path: Path) -> None:
+def test_an_incremental_update_refreshes_place_names(make_archive) -> None:
     """The cached place names follow the index: a county added by ``update`` resolves from its
     short name without a new generation or a restart (``PRAGMA data_version`` changed)."""
     from archive.ingest import ingest_paths
-    from indexer.build import rebuild, update
+    from indexer.build import update
 
-    config = make_config(tmp_path)
     files = corpus_files()
-    ingest_paths(sessions_of(config), files[:3], workers=1)
-    rebuild(config, sessions_of(config))
+    config = make_archive(files[:3])
     service = SearchService(config)
 
     def counties() -> set[str]:

@@ -8,13 +8,12 @@ passage about 信访 and the 枫桥经验 must first list the other townships th
 
 from __future__ import annotations
 
-import pytest
 from bs4 import BeautifulSoup
 
 from indexer.build import rebuild
 from indexer.service import SearchService
-from tests.conftest import make_config, sessions_of
-from tests.test_index_build import add_to_store, one_passage_report
+from tests.support.archives import make_config, sessions_of
+from tests.support.stores import add_to_store, one_passage_report
 
 TEMPLATE = ("坚持以习近平新时代中国特色社会主义思想为指导，深入学习贯彻习近平法治思想，"
             "全面落实上级关于法治政府建设的决策部署。")
@@ -63,13 +62,6 @@ def test_other_years_of_the_township_and_other_documents_are_not_elsewhere(tmp_p
     rebuild(config, sessions_of(config))
     ids = [item.report_id for item in SearchService(config).similar(source, 1)]
     assert ids == [elsewhere] and same_township not in ids and disclosure not in ids
-
-
-@pytest.fixture(scope="module")
-def client(archive_config):
-    from web import create_app
-
-    return create_app({"TESTING": True, "ARCHIVE_CONFIG": archive_config}).test_client()
 
 
 def test_a_passage_about_fengqiao_lists_the_townships_naming_it_first(client) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
@@ -22,7 +23,8 @@ from archive.store import (
     new_report,
     report_rows,
 )
-from tests.conftest import DEV_DIR, corpus_files, make_config
+from tests.support.archives import make_config
+from tests.support.paths import DEV_DIR, corpus_files
 
 
 def _orm_graph(parsed) -> Report:
@@ -64,6 +66,7 @@ def store_rows(url: str) -> dict[str, list[tuple]]:
     return {"reports": reports, "sections": sections, "passages": passages}
 
 
+@pytest.mark.slow  # parses every shipped report and stores them twice
 def test_bulk_insert_stores_what_the_orm_graph_stores(tmp_path: Path) -> None:
     parsed = [parse_file(path)[2] for path in corpus_files()]
     urls = []

@@ -20,8 +20,9 @@ from indexer.build import rebuild, update
 from indexer.generation import LITERAL_DB, current_generation
 from indexer.query import parse
 from indexer.service import SearchService
-from tests.conftest import corpus_files, make_config, sessions_of
-from tests.test_index_build import add_to_store, one_passage_report
+from tests.support.archives import make_config, sessions_of
+from tests.support.paths import corpus_files
+from tests.support.stores import add_to_store, one_passage_report
 
 TEMPLATE = ("坚持以习近平新时代中国特色社会主义思想为指导，深入学习贯彻习近平法治思想，"
             "全面落实上级关于法治政府建设的决策部署。")
@@ -121,6 +122,7 @@ def _generated(tmp_path: Path) -> list[Path]:
     return sorted(generate(tmp_path / "bench", 30, 7).glob("*.txt"))
 
 
+@pytest.mark.slow  # updates and rebuilds its own stores
 @pytest.mark.parametrize("files", [lambda _tmp: corpus_files(), _generated], ids=["shipped", "generated"])
 def test_incremental_updates_give_the_marks_a_rebuild_gives(tmp_path, files) -> None:
     paths = files(tmp_path)
@@ -142,6 +144,7 @@ def test_incremental_updates_give_the_marks_a_rebuild_gives(tmp_path, files) -> 
     assert any(reports >= templates.MIN_REPORTS for *_, reports, _template in passages) and folded
 
 
+@pytest.mark.slow  # updates and rebuilds its own store
 def test_an_update_is_searchable_before_its_marks_and_a_cut_one_is_finished_later(
     tmp_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -173,13 +176,6 @@ def test_an_update_is_searchable_before_its_marks_and_a_cut_one_is_finished_late
 
 
 # --- the web pages ---------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def client(archive_config):
-    from web import create_app
-
-    return create_app({"TESTING": True, "ARCHIVE_CONFIG": archive_config}).test_client()
-
 
 def _template_passage(archive_config) -> tuple[str, int, int, int, int]:
     """(report id, seq, start, end, reports) of the template sentence of the corpus holding the

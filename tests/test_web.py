@@ -1,7 +1,8 @@
 """Every route of the web app through the Flask test client: HTML pages, JSON twins, errors,
 exports, security headers and escaping of hostile report text.
 
-The archive is built once per module by the real ingest and index (see ``web_fixtures``).
+The archive (``web_archive``: the shipped reports plus a hostile one) is built once per session by
+the real ingest and index (``tests.support.web_archive``).
 """
 
 from __future__ import annotations
@@ -19,28 +20,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archive.fields import MAX_QUERY_CHARS
-from tests.web_fixtures import ALIAS_ID, HOSTILE_NAME, HOSTILE_TEXT, build_instance
-from web import create_app
+from tests.support.web_archive import ALIAS_ID, HOSTILE_NAME, HOSTILE_TEXT
 
 TODAY = "2025-03-08"
 
 
 @pytest.fixture(scope="module")
-def config(tmp_path_factory):
-    return build_instance(tmp_path_factory.mktemp("webarchive"))
-
-
-@pytest.fixture(scope="module")
-def app(config):
+def app(web_archive, app_for):
     from datetime import date
 
-    return create_app({"TESTING": True, "ARCHIVE_CONFIG": config, "TODAY": date(2025, 3, 8),
-                       "PUBLIC_BASE_URL": "https://fazhi.example.cn"})
-
-
-@pytest.fixture()
-def client(app):
-    return app.test_client()
+    return app_for(web_archive, TODAY=date(2025, 3, 8), PUBLIC_BASE_URL="https://fazhi.example.cn")
 
 
 @pytest.fixture(scope="module")
@@ -193,8 +182,9 @@ def test_page_beyond_last_says_so(client):
     assert "超出范围" in soup(response).select_one(".empty").get_text()
 
 
-def test_pagination_links_walk_all_reports(config):
-    small = create_app({"TESTING": True, "ARCHIVE_CONFIG": config, "SEARCH_PER_PAGE": 2}).test_client()
+@pytest.mark.slow  # walks every listing two reports a page
+def test_pagination_links_walk_all_reports(web_archive, client_for):
+    small = client_for(web_archive, SEARCH_PER_PAGE=2)
     seen: list[str] = []
     url = "/search?q=法治"
     for _ in range(40):
@@ -561,10 +551,10 @@ def test_every_route_is_tested(app):
     assert {rule.endpoint for rule in app.url_map.iter_rules()} == tested
 
 
-def test_wsgi_module_exposes_app(monkeypatch, config):
+def test_wsgi_module_exposes_app(monkeypatch, web_archive):
     import importlib
 
-    monkeypatch.setenv("ARCHIVE_HOME", str(config.home))
+    monkeypatch.setenv("ARCHIVE_HOME", str(web_archive.home))
     import wsgi
 
     module = importlib.reload(wsgi)

@@ -21,8 +21,9 @@ from indexer.build import rebuild, update
 from indexer.generation import LITERAL_DB, current_generation
 from indexer.particulars import particulars
 from indexer.service import SearchService
-from tests.conftest import corpus_files, make_config, sessions_of
-from tests.test_index_build import add_to_store, one_passage_report
+from tests.support.archives import make_config, sessions_of
+from tests.support.paths import corpus_files
+from tests.support.stores import add_to_store, one_passage_report
 
 # The bar; the measured figures are in tests/corpus/README.md (sentences: precision
 # 0.986, recall 1.000; held out: 0.982, 1.000).
@@ -192,6 +193,7 @@ def test_every_hit_says_whether_it_is_template_and_who_shares_its_wording(archiv
     assert seen_template and seen_shared  # not vacuous
 
 
+@pytest.mark.slow  # updates and rebuilds its own store
 def test_an_update_marks_sentences_as_a_rebuild_does(tmp_path) -> None:
     paths = corpus_files()
     archive = Archive(make_config(tmp_path / "archive"))

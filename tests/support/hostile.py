@@ -3,26 +3,21 @@
 Why one module: the hostile-file, injection, fault and load tests all need to build a small
 archive through the real pipeline and then prove the store and the index agree; doing that
 in one place keeps every test file short and makes the consistency check the same everywhere.
+Running the CLI in a subprocess is in ``tests.support.cli``.
 """
 
 from __future__ import annotations
 
 import functools
 import io
-import os
 import re
 import struct
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 from archive.config import ArchiveConfig
 
-REPO = Path(__file__).resolve().parents[1]
-SHIPPED_DIR = REPO / "data" / "reports"
-
-# The four payloads issue 6 names, each on a line of an otherwise ordinary report.
+# The four payloads of the injection tests, each on a line of an otherwise ordinary report.
 SCRIPT = "<script>alert(1)</script>"
 ATTRIBUTE_BREAK = '"><img src=x onerror=alert(1)>'
 JS_URL = "javascript:alert(1)"
@@ -44,19 +39,6 @@ HOSTILE_REPORT = f"""垫江县注入测试镇人民政府
 三、2024年工作安排
 继续深化枫桥经验，推进法治乡镇建设。
 """
-
-
-def archive_env(config: ArchiveConfig) -> dict[str, str]:
-    """Environment for a subprocess (CLI, gunicorn) that must use ``config``'s archive."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ARCHIVE_")}
-    return {**env, "ARCHIVE_HOME": str(config.home), "ARCHIVE_DATABASE_URL": config.database_url,
-            "PYTHONPATH": str(REPO)}
-
-
-def run_archive(config: ArchiveConfig, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """``python -m fazhi ARGS`` on ``config``, as a user runs it."""
-    return subprocess.run([sys.executable, "-m", "fazhi", *args], cwd=REPO, env=archive_env(config),
-                          capture_output=True, text=True, timeout=timeout, check=False)
 
 
 def write_hostile_report(folder: Path) -> Path:

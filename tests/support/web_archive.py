@@ -1,8 +1,9 @@
-"""A small archive for the web tests: the shipped reports plus one hostile report.
+"""The web tests' archive: the shipped reports plus one hostile report and an id alias.
 
-Why not only the shared session fixture: these tests need a report whose text tries to inject
-markup and spreadsheet formulas, a Chinese file name with spaces, and an id alias, none of
-which belong in the shipped corpus. Everything goes through the real ingest and index.
+Why not only the session archive of the shipped corpus: these tests need a report whose text
+tries to inject markup and spreadsheet formulas, a Chinese file name with spaces, and an id
+alias, none of which belong in the shipped corpus. Everything goes through the real ingest and
+index. Built once per session (``web_archive`` in ``tests/conftest.py``) and only read.
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from archive.config import ArchiveConfig
-from tests.conftest import make_config, sessions_of
 
-REPO = Path(__file__).resolve().parents[1]
-SHIPPED_DIR = REPO / "data" / "reports"
+from .archives import make_config, sessions_of
+from .paths import SHIPPED_DIR
+
 ALIAS_ID = "a1a5a1a5a1a5"
 HOSTILE_NAME = "测试镇 2023 年度报告 (含\"引号\").txt"
 HOSTILE_TEXT = """垫江县测试镇人民政府

@@ -1,6 +1,6 @@
 """A county portal on loopback for the harvester's tests: real report texts in portal HTML.
 
-It mimics what the harvester meets on real sites (issue 12 §6): a 法治政府建设年度报告 column
+It mimics what the harvester meets on real sites: a 法治政府建设年度报告 column
 paginated as ``index.html``/``index_1.html``/``index_2.html`` (the first pager written by a
 ``createPageHTML`` script, the others as links), report pages with the 索引号/发布机构/成文日期
 table and site chrome, a GBK page, a report published only as a .docx attachment, a moved page
@@ -8,7 +8,9 @@ table and site chrome, a GBK page, a report published only as a .docx attachment
 forbids, a 政府信息公开工作年度报告 in the same column, and one report under two URLs.
 
 The server listens on 127.0.0.1 only, answers ETag / Last-Modified conditionally, and logs every
-request (path, status, time, User-Agent), so tests can say exactly what was fetched.
+request (path, status, time, User-Agent), so tests can say exactly what was fetched. A test that
+must stop a harvester at a known request (a killed run) sets ``on_request``: the site calls it
+with each request's number as the request arrives, before answering it.
 """
 
 from __future__ import annotations
@@ -19,15 +21,15 @@ import html
 import io
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from tests.conftest import CORPUS
+from .paths import WEB_DIR
 
-WEB = CORPUS / "web"
 COLUMN = "/col/fzzfjsndbg/"
 # The reports the column publishes, by corpus file: each must be ingested exactly once.
 REPORT_PAGES = {
@@ -92,6 +94,9 @@ class FixtureSite:
     resources: dict[str, Resource] = field(default_factory=dict)
     log: list[Hit] = field(default_factory=list)
     base: str = ""
+    on_request: Callable[[int], None] | None = None  # called with 1, 2, … as requests arrive
+    arrived: int = 0
+    _arrivals: threading.Lock = field(default_factory=threading.Lock)
 
     def url(self, path: str) -> str:
         """Absolute URL of ``path`` on the running server."""
@@ -100,6 +105,14 @@ class FixtureSite:
     def paths(self, status: int | None = None) -> list[str]:
         """Requested paths in order (only those answered with ``status`` when given)."""
         return [hit.path for hit in self.log if status is None or hit.status == status]
+
+    def arrive(self) -> None:
+        """Count a request that just arrived and hand its number to ``on_request``."""
+        with self._arrivals:
+            self.arrived += 1
+            number = self.arrived
+        if self.on_request is not None:
+            self.on_request(number)
 
     def change(self, path: str, extra: str) -> None:
         """Publish a revised page: ``extra`` appended to its article, a new ETag and date."""
@@ -164,7 +177,7 @@ def _docx(text: str) -> bytes:
 
 
 def _corpus(name: str) -> str:
-    return (WEB / f"{name}.txt").read_text(encoding="utf-8")
+    return (WEB_DIR / f"{name}.txt").read_text(encoding="utf-8")
 
 
 def build_site() -> FixtureSite:
@@ -228,6 +241,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         started = time.monotonic()  # when the request arrived: what --delay spaces out
+        self.site.arrive()
         path = self.path.split("?")[0].split("#")[0]
         resource = self.site.resources.get(path)
         status = self._answer(resource)
