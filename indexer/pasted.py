@@ -30,7 +30,7 @@ from archive.normalize import fold_for_match
 
 from . import literal
 from .clauses import MIN_CHARS, clause_spans
-from .query import AnyOf, Literal, ParsedQuery, Vocabulary, parse
+from .query import AnyOf, Literal, ParsedQuery, Vocabulary, parse, spaced_controls
 
 MIN_CLAUSES = 2  # clauses with punctuation between them that make text "pasted" without asking
 # Punctuation that ends a clause and is no syntax of the query language (folded forms).
@@ -41,7 +41,7 @@ NO = frozenset({"no", "0", "false", "否"})
 
 def clauses(text: str) -> list[str]:
     """The folded clauses of ``text`` of at least ``MIN_CHARS`` characters, each once, in order."""
-    folded = fold_for_match(text)
+    folded = fold_for_match(spaced_controls(text))
     found: list[str] = []
     for start, end in clause_spans(folded):
         found.extend(piece for piece in folded[start:end].split() if len(piece) >= MIN_CHARS)

@@ -190,8 +190,9 @@ class _Tok:
     name: str = ""
 
 
-def _clean(raw: str) -> str:
-    """Control and format characters become spaces, so pasted text never breaks parsing.
+def spaced_controls(raw: str) -> str:
+    """Control and format characters become spaces, so pasted text never breaks parsing (a NUL
+    would end an FTS5 query string early), read as a query or as pasted clauses.
 
     Lone surrogates ("Cs": undecodable bytes of a command-line argument) too: SQLite cannot
     encode them, and they match nothing anyway.
@@ -539,7 +540,7 @@ def parse(
         raise QuerySyntaxError("检索式必须是文字。")
     if len(query) > MAX_QUERY_CHARS:
         raise QuerySyntaxError(f"检索式太长（{len(query)} 字），最多 {MAX_QUERY_CHARS} 字。")
-    text = _clean(query).strip()
+    text = spaced_controls(query).strip()
     parser = _Parser(_lex(text), vocabulary)
     match = parser.parse_sequence(0)
     for key, values in (filters or {}).items():

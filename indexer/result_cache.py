@@ -41,7 +41,7 @@ def cache_key(query: str, filters: Mapping[str, str | Sequence[str]] | None, **o
               for name, value in (filters or {}).items()}
     text = json.dumps([FORMAT, query, sorted(normal.items()), sorted(options.items())],
                       ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()  # a lone surrogate is a key too
 
 
 class ResultCache:

@@ -128,6 +128,21 @@ def test_filters_apply_to_a_pasted_paragraph(archive_config: ArchiveConfig, para
     assert filtered.choices["year"] and filtered.clauses == everything.clauses
 
 
+
+@pytest.mark.parametrize("control", ["\x00", "\u200b", "\ud800"])
+def test_control_characters_in_pasted_text_read_as_spaces(archive_config: ArchiveConfig, paragraph,
+                                                           control: str) -> None:
+    """A NUL, a zero-width space or a lone surrogate pasted inside a paragraph is a space: the same
+    clauses and reports as the clean text (a NUL once cut the FTS5 query short: a 500)."""
+    service = SearchService(archive_config)
+    text = paragraph[1]
+    middle = len(text) // 2
+    spaced = service.search(text[:middle] + " " + text[middle:], per_page=100)
+    dirty = service.search(text[:middle] + control + text[middle:], per_page=100)
+    assert dirty.clauses == spaced.clauses and dirty.clauses
+    assert [g.report_id for g in dirty.groups] == [g.report_id for g in spaced.groups]
+    assert dirty.total == spaced.total > 0
+
 # --- too long for a URL: posted, and its page posts ----------------------------------------------
 
 def test_overrides_name_only_what_changes() -> None:
