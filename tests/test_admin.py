@@ -1,6 +1,6 @@
 """Read-only public app; data changes only through web.admin with the configured token.
 
-What is proved here, for issue 6 §6: on the app as ``create_app`` builds it, every route that
+What is proved here (the public app changes nothing): on the app as ``create_app`` builds it, every route that
 accepts POST/PUT/DELETE/PATCH is refused (403/404/405) or, for the one read-only POST (the
 citation-list export), provably changes nothing — checked by comparing the store and the live
 index before and after, not by trusting route names. ``web.admin`` (registered by ``create_app``)

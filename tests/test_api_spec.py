@@ -33,7 +33,7 @@ from archive.store import Report, make_engine, make_session_factory
 from web.reference_list import FORMATS
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-HEADING_PHRASE = "加强执法队伍和综合能力建设"  # only in a heading of seed 000 (issue 10 §1)
+HEADING_PHRASE = "加强执法队伍和综合能力建设"  # only in a heading of seed 000: headings are searched too
 MISSPELT = "枫桥精验"  # finds nothing; "did you mean 枫桥经验"
 
 

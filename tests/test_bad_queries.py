@@ -1,6 +1,6 @@
 """Bad queries never break search: through SearchService, the HTML page, the JSON API and CSV.
 
-What is proved here, for issue 6 §2: unbalanced quotes and parentheses, lone operators,
+What is proved here (a bad query never gives a 500): unbalanced quotes and parentheses, lone operators,
 10,000-character queries, control characters, every Whoosh/Lucene syntax character, unknown
 fields, out-of-range pages and reversed year ranges either give a sensible result or a 400
 whose page/JSON says what was wrong — never a 500 or a foreign exception. Hypothesis fuzzes

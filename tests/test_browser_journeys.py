@@ -1,4 +1,4 @@
-"""Issue 10's journeys in a real Chromium at 1366 and 375 px: search → read → compare, no dead ends.
+"""A user's journeys in a real Chromium at 1366 and 375 px: search → read → compare, no dead ends.
 
 What a user must see: the reader opened from a search lands on the first hit with "第 k / n 处",
 steps hit by hit (buttons and N/P keys) and goes back to the very result page it came from;

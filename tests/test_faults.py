@@ -1,6 +1,6 @@
 """Faults: processes killed mid-write, indexes lost or corrupted — nothing lost, nothing half-done.
 
-What is proved here, for issue 6 §4:
+What is proved here (a killed process loses nothing):
 * ``python -m fazhi index`` killed with SIGKILL at several moments of a rebuild (as soon as the
   new generation exists, while its literal table grows, while Whoosh writes, and at seeded
   random times) leaves the previous generation live and answering exactly as before, and the

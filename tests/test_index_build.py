@@ -45,7 +45,7 @@ def test_update_adds_changes_and_removes_reports(small_archive) -> None:
     started = time.perf_counter()
     update(small_archive, sessions_of(small_archive), [report_id], [])
     assert service.passage_ids("独一无二的短语") == [(report_id, 1)]
-    assert time.perf_counter() - started < 2.0  # issue 5: searchable within 2 s
+    assert time.perf_counter() - started < 2.0  # a report added is searchable within 2 s
     assert service.search("独一无二").facets["township"] == [["测试镇", 1, 1]]  # reports, passages
 
     remove_from_store(small_archive, report_id)
@@ -147,9 +147,9 @@ def test_a_broken_live_generation_is_reported_as_unavailable(small_archive) -> N
 
 
 def test_whoosh_documents_carry_identity_and_facet_columns(archive_config) -> None:
-    """Issue 3 §2: every Whoosh document carries its report, place (passage, heading, title; issue
-    10), number, heading path and the seven facet values as sortable columns, and they agree with
-    the store, value for value."""
+    """Every Whoosh document carries its report, place (passage, heading, title), number,
+    heading path and the seven facet values as sortable columns, and they agree with the
+    store, value for value."""
     from indexer.literal import HEADING, INLINE, PASSAGE, TITLE
     from tests.support.oracles import Places
 
@@ -181,7 +181,7 @@ def test_whoosh_documents_carry_identity_and_facet_columns(archive_config) -> No
 
 
 def test_a_rebuild_leaves_its_literal_table_checked_for_the_next_start(tmp_path) -> None:
-    """The builder runs SQLite's integrity check on the generation it wrote (issue 14 §4: the
+    """The builder runs SQLite's integrity check on the generation it wrote (launch → first search: the
     check was ≈ 0.65 s of the first server start after a build at 10,000 reports); the pass is
     recorded against the file's size and mtime, so a later change still brings the check back."""
     config = make_config(tmp_path)

@@ -1,4 +1,4 @@
-"""Titles and headings are searchable places (issue 10 §1), checked on the real corpora.
+"""Titles and headings are searchable places, checked on the real corpora.
 
 The oracle reads the store with SQLAlchemy, never the index: a report's *places* are its title,
 its heading lines (``Section.written``) and its passages; a heading sentence that opens its

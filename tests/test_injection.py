@@ -1,13 +1,12 @@
 """No injection: hostile report text and queries come out as text everywhere, files stay in the store.
 
-What is proved here, for issue 6 §3: a report whose text carries ``<script>``, an
-attribute-breaking ``"><img onerror>``, a ``javascript:`` URL and a CSV formula line is
-ingested through the real pipeline, and then every page that shows it — search results and
-snippets, the reader, the comparison, the cite page, the citations JSON, the citation export
-and the CSV export — shows it as inert text: no element, attribute, event handler or URL comes
-out of report text or a query, and spreadsheet cells are defused. Every response carries the
-security headers. Report ids and downloads cannot reach outside the store.
-"""
+What is proved here (nothing a report or a user wrote runs as code): a report whose text carries
+``<script>``, an attribute-breaking ``"><img onerror>``, a ``javascript:`` URL and a CSV formula
+line is ingested through the real pipeline, and then every page that shows it — search results and
+snippets, the reader, the comparison, the cite page, the citations JSON, the citation export and the
+CSV export — shows it as inert text: no element, attribute, event handler or URL comes out of report
+text or a query, and spreadsheet cells are defused. Every response carries the security headers.
+Report ids and downloads cannot reach outside the store. """
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 archive (files → store) ← indexer (store → search) ← fazhi (operations) ← web. An import back up
 (``archive/cli.py`` once imported ``indexer``) and engines made here and there (13 call sites of
-``make_engine``, each creating tables) are what ``fazhi.operations.Archive`` replaced (issue 11 §2).
+``make_engine``, each creating tables) are what ``fazhi.operations.Archive`` replaced.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def test_search_filter_options_are_the_registry_facets() -> None:
 def test_a_web_process_does_not_import_the_builders_numerics() -> None:
     """numpy and scipy (through datasketch's LSH) cost ≈ 0.35 s to import and only the index
     builder's template marks use them (``indexer.nearcopies``): a gunicorn master importing the
-    app must not pay for them (issue 14 §4, launch → first search)."""
+    app must not pay for them (launch → first search stays short)."""
     code = ("import sys\nimport fazhi.operations, indexer.service, web\n"
             "print(sorted(m for m in ('numpy', 'scipy', 'datasketch') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)

@@ -1,4 +1,4 @@
-"""The bench's truth is what the product promises (issue 14): every place a plain search covers —
+"""The bench's truth is what the product promises (exact at any scale): every place a plain search covers —
 paragraphs, headings, titles — read from the index, and the project judged exact against it.
 
 On the shipped corpus's archive: queries whose matches include titles and headings (the places

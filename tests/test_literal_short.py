@@ -1,4 +1,4 @@
-"""Short words from the index (issue 14): a 2-character word is answered by the trigrams it
+"""Short words from the index (exact at scale): a 2-character word is answered by the trigrams it
 begins (``indexer.literal``), and that must stay exactly what a scan of the folded text finds.
 
 Checked on the shipped corpus's own index: words cut from the start, middle and end of real

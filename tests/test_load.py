@@ -1,6 +1,6 @@
 """Load against a live gunicorn on loopback, with and without a concurrent ingest (bench.load).
 
-What is proved here, for issue 6 §5, in a short bounded form of the documented run
+What is proved here (load gives no errors), in a short bounded form of the documented run
 (``python -m bench.load --clients 16 --seconds 60``): 8 clients for 10 s mixing searches,
 facet clicks, report pages, comparisons and citations get zero errors; the same holds while
 another process ingests new reports into the served archive, and when the ingest is done every

@@ -29,7 +29,7 @@ from tests.support.servers import Gunicorn
 from tests.support.waiting import poll
 
 TOKEN = "node-test-token-0123456789"
-FOLLOW_DEADLINE = 10.0  # issue 14: searchable on another node within 10 s
+FOLLOW_DEADLINE = 10.0  # searchable on another node within 10 s
 START_DEADLINE = 120.0
 SEED_REPORTS = 4
 MARKER = "节点同步测试标记"

@@ -1,7 +1,7 @@
 """The store on PostgreSQL: same reports, same passages, same exact search as on SQLite.
 
-Issue 2 promises "any SQLAlchemy URL (PostgreSQL included)" and issue 5 that results stay exact
-"in every configuration (PostgreSQL included)". So this module starts a throwaway PostgreSQL
+The store takes any SQLAlchemy URL (PostgreSQL included) and results stay exact in every
+configuration, PostgreSQL included. So this module starts a throwaway PostgreSQL
 server (``postgres_url`` in conftest: Debian's ``postgresql`` package, installed by
 ``scripts/setup.sh --for-tests``, on a Unix socket in a temporary folder), and runs the real
 pipeline: ingest the shipped + dev corpora, build the index from the PostgreSQL store, search

@@ -40,7 +40,7 @@ def oracle(archive) -> Oracle:
 
 @pytest.fixture(scope="module")
 def places(archive) -> Places:
-    """Titles, headings and passages: what a search total counts (issue 10)."""
+    """Titles, headings and passages: what a search total counts: every place a plain search covers."""
     return Places(archive)
 
 
@@ -48,7 +48,7 @@ def reports_of(keys: set[Key] | set[PlaceKey]) -> set[str]:
     return {key[0] for key in keys}
 
 
-# --- the traps of issue 3 -----------------------------------------------------------------------
+# --- the traps a stock Chinese analyzer falls into ----------------------------------------------------------
 
 def test_oracle_knows_the_five_seed_reports(oracle) -> None:
     assert len(oracle.seed_reports) == 5
@@ -60,7 +60,7 @@ def test_phrase_fengqiao_finds_every_report_that_says_it(service, oracle) -> Non
     assert found(service, '"枫桥经验"') == expected
     assert {g.report_id for g in result.groups} == reports_of(expected)
     assert result.total == len(expected)
-    assert len(reports_of(expected) & oracle.seed_reports) == 2  # issue 3: stock analyzer found 0 of 2
+    assert len(reports_of(expected) & oracle.seed_reports) == 2  # stock Whoosh + jieba found 0 of 2
 
 
 def test_maodun_jiufen_in_all_five_seed_reports(service, oracle) -> None:
@@ -152,7 +152,7 @@ def test_same_sentence_is_stricter_than_same_passage(service, oracle) -> None:
 def test_facet_counts_equal_counts_from_the_store(service, places) -> None:
     """Facets count reports first and passages second; a report with no known place or year is
     counted under the field's unknown label (the value that filters to it), listed last."""
-    meta = places.meta  # titles and headings are places too (issue 10)
+    meta = places.meta  # titles and headings are places a search covers too
     for query, words, without in (("法治", ["法治"], []), ("调解", ["调解"], []), ("", None, None),
                                   ("矛盾纠纷 -培训", ["矛盾纠纷"], ["培训"])):
         result = service.search(query)

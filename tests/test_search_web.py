@@ -1,4 +1,4 @@
-"""Issue 10 §3–6 through the Flask test client: facets, filter-only listings, forgiving fields
+"""Search through the Flask test client: facets, filter-only listings, forgiving fields
 and no-hit help, on the shipped + dev corpora plus one report whose year and place are unknown.
 
 Every expectation is computed from another route or from the store, never written down from a

@@ -1,4 +1,4 @@
-"""What a search process keeps in memory of the index (issue 14 §5: worker memory ≤ 400 MB at
+"""What a search process keeps in memory of the index (a worker's memory stays ≤ 400 MB at
 50,000 reports).
 
 Whoosh's memory-mapped compound segments wrap each segment file in an ``io.BytesIO``, which

@@ -127,7 +127,7 @@ def test_inline_heading_is_styled_inside_its_paragraph_not_repeated(report) -> N
 
 
 def test_inline_and_line_headings_of_seed_001() -> None:
-    """The two cases of issue 10: （三）压实领导责任 opens ¶4; （一）强化制度建设… is no ¶ of its own."""
+    """Two real cases: （三）压实领导责任 opens ¶4; （一）强化制度建设… is no ¶ of its own."""
     path = next(p for p in FILES if p.name.startswith("001_"))
     report = parse_file(path)[2]
     texts = [p.text for _s, _p, p in report.passages()]
