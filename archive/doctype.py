@@ -22,7 +22,6 @@ The kinds (``archive.document.DOC_TYPES``):
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from .document import (
     PROV_TYPE_COLUMN,
@@ -39,9 +38,7 @@ from .document import (
     PROV_TYPE_TITLE_OTHER,
     PROV_TYPE_YEAR_REVIEW,
 )
-
-if TYPE_CHECKING:
-    from .metadata import Evidence
+from .evidence import Evidence
 
 DISCLOSURE = "政府信息公开"
 INTERPRETATION = "解读"  # 政策解读 / 议题解读: a page about a report, not the report

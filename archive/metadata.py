@@ -26,9 +26,7 @@ rules, field by field:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
@@ -45,6 +43,7 @@ from .document import (
     PROV_UNNAMED_TOWNSHIP,
     Metadata,
 )
+from .evidence import Evidence
 from .header import ORGAN_SUFFIX, TITLE_WORDS, Header
 from .issuer import SOURCE_FIELDS, credible_issuer, passed_over
 from .normalize import simplify
@@ -79,38 +78,6 @@ SIGNATURE_DATE = re.compile(
     rf"({DATE_NUMBER}{{1,3}})\s*日\s*(?:印发|发布)?\s*$"
 )
 FIELD_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
-
-
-@dataclass
-class Evidence:
-    """Everything metadata is read from.
-
-    ``reading`` has the offsets of ``text`` (the display text) and is the simplified form of a
-    report written in traditional characters (``archive.normalize.simplify``), else ``text``
-    itself: titles, places, years and types are read from it, what users see is cut from
-    ``text``. ``fields`` are the page's labelled values (索引号, 发布机构…) and ``crumbs`` its
-    breadcrumb, both from ``archive.cleaning.clean_page``.
-    """
-
-    text: str
-    reading: str
-    header: Header
-    fields: dict[str, str] = field(default_factory=dict)
-    crumbs: list[str] = field(default_factory=list)
-    filename: str = ""
-    # Where the page was published, when known from outside the text (a harvest, a sidecar's
-    # ``url``): a weak place clue (``archive.domain``).
-    address: str = ""
-
-    @cached_property
-    def body(self) -> list[str]:
-        """The lines of the reading that are report body, in order."""
-        return [line.text.strip() for line in self.header.lines if line.start not in self.header.skipped]
-
-    @cached_property
-    def opening(self) -> str:
-        """The report's first paragraph: where an untitled report says what it is and whose."""
-        return next(iter(self.body), "")
 
 
 def extract_metadata(evidence: Evidence) -> Metadata:

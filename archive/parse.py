@@ -13,9 +13,10 @@ from pathlib import Path
 from .cleaning import clean_page
 from .document import PROV_SIDECAR, Metadata, ParsedReport, RawDocument
 from .errors import UnreadableFile
+from .evidence import Evidence
 from .header import analyse_header
 from .issuer import settle_issuer
-from .metadata import Evidence, extract_metadata
+from .metadata import extract_metadata
 from .normalize import is_traditional, simplify
 from .readers import read_file
 from .sidecar import load_overrides

@@ -51,7 +51,7 @@ from .generation import (
     publish,
     writer_lock,
 )
-from .recovery import verify_literal
+from .integrity import verify_literal
 from .schema import FACET_FIELDS, column_value, make_schema
 
 # A rebuild commits this many reports at a time, recording its progress in ``PROGRESS``: a build

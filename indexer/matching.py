@@ -8,30 +8,19 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import replace
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from archive.fields import REPORT_FACETS
 
 from . import literal, prerank
-from .beside import Beside
 from .facets import FacetCounts, facet_counts
+from .prerank import Matched
 from .query import ParsedQuery
 from .schema import FACET_FIELDS
 
 if TYPE_CHECKING:
     from . import matchsets
     from .live import LiveGeneration
-
-
-class Matched(NamedTuple):
-    """How ``materialise`` found the matches."""
-
-    scanned: frozenset[str]  # words read in the text (``literal.common_words``; all when narrow)
-    # The best places in the query's scope and filters by ``rank_beside``'s pre-rank, read on
-    # another connection (possibly another version of the index: only gids in ``temp.hits`` count)
-    ranking: Beside | None
-    narrow: bool  # the filters left few reports: every word was read in their text (``literal.narrow``)
-    ranked_by_counts: bool = False  # ``ranking`` is BM25 on 2-character words' counts, not FTS5's
 
 
 def materialise(

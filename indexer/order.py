@@ -12,13 +12,12 @@ from typing import TYPE_CHECKING, TypeVar
 
 from archive.fields import sort_columns
 
-from .prerank import candidates
+from .prerank import Matched, candidates
 from .query import ParsedQuery
 from .ranking import originality, score
 
 if TYPE_CHECKING:
     from .live import LiveGeneration
-    from .matching import Matched
 
 # A match containing all the query's words adjacently, as typed: score × BOOST + BONUS.
 PHRASE_BOOST = 2.0

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from . import literal
 from .beside import Beside
@@ -24,7 +24,6 @@ from .query import ParsedQuery
 
 if TYPE_CHECKING:
     from .live import LiveGeneration
-    from .matching import Matched
 
 # Matches scored by Whoosh BM25F per request, per kind of candidate (see ``candidates``); the
 # reports of matches not scored follow the scored ones by match count.
@@ -38,6 +37,18 @@ RANK_BESIDE_FACTOR = 3
 COUNT_LIMIT = 20_000
 TEXT_COUNT_LIMIT = 1_000
 log = logging.getLogger(__name__)
+
+
+class Matched(NamedTuple):
+    """How ``indexer.matching.materialise`` found the matches, which decides how the pre-rank
+    reads them: beside (``ranking``), by counts, or in the text of few reports (``narrow``)."""
+
+    scanned: frozenset[str]  # words read in the text (``literal.common_words``; all when narrow)
+    # The best places in the query's scope and filters by ``rank_beside``'s pre-rank, read on
+    # another connection (possibly another version of the index: only gids in ``temp.hits`` count)
+    ranking: Beside | None
+    narrow: bool  # the filters left few reports: every word was read in their text (``literal.narrow``)
+    ranked_by_counts: bool = False  # ``ranking`` is BM25 on 2-character words' counts, not FTS5's
 
 
 def candidates(

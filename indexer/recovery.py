@@ -36,7 +36,9 @@ from archive.config import ArchiveConfig
 from archive.store import Change, Report, changes_since, latest_change
 
 from . import literal, templates
+from .build import rebuild, update
 from .generation import LITERAL_DB, WHOOSH_DIR, current_generation, open_whoosh, writer_lock
+from .integrity import check_once
 from .literal import SCHEMA_VERSION, applied_change, schema_version
 
 T = TypeVar("T")
@@ -44,7 +46,6 @@ T = TypeVar("T")
 log = logging.getLogger("indexer.recovery")
 RECOVER_LOCK = "recover.lock"
 IN_CHUNK = 500  # ids per IN (...) list: far below any database's limit on bound parameters
-CHECKED_SUFFIX = ".checked"
 
 
 def index_problem(config: ArchiveConfig, sessions: sessionmaker[Session]) -> str | None:
@@ -75,7 +76,6 @@ def ensure_index(config: ArchiveConfig, sessions: sessionmaker[Session]) -> str 
     A stale but readable generation gets an incremental update of exactly the reports that
     differ; a missing or unreadable one is rebuilt from the whole store.
     """
-    from .build import rebuild, update
 
     if index_problem(config, sessions) is None:
         return None
@@ -160,7 +160,6 @@ def catch_up(config: ArchiveConfig, sessions: sessionmaker[Session], wait: bool 
     Returns how many reports were re-read, or None when ``wait`` is off and another process is
     already at it (a background follower just tries again on its next round).
     """
-    from .build import rebuild, update
 
     with _recover_lock(config, wait) as held:
         if not held:
@@ -230,66 +229,18 @@ def _diagnose(config: ArchiveConfig, sessions: sessionmaker[Session],
 
 def _literal_contents(path: Path) -> tuple[set[str], int, int]:
     """Report ids, passage count and layout version of a literal table, after SQLite's own
-    integrity check (skipped when this very file already passed it, see ``_already_checked``)."""
+    integrity check (skipped when this very file already passed it, ``indexer.integrity``)."""
     if not path.is_file():
         raise FileNotFoundError(path)
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        _verify(conn, path)
+        check_once(conn, path)
         reports = {rid for (rid,) in conn.execute("SELECT report_id FROM reports")}
         (passages,) = conn.execute("SELECT count(*) FROM passages").fetchone()
         version = schema_version(conn)
     finally:
         conn.close()
     return reports, passages, version
-
-
-def verify_literal(path: Path) -> None:
-    """SQLite's integrity check of a literal table the builder has just written and closed, so
-    that the server started next finds the pass recorded (``_already_checked``) instead of
-    paying for it (≈ 0.65 s of a 1.9 s start at 10,000 reports); raises ``sqlite3.DatabaseError``
-    when it fails."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        _verify(conn, path)
-    finally:
-        conn.close()
-
-
-def _verify(conn: sqlite3.Connection, path: Path) -> None:
-    """``quick_check`` on ``path`` unless this very file already passed it; records a pass."""
-    if _already_checked(path):
-        return
-    verdict = conn.execute("PRAGMA quick_check").fetchone()[0]
-    if verdict != "ok":
-        raise sqlite3.DatabaseError(f"quick_check: {verdict}")
-    _mark_checked(path)
-
-
-def _file_state(path: Path) -> str:
-    state = path.stat()
-    return f"{state.st_size}:{state.st_mtime_ns}"
-
-
-def _already_checked(path: Path) -> bool:
-    """Whether ``quick_check`` already passed on this file as it is now (same size and mtime).
-
-    The check reads the whole file (≈ 0.3 s at 10,000 reports, growing with the corpus) and
-    is most of a gunicorn start (the first search must come within 1.5 s of launch). A
-    generation is written once and then only read, so a pass recorded beside it stays valid
-    until the file changes; truncation or an overwrite changes size or mtime and brings the
-    full check back.
-    """
-    marker = path.with_name(path.name + CHECKED_SUFFIX)
-    try:
-        return marker.read_text(encoding="ascii") == _file_state(path)
-    except OSError:
-        return False
-
-
-def _mark_checked(path: Path) -> None:
-    with contextlib.suppress(OSError):  # a read-only index folder just means checking again next start
-        path.with_name(path.name + CHECKED_SUFFIX).write_text(_file_state(path), encoding="ascii")
 
 
 def _whoosh_doc_count(folder: Path) -> int:

@@ -15,7 +15,7 @@ from whoosh import sorting
 
 from archive.store import Report, make_engine, make_session_factory
 from indexer import build as build_module
-from indexer import recovery
+from indexer import integrity
 from indexer.build import rebuild, update
 from indexer.generation import LITERAL_DB, PREFIX, WHOOSH_DIR, current_generation
 from indexer.schema import FACET_FIELDS
@@ -188,6 +188,6 @@ def test_a_rebuild_leaves_its_literal_table_checked_for_the_next_start(tmp_path)
     add_to_store(config, one_passage_report("本镇开展法治宣传进万家活动。", township="甲镇"))
     rebuild(config, sessions_of(config))
     path = Path(current_generation(config.index_dir)) / LITERAL_DB
-    assert recovery._already_checked(path)
+    assert integrity.already_checked(path)
     path.touch()
-    assert not recovery._already_checked(path)
+    assert not integrity.already_checked(path)
