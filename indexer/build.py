@@ -20,25 +20,15 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from whoosh import index as whoosh_index
-from whoosh.writing import IndexWriter
 
 from archive.config import ArchiveConfig
-from archive.normalize import fold_for_match
-from archive.store import (
-    Passage,
-    Report,
-    Section,
-    heading_label_of,
-    latest_change,
-    written_heading,
-)
+from archive.store import Passage, Report, latest_change
 
-from . import literal, templates
+from . import build_rows, literal, templates
 from .analysis import ensure_jieba
 from .generation import (
     BUILD_PROGRESS,
@@ -52,7 +42,7 @@ from .generation import (
     writer_lock,
 )
 from .integrity import verify_literal
-from .schema import FACET_FIELDS, column_value, make_schema
+from .schema import make_schema
 
 # A rebuild commits this many reports at a time, recording its progress in ``PROGRESS``: a build
 # cut short resumes after its last stage (each stage adds a Whoosh segment per writer process).
@@ -60,7 +50,6 @@ STAGE_REPORTS = 50_000
 PROGRESS = BUILD_PROGRESS
 # Below this many passages a multi-process writer costs more than it saves.
 PARALLEL_THRESHOLD = 5_000
-REPORTS_PER_BATCH = 100
 # Up to this many reports, an update segments with the dictionary looked up on demand
 # (``analysis.DiskFreq``, what a web process has); more load the whole dictionary first.
 LAZY_UPDATE_REPORTS = 20
@@ -138,7 +127,7 @@ def update(
             try:
                 for report_id in removed:
                     writer.delete_by_term("report_id", report_id)
-                reports, passages = _fill(sessions, conn, writer, changed)
+                reports, passages = build_rows.fill(sessions, conn, writer, changed)
                 if TEMPLATE_MARKS:
                     templates.defer(conn, changed, forgotten)
             except BaseException:
@@ -222,7 +211,8 @@ def _fill_stages(sessions: sessionmaker[Session], conn, ix, generation: Path, pr
         writer = (ix.writer(procs=procs, multisegment=True, limitmb=WRITER_MB) if parallel
                   else ix.writer(limitmb=WRITER_MB))
         try:
-            reports, passages = _fill(sessions, conn, writer, None, after=progress["last"], upto=stage[-1])
+            reports, passages = build_rows.fill(sessions, conn, writer, None, after=progress["last"],
+                                                upto=stage[-1])
             last_stage = number == len(stages)
             if last_stage:
                 literal.remember_change(conn, progress["change_seq"])
@@ -304,116 +294,3 @@ def _word_frequencies(generation: Path) -> Iterator[tuple[str, int]]:
     with open_whoosh(generation / WHOOSH_DIR).reader() as reader:
         for term, info in reader.iter_field("text"):
             yield (term.decode("utf-8") if isinstance(term, bytes) else term), info.doc_frequency()
-
-
-def _fill(sessions: sessionmaker[Session], conn, writer: IndexWriter, report_ids: list[str] | None,
-          after: str = "", upto: str | None = None) -> tuple[int, int]:
-    """Stream reports (``report_ids``, or those with ids in (``after``, ``upto``]) from the
-    store into both structures."""
-    gid = literal.next_gid(conn)
-    n_reports = n_passages = 0
-    with sessions() as session:
-        for report_rows, passage_rows in _batches(session, report_ids, gid, after, upto):
-            literal.insert(conn, passage_rows, report_rows)
-            for row in passage_rows:
-                writer.add_document(**_whoosh_doc(row))
-            n_reports += len(report_rows)
-            n_passages += sum(row.unit == literal.PASSAGE for row in passage_rows)
-            gid += len(passage_rows)
-    literal.remember_gid(conn, gid - 1)
-    return n_reports, n_passages
-
-
-def _batches(
-    session: Session, report_ids: list[str] | None, first_gid: int, after: str = "", upto: str | None = None,
-) -> Iterator[tuple[list[literal.ReportRow], list[literal.PassageRow]]]:
-    """Rows for the literal table, a batch of reports at a time (bounded memory at any size):
-    each report's title, headings and passages (``literal.UNITS``), in document order.
-
-    Plain column selects, three per batch, not ORM objects with a lazy load of each report's
-    passages: building those objects was ≈ 30 % of the parent process's time in a rebuild,
-    and the parent shares the two cores with the segmenting writer processes.
-    """
-    stmt = select(Report.id).order_by(Report.id)
-    if report_ids is not None:
-        if not report_ids:
-            return
-        stmt = stmt.where(Report.id.in_(report_ids))
-    else:
-        stmt = stmt.where(Report.id > after)
-        if upto is not None:
-            stmt = stmt.where(Report.id <= upto)
-    gid = first_gid
-    reports = list(session.scalars(stmt))
-    report_columns = (Report.id, Report.title, Report.year, Report.province, Report.city, Report.county,
-                      Report.township, Report.doc_type, Report.issue_date, Report.text, Report.title_supplied)
-    section_columns = (Section.report_id, Section.id, Section.parent_id, Section.ordinal, Section.number,
-                       Section.title, Section.kind, Section.start, Section.heading_end)
-    passage_columns = (Passage.report_id, Passage.seq, Passage.start, Passage.text, Passage.heading_path,
-                       Passage.section_kind)
-    for start in range(0, len(reports), REPORTS_PER_BATCH):
-        chunk = reports[start:start + REPORTS_PER_BATCH]
-        report_rows: list[literal.ReportRow] = []
-        places: dict[str, list[_Place]] = {}
-        texts: dict[str, str] = {}
-        rows = session.execute(select(*report_columns).where(Report.id.in_(chunk)).order_by(Report.id))
-        for rid, title, year, province, city, county, township, doc_type, issued, text, supplied in rows:
-            report_rows.append(literal.ReportRow(
-                rid, title or "", str(year) if year is not None else "", province or "", city or "",
-                county or "", township or "", doc_type or "", issued or "",
-            ))
-            texts[rid] = text or ""
-            # A supplied label ([红江镇2023年…]) is the archive's words, not the document's: not searchable.
-            places[rid] = [_Place(-1, literal.TITLE, 0, title, [], "")] if title and not supplied else []
-        passage_starts: dict[str, set[int]] = {rid: set() for rid in chunk}
-        for rid, seq, offset, text, heading, section in session.execute(
-            select(*passage_columns).where(Passage.report_id.in_(chunk))
-        ):
-            places[rid].append(_Place(offset, literal.PASSAGE, seq, text, heading or [], section or ""))
-            passage_starts[rid].add(offset)
-        paths: dict[int, list[str]] = {}
-        for rid, sid, parent, ordinal, number, title, kind, offset, end in session.execute(
-            select(*section_columns).where(Section.report_id.in_(chunk)).order_by(Section.ordinal)
-        ):
-            label = heading_label_of(number, title)
-            paths[sid] = [*paths.get(parent, []), label] if parent is not None else [label]
-            if not number:
-                continue  # the preamble 前言 has no heading on the page
-            unit = literal.INLINE if offset in passage_starts[rid] else literal.HEADING
-            written = written_heading(texts[rid], offset, end, number, title)
-            # an inline heading shares its passage's offset and sorts before it ("i" < "p")
-            places[rid].append(_Place(offset, unit, ordinal, written, paths[sid][:-1], kind or ""))
-        by_id = {row.report_id: row for row in report_rows}
-        rows: list[literal.PassageRow] = []
-        for rid in sorted(places):
-            report = by_id[rid]
-            for place in sorted(places[rid], key=lambda place: (place.offset, place.unit)):
-                rows.append(literal.PassageRow(
-                    gid=gid, report_id=rid, unit=place.unit, seq=place.seq, folded=fold_for_match(place.text),
-                    text=place.text, heading=literal.heading_json(place.heading), section=place.section,
-                    year=report.year, province=report.province, city=report.city, county=report.county,
-                    township=report.township, doc_type=report.doc_type,
-                ))
-                gid += 1
-        yield report_rows, rows
-
-
-class _Place(NamedTuple):
-    """A searchable text of a report before it gets its gid."""
-
-    offset: int  # in the display text; -1 for the title, which precedes it
-    unit: str
-    seq: int
-    text: str
-    heading: list[str]
-    section: str
-
-
-def _whoosh_doc(row: literal.PassageRow) -> dict[str, object]:
-    doc: dict[str, object] = {
-        "gid": row.gid, "report_id": row.report_id, "unit": row.unit, "seq": row.seq, "heading": row.heading,
-        "text": row.text,
-    }
-    for name in FACET_FIELDS:
-        doc[name] = column_value(getattr(row, name))
-    return doc

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from archive.fields import BY_COLUMN, EXPORT, PASSAGE_LEVEL, columns
 
-from . import literal
+from . import literal, literal_sql
 from .order import order_by
 from .query import ParsedQuery
 
@@ -24,7 +24,7 @@ REPORT_PLACE = "report"  # the ``place`` of an export row listing a report (a qu
 def export_sql(parsed: ParsedQuery, sort: str) -> tuple[str, list[object]]:
     """The SQL of every match of ``parsed`` as export rows, ordered by ``sort``; for a query
     without words, every matching report (nothing to point at in it)."""
-    where, args = literal.compile_where(parsed)
+    where, args = literal_sql.compile_where(parsed)
     report_columns = ", ".join(f"r.{name}" for name in ("report_id", *REPORT_EXPORT))
     order = order_by(sort, "r")
     if parsed.match is None:

@@ -30,7 +30,7 @@ import numpy as np
 
 from archive.fields import REPORT_FACETS
 
-from . import fastpath, literal, prerank
+from . import fastpath, literal, literal_sql, prerank
 from .fastpath import FastMatches
 from .order import ranked_reports
 from .query import ParsedQuery
@@ -71,7 +71,7 @@ def fast_page(generation: LiveGeneration, parsed: ParsedQuery, sort: str, upto: 
     else:
         words = parsed.positive_literals()
         beside = None
-        if len(words) > 1 and literal.rank_match(parsed) is not None:
+        if len(words) > 1 and literal_sql.rank_match(parsed) is not None:
             job, _by_counts = prerank.rank_beside(generation, parsed, frozenset())
             beside = [gid for gid, *_ in job.rows()] if job is not None else None
         chosen = candidates(found, conn, parsed, prerank.RANK_CANDIDATES, beside)
@@ -130,7 +130,7 @@ def _ranked(fast: FastMatches, parsed: ParsedQuery, limit: int,
 
 def _adjacent(fast: FastMatches, conn: sqlite3.Connection, words: list[str], limit: int) -> np.ndarray:
     """The shortest matches holding the words side by side as typed (``indexer.service``)."""
-    sql, args = literal.compile_literal("".join(words))
+    sql, args = literal_sql.compile_literal("".join(words))
     rows = conn.execute(f"SELECT p.gid FROM passage_keys p WHERE {sql}", args)
     found = np.fromiter((gid for (gid,) in rows), dtype=np.int64)
     found = found[fast.contains(found)]

@@ -20,7 +20,7 @@ import numpy as np
 
 from archive.fields import PLACE_COLUMNS, REPORT_FACETS
 
-from . import literal
+from . import literal_sql
 from .facets import FacetCounts, order_facet
 from .matchsets import DELETED, UNIT_CODES, MatchSets
 from .query import AllOf, AnyOf, Literal, Node, Not, ParsedQuery
@@ -128,9 +128,9 @@ def _evaluate(node: Node, sets: MatchSets, conn: sqlite3.Connection, used: list[
         if found is not None:
             used.append(True)
             return np.asarray(found)
-        if not literal.indexed(node.text) or literal.common_words(conn, [node.text]):
+        if not literal_sql.indexed(node.text) or literal_sql.common_words(conn, [node.text]):
             return None  # read from the text by the SQL path
-        sql, args = literal.compile_literal(node.text)
+        sql, args = literal_sql.compile_literal(node.text)
         rows = conn.execute(f"SELECT p.gid FROM passage_keys p WHERE {sql} ORDER BY p.gid", args)
         return np.fromiter((gid for (gid,) in rows), dtype=np.uint32)
     if isinstance(node, AllOf):
@@ -165,7 +165,7 @@ def _member(sets: MatchSets, gids: np.ndarray) -> Callable[[np.ndarray], np.ndar
 def _scope_mask(sets: MatchSets, parsed: ParsedQuery, gids: np.ndarray) -> np.ndarray:
     """Places of the kinds the query may return, and still in the index."""
     allowed = np.zeros(max(UNIT_CODES.values()) + 1, dtype=bool)
-    allowed[[UNIT_CODES[unit] for unit in literal.SCOPE_UNITS[parsed.scope]]] = True
+    allowed[[UNIT_CODES[unit] for unit in literal_sql.SCOPE_UNITS[parsed.scope]]] = True
     allowed[DELETED] = False
     return allowed[sets.array("unit")[gids]]
 
@@ -175,14 +175,14 @@ def _filter_mask(
 ) -> np.ndarray:
     """Places of the reports (and sections) the filters keep, by the same SQL conditions."""
     keep = np.ones(len(gids), dtype=bool)
-    clauses, params = literal.report_filters(parsed)
+    clauses, params = literal_sql.report_filters(parsed)
     if clauses:
         numbers = [n for (n,) in conn.execute(
             f"SELECT r.report_no FROM reports r WHERE {' AND '.join(clauses)}", params)]
         allowed = np.zeros(len(sets.array("rank_year")), dtype=bool)
         allowed[numbers] = True
         keep &= allowed[sets.array("report")[gids]]
-    sections, section_params = literal.section_filters(parsed)
+    sections, section_params = literal_sql.section_filters(parsed)
     if sections:
         numbers = [n for (n,) in conn.execute(
             f"SELECT s.section_no FROM sections s WHERE {' AND '.join(sections)}", section_params)]

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from archive.fields import REPORT_FACETS
 
-from . import literal, prerank
+from . import literal_sql, prerank
 from .facets import FacetCounts, facet_counts
 from .prerank import Matched
 from .query import ParsedQuery
@@ -29,24 +29,24 @@ def materialise(
     """Fill ``temp.hits`` with exactly the passages matching ``parsed`` (and their section kind),
     and ``temp.hit_reports`` with the number of matches per report.
 
-    When the condition needs no passage text (``literal.covered``) it is answered from the FTS5
+    When the condition needs no passage text (``literal_sql.covered``) it is answered from the FTS5
     index and the narrow ``passage_keys`` alone, never reading a wide passage row;
-    when the filters leave few reports, from those reports' text alone (``literal.narrow``). When
+    when the filters leave few reports, from those reports' text alone (``literal_sql.narrow``). When
     the caller will rank (``ranker``: the generation, whose second connection is used), the
     pre-rank is read beside meanwhile where it can be (``rank_beside``).
     The per-report table is what makes facets cheap: six of the seven facets are report-level
     values, copied into it by one join, so they are summed over at most one row per report
     (see ``indexer.facets``).
     """
-    narrow = literal.narrow(conn, parsed)
+    narrow = literal_sql.narrow(conn, parsed)
     scanned = (frozenset(parsed.all_literals()) if narrow
-               else literal.common_words(conn, parsed.positive_literals()))
+               else literal_sql.common_words(conn, parsed.positive_literals()))
     ranking, by_counts = ((None, False) if ranker is None or narrow
                           else prerank.rank_beside(ranker, parsed, scanned))
     conn.execute("DELETE FROM temp.hits")
     conn.execute("DELETE FROM temp.hit_reports")
-    where, params = literal.compile_where(parsed, scanned)
-    source = "passage_keys p" if literal.covered(parsed, scanned) else "passages p"
+    where, params = literal_sql.compile_where(parsed, scanned)
+    source = "passage_keys p" if literal_sql.covered(parsed, scanned) else "passages p"
     conn.execute(
         f"INSERT INTO temp.hits SELECT p.gid, p.report_no, p.section_no, p.chars FROM {source} WHERE {where}",
         params,
@@ -93,5 +93,5 @@ def totals(conn: sqlite3.Connection) -> tuple[int, int]:
 
 def occurs(conn: sqlite3.Connection, word: str) -> bool:
     """Whether any passage contains ``word`` (one indexed lookup for 3+ characters)."""
-    sql, args = literal.compile_literal(word)
+    sql, args = literal_sql.compile_literal(word)
     return conn.execute(f"SELECT 1 FROM passages p WHERE {sql} LIMIT 1", args).fetchone() is not None

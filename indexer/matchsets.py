@@ -44,7 +44,7 @@ import numpy as np
 
 from archive.fields import PLACE_COLUMNS, SORTS, sort_columns
 
-from . import literal
+from . import literal, literal_sql
 
 FOLDER = "matchsets"
 FREQUENT_PLACES = 20_000
@@ -76,10 +76,10 @@ def build(conn: sqlite3.Connection, generation: Path, words: Iterable[tuple[str,
     (places,) = conn.execute("SELECT coalesce(max(gid), 0) FROM passages").fetchone()
     estimates = _estimates(words)
     chosen = sorted(((text, count) for text, count in estimates.items() if count >= FREQUENT_PLACES
-                     and literal.indexed(text)), key=lambda item: (-item[1], item[0]))[:MAX_STRINGS]
+                     and literal_sql.indexed(text)), key=lambda item: (-item[1], item[0]))[:MAX_STRINGS]
     strings: dict[str, list[int]] = {}
     for number, (text, _df) in enumerate(chosen):
-        sql, args = literal.compile_literal(text)
+        sql, args = literal_sql.compile_literal(text)
         rows = conn.execute(f"SELECT p.gid FROM passage_keys p WHERE {sql}", args)
         gids = np.fromiter((gid for (gid,) in rows), dtype=np.uint32)
         gids.sort()
@@ -119,11 +119,11 @@ def _estimates(words: Iterable[tuple[str, int]]) -> dict[str, int]:
 def _top(conn: sqlite3.Connection, text: str) -> np.ndarray:
     """The best ``TOP_PLACES`` places of the default scope for ``text`` by FTS5's bm25, in the
     order of a one-word search's pre-rank (``indexer.prerank.rank_beside``)."""
-    units = ", ".join(repr(unit) for unit in literal.SCOPE_UNITS[None])
+    units = ", ".join(repr(unit) for unit in literal_sql.SCOPE_UNITS[None])
     rows = conn.execute(
         "SELECT t.rowid FROM trigrams t JOIN passage_keys p ON p.gid = t.rowid WHERE trigrams MATCH ? "
         f"AND p.unit IN ({units}) ORDER BY t.rank, t.rowid LIMIT ?",
-        [literal.fts_phrase(text), TOP_PLACES],
+        [literal_sql.fts_phrase(text), TOP_PLACES],
     )
     return np.fromiter((gid for (gid,) in rows), dtype=np.uint32)
 

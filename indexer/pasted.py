@@ -28,7 +28,7 @@ from dataclasses import replace
 from archive.errors import QuerySyntaxError
 from archive.normalize import fold_for_match
 
-from . import literal
+from . import literal_sql
 from .clauses import MIN_CHARS, clause_spans
 from .query import AnyOf, Literal, ParsedQuery, Vocabulary, parse, spaced_controls
 
@@ -104,8 +104,8 @@ def held(conn: sqlite3.Connection, found: Sequence[str]) -> dict[int, set[int]]:
     matches = {gid for (gid,) in conn.execute("SELECT gid FROM temp.hits")}
     out: dict[int, set[int]] = defaultdict(set)
     for index, clause in enumerate(found):
-        sql, args = literal.compile_literal(clause)
-        source = ("passage_keys p" if literal.indexed(clause)
+        sql, args = literal_sql.compile_literal(clause)
+        source = ("passage_keys p" if literal_sql.indexed(clause)
                   else "temp.hits h CROSS JOIN passages p ON p.gid = h.gid")
         for (gid,) in conn.execute(f"SELECT p.gid FROM {source} WHERE {sql}", args):
             if gid in matches:

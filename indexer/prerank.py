@@ -18,7 +18,7 @@ import logging
 import sqlite3
 from typing import TYPE_CHECKING, NamedTuple
 
-from . import literal
+from . import literal_sql
 from .beside import Beside
 from .query import ParsedQuery
 
@@ -43,11 +43,11 @@ class Matched(NamedTuple):
     """How ``indexer.matching.materialise`` found the matches, which decides how the pre-rank
     reads them: beside (``ranking``), by counts, or in the text of few reports (``narrow``)."""
 
-    scanned: frozenset[str]  # words read in the text (``literal.common_words``; all when narrow)
+    scanned: frozenset[str]  # words read in the text (``literal_sql.common_words``; all when narrow)
     # The best places in the query's scope and filters by ``rank_beside``'s pre-rank, read on
     # another connection (possibly another version of the index: only gids in ``temp.hits`` count)
     ranking: Beside | None
-    narrow: bool  # the filters left few reports: every word was read in their text (``literal.narrow``)
+    narrow: bool  # the filters left few reports: every word was read in their text (``literal_sql.narrow``)
     ranked_by_counts: bool = False  # ``ranking`` is BM25 on 2-character words' counts, not FTS5's
 
 
@@ -67,7 +67,7 @@ def candidates(
       character words only has no trigram to rank by, and one whose filters left few reports
       (``Matched.narrow``) has few matches: then BM25's own formula on the literal
       counts in SQL (k1 = 1.2, b = 0.75, length in characters) when at most ``COUNT_LIMIT``
-      passages match (counted in the index, ``literal.count_occurrences``, when every word is a
+      passages match (counted in the index, ``literal_sql.count_occurrences``, when every word is a
       2-character one that was looked up and over ``TEXT_COUNT_LIMIT`` passages match; else in
       their text), else the shortest matches (BM25 normalises by length and every match
       contains every word; length is in the covering index);
@@ -80,8 +80,8 @@ def candidates(
     if len(words) > 1:
         joined = "".join(words)
         read = {joined} if matched.narrow else set()  # few matches: their text, not the whole index
-        sql, args = literal.compile_literal(joined, read)
-        covering = literal.indexed(joined) and not read
+        sql, args = literal_sql.compile_literal(joined, read)
+        covering = literal_sql.indexed(joined) and not read
         source = "passage_keys p" if covering else "passages p"
         adjacent = dict(conn.execute(
             # CROSS JOIN: the matches drive (SQLite may otherwise scan every passage to probe them)
@@ -134,7 +134,7 @@ def ranked_in_matches(
 ) -> list[tuple[int, int]]:
     """The best ``RANK_CANDIDATES`` matches (gid, report number) by a pre-rank over ``temp.hits``."""
     words = parsed.positive_literals()
-    rankable = literal.rank_match(parsed)
+    rankable = literal_sql.rank_match(parsed)
     if rankable is not None and not matched.narrow:
         return conn.execute(
             "SELECT t.rowid, h.report_no FROM trigrams t JOIN temp.hits h ON h.gid = t.rowid "
@@ -153,7 +153,7 @@ def counted_bm25(words: list[str], average_chars: float, in_index: bool) -> tupl
     """SQL of the best ``RANK_CANDIDATES`` matches in ``temp.hits`` by BM25 on the words' counts:
     from the index when ``in_index`` and it can count every word (driven by the counts, each
     match found by its key), else from the text of every match."""
-    counted = [found for found in map(literal.count_occurrences, words) if found is not None]
+    counted = [found for found in map(literal_sql.count_occurrences, words) if found is not None]
     if in_index and len(counted) == len(words):
         return counted_in_index(counted, average_chars, "temp.hits p", ("1", []), RANK_CANDIDATES)
     tfs = [f"(h.chars - length(replace(p.folded, ?, ''))) / {len(word)}.0" for word in words]
@@ -169,7 +169,7 @@ def counted_in_index(
 ) -> tuple[str, list[object]]:
     """SQL of the best ``limit`` rows (gid, report number) of ``source`` (alias ``p``, with
     ``chars``) that meet ``where``, by BM25 on the words' counts read in the index
-    (``literal.count_occurrences``): driven by the counts, each row found by its key."""
+    (``literal_sql.count_occurrences``): driven by the counts, each row found by its key."""
     union = " UNION ALL ".join(sql for sql, _ in counted)
     condition, params = where
     return (f"SELECT p.gid, p.report_no FROM ({union}) c JOIN {source} ON p.gid = c.gid WHERE {condition} "
@@ -181,14 +181,14 @@ def rank_beside(
     generation: LiveGeneration, parsed: ParsedQuery, scanned: frozenset[str]
 ) -> tuple[Beside | None, bool]:
     """Start the pre-rank of ``ranked_in_matches`` on the generation's second connection, over
-    every place in the query's scope and filters (``literal.compile_scope``), while the first
+    every place in the query's scope and filters (``literal_sql.compile_scope``), while the first
     reads the match set: FTS5's bm25 of the words of 3+ characters, or else BM25 on the counts
     of 2-character words that the index counts (every word such, none scanned). Returns the
     query read beside (None: none can be) and whether it ranks by counts. The rank's time leaves
     the request (依法行政 at 10,000 reports: 148 → 120 ms, 行政执法 125 → 106, before integer keys)."""
-    scope = literal.compile_scope(parsed)
+    scope = literal_sql.compile_scope(parsed)
     limit = RANK_CANDIDATES * RANK_BESIDE_FACTOR
-    rankable = literal.rank_match(parsed)
+    rankable = literal_sql.rank_match(parsed)
     if rankable is not None:
         condition, params = scope
         return generation.beside(
@@ -197,7 +197,7 @@ def rank_beside(
             [rankable, *params, limit],
         ), False
     words = parsed.positive_literals()
-    counted = [found for found in map(literal.count_occurrences, words) if found is not None]
+    counted = [found for found in map(literal_sql.count_occurrences, words) if found is not None]
     if not words or len(counted) < len(words) or scanned.intersection(words):
         return None, False
     sql, args = counted_in_index(counted, generation.average_chars(), "passage_keys p",

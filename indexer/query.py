@@ -1,6 +1,6 @@
 """The query language: parse what a user types into an exact-match tree plus metadata filters.
 
-Syntax (every word is matched literally after ``fold_for_match``; see ``indexer.literal``)::
+Syntax (every word is matched literally after ``fold_for_match``; see ``indexer.literal_sql``)::
 
     枫桥经验 调解            both words in the same passage (AND, ranked); 同段 is the default unit
     "法治政府建设"           exact phrase; also 「…」 “…” 『…』; spaces inside are kept
@@ -78,7 +78,7 @@ FILTER_COLUMNS = tuple(FIELDS)
 # Values present in the index, per filter column: what short names resolve against.
 Vocabulary = Mapping[str, Sequence[str]]
 SENTENCE_BREAK = re.compile(r"[!?;\n\r]|(?<!\d)\.|\.(?!\d)")
-# ``title:`` / ``heading:`` narrow a search to report titles / headings (``indexer.literal``).
+# ``title:`` / ``heading:`` narrow a search to report titles / headings (``indexer.literal_sql``).
 SCOPES = {"title": "title", "标题": "title", "题名": "title", "heading": "heading", "小标题": "heading"}
 SCOPE_EXAMPLES = {"title": "实施方案", "heading": "枫桥经验"}
 YEAR_RANGE = re.compile(r"^(\d{4})?\s*(?:\.\.|~|～|至|到|-)\s*(\d{4})?$")

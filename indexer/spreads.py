@@ -17,7 +17,7 @@ import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from . import literal
+from . import literal_sql
 from .query import ParsedQuery
 
 OTHER_TYPE = "其他"
@@ -51,7 +51,7 @@ class SpreadCounts:
 def counts(conn: sqlite3.Connection, parsed: ParsedQuery) -> SpreadCounts:
     """The spread of the match set in ``temp.hit_reports`` (see the module docstring)."""
     out = SpreadCounts(Cell(), defaultdict(Cell), defaultdict(Cell), defaultdict(Cell))
-    conditions, params = literal.report_filters(parsed)
+    conditions, params = literal_sql.report_filters(parsed)
     where = " AND ".join(["r.doc_type != ?", *conditions])
     for year, province, county, reports in conn.execute(
             f"SELECT r.year, r.province, r.county, count(*) FROM reports r WHERE {where} GROUP BY 1, 2, 3",

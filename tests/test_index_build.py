@@ -15,7 +15,7 @@ from whoosh import sorting
 
 from archive.store import Report, make_engine, make_session_factory
 from indexer import build as build_module
-from indexer import integrity
+from indexer import build_rows, integrity
 from indexer.build import rebuild, update
 from indexer.generation import LITERAL_DB, PREFIX, WHOOSH_DIR, current_generation
 from indexer.schema import FACET_FIELDS
@@ -71,7 +71,7 @@ def test_a_failed_rebuild_leaves_the_live_index_alone(small_archive, monkeypatch
     def explode(*_args, **_kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(build_module, "_fill", explode)
+    monkeypatch.setattr(build_rows, "fill", explode)
     with pytest.raises(RuntimeError):
         rebuild(small_archive, sessions_of(small_archive))
     assert current_generation(small_archive.index_dir) == live

@@ -1,5 +1,5 @@
 """Short words from the index (exact at scale): a 2-character word is answered by the trigrams it
-begins (``indexer.literal``), and that must stay exactly what a scan of the folded text finds.
+begins (``indexer.literal_sql``), and that must stay exactly what a scan of the folded text finds.
 
 Checked on the shipped corpus's own index: words cut from the start, middle and end of real
 places (the end is where the ``END`` padding matters), the issue's policy words, and each of them
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from archive.config import ArchiveConfig
-from indexer import literal
+from indexer import literal, literal_sql
 from indexer.generation import LITERAL_DB, current_generation
 from indexer.query import parse
 
@@ -45,13 +45,13 @@ def _sample_words(places: list[tuple[int, str, str]]) -> list[str]:
 
 
 def _found(conn: sqlite3.Connection, query: str) -> set[int]:
-    where, args = literal.compile_where(parse(query))
+    where, args = literal_sql.compile_where(parse(query))
     return {gid for (gid,) in conn.execute(f"SELECT p.gid FROM passages p WHERE {where}", args)}
 
 
 def _scan(places: list[tuple[int, str, str]], *words: str) -> set[int]:
     """What a plain search must find: places of ``SCOPE_UNITS[None]`` holding every word."""
-    units = literal.SCOPE_UNITS[None]
+    units = literal_sql.SCOPE_UNITS[None]
     return {gid for gid, unit, folded in places if unit in units and all(w in folded for w in words)}
 
 
@@ -73,7 +73,7 @@ def test_two_character_words_find_exactly_what_a_scan_finds(archive_config: Arch
     for word in words:  # the matcher itself: any two characters, spaces and quotes included
         expected = {gid for gid, _unit, folded in places if word in folded}
         for scanned in ((), (word,)):  # looked up, and read from the text (a common word)
-            sql, args = literal.compile_literal(word, scanned)
+            sql, args = literal_sql.compile_literal(word, scanned)
             found = {gid for (gid,) in conn.execute(f"SELECT p.gid FROM passages p WHERE {sql}", args)}
             assert found == expected, (word, scanned)
     conn.close()
@@ -85,8 +85,8 @@ def test_common_words_are_those_in_many_places(archive_config: ArchiveConfig) ->
     conn = literal.connect(_database(archive_config))
     places = _places(conn)
     share = {word: len(_scan(places, word)) / len(places) for word in ("法治", "信访")}
-    assert share["法治"] > literal.COMMON_SHARE > share["信访"]
-    assert literal.common_words(conn, ["法治", "信访", "法治建设"]) == {"法治"}
+    assert share["法治"] > literal_sql.COMMON_SHARE > share["信访"]
+    assert literal_sql.common_words(conn, ["法治", "信访", "法治建设"]) == {"法治"}
     conn.close()
 
 
@@ -143,8 +143,8 @@ def test_a_deleted_report_takes_its_trigrams_along(archive_config: ArchiveConfig
     assert not keys & removed and keys == {gid for (gid,) in conn.execute("SELECT gid FROM passages")}
     places = _places(conn)
     for word in ("信访", "法治", "工作"):
-        sql = f"SELECT rowid FROM trigrams WHERE trigrams MATCH {literal.PREFIX_QUERY}"
-        indexed = {gid for (gid,) in conn.execute(sql, [word, literal.prefix_end(word)])}
+        sql = f"SELECT rowid FROM trigrams WHERE trigrams MATCH {literal_sql.PREFIX_QUERY}"
+        indexed = {gid for (gid,) in conn.execute(sql, [word, literal_sql.prefix_end(word)])}
         assert indexed and not indexed & removed, word
         assert _found(conn, f'"{word}"') == _scan(places, word)
     conn.close()
@@ -197,7 +197,7 @@ def test_filters_narrow_a_text_scan_exactly(archive_config: ArchiveConfig) -> No
     }
     for word, scanned in (("法治", ("法治",)), ("法", ())):
         for filters, keep in wanted.items():
-            where, args = literal.compile_where(parse(f"{word} {filters}"), scanned)
+            where, args = literal_sql.compile_where(parse(f"{word} {filters}"), scanned)
             assert "SELECT r.report_id FROM reports r" in where  # the narrowed plan is the one tested
             found = {gid for (gid,) in conn.execute(f"SELECT p.gid FROM passages p WHERE {where}", args)}
             expected = _scan(places, word) & {row[0] for row in rows if keep(row)}
@@ -220,8 +220,8 @@ def test_filters_on_the_keys_look_each_match_up_once(archive_config: ArchiveConf
                           (f"year:{int(year) - 1}..{year} section:{section}",
                            lambda r: r[3] in (str(int(year) - 1), year) and r[4] == section)):
         parsed = parse(f"法治建设 {filters}")
-        assert literal.covered(parsed)
-        where, args = literal.compile_where(parsed)
+        assert literal_sql.covered(parsed)
+        where, args = literal_sql.compile_where(parsed)
         sql = f"SELECT p.gid FROM passage_keys p WHERE {where}"
         plan = " ".join(str(step) for step in conn.execute(f"EXPLAIN QUERY PLAN {sql}", args))
         assert "(rowid=?)" in plan and "_no=?" not in plan, plan

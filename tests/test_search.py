@@ -271,7 +271,7 @@ def test_best_places_read_beside_rank_as_inside_the_matches(
     passages and counts of the pre-rank inside the match set; when too few of the places read
     are matches (the query's other words), or there are too many matches to count, that one is
     used, and the connection beside serves the next search."""
-    import indexer.literal as literal_module
+    import indexer.literal_sql as literal_sql_module
     import indexer.prerank as prerank
 
     query, _, setting = query.partition(" COUNT_LIMIT=")
@@ -279,7 +279,7 @@ def test_best_places_read_beside_rank_as_inside_the_matches(
         monkeypatch.setattr(prerank, "COUNT_LIMIT", int(setting))
     monkeypatch.setattr(prerank, "RANK_CANDIDATES", 2)  # the pre-rank decides what is scored
     monkeypatch.setattr(prerank, "TEXT_COUNT_LIMIT", 0)  # counted in the index, here too
-    monkeypatch.setattr(literal_module, "NARROW_REPORTS", 0)  # a filter here leaves few reports
+    monkeypatch.setattr(literal_sql_module, "NARROW_REPORTS", 0)  # a filter here leaves few reports
 
     def shown(result) -> list[tuple[str, list[int | None], int]]:
         return [(g.report_id, [hit.seq for hit in g.hits], g.more) for g in result.groups]
@@ -320,13 +320,13 @@ def test_a_failed_reading_beside_leaves_the_pre_rank_to_the_match_set(service, m
 
 @pytest.mark.parametrize("limit", [None, 0], ids=["few reports: their text read", "the index looked up"])
 def test_filtered_queries_are_exact_however_the_words_are_found(service, oracle, monkeypatch, limit) -> None:
-    """Filters that leave few reports make every word be read in their text (``literal.narrow``);
+    """Filters that leave few reports make every word be read in their text (``literal_sql.narrow``);
     with the limit at 0 the same queries go through the index. Both find exactly the oracle's
     passages, and a ranked search counts and lists the same."""
-    import indexer.literal as literal_module
+    import indexer.literal_sql as literal_sql_module
 
     if limit is not None:
-        monkeypatch.setattr(literal_module, "NARROW_REPORTS", limit)
+        monkeypatch.setattr(literal_sql_module, "NARROW_REPORTS", limit)
     law = oracle.containing("法治")
     county = Counter(oracle.meta[k]["county"] for k in law if oracle.meta[k]["county"]).most_common(1)[0][0]
 
@@ -347,4 +347,4 @@ def test_filtered_queries_are_exact_however_the_words_are_found(service, oracle,
         assert {g.report_id for g in result.groups} == reports_of(expected) and result.groups, query
     parsed = service.parse(f"法治 county:{county}")
     conn = service._live_generation().conn
-    assert literal_module.narrow(conn, parsed) is (limit is None)  # each path is the one tested
+    assert literal_sql_module.narrow(conn, parsed) is (limit is None)  # each path is the one tested
