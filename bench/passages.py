@@ -60,8 +60,8 @@ class PassageRecord:
 def from_index(index_dir: Path) -> list[PassageRecord]:
     """Every place a plain search covers, from the live generation's literal table, in gid order."""
     from indexer.generation import LITERAL_DB, current_generation
-    from indexer.literal import anchor
     from indexer.literal_sql import SCOPE_UNITS
+    from indexer.place_kinds import anchor
 
     generation = current_generation(index_dir)
     if generation is None:

@@ -19,7 +19,7 @@ from whoosh.writing import IndexWriter
 from archive.normalize import fold_for_match
 from archive.store import Passage, Report, Section, heading_label_of, written_heading
 
-from . import literal
+from . import literal, place_kinds
 from .schema import FACET_FIELDS, column_value
 
 # Reports read from the store at a time: bounded memory at any size.
@@ -38,7 +38,7 @@ def fill(sessions: sessionmaker[Session], conn, writer: IndexWriter, report_ids:
             for row in passage_rows:
                 writer.add_document(**_whoosh_doc(row))
             n_reports += len(report_rows)
-            n_passages += sum(row.unit == literal.PASSAGE for row in passage_rows)
+            n_passages += sum(row.unit == place_kinds.PASSAGE for row in passage_rows)
             gid += len(passage_rows)
     literal.remember_gid(conn, gid - 1)
     return n_reports, n_passages
@@ -48,7 +48,7 @@ def _batches(
     session: Session, report_ids: list[str] | None, first_gid: int, after: str = "", upto: str | None = None,
 ) -> Iterator[tuple[list[literal.ReportRow], list[literal.PassageRow]]]:
     """Rows for the literal table, a batch of reports at a time (bounded memory at any size):
-    each report's title, headings and passages (``literal.UNITS``), in document order.
+    each report's title, headings and passages (``place_kinds.UNITS``), in document order.
 
     Plain column selects, three per batch, not ORM objects with a lazy load of each report's
     passages: building those objects was ≈ 30 % of the parent process's time in a rebuild,
@@ -84,12 +84,12 @@ def _batches(
             ))
             texts[rid] = text or ""
             # A supplied label ([红江镇2023年…]) is the archive's words, not the document's: not searchable.
-            places[rid] = [_Place(-1, literal.TITLE, 0, title, [], "")] if title and not supplied else []
+            places[rid] = [_Place(-1, place_kinds.TITLE, 0, title, [], "")] if title and not supplied else []
         passage_starts: dict[str, set[int]] = {rid: set() for rid in chunk}
         for rid, seq, offset, text, heading, section in session.execute(
             select(*passage_columns).where(Passage.report_id.in_(chunk))
         ):
-            places[rid].append(_Place(offset, literal.PASSAGE, seq, text, heading or [], section or ""))
+            places[rid].append(_Place(offset, place_kinds.PASSAGE, seq, text, heading or [], section or ""))
             passage_starts[rid].add(offset)
         paths: dict[int, list[str]] = {}
         for rid, sid, parent, ordinal, number, title, kind, offset, end in session.execute(
@@ -99,7 +99,7 @@ def _batches(
             paths[sid] = [*paths.get(parent, []), label] if parent is not None else [label]
             if not number:
                 continue  # the preamble 前言 has no heading on the page
-            unit = literal.INLINE if offset in passage_starts[rid] else literal.HEADING
+            unit = place_kinds.INLINE if offset in passage_starts[rid] else place_kinds.HEADING
             written = written_heading(texts[rid], offset, end, number, title)
             # an inline heading shares its passage's offset and sorts before it ("i" < "p")
             places[rid].append(_Place(offset, unit, ordinal, written, paths[sid][:-1], kind or ""))

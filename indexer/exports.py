@@ -9,7 +9,7 @@ from pathlib import Path
 
 from archive.fields import BY_COLUMN, EXPORT, PASSAGE_LEVEL, columns
 
-from . import literal, literal_sql
+from . import literal, literal_sql, place_kinds
 from .order import order_by
 from .query import ParsedQuery
 
@@ -54,8 +54,9 @@ def export_rows(database: Path, sql: str, args: list[object]) -> Iterator[dict[s
             else:
                 *place_values, heading, seq, text, unit, template, shared = values[1 + len(REPORT_EXPORT):]
                 row.update(zip(PASSAGE_EXPORT, place_values, strict=True))
-                row.update(heading=json.loads(heading or "[]"), seq=seq if unit == literal.PASSAGE else None,
-                           text=text, place=literal.PLACE_NAMES[unit], anchor=literal.anchor(unit, seq),
+                row.update(heading=json.loads(heading or "[]"),
+                           seq=seq if unit == place_kinds.PASSAGE else None, text=text,
+                           place=place_kinds.PLACE_NAMES[unit], anchor=place_kinds.anchor(unit, seq),
                            template=bool(template), shared_reports=shared)
             yield row
     finally:

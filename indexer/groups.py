@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from . import literal, templates, wording
+from . import place_kinds, templates, wording
 from .results import Group, Hit
 from .snippets import snippet
 
@@ -41,7 +41,7 @@ def page_groups(
     chosen = {rid: sorted(passages[rid], key=lambda row: (-scores.get(row[0], 0.0), row[2]))
               for rid in report_ids}
     shown_gids = [row[0] for rid in report_ids for row in chosen[rid][:HITS_PER_GROUP]
-                  if row[6] == literal.PASSAGE]
+                  if row[6] == place_kinds.PASSAGE]
     template = {gid for gid, (whole, _spans) in wording.marks(conn, shown_gids).items() if whole}
     shared = templates.shared(conn, shown_gids)
     groups: list[Group] = []
@@ -53,9 +53,9 @@ def page_groups(
             report_id=rid, township=township, county=county, year=int(year) if year else None,
             title=title, more=len(rows) - len(shown), passages=matched, province=province, city=city,
             doc_type=doc_type, issue_date=issued,
-            hits=[Hit(seq=seq if unit == literal.PASSAGE else None, section=section,
+            hits=[Hit(seq=seq if unit == place_kinds.PASSAGE else None, section=section,
                       heading=json.loads(heading), snippet=snippet(text, words), text=text,
-                      place=literal.PLACE_NAMES[unit], anchor=literal.anchor(unit, seq),
+                      place=place_kinds.PLACE_NAMES[unit], anchor=place_kinds.anchor(unit, seq),
                       template=gid in template, shared=shared.get(gid, templates.NOT_SHARED))
                   for gid, _rid2, seq, text, heading, section, unit in shown],
         ))

@@ -26,7 +26,7 @@ from archive.config import ArchiveConfig
 from archive.errors import QuerySyntaxError
 from archive.fields import PLACE_COLUMNS
 
-from . import literal
+from . import place_kinds
 from .generation import LITERAL_DB, current_generation
 from .indicators import RESULT, TARGET, Context, Figure, extract
 from .measures import MEASURES, Measure, resolve
@@ -167,12 +167,12 @@ def _refresh(conn: sqlite3.Connection, table: Table) -> Table:
     reports = {row[0]: _report(row) for row in conn.execute(
         f"SELECT {', '.join(REPORT_FIELDS)} FROM reports")}
     present = {gid for (gid,) in conn.execute("SELECT gid FROM passage_keys WHERE unit = ?",
-                                              [literal.PASSAGE])}
+                                              [place_kinds.PASSAGE])}
     by_gid = {gid: figures for gid, figures in table.by_gid.items() if gid in present}
     last = table.last_gid
     for gid, report_id, seq, text, section in conn.execute(
         "SELECT gid, report_id, seq, text, section FROM passages WHERE unit = ? AND gid > ? ORDER BY gid",
-        [literal.PASSAGE, table.last_gid],
+        [place_kinds.PASSAGE, table.last_gid],
     ):
         last = max(last, gid)
         info = reports.get(report_id)

@@ -11,12 +11,13 @@ This module is the table: its layout, the rows written to it and their bookkeepi
 it indexes ends with ``END``, so that every character of it, the last ones too, begins a trigram;
 how a query's words become exact conditions on it is ``indexer.literal_sql``.
 
-Rows are *places* a reader sees (``UNITS``): passages, each report's title and its headings. An
-inline heading (``（三）压实领导责任。按照…``) belongs to its passage for plain searches and has a
-row of its own (unit ``i``) only for ``heading:``, so no occurrence counts twice. ``seq`` is the
-¶ number, the section's ordinal for a heading (anchor ``s-<seq>``), 0 for a title. Each row also
-carries display text, heading path and facet values, so counts, facets and snippets come from
-this one file; ``SCHEMA_VERSION`` in ``meta`` lets ``indexer.recovery`` rebuild an older layout.
+Rows are *places* a reader sees (``indexer.place_kinds``): passages, each report's title and
+its headings. An inline heading (``（三）压实领导责任。按照…``) belongs to its passage for plain
+searches and has a row of its own (unit ``i``) only for ``heading:``, so no occurrence
+counts twice. ``seq`` is the ¶ number, the section's ordinal for a heading (anchor
+``s-<seq>``), 0 for a title. Each row also carries display text, heading path and facet
+values, so counts, facets and snippets come from this one file; ``SCHEMA_VERSION`` in
+``meta`` lets ``indexer.recovery`` rebuild an older layout.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from pathlib import Path
 from archive.fields import FACET_COLUMNS, INDEXED, PLACE_COLUMNS, columns
 
 from . import templates, wording
+from .place_kinds import PASSAGE
 from .query import sentences_contain_all
 
 # Trigrams need three characters (shorter words: ``indexer.literal_sql``).
@@ -49,22 +51,6 @@ SCHEMA_VERSION = 9  # 4: template marks (indexer.templates); 5: texts end with `
 # name; 45 ms against the earlier index of every facet column, whose report-level filters now
 # go through ``reports``).
 KEYS = ("report_no", "section_no", "chars", "unit")
-
-# The kinds of place a row is (column ``unit``).
-PASSAGE = "p"  # a paragraph: ¶ ``seq``
-HEADING = "h"  # a heading line, which is no paragraph: anchor ``s-<seq>``
-INLINE = "i"  # the heading sentence opening a paragraph: only for ``heading:``, the paragraph has it
-TITLE = "t"  # the report's title
-UNITS = (PASSAGE, HEADING, INLINE, TITLE)
-# What a result page calls each kind of place.
-PLACE_NAMES = {PASSAGE: "passage", HEADING: "heading", INLINE: "heading", TITLE: "title"}
-
-
-def anchor(unit: str, seq: int) -> str:
-    """The reader's fragment for a place: ``p-<seq>`` (¶), ``s-<ordinal>`` (heading), the title."""
-    if unit == PASSAGE:
-        return f"p-{seq}"
-    return f"s-{seq}" if unit in (HEADING, INLINE) else "report-title"
 
 SCHEMA_TEMPLATE = """
 CREATE TABLE IF NOT EXISTS passages (

@@ -44,7 +44,7 @@ import numpy as np
 
 from archive.fields import PLACE_COLUMNS, SORTS, sort_columns
 
-from . import literal, literal_sql
+from . import literal, literal_sql, place_kinds
 
 FOLDER = "matchsets"
 FREQUENT_PLACES = 20_000
@@ -54,7 +54,7 @@ META_KEY = "matchsets"
 KEEP_VERSIONS = 3
 # Unit codes of ``unit.npy`` (0: no place has that gid any more).
 DELETED = 0
-UNIT_CODES = {unit: code for code, unit in enumerate(literal.UNITS, start=1)}
+UNIT_CODES = {unit: code for code, unit in enumerate(place_kinds.UNITS, start=1)}
 REPORT_VALUES = ("year", "doc_type")
 
 

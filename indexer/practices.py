@@ -27,7 +27,7 @@ from pathlib import Path
 from archive.config import ArchiveConfig
 from archive.normalize import simplify
 
-from . import literal, wording
+from . import place_kinds, wording
 from .generation import LITERAL_DB, current_generation
 from .practice_names import PRACTICE, SLOGAN, Mention, key, mentions, merge
 
@@ -221,7 +221,7 @@ def read_directory(path: Path) -> Directory:
                 stems[rid] = tuple(filter(None, [wording.township_stem(township)]))
         rows = conn.execute(
             "SELECT report_id, seq, text, section FROM passages WHERE unit = ? ORDER BY report_id, seq",
-            [literal.PASSAGE],
+            [place_kinds.PASSAGE],
         )
         return extract(rows, places, stems)
     finally:

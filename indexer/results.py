@@ -16,7 +16,7 @@ from .schema import FACET_FIELDS
 class Hit:
     """One matching place as shown: a passage (``seq`` is its 1-based paragraph number, permalink
     #p-<seq>, the name every endpoint of the API uses), a heading or the title (``seq`` None: no
-    ¶ to cite); ``anchor`` is the reader's fragment for it (``literal.anchor``)."""
+    ¶ to cite); ``anchor`` is the reader's fragment for it (``place_kinds.anchor``)."""
 
     seq: int | None
     section: str

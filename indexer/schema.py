@@ -1,6 +1,6 @@
 """The Whoosh schema of the ranked passage index.
 
-One Whoosh document per place (``indexer.literal.UNITS``: passage, heading, title). ``text`` is
+One Whoosh document per place (``indexer.place_kinds.UNITS``: passage, heading, title). ``text`` is
 analysed by the jieba tokenizer and keeps only what BM25F reads (term frequencies, field
 lengths); matching, phrases, display text and snippets are served by the literal table beside it
 (``indexer.literal``). Postings are counted by ``JiebaFrequency`` (the analyzer's terms without

@@ -33,7 +33,7 @@ from archive.errors import IndexUnavailable, QuerySyntaxError
 from archive.fields import SORTS
 from archive.normalize import fold_for_match
 
-from . import exports, literal, pasted, practices, result_cache, spreads, templates, wording
+from . import exports, pasted, place_kinds, practices, result_cache, spreads, templates, wording
 from . import similar as similar_passages
 from .facets import facet_counts
 from .generation import LITERAL_DB, current_generation
@@ -280,7 +280,7 @@ class SearchService:
         with conn:
             materialise(conn, parsed)
             sql = ("SELECT p.report_id, p.seq FROM temp.hits h JOIN passages p ON p.gid = h.gid "
-                   f"WHERE p.unit = '{literal.PASSAGE}'")
+                   f"WHERE p.unit = '{place_kinds.PASSAGE}'")
             args: list[str] = []
             if report_id is not None:
                 sql += " AND p.report_id = ?"

@@ -28,7 +28,7 @@ from whoosh.searching import Searcher
 
 from archive.normalize import fold_for_match
 
-from . import literal, wording
+from . import place_kinds, wording
 from .practices import Directory, display_name
 from .spreads import OTHER_TYPE
 
@@ -72,7 +72,7 @@ def similar(conn: sqlite3.Connection, searcher: Searcher, directory: Directory |
     row = conn.execute(
         "SELECT p.gid, p.text, r.province, r.county, r.township FROM passages p JOIN reports r "
         "ON r.report_id = p.report_id WHERE p.report_id = ? AND p.unit = ? AND p.seq = ?",
-        (report_id, literal.PASSAGE, seq)).fetchone()
+        (report_id, place_kinds.PASSAGE, seq)).fetchone()
     if row is None:
         return None
     gid, text, *own_place = row
@@ -97,7 +97,7 @@ def _measure_scores(searcher: Searcher, terms: list[str]) -> dict[tuple[str, int
         return {}
     query = whoosh_query.Or([whoosh_query.Term("text", term) for term in terms])
     return {(hit["report_id"], hit["seq"]): hit.score for hit in searcher.search(query, limit=CANDIDATES)
-            if hit["unit"] == literal.PASSAGE}
+            if hit["unit"] == place_kinds.PASSAGE}
 
 
 def _named_elsewhere(directory: Directory | None, report_id: str, seq: int
@@ -129,7 +129,7 @@ def _passages(conn: sqlite3.Connection, candidates: dict[tuple[str, int], tuple[
         "SELECT p.report_id, p.seq, p.text, p.folded, r.title, r.province, r.county, r.township, r.year, "
         "r.doc_type, coalesce(m.reports, 0), coalesce(w.template, 0) FROM passages p "
         "JOIN reports r ON r.report_id = p.report_id LEFT JOIN passage_marks m ON m.gid = p.gid "
-        f"LEFT JOIN passage_wording w ON w.gid = p.gid WHERE p.unit = '{literal.PASSAGE}' "
+        f"LEFT JOIN passage_wording w ON w.gid = p.gid WHERE p.unit = '{place_kinds.PASSAGE}' "
         f"AND p.report_id IN ({','.join('?' * len(reports))})", reports)
     out: list[SimilarPassage] = []
     for rid, seq, text, folded, title, province, county, township, year, doc_type, shared, template in rows:

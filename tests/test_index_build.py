@@ -150,7 +150,7 @@ def test_whoosh_documents_carry_identity_and_facet_columns(archive_config) -> No
     """Every Whoosh document carries its report, place (passage, heading, title), number,
     heading path and the seven facet values as sortable columns, and they agree with the
     store, value for value."""
-    from indexer.literal import HEADING, INLINE, PASSAGE, TITLE
+    from indexer.place_kinds import HEADING, INLINE, PASSAGE, TITLE
     from tests.support.oracles import Places
 
     places = Places(archive_config)

@@ -13,7 +13,7 @@ from bench.check import judge
 from bench.project import ServiceSystem
 from bench.queries import BenchQuery
 from bench.truth import truth_for
-from indexer import literal
+from indexer import place_kinds
 
 QUERIES = (
     BenchQuery("term", "法治建设", ("法治建设",)),
@@ -29,7 +29,7 @@ def test_the_truth_holds_every_place_a_search_covers(archive_config: ArchiveConf
     kinds = {record.anchor.split("-")[0] for record in records}
     assert kinds == {"p", "s", "report"}  # paragraphs, headings, titles
     assert len({(r.report_id, r.anchor) for r in records}) == len(records)
-    titles = [r.report_id for r in records if r.anchor == literal.anchor(literal.TITLE, 0)]
+    titles = [r.report_id for r in records if r.anchor == place_kinds.anchor(place_kinds.TITLE, 0)]
     assert titles and len(titles) == len(set(titles))  # at most one title per report
 
 

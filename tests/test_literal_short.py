@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from archive.config import ArchiveConfig
-from indexer import literal, literal_sql
+from indexer import literal, literal_sql, place_kinds
 from indexer.generation import LITERAL_DB, current_generation
 from indexer.query import parse
 
@@ -168,7 +168,7 @@ def test_a_report_keeps_its_number_and_no_place_is_stored_without_its_report(
                         (report.report_id,)).fetchone() == (number, "改正镇")
     assert conn.execute("SELECT count(*) FROM passages WHERE report_no = ?", (number,)).fetchone()[0] > 0
     orphan = literal.PassageRow(
-        gid=literal.next_gid(conn), report_id="no-such-report", unit=literal.PASSAGE, seq=1,
+        gid=literal.next_gid(conn), report_id="no-such-report", unit=place_kinds.PASSAGE, seq=1,
         folded="法治", text="法治", heading="[]", section="", year="", province="", city="", county="",
         township="", doc_type="")
     with pytest.raises(ValueError, match="no-such-report"):

@@ -9,7 +9,7 @@ from marshmallow import Schema, fields, validate
 
 from archive import fields as report_fields
 from archive.fields import MAX_QUERY_CHARS, SORTS
-from indexer.literal import PLACE_NAMES
+from indexer.place_kinds import PLACE_NAMES
 from indexer.query import FIELD_SPECS, FIELDS, ORIGINAL, UNKNOWN_YEAR
 from indexer.schema import FACET_FIELDS
 
