@@ -40,7 +40,7 @@ from pathlib import Path
 from archive.fields import FACET_COLUMNS, INDEXED, PLACE_COLUMNS, columns
 
 from . import templates, wording
-from .query import AllOf, AnyOf, Literal, Node, Not, ParsedQuery, SameSentence, sentences_contain_all
+from .query_tree import AllOf, AnyOf, Literal, Node, Not, ParsedQuery, SameSentence, sentences_contain_all
 
 # Trigrams need three characters; 2-character words are answered by the trigrams they begin
 # (``PREFIX``), 1-character words by a scan with instr().

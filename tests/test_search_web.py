@@ -17,7 +17,8 @@ from flask.testing import FlaskClient
 
 from archive.config import ArchiveConfig
 from indexer import suggest
-from indexer.query import FIELD_SPECS, UNKNOWN_PLACE, UNKNOWN_YEAR
+from indexer.query import UNKNOWN_PLACE, UNKNOWN_YEAR
+from indexer.query_lexer import FIELD_SPECS
 from indexer.service import SearchService
 from tests.support.archives import make_config, sessions_of
 from tests.support.paths import corpus_files

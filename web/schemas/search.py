@@ -10,7 +10,8 @@ from marshmallow import Schema, fields, validate
 from archive import fields as report_fields
 from archive.fields import MAX_QUERY_CHARS, SORTS
 from indexer.literal import PLACE_NAMES
-from indexer.query import FIELD_SPECS, FIELDS, ORIGINAL, UNKNOWN_YEAR
+from indexer.query import UNKNOWN_YEAR
+from indexer.query_lexer import FIELD_SPECS, FIELDS, ORIGINAL
 from indexer.schema import FACET_FIELDS
 
 from ..params import MAX_PAGE
