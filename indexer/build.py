@@ -27,16 +27,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from whoosh import index as whoosh_index
 from whoosh.writing import IndexWriter
 
+from archive.changes import latest_change
 from archive.config import ArchiveConfig
 from archive.normalize import fold_for_match
-from archive.store import (
-    Passage,
-    Report,
-    Section,
-    heading_label_of,
-    latest_change,
-    written_heading,
-)
+from archive.store import Passage, Report, Section, heading_label_of, written_heading
 
 from . import literal, templates
 from .analysis import ensure_jieba
