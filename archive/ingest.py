@@ -30,18 +30,9 @@ from .errors import ArchiveError, UnreadableFile
 from .fields import SIDECAR, columns
 from .parse import parse_file
 from .readers import MAX_FILE_BYTES, READERS
+from .report_rows import insert_report, new_report, report_id_for
 from .sidecar import SIDECAR_SUFFIX, SIDECAR_TABLE, load_overrides
-from .store import (
-    Correction,
-    IngestRun,
-    Report,
-    ReportAlias,
-    SourceFile,
-    insert_report,
-    new_report,
-    report_id_for,
-    utcnow,
-)
+from .store import Correction, IngestRun, Report, ReportAlias, SourceFile, utcnow
 
 # Below this many files to parse, a process pool costs more than it saves.
 POOL_THRESHOLD = 16

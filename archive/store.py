@@ -2,14 +2,14 @@
 
 SQLite (in the instance folder) by default, any SQLAlchemy URL by configuration. Everything a
 reader needs is here; the search index is derived from it and can always be rebuilt.
+Every table is declared here, on one ``Base``, so ``make_engine`` creates them all. Sessions,
+which record every change for the other nodes' indexes, come from ``archive.changes``; a parsed
+report becomes rows in ``archive.report_rows``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import (
@@ -23,27 +23,20 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
-    func,
-    insert,
     inspect,
     select,
 )
 from sqlalchemy import text as sql_text
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 from . import fields as registry
-from .document import Metadata, ParsedReport, ParsedSection
+from .document import ParsedSection
 
 
 def utcnow() -> datetime:
     """Timezone-aware now, so stored times are unambiguous."""
     return datetime.now(UTC)
-
-
-def report_id_for(text: str) -> str:
-    """Stable report id derived from the display text, so permalinks survive a rebuild."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
 class Base(DeclarativeBase):
@@ -227,9 +220,9 @@ class IngestRun(Base):
 class Change(Base):
     """One entry of the change sequence: a report was ingested, corrected or deleted.
 
-    Written in the transaction that makes the change (``record_changes``), so every node's index
-    can follow the store by applying the changes after the last ``seq`` it applied
-    (``indexer.recovery.catch_up``). Kinds are informational: applying a change re-reads the
+    Written in the transaction that makes the change (``archive.changes.record_changes``), so
+    every node's index can follow the store by applying the changes after the last ``seq`` it
+    applied (``indexer.recovery.catch_up``). Kinds are informational: applying a change re-reads the
     report, and a report the store no longer holds leaves the index.
     """
 
@@ -239,50 +232,6 @@ class Change(Base):
     report_id: Mapped[str] = mapped_column(String(32))
     kind: Mapped[str] = mapped_column(String(16))  # "ingested" | "corrected" | "deleted"
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-
-# Any constant: the PostgreSQL advisory lock that orders writers of ``changes`` (see record_changes).
-CHANGES_LOCK = 0x6661_7A68
-
-
-def record_changes(session: Session, _context: object = None, _instances: object = None) -> None:
-    """``before_flush`` hook: add a ``Change`` for every report this flush inserts, modifies or
-    deletes through the ORM. A write that bypasses the unit of work (a Core ``insert`` of report
-    rows) must call ``add_changes`` itself, or no other node's index will see it."""
-    kinds = [(obj.id, "ingested") for obj in session.new if isinstance(obj, Report)]
-    kinds += [(obj.id, "deleted") for obj in session.deleted if isinstance(obj, Report)]
-    kinds += [(obj.id, "corrected") for obj in session.dirty
-              if isinstance(obj, Report) and session.is_modified(obj, include_collections=False)]
-    add_changes(session, kinds)
-
-
-def add_changes(session: Session, changes: Iterable[tuple[str, str]]) -> None:
-    """Add ``(report_id, kind)`` entries to the change sequence, in ``session``'s transaction.
-
-    A follower reads "changes after the last seq I applied", so seqs must become visible in
-    order. On PostgreSQL a sequence hands out numbers at insert, not at commit, so two writers
-    could commit 6 before 5 and a follower that saw 6 would skip 5 forever; a transaction-scoped
-    advisory lock, held from the first change to the commit, makes writers of changes take
-    turns. SQLite has one writer at a time anyway.
-    """
-    now = utcnow()
-    rows = [Change(report_id=report_id, kind=kind, at=now) for report_id, kind in changes]
-    if not rows:
-        return
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(sql_text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHANGES_LOCK})
-    session.add_all(rows)
-
-
-def latest_change(session: Session) -> int:
-    """The newest seq of the change sequence (0 when nothing was ever recorded)."""
-    return session.scalar(select(func.max(Change.seq))) or 0
-
-
-def changes_since(session: Session, seq: int) -> tuple[int, set[str]]:
-    """(newest seq, the reports changed after ``seq``); ``seq`` itself when nothing changed."""
-    rows = session.execute(select(Change.seq, Change.report_id).where(Change.seq > seq)).all()
-    return max((row.seq for row in rows), default=seq), {row.report_id for row in rows}
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -336,109 +285,6 @@ def _add_missing_columns(engine: Engine) -> None:
                 conn.execute(sql_text(f"ALTER TABLE {table} ADD COLUMN {column} {ddl}"))
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Session factory whose objects stay readable after commit (no lazy reload surprises), and
-    whose every change to a report is recorded in the change sequence (``record_changes``)."""
-    factory = sessionmaker(engine, expire_on_commit=False)
-    event.listen(factory, "before_flush", record_changes)
-    return factory
-
-
-def new_report(parsed: ParsedReport) -> Report:
-    """The ``Report`` row of a parsed report: metadata and text, no sections or passages yet."""
-    meta: Metadata = parsed.metadata
-    return Report(
-        id=report_id_for(parsed.text),
-        title=meta.title,
-        issuer=meta.issuer,
-        township=meta.township,
-        county=meta.county,
-        city=meta.city,
-        province=meta.province,
-        year=meta.year,
-        doc_type=meta.doc_type,
-        issue_date=meta.issue_date,
-        title_supplied=meta.title_supplied,
-        author_supplied=meta.author_supplied,
-        page_fields=dict(meta.page_fields),
-        source_url=meta.source_url,
-        retrieved=meta.retrieved,
-        excerpt=meta.excerpt,
-        division_code=meta.division_code,
-        provenance=dict(meta.provenance),
-        notes=list(meta.notes),
-        text=parsed.text,
-    )
-
-
-@dataclass
-class _SectionRow:
-    """A section's columns, its parent's index in the same list (None at the top) and depth."""
-
-    columns: dict
-    parent: int | None
-    depth: int
-
-
-def report_rows(parsed: ParsedReport) -> tuple[list[_SectionRow], list[tuple[int, dict]]]:
-    """The columns of a report's sections, in document order (``ordinal``), and of its passages
-    as (index of their section, columns), numbered ``seq`` 1… in text order."""
-    sections: list[_SectionRow] = []
-    passages: list[tuple[int, dict]] = []
-
-    def add(parsed_section: ParsedSection, parent: int | None, path: list[str], depth: int) -> None:
-        index = len(sections)
-        sections.append(_SectionRow({
-            "ordinal": index + 1, "level": parsed_section.level, "number": parsed_section.number,
-            "title": parsed_section.title, "kind": parsed_section.kind, "start": parsed_section.start,
-            "end": parsed_section.end, "heading_end": parsed_section.heading_end,
-        }, parent, depth))
-        here = [*path, heading_label(parsed_section)]
-        for parsed_passage in parsed_section.passages:
-            passages.append((index, {
-                "section_kind": parsed_section.kind, "heading_path": here, "kind": parsed_passage.kind,
-                "start": parsed_passage.start, "end": parsed_passage.end, "text": parsed_passage.text,
-            }))
-        for child in parsed_section.children:
-            add(child, index, here, depth + 1)
-
-    for top in parsed.sections:
-        add(top, None, [], 0)
-    passages.sort(key=lambda row: row[1]["start"])
-    for seq, (_index, columns) in enumerate(passages, start=1):
-        columns["seq"] = seq
-    return sections, passages
-
-
-def insert_report(session: Session, parsed: ParsedReport) -> Report:
-    """Store a parsed report whose id the store does not hold yet, in the caller's transaction.
-
-    The rows of ``report_rows``, written as bulk inserts: the ``Report`` row through the unit of
-    work (so flush hooks see it), then the sections one depth at a time and the passages in one
-    executemany. Section ids come back from the database (``RETURNING``, in parameter
-    order), never from a guess such as max(id) + 1, so concurrent writers cannot collide; a
-    child is inserted once its parent's id is known. Building and flushing the ORM graph of
-    sections and passages was most of the writing process's time in a bulk ingest.
-    """
-    report = new_report(parsed)
-    session.add(report)
-    session.flush()
-    section_rows, passage_rows = report_rows(parsed)
-    by_depth: dict[int, list[int]] = {}
-    for index, row in enumerate(section_rows):
-        by_depth.setdefault(row.depth, []).append(index)  # depth 0 first: parents come before children
-    ids: dict[int | None, int] = {}
-    returning = insert(Section).returning(Section.id, sort_by_parameter_order=True)
-    for level in by_depth.values():
-        values = [{**section_rows[index].columns, "report_id": report.id,
-                   "parent_id": ids.get(section_rows[index].parent)} for index in level]
-        ids.update(zip(level, session.scalars(returning, values), strict=True))
-    if passage_rows:
-        session.execute(insert(Passage), [{**columns, "report_id": report.id, "section_id": ids[index]}
-                                          for index, columns in passage_rows])
-    return report
-
-
 def heading_label(section: ParsedSection | Section) -> str:
     """How a heading reads in a path: its number as written, then its title."""
     return heading_label_of(section.number, section.title)
@@ -484,3 +330,4 @@ def all_reports(session: Session) -> list[Report]:
     """Every report, newest year first, then by place."""
     stmt = select(Report).order_by(*report_order("year"))
     return list(session.scalars(stmt))
+

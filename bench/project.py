@@ -36,7 +36,7 @@ from time import perf_counter, sleep, time_ns
 from sqlalchemy.engine import Engine
 
 from archive.config import ArchiveConfig
-from indexer.query import UNKNOWN_PLACE, UNKNOWN_YEAR
+from archive.fields import UNKNOWN_PLACE, UNKNOWN_YEAR
 
 from . import passages
 from .corpus import compose, plan, read_manifest

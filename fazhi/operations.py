@@ -19,12 +19,13 @@ from sqlalchemy import delete as sql_delete
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from archive.changes import make_session_factory
 from archive.config import ArchiveConfig
 from archive.corrections import ReviewItem, correct, review
 from archive.errors import ReportNotFound
 from archive.harvest import HarvestOptions, HarvestResult, ProgressCallback, harvest, start_background
 from archive.ingest import FileOutcome, IngestSummary, ingest_paths
-from archive.store import Report, ReportAlias, SourceFile, make_engine, make_session_factory
+from archive.store import Report, ReportAlias, SourceFile, make_engine
 from indexer.build import BuildStats, rebuild
 from indexer.recovery import Lag, catch_up, ensure_index, index_problem, lag
 from indexer.service import SearchResult, SearchService

@@ -25,8 +25,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from whoosh import index as whoosh_index
 
+from archive.changes import latest_change
 from archive.config import ArchiveConfig
-from archive.store import Passage, Report, latest_change
+from archive.store import Passage, Report
 
 from . import build_rows, literal, templates
 from .analysis import ensure_jieba

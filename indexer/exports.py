@@ -11,7 +11,7 @@ from archive.fields import BY_COLUMN, EXPORT, PASSAGE_LEVEL, columns
 
 from . import literal, literal_sql, place_kinds
 from .order import order_by
-from .query import ParsedQuery
+from .query_tree import ParsedQuery
 
 # Export rows: the report's export fields, then the place's.
 REPORT_EXPORT = tuple(name for name in columns(EXPORT) if not BY_COLUMN[name].has(PASSAGE_LEVEL))

@@ -25,7 +25,7 @@ from collections.abc import Iterable
 
 from archive.fields import PASSAGE_LEVEL, PLACE_COLUMNS, REPORT_FACETS, having
 
-from .query import FIELDS
+from .query_lexer import FIELDS
 from .schema import FACET_FIELDS
 
 FacetEntry = list[object]  # [value, reports, passages]

@@ -33,7 +33,7 @@ from archive.fields import REPORT_FACETS
 from . import fastpath, literal, literal_sql, prerank
 from .fastpath import FastMatches
 from .order import ranked_reports
-from .query import ParsedQuery
+from .query_tree import ParsedQuery
 
 if TYPE_CHECKING:
     from .live import LiveGeneration

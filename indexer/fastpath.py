@@ -23,7 +23,7 @@ from archive.fields import PLACE_COLUMNS, REPORT_FACETS
 from . import literal_sql
 from .facets import FacetCounts, order_facet
 from .matchsets import DELETED, UNIT_CODES, MatchSets
-from .query import AllOf, AnyOf, Literal, Node, Not, ParsedQuery
+from .query_tree import AllOf, AnyOf, Literal, Node, Not, ParsedQuery
 from .schema import FACET_FIELDS
 
 # Smaller match sets go the SQL way (the pre-rank of ``indexer.service`` counts them then).

@@ -30,7 +30,7 @@ from . import place_kinds
 from .generation import LITERAL_DB, current_generation
 from .indicators import RESULT, TARGET, Context, Figure, extract
 from .measures import MEASURES, Measure, resolve
-from .query import ParsedQuery
+from .query_tree import ParsedQuery
 
 KINDS = {"": "结果和目标", RESULT: "结果", TARGET: "目标（计划）"}
 

@@ -56,7 +56,7 @@ from .measures import (
     family_at,
     measure_for,
 )
-from .query import SENTENCE_BREAK
+from .query_tree import SENTENCE_BREAK
 
 RESULT, TARGET = "result", "target"
 PLAN_SECTIONS = frozenset({"下一年度工作安排", "工作任务"})

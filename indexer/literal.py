@@ -33,7 +33,7 @@ from archive.fields import FACET_COLUMNS, INDEXED, PLACE_COLUMNS, columns
 
 from . import templates, wording
 from .place_kinds import PASSAGE
-from .query import sentences_contain_all
+from .query_tree import sentences_contain_all
 
 # Trigrams need three characters (shorter words: ``indexer.literal_sql``).
 TRIGRAM = 3

@@ -29,7 +29,7 @@ from collections.abc import Collection, Iterable
 from . import wording
 from .literal import PASSAGE_COLUMNS, REPORT_COLUMNS, SENTINEL, TRIGRAM
 from .place_kinds import HEADING, INLINE, PASSAGE, TITLE
-from .query import AllOf, AnyOf, Literal, Node, Not, ParsedQuery, SameSentence
+from .query_tree import AllOf, AnyOf, Literal, Node, Not, ParsedQuery, SameSentence
 
 # 2-character words are answered by the trigrams they begin (``PREFIX``), 1-character words by a
 # scan with instr().

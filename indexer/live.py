@@ -14,12 +14,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from whoosh.searching import Searcher
 
-from archive.fields import REPORT_FACETS
+from archive.fields import PLACE_COLUMNS, REPORT_FACETS
 
 from . import literal, result_cache, templates
 from .beside import Beside, Runner
 from .generation import LITERAL_DB, WHOOSH_DIR, open_whoosh
-from .query import PLACE_COLUMNS
 from .ranking import DocMap
 from .suggest import Suggester
 

@@ -15,7 +15,7 @@ from archive.fields import REPORT_FACETS
 from . import literal_sql, prerank
 from .facets import FacetCounts, facet_counts
 from .prerank import Matched
-from .query import ParsedQuery
+from .query_tree import ParsedQuery
 from .schema import FACET_FIELDS
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 from archive.fields import sort_columns
 
 from .prerank import Matched, candidates
-from .query import ParsedQuery
+from .query_tree import ParsedQuery
 from .ranking import originality, score
 
 if TYPE_CHECKING:

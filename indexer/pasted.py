@@ -30,7 +30,9 @@ from archive.normalize import fold_for_match
 
 from . import literal_sql
 from .clauses import MIN_CHARS, clause_spans
-from .query import AnyOf, Literal, ParsedQuery, Vocabulary, parse, spaced_controls
+from .query import Vocabulary, parse
+from .query_lexer import spaced_controls
+from .query_tree import AnyOf, Literal, ParsedQuery
 
 MIN_CLAUSES = 2  # clauses with punctuation between them that make text "pasted" without asking
 # Punctuation that ends a clause and is no syntax of the query language (folded forms).

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from . import literal_sql
 from .beside import Beside
-from .query import ParsedQuery
+from .query_tree import ParsedQuery
 
 if TYPE_CHECKING:
     from .live import LiveGeneration

@@ -1,5 +1,8 @@
 """The query language: parse what a user types into an exact-match tree plus metadata filters.
 
+The characters are read into tokens by ``indexer.query_lexer``; the tree built here is that of
+``indexer.query_tree``, which is all the matchers see.
+
 Syntax (every word is matched literally after ``fold_for_match``; see ``indexer.literal_sql``)::
 
     枫桥经验 调解            both words in the same passage (AND, ranked); 同段 is the default unit
@@ -39,276 +42,45 @@ that does not exist, too long a query. Every message about a field shows a valid
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 
 from archive.document import DOC_TYPES, SECTION_KINDS
 from archive.errors import QuerySyntaxError
-from archive.fields import FACET, MAX_QUERY_CHARS, PLACE_COLUMNS, UNKNOWN_PLACE, UNKNOWN_YEAR, having
+from archive.fields import MAX_QUERY_CHARS, PLACE_COLUMNS, UNKNOWN_PLACE, UNKNOWN_YEAR
 from archive.normalize import fold_for_match
 
 from .measures import MEASURES, resolve
+from .query_lexer import (
+    FIELDS,
+    INDICATOR,
+    INDICATOR_EXAMPLE,
+    ORIGINAL,
+    ORIGINAL_EXAMPLE,
+    ORIGINAL_YES,
+    Token,
+    field_names,
+    flag_or_field,
+    lex,
+    spaced_controls,
+)
+from .query_tree import AllOf, AnyOf, Literal, Node, Not, ParsedQuery, SameSentence
 
 MAX_TERMS = 40
 # Nested parentheses compile to nested SQL (NOT (… NOT (…))); SQLite's parser overflows near
 # 100 levels, and no real query needs more than a few.
 MAX_NESTING = 20
-
-QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "＂": "＂", "”": "”"}
-OPEN_PARENS = "(（"
-CLOSE_PARENS = ")）"
-NOT_SIGNS = "-－"
-COLONS = ":："
-WORD_BREAKS = frozenset(" " + "".join(QUOTES) + OPEN_PARENS + CLOSE_PARENS)
-PROXIMITY = {"同句": "sentence", "同段": "passage"}
-OR_WORDS = {"OR", "|", "｜", "或"}
-
-
-
-# The filterable fields, from the registry (``archive.fields``): name, label, aliases, example.
-FIELD_SPECS = having(FACET)
-FIELDS = {spec.column: spec for spec in FIELD_SPECS}
-FIELD_ALIASES = {
-    alias: spec.column
-    for spec in FIELD_SPECS
-    for alias in (spec.name, spec.column, *spec.aliases)
-}
-FILTER_COLUMNS = tuple(FIELDS)
 # Values present in the index, per filter column: what short names resolve against.
 Vocabulary = Mapping[str, Sequence[str]]
-SENTENCE_BREAK = re.compile(r"[!?;\n\r]|(?<!\d)\.|\.(?!\d)")
-# ``title:`` / ``heading:`` narrow a search to report titles / headings (``indexer.literal_sql``).
-SCOPES = {"title": "title", "标题": "title", "题名": "title", "heading": "heading", "小标题": "heading"}
-SCOPE_EXAMPLES = {"title": "实施方案", "heading": "枫桥经验"}
 YEAR_RANGE = re.compile(r"^(\d{4})?\s*(?:\.\.|~|～|至|到|-)\s*(\d{4})?$")
 YEAR_SUFFIX = re.compile(r"(\d{4})\s*年度?")  # 2024年 / 2024年度 → 2024 (also inside a range)
-# ``original:yes`` (also 特色:是 / 原创:是, and the search form's ``original=yes``): only passages
-# where the query holds in sentences that are not template text. Not a facet column: a flag of
-# the query (``ParsedQuery.original``).
-ORIGINAL = "original"
-ORIGINAL_NAMES = frozenset({ORIGINAL, "特色", "原创", "特色做法"})
-ORIGINAL_YES = frozenset({"yes", "y", "true", "1", "是", "只看", "仅"})
-ORIGINAL_EXAMPLE = f"{ORIGINAL}:yes（或 特色:是）"
-# ``indicator:行政诉讼`` (also 指标:): only passages with a figure of the measures it names (a flag
-# of the query like ``original``; ``ParsedQuery.indicators`` holds the measures' names).
-INDICATOR = "indicator"
-INDICATOR_NAMES = frozenset({INDICATOR, "指标"})
-INDICATOR_EXAMPLE = f"{INDICATOR}:行政诉讼（或 指标:调解）"
 # A short name resolving to more places than this is still applied to all, but the note lists these.
 MAX_RESOLVED = 5
 
 
-# --- the tree ---------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Literal:
-    """A word or phrase, already folded: matches passages whose folded text contains it."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class AllOf:
-    parts: tuple[Node, ...]
-
-
-@dataclass(frozen=True)
-class AnyOf:
-    parts: tuple[Node, ...]
-
-
-@dataclass(frozen=True)
-class Not:
-    part: Node
-
-
-@dataclass(frozen=True)
-class SameSentence:
-    """All words inside one sentence of the passage."""
-
-    words: tuple[str, ...]
-
-
-Node = Literal | AllOf | AnyOf | Not | SameSentence
-
-
-@dataclass
-class ParsedQuery:
-    """A parsed query: the literal match tree (None = everything) and metadata filters."""
-
-    text: str
-    match: Node | None
-    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    year_range: tuple[int, int] | None = None
-    notes: list[str] = field(default_factory=list)  # how a filter was read (``county:潢川`` → 潢川县)
-    scope: str | None = None  # "title" | "heading": only those places match (``SCOPES``)
-    original: bool = False  # ``original:yes``: only the township's own sentences match (no title, heading)
-    indicators: tuple[str, ...] = ()  # ``indicator:``: only passages giving a figure of these measures
-
-    def positive_literals(self) -> list[str]:
-        """Words that a matching passage contains (not under a NOT): highlighted and ranked."""
-        return _literals(self.match, negated=False)
-
-    def all_literals(self) -> list[str]:
-        """Every word the condition tests, those under a NOT included."""
-        return _literals(self.match, negated=True)
-
-
-def _literals(match: Node | None, negated: bool) -> list[str]:
-    """The words of a match tree, in order, once each (under a NOT only when ``negated``)."""
-    out: list[str] = []
-
-    def visit(node: Node | None) -> None:
-        if isinstance(node, Literal):
-            out.append(node.text)
-        elif isinstance(node, AllOf | AnyOf):
-            for part in node.parts:
-                visit(part)
-        elif isinstance(node, SameSentence):
-            out.extend(node.words)
-        elif isinstance(node, Not) and negated:
-            visit(node.part)
-
-    visit(match)
-    return list(dict.fromkeys(out))
-
-
-# --- sentence test used by 同句 -------------------------------------------------------------------
-
-def sentences_contain_all(folded: str, words: Sequence[str]) -> bool:
-    """True when one sentence of ``folded`` contains every word (decimal points do not split)."""
-    return any(all(word in sentence for word in words) for sentence in SENTENCE_BREAK.split(folded))
-
-
-# --- lexer ------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class _Tok:
-    kind: str  # word | phrase | or | not | lparen | rparen | field | prox
-    text: str = ""
-    name: str = ""
-
-
-def spaced_controls(raw: str) -> str:
-    """Control and format characters become spaces, so pasted text never breaks parsing (a NUL
-    would end an FTS5 query string early), read as a query or as pasted clauses.
-
-    Lone surrogates ("Cs": undecodable bytes of a command-line argument) too: SQLite cannot
-    encode them, and they match nothing anyway.
-    """
-    return "".join(
-        " " if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp") or char.isspace() else char
-        for char in raw
-    )
-
-
-def _read_quoted(text: str, start: int) -> tuple[str, int]:
-    """The phrase opened at ``text[start]`` and the index after its closing quote."""
-    closing = QUOTES[text[start]]
-    end = text.find(closing, start + 1)
-    if end < 0 and text[start] in "“”":
-        end = text.find('"', start + 1)
-    if end < 0:
-        raise QuerySyntaxError(f"引号没有配对：{text[start:start + 20]}… 请补上结束引号。")
-    return text[start + 1:end], end + 1
-
-
-def _lex(text: str) -> list[_Tok]:
-    tokens: list[_Tok] = []
-    i, n = 0, len(text)
-    while i < n:
-        char = text[i]
-        if char == " ":
-            i += 1
-        elif char in QUOTES:
-            phrase, i = _read_quoted(text, i)
-            tokens.append(_Tok("phrase", phrase))
-        elif char in OPEN_PARENS:
-            tokens.append(_Tok("lparen"))
-            i += 1
-        elif char in CLOSE_PARENS:
-            tokens.append(_Tok("rparen"))
-            i += 1
-        elif char in NOT_SIGNS and (i + 1 < n and text[i + 1] not in " " + CLOSE_PARENS):
-            tokens.append(_Tok("not"))
-            i += 1
-        elif char in NOT_SIGNS:
-            raise QuerySyntaxError("减号“-”表示排除，后面要紧跟要排除的词，例如：法治 -培训。")
-        else:
-            j = i
-            while j < n and text[j] not in WORD_BREAKS:
-                j += 1
-            word = text[i:j]
-            if word in PROXIMITY and j < n and text[j] in OPEN_PARENS:
-                tokens.append(_Tok("prox", name=PROXIMITY[word]))
-            elif (fielded := _field_token(text, word, j)) is not None:
-                tok, j = fielded
-                tokens.append(tok)
-            elif word in OR_WORDS:
-                tokens.append(_Tok("or"))
-            elif word != "AND":
-                tokens.append(_Tok("word", word))
-            i = j
-    return tokens
-
-
-def _field_token(text: str, word: str, end: int) -> tuple[_Tok, int] | None:
-    """``name:value`` as a field token, or None when ``word`` is an ordinary word."""
-    colon = next((k for k, char in enumerate(word) if char in COLONS), -1)
-    if colon <= 0:
-        return None
-    name, value = word[:colon], word[colon + 1:]
-    if (scope := SCOPES.get(name.lower())) is not None:
-        value, end = _field_value(text, value, end)
-        if not value:
-            raise QuerySyntaxError(f"“{name}:”后面缺少要查找的词，例如 {name}:{SCOPE_EXAMPLES[scope]}。")
-        return _Tok("scope", value, scope), end
-    column = _flag_or_field(name)
-    if column is None:
-        if name.isascii() and name.isalpha() and not value.startswith("//"):
-            raise QuerySyntaxError(f"不认识的字段“{name}”。可用的字段：{field_names()}。")
-        return None
-    value, end = _field_value(text, value, end)
-    if not value and column == ORIGINAL:
-        raise QuerySyntaxError(f"“{name}:”后面缺少取值，例如 {ORIGINAL_EXAMPLE}。")
-    if not value and column == INDICATOR:
-        raise QuerySyntaxError(f"“{name}:”后面缺少指标名称，例如 {INDICATOR_EXAMPLE}。")
-    if not value:
-        spec = FIELDS[column]
-        raise QuerySyntaxError(f"字段“{name}:”后面缺少要筛选的{spec.label}，例如 {name}:{spec.example}。")
-    return _Tok("field", value, column), end
-
-
-def _flag_or_field(name: str) -> str | None:
-    """The filter a ``name:`` stands for: a query flag (``original``, ``indicator``) or a field."""
-    if name.lower() in ORIGINAL_NAMES:
-        return ORIGINAL
-    if name.lower() in INDICATOR_NAMES:
-        return INDICATOR
-    return FIELD_ALIASES.get(name.lower())
-
-
-def _field_value(text: str, value: str, end: int) -> tuple[str, int]:
-    """A field's value (quoted after the colon, or as written) and the index after it."""
-    if not value and end < len(text) and text[end] in QUOTES:
-        value, end = _read_quoted(text, end)
-    return value.strip(), end
-
-
-def field_names() -> str:
-    """Every field with its Chinese names and an example, for messages and the syntax help."""
-    return "；".join(
-        f"{spec.name}（{'/'.join(spec.aliases)}）如 {spec.name}:{spec.example}" for spec in FIELD_SPECS
-    )
-
-
-# --- parser -----------------------------------------------------------------------------------
-
 class _Parser:
     """Recursive descent over the token list; builds the tree and collects the filters."""
 
-    def __init__(self, tokens: list[_Tok], vocabulary: Vocabulary | None) -> None:
+    def __init__(self, tokens: list[Token], vocabulary: Vocabulary | None) -> None:
         self.tokens = tokens
         self.vocabulary = vocabulary
         self.notes: list[str] = []
@@ -320,10 +92,10 @@ class _Parser:
         self.original = False
         self.indicators: list[str] = []
 
-    def peek(self) -> _Tok | None:
+    def peek(self) -> Token | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
 
-    def take(self) -> _Tok:
+    def take(self) -> Token:
         tok = self.tokens[self.pos]
         self.pos += 1
         return tok
@@ -541,10 +313,10 @@ def parse(
     if len(query) > MAX_QUERY_CHARS:
         raise QuerySyntaxError(f"检索式太长（{len(query)} 字），最多 {MAX_QUERY_CHARS} 字。")
     text = spaced_controls(query).strip()
-    parser = _Parser(_lex(text), vocabulary)
+    parser = _Parser(lex(text), vocabulary)
     match = parser.parse_sequence(0)
     for key, values in (filters or {}).items():
-        column = _flag_or_field(str(key))
+        column = flag_or_field(str(key))
         if column is None:
             raise QuerySyntaxError(f"不认识的筛选项“{key}”。可用的筛选项：{field_names()}。")
         for value in [values] if isinstance(values, str | int) else list(values):

@@ -32,8 +32,9 @@ from typing import TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from archive.changes import changes_since, latest_change
 from archive.config import ArchiveConfig
-from archive.store import Change, Report, changes_since, latest_change
+from archive.store import Change, Report
 
 from . import literal, templates
 from .build import rebuild, update

@@ -41,7 +41,8 @@ from .groups import page_groups
 from .live import LiveGeneration
 from .matching import choices, materialise, occurs, totals
 from .order import page_scores, report_order
-from .query import ParsedQuery, parse
+from .query import parse
+from .query_tree import ParsedQuery
 from .ranking import originality
 from .results import SearchResult, Suggestion, echo_filters
 from .shared import ComparedClause, compared_clauses

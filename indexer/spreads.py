@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from . import literal_sql
-from .query import ParsedQuery
+from .query_tree import ParsedQuery
 
 OTHER_TYPE = "其他"
 

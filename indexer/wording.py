@@ -37,7 +37,7 @@ from functools import lru_cache
 from archive.normalize import fold_for_match
 
 from .particulars import particulars
-from .query import AllOf, AnyOf, Literal, Node, Not, SameSentence, sentences_contain_all
+from .query_tree import AllOf, AnyOf, Literal, Node, Not, SameSentence, sentences_contain_all
 
 MIN_CHARS = 8  # shorter sentences (fragments, numbering) are neither own nor template
 SENTENCE_END = re.compile(r"[。！？；!?;\n\r]")

@@ -27,9 +27,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from archive.changes import make_session_factory
 from archive.config import ArchiveConfig
 from archive.fields import MAX_QUERY_CHARS
-from archive.store import Report, make_engine, make_session_factory
+from archive.store import Report, make_engine
 from web.reference_list import FORMATS
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]

@@ -236,8 +236,9 @@ SEED_STRINGS = {
 @pytest.fixture(scope="module")
 def seeds(tmp_path_factory: pytest.TempPathFactory, app_for):
     """(app, {file name: report id}) over a temporary copy of the seeds with sidecar URLs."""
+    from archive.changes import make_session_factory
     from archive.ingest import ingest_paths
-    from archive.store import SourceFile, make_engine, make_session_factory
+    from archive.store import SourceFile, make_engine
 
     home = tmp_path_factory.mktemp("seedcite")
     folder = home / "reports"

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from archive.changes import make_session_factory
 from archive.ingest import ingest_paths
-from archive.store import get_report, make_engine, make_session_factory
+from archive.store import get_report, make_engine
 from indexer.build import rebuild
 from tests.support.archives import make_config, sessions_of
 from tests.support.cli import run_cli

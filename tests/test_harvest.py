@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from archive.changes import make_session_factory
 from archive.harvest import HarvestOptions, harvest, state_path, wait_background
 from archive.harvest_fetch import USER_AGENT, FetchOptions
 from archive.harvest_state import HarvestState
-from archive.store import Report, make_engine, make_session_factory
+from archive.store import Report, make_engine
 from fazhi.cli import main
 from tests.support.archives import make_config, sessions_of
 from tests.support.cli import cli_env

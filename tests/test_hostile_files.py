@@ -19,10 +19,11 @@ from pathlib import Path
 
 import pytest
 
+from archive.changes import make_session_factory
 from archive.errors import ArchiveError
 from archive.ingest import ingest_paths
 from archive.readers import MAX_FILE_BYTES, read_file
-from archive.store import IngestRun, Report, SourceFile, make_engine, make_session_factory
+from archive.store import IngestRun, Report, SourceFile, make_engine
 from indexer.build import rebuild, update
 from tests.support.archives import make_config, sessions_of
 from tests.support.cli import run_archive

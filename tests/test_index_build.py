@@ -13,7 +13,8 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh import sorting
 
-from archive.store import Report, make_engine, make_session_factory
+from archive.changes import make_session_factory
+from archive.store import Report, make_engine
 from indexer import build as build_module
 from indexer import build_rows, integrity
 from indexer.build import rebuild, update

@@ -21,8 +21,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from archive.changes import make_session_factory
 from archive.config import ArchiveConfig
-from archive.store import SourceFile, make_engine, make_session_factory
+from archive.store import SourceFile, make_engine
 from tests.support.archives import build_archive
 from tests.support.hostile import (
     ATTRIBUTE_BREAK,

@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from archive.changes import make_session_factory
 from archive.config import ArchiveConfig
 from archive.ingest import ingest_paths
-from archive.store import Passage, Report, ReportAlias, make_engine, make_session_factory
+from archive.store import Passage, Report, ReportAlias, make_engine
 from indexer.build import rebuild
 from indexer.service import SearchService
 from tests.support.archives import sessions_of

@@ -11,9 +11,10 @@ from collections import Counter
 
 import pytest
 
+from archive.fields import UNKNOWN_PLACE, UNKNOWN_YEAR
 from archive.normalize import fold_for_match
 from indexer.build import rebuild
-from indexer.query import FIELDS, UNKNOWN_PLACE, UNKNOWN_YEAR
+from indexer.query_lexer import FIELDS
 from indexer.service import SearchService
 from tests.support.archives import make_config, sessions_of
 from tests.support.oracles import Key, Oracle, PlaceKey, Places, found, generated_queries

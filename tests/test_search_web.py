@@ -16,8 +16,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from archive.config import ArchiveConfig
+from archive.fields import UNKNOWN_PLACE, UNKNOWN_YEAR
 from indexer import suggest
-from indexer.query import FIELD_SPECS, UNKNOWN_PLACE, UNKNOWN_YEAR
+from indexer.query_lexer import FIELD_SPECS
 from indexer.service import SearchService
 from tests.support.archives import make_config, sessions_of
 from tests.support.paths import corpus_files

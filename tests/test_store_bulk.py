@@ -1,4 +1,4 @@
-"""The bulk write path of ingest (``store.insert_report``) stores exactly what an ORM graph of
+"""The bulk write path of ingest (``report_rows.insert_report``) stores exactly what an ORM graph of
 the same rows (``_orm_graph``, the write path it replaced) stores, on every shipped report: same
 reports, same section tree, same passages in the same id order. And the ``str.translate`` fold
 equals ``fold_char`` per character on every shipped and dev text."""
@@ -11,18 +11,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from archive.changes import make_session_factory
 from archive.normalize import fold_char, fold_for_match
 from archive.parse import parse_file
-from archive.store import (
-    Passage,
-    Report,
-    Section,
-    insert_report,
-    make_engine,
-    make_session_factory,
-    new_report,
-    report_rows,
-)
+from archive.report_rows import insert_report, new_report, report_rows
+from archive.store import Passage, Report, Section, make_engine
 from tests.support.archives import make_config
 from tests.support.paths import DEV_DIR, corpus_files
 

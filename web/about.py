@@ -18,10 +18,11 @@ from flask import Blueprint, current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
+from archive.changes import latest_change
 from archive.document import DOC_TYPES
 from archive.fields import UNKNOWN_PLACE, UNKNOWN_YEAR
 from archive.parse import SOURCE_NOTE
-from archive.store import Passage, Report, latest_change
+from archive.store import Passage, Report
 from indexer.snippets import SNIPPET_CHARS
 
 from .pages import Page, twin

@@ -29,7 +29,7 @@ from archive.fields import PLACE_COLUMNS, UNKNOWN_PLACE, UNKNOWN_YEAR, place_nam
 from indexer.indicator_table import ReportInfo, Table, choose, record
 from indexer.indicators import Figure
 from indexer.measures import Measure
-from indexer.query import ParsedQuery
+from indexer.query_tree import ParsedQuery
 
 from .export import safe_cell
 from .params import SearchParams

@@ -19,7 +19,7 @@ from werkzeug.datastructures import MultiDict
 from archive.errors import BadParams, QuerySyntaxError
 from archive.fields import MAX_QUERY_CHARS, SORTS
 from indexer import pasted
-from indexer.query import FIELD_SPECS, ORIGINAL
+from indexer.query_lexer import FIELD_SPECS, ORIGINAL
 
 # URL parameter → the indexer's facet/filter key, in sidebar order (``type`` → ``doc_type``);
 # last ``original`` (只看特色做法: only the township's own sentences), a filter that is no facet.

@@ -24,7 +24,7 @@ from archive.errors import BadParams
 from archive.fields import GROUP, MAX_QUERY_CHARS, columns
 from archive.store import Report
 from indexer.clauses import MIN_CHARS
-from indexer.query import FIELD_SPECS
+from indexer.query_lexer import FIELD_SPECS
 
 from . import about, export, facet_form
 from .pages import InPage, Page, as_json, twin

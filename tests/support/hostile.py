@@ -157,7 +157,8 @@ def probe_for(text: str) -> str | None:
 
 def stored_passages(config: ArchiveConfig) -> dict[tuple[str, int], str]:
     """Every passage in the store as (report id, seq) → text."""
-    from archive.store import Passage, make_engine, make_session_factory
+    from archive.changes import make_session_factory
+    from archive.store import Passage, make_engine
 
     engine = make_engine(config.database_url)
     try:

@@ -3,7 +3,7 @@ the test wrote, put in the store and indexed without the web app.
 
 ``fill_store``'s preferred path is the real pipeline (``archive.ingest.ingest_paths``) into a
 fresh instance folder. If that pipeline cannot run on the files, the store is filled directly
-from the same files with ``archive.store.insert_report``: one passage per non-empty line,
+from the same files with ``archive.report_rows.insert_report``: one passage per non-empty line,
 metadata from the corpus label tables. The search engine only reads the store, so its guarantees
 (exact literal matching, facets equal to the store) are tested the same way either way; the tests
 compute every expectation from the store they run on.
@@ -14,9 +14,11 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from archive.changes import make_session_factory
 from archive.config import ArchiveConfig
 from archive.document import Metadata, ParsedPassage, ParsedReport, ParsedSection
-from archive.store import insert_report, make_engine, make_session_factory
+from archive.report_rows import insert_report
+from archive.store import make_engine
 
 from .archives import sessions_of
 from .paths import DEV_DIR, SEEDS_DIR

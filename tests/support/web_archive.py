@@ -34,8 +34,9 @@ HOSTILE_TEXT = """垫江县测试镇人民政府
 
 def build_instance(home: Path) -> ArchiveConfig:
     """Ingest the shipped reports and the hostile one into ``home``, index them, add an alias."""
+    from archive.changes import make_session_factory
     from archive.ingest import ingest_paths
-    from archive.store import ReportAlias, SourceFile, make_engine, make_session_factory
+    from archive.store import ReportAlias, SourceFile, make_engine
     from indexer.build import rebuild
 
     config = make_config(home)

@@ -8,9 +8,9 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from archive import fields as report_fields
-from archive.fields import MAX_QUERY_CHARS, SORTS
+from archive.fields import MAX_QUERY_CHARS, SORTS, UNKNOWN_YEAR
 from indexer.place_kinds import PLACE_NAMES
-from indexer.query import FIELD_SPECS, FIELDS, ORIGINAL, UNKNOWN_YEAR
+from indexer.query_lexer import FIELD_SPECS, FIELDS, ORIGINAL
 from indexer.schema import FACET_FIELDS
 
 from ..params import MAX_PAGE
