@@ -58,7 +58,7 @@ class GroupSchema(Schema.from_dict(base.registry_fields(report_fields.GROUP))): 
     more = base.count("未显示的命中数")
     shared = fields.Integer(required=True, allow_none=True, validate=validate.Range(min=1), metadata={
         "description": "按粘贴的段落查找时：该报告含有的所粘贴分句数（否则为 null）"})
-    hits = base.text_list(SearchHitSchema)
+    hits = base.rows(SearchHitSchema)
 
 
 class SuggestionSchema(Schema):
