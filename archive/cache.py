@@ -1,6 +1,6 @@
 """The folder where processes keep what they derive from installed data files, so that the next
-process reads it instead of deriving it again: jieba's dictionary (``indexer.analysis``), the
-gazetteer's common words (``archive.gazetteer``). ``$ARCHIVE_JIEBA_CACHE_DIR`` or a fixed
+process reads it instead of deriving it again: jieba's dictionary (``indexer.analysis.tokenizer``), the
+gazetteer's common words (``archive.describing.gazetteer``). ``$ARCHIVE_JIEBA_CACHE_DIR`` or a fixed
 temporary folder, shared by every worker of a machine; each entry is named by a hash of what it
 was derived from, so a changed data file is never read through a stale entry.
 """

@@ -3,7 +3,7 @@
 ``ARCHIVE_HOME`` is the instance folder (default ``instance/``); it holds the SQLite store and
 the search index. ``ARCHIVE_DATABASE_URL`` points the store at any SQLAlchemy URL instead,
 PostgreSQL included. ``ARCHIVE_RESULT_CACHE=off`` makes every search compute its answer
-(``indexer.result_cache``), as the benchmark does to time a request that finds none kept.
+(``indexer.results.result_cache``), as the benchmark does to time a request that finds none kept.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """In-memory shape of one parsed report: the contract between parsing, storing and indexing.
 
-Parsing (``archive.parse``) produces a ``ParsedReport``; the store (``archive.store``) persists
+Parsing (``archive.describing.parse``) produces a ``ParsedReport``; the store (``archive.store.db``) persists
 it; nothing downstream re-reads the original file. Offsets are character offsets into
 ``ParsedReport.text`` (the display text), so a passage can always be cut back out of it.
 """
@@ -22,7 +22,7 @@ PROV_SIGNATURE = "文末落款"
 PROV_TITLE_ORGAN = "标题开头的发文机关"
 PROV_AUTHOR_SUPPLIED = "原文未写发文机关，据所属乡镇（街道）或县拟定（方括号内为本库所加）"
 PROV_SIGNATURE_DATE = "落款日期"
-PROV_SIDECAR = "随附元数据文件"  # a report.txt.meta.json or metadata.csv row (archive.sidecar)
+PROV_SIDECAR = "随附元数据文件"  # a report.txt.meta.json or metadata.csv row (archive.describing.sidecar)
 PROV_CORRECTED = "人工更正（{}；理由：{}）"  # date, reason
 PROV_YEAR_TITLE = "标题中的年份"
 PROV_YEAR_REPORTED = "“现将…年…情况汇报如下”一句"
@@ -92,7 +92,7 @@ class Metadata:
     # True when the document has no title and ``title`` is the archive's label in [brackets].
     title_supplied: bool = False
     # True when nothing names the issuer and ``issuer`` is the one the archive infers from the
-    # place, in [brackets] (``archive.issuer``): citations name it as a supplied author.
+    # place, in [brackets] (``archive.describing.issuer``): citations name it as a supplied author.
     author_supplied: bool = False
     # The page's record: 发布机构, 成文日期, 发布日期, 索引号, 发文字号 as the site gives them.
     page_fields: dict[str, str] = field(default_factory=dict)

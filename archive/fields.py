@@ -14,11 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 # Roles a field can play (``Field.roles``).
-SIDECAR = "sidecar"  # a person may set it in a sidecar or a correction (``archive.sidecar``)
-REVIEW = "review"  # listed for review when filled uncertainly (``archive.corrections``)
-FACET = "facet"  # an index column: filtered, counted and listed in the sidebar (``indexer.schema``)
+SIDECAR = "sidecar"  # a person may set it in a sidecar or a correction (``archive.describing.sidecar``)
+REVIEW = "review"  # listed for review when filled uncertainly (``archive.store.corrections``)
+FACET = "facet"  # an index column: filtered, counted and listed in the sidebar (``indexer.index.schema``)
 PASSAGE_LEVEL = "passage"  # a facet whose value belongs to the passage, not the report (section)
-INDEXED = "indexed"  # copied into the index's report table (``indexer.literal.REPORT_COLUMNS``)
+INDEXED = "indexed"  # copied into the index's report table (``indexer.index.literal.REPORT_COLUMNS``)
 EXPORT = "export"  # a column of the CSV export and of ``/api/search?all=1`` (``web.export``)
 JSON = "json"  # a key of a report's JSON metadata (``Report.metadata_dict``)
 GROUP = "group"  # shown with a report on a result page, and a key of its JSON group
@@ -26,7 +26,7 @@ GROUP = "group"  # shown with a report on a result page, and a key of its JSON g
 UNKNOWN_PLACE = "地区不详"
 UNKNOWN_YEAR = "年份不详"
 # One limit for the page, the API and the parser: room for a pasted passage (a few paragraphs,
-# ``indexer.pasted``); a longer query is refused with a message naming the limit.
+# ``indexer.matching.pasted``); a longer query is refused with a message naming the limit.
 MAX_QUERY_CHARS = 5_000
 
 

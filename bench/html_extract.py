@@ -6,11 +6,11 @@
 
 A page is ``NAME.html`` with ``NAME.expected.txt`` beside it (the report's paragraphs, one a
 line) and ``NAME.expected.json`` (``title``, ``date``; either may be empty). For every extractor of
-``archive.html_page.EXTRACTORS`` ``measure`` prints:
+``archive.reading.html_page.EXTRACTORS`` ``measure`` prints:
 
 - ``recall``: share of expected paragraphs whose text is in the output (whitespace ignored);
 - ``lines``: share of expected paragraphs that are an output line of their own (what
-  ``archive.cleaning`` and the section tree need);
+  ``archive.reading.cleaning`` and the section tree need);
 - ``junk``: share of output characters on lines that are not report text (navigation, footer,
   metadata table, share widgets);
 - ``title``: pages whose expected title is in the first lines of the output;
@@ -32,8 +32,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.html_page import EXTRACTORS, block_text, compact, page_fields, parse
-from archive.parse import parse_file
+from archive.describing.parse import parse_file
+from archive.reading.html_page import EXTRACTORS, block_text, compact, page_fields, parse
 
 ROOT = Path(__file__).resolve().parent.parent
 WEB_CORPUS = ROOT / "tests" / "corpus" / "web"
@@ -199,7 +199,7 @@ def _write_page(out: Path, name: str, page: str, paragraphs: str, title: str, da
 def wrapped_report(path: Path, layout: str = "p") -> tuple[str, str]:
     """A real report ``.txt`` as a portal page, and its own title (empty when it has none): the
     title goes to ``<title>`` and ``<h1>``, the metadata fields its text carries to the table."""
-    from archive.readers import read_file
+    from archive.reading.readers import read_file
 
     raw = read_file(path)[1]
     metadata = parse_file(path)[2].metadata

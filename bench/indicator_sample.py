@@ -1,7 +1,7 @@
 """The indicator extractor against the hand-labelled sample: ``python -m bench.indicator_sample``.
 
 Ingests the shipped reports (``data/reports``) into a temporary archive through the real
-pipeline, reads the indicator table of its index (``indexer.indicator_table``) and compares it
+pipeline, reads the indicator table of its index (``indexer.index.indicator_table``) and compares it
 with ``tests/corpus/indicator_labels.tsv`` (the rule: ``tests/corpus/README.md``). It prints
 every figure found with how it was read, the misses, the figures kept apart, and precision,
 recall and the fields of the figures found that are right. ``tests/test_indicators.py`` asserts
@@ -23,8 +23,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from archive.store import Report, SourceFile
-from indexer.indicators import Figure
+from archive.store.db import Report, SourceFile
+from indexer.analysis.indicators import Figure
 
 REPO = Path(__file__).resolve().parents[1]
 LABELS = REPO / "tests" / "corpus" / "indicator_labels.tsv"
@@ -141,7 +141,7 @@ def period_text(figure: Figure) -> str:
 
 
 def main() -> None:
-    from indexer.indicator_table import table
+    from indexer.index.indicator_table import table
     from tests.support.archives import build_archive, sessions_of
     from tests.support.paths import corpus_files
 

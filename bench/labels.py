@@ -62,10 +62,10 @@ def _read_value(metadata, name: str) -> str:
 
 def score_folder(folder: Path) -> Score:
     """Parse every labelled file of ``folder`` and compare it with its labels."""
+    from archive.describing.parse import parse_document
+    from archive.describing.sidecar import load_overrides
     from archive.errors import UnreadableFile
-    from archive.parse import parse_document
-    from archive.readers import read_file
-    from archive.sidecar import load_overrides
+    from archive.reading.readers import read_file
 
     index = _index(folder)
     every_cell_labelled = index.name == "labels.tsv"

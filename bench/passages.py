@@ -3,7 +3,7 @@
 Why read it back from what the project built: only then do all systems see exactly the texts,
 ids and facet values the product itself serves, so a correctness check compares like with like.
 What a plain search promises to find is every *place* a reader sees: each paragraph,
-each heading line and each report's title (``indexer.literal_sql.SCOPE_UNITS[None]``), so the
+each heading line and each report's title (``indexer.index.literal_sql.SCOPE_UNITS[None]``), so the
 table holds those, read from the live index generation's place table with their reader anchor
 (``p-<seq>``, ``s-<n>``, ``report-title``), the key a hit of the API is mapped back by, and
 the facet values the index holds for them.
@@ -59,9 +59,9 @@ class PassageRecord:
 
 def from_index(index_dir: Path) -> list[PassageRecord]:
     """Every place a plain search covers, from the live generation's literal table, in gid order."""
-    from indexer.generation import LITERAL_DB, current_generation
-    from indexer.literal_sql import SCOPE_UNITS
-    from indexer.place_kinds import anchor
+    from indexer.index.generation import LITERAL_DB, current_generation
+    from indexer.index.literal_sql import SCOPE_UNITS
+    from indexer.index.place_kinds import anchor
 
     generation = current_generation(index_dir)
     if generation is None:

@@ -2,14 +2,15 @@
 
 Steps (each run by ``bench.worker`` in its own process):
 
-- ``project-build``: ``ingest_paths`` with both cores, then ``indexer.build.rebuild``; wall and CPU time,
+- ``project-build``: ``ingest_paths`` with both cores, then ``indexer.index.build.rebuild``; wall and CPU
+time,
   store and index size on disk, peak memory (this process and its pool workers), recorded in
   ``BUILD_RECORD``; ``project-reuse`` gives that record instead when the store and index it
   describes are still current (``--reuse-build``);
 - ``project``: ``SearchService.search`` in-process, cold start included;
 - ``http``: a live ``gunicorn -w 2`` on loopback: time from launch to the first answered search,
   latency of ``/api/search``, resident memory of its workers;
-- ``add``: one new report file → ingest → ``indexer.build.update``, searched for meanwhile: the time
+- ``add``: one new report file → ingest → ``indexer.index.build.update``, searched for meanwhile: the time
   until a search finds it, and until the update (template marking included) ends.
 
 The service reports places (paragraphs, headings, titles) by report id and reader anchor; they
@@ -54,7 +55,7 @@ BUILD_RECORD = "build.json"  # a build's figures, beside its instance folder (``
 
 def config_for(home: Path) -> ArchiveConfig:
     """An instance folder of its own, SQLite store inside it; every search computed (no answer
-    kept from an earlier identical request: ``indexer.result_cache``), so each timing is a
+    kept from an earlier identical request: ``indexer.results.result_cache``), so each timing is a
     request's own work."""
     return ArchiveConfig(home=home.resolve(), database_url=f"sqlite:///{home.resolve() / 'archive.sqlite3'}",
                          result_cache=False)
@@ -136,7 +137,7 @@ def cpu_s() -> float:
 
 def build(args: argparse.Namespace) -> dict:
     """Fresh instance folder; ingest the corpus with both cores, then a full index rebuild."""
-    from archive.store import Report, SourceFile
+    from archive.store.db import Report, SourceFile
     from fazhi.operations import Archive
 
     shutil.rmtree(args.home, ignore_errors=True)
@@ -166,9 +167,9 @@ def reuse(args: argparse.Namespace) -> dict:
     Refused, with the reason, when any of that does not hold."""
     from sqlalchemy import func, select
 
-    from archive.store import Report
+    from archive.store.db import Report
     from fazhi.operations import Archive
-    from indexer.recovery import index_problem
+    from indexer.index.recovery import index_problem
 
     record_path = args.workdir / BUILD_RECORD
     if not record_path.exists():

@@ -46,7 +46,7 @@ def worker(system: str, workdir: Path, reps: int, *extra: str, timeout: float = 
 
 def project_available() -> bool:
     """Whether the parser and the indexer of this project exist yet (they are built in parallel)."""
-    needed = ("archive/parse.py", "indexer/build.py", "indexer/service.py")
+    needed = ("archive/describing/parse.py", "indexer/index/build.py", "indexer/service.py")
     return all((REPO / name).exists() for name in needed)
 
 

@@ -1,9 +1,9 @@
-"""What template marking (``indexer.templates``) adds to an index rebuild.
+"""What template marking (``indexer.analysis.templates``) adds to an index rebuild.
 
     .venv/bin/python -m bench.template_cost --size 2000 [--seed 7] [--out bench/out] [--reps 1]
 
 Generates (or reuses) the benchmark corpus of ``--size`` reports, ingests it once into an
-instance folder of its own, then times ``indexer.build.rebuild`` alternately without and with
+instance folder of its own, then times ``indexer.index.build.rebuild`` alternately without and with
 template marking, in the same process on the same store, so the two figures are comparable
 (the marks may add at most +30 % at 10,000 reports). Not a test.
 """
@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     from fazhi.operations import Archive
-    from indexer import build
+    from indexer.index import build
 
     folder = generate(args.out, args.size, args.seed)
     home = args.out / f"template-cost-{args.size}-{args.seed}"

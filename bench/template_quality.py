@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.template_quality [--home DIR]
 
 Ingests the shipped corpus (``data/reports``) into ``DIR`` (a temporary folder by default) and
-builds the index, then compares the template sentences the index marks (``indexer.wording``)
+builds the index, then compares the template sentences the index marks (``indexer.analysis.wording``)
 with the labels of ``tests/corpus/template_labels.tsv`` (rule: ``tests/corpus/README.md``):
 sentence by sentence, and paragraph by paragraph (a paragraph is template when every sentence
 is), for every labelled report, for the reports parameters may be chosen on, and for the held-out
@@ -75,7 +75,7 @@ def held_out(report_ids: set[str]) -> set[str]:
 
 def marked_sentences(conn: sqlite3.Connection) -> dict[tuple[str, int], set[tuple[int, int]]]:
     """The template sentences the index marks, by (report, ¶)."""
-    from indexer import wording
+    from indexer.analysis import wording
 
     out: dict[tuple[str, int], set[tuple[int, int]]] = {}
     for report_id, seq, spans in conn.execute(
@@ -117,8 +117,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     from fazhi.operations import Archive
-    from indexer import literal
-    from indexer.generation import LITERAL_DB, current_generation
+    from indexer.index import literal
+    from indexer.index.generation import LITERAL_DB, current_generation
 
     from .project import config_for
 

@@ -1,4 +1,4 @@
-"""What marking template sentences (``indexer.wording``) adds to an index build, per report.
+"""What marking template sentences (``indexer.analysis.wording``) adds to an index build, per report.
 
     .venv/bin/python -m bench.wording_cost --size 2000 [--seed 7] [--out bench/out] [--reps 2]
 
@@ -7,7 +7,7 @@ instance folder of its own (the same one ``bench.template_cost`` uses), then:
 
 * times the sentence marking alone over every paragraph of the built index (the work
   ``literal.insert`` adds), per report;
-* times ``indexer.build.rebuild`` alternately without and with it (without: the marking replaced
+* times ``indexer.index.build.rebuild`` alternately without and with it (without: the marking replaced
   by nothing in this process), best of ``--reps``, in the same process on the same store.
 
 Not a test; the figures go to bench/LOG.md.
@@ -34,9 +34,10 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     from fazhi.operations import Archive
-    from indexer import literal, wording
-    from indexer.analysis import ensure_jieba
-    from indexer.generation import LITERAL_DB, current_generation
+    from indexer.analysis import wording
+    from indexer.analysis.tokenizer import ensure_jieba
+    from indexer.index import literal
+    from indexer.index.generation import LITERAL_DB, current_generation
 
     folder = generate(args.out, args.size, args.seed)
     home = args.out / f"template-cost-{args.size}-{args.seed}"

@@ -21,20 +21,20 @@ from typing import TYPE_CHECKING
 from tqdm import tqdm
 
 from archive.config import ArchiveConfig
-from archive.corrections import REVIEW_KINDS, review_counts
 from archive.errors import ArchiveError, IndexUnavailable
 from archive.fields import COUNTY_LEVEL, FACET, SORTS, having, place_name
-from archive.ingest import FileOutcome
-from archive.report_json import report_to_json, sections_to_text
-from archive.store import all_reports, get_report
-from indexer import pasted
+from archive.store.corrections import REVIEW_KINDS, review_counts
+from archive.store.db import all_reports, get_report
+from archive.store.ingest import FileOutcome
+from archive.store.report_json import report_to_json, sections_to_text
+from indexer.matching import pasted
 from indexer.service import MAX_PER_PAGE, SearchResult
 
 from .operations import Archive
 
 if TYPE_CHECKING:
-    from archive.harvest import Visit
-    from archive.harvest_state import QueueItem
+    from archive.harvest.crawl import Visit
+    from archive.harvest.state import QueueItem
 
 REPORT_ID_HELP = "报告编号（reports 命令列出）"
 JSON_HELP = "输出 JSON"
@@ -58,7 +58,7 @@ def _archive() -> Archive:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Ingest files/folders, update the index, print a summary; 1 if any file failed."""
-    from archive.ingest import expand_inputs
+    from archive.store.ingest import expand_inputs
 
     files, skipped = expand_inputs(args.paths)
     total = len(files) + len(skipped)
@@ -159,10 +159,10 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 
 def cmd_harvest(args: argparse.Namespace) -> int:
-    """Harvest reports from government sites (``archive.harvest``), update the index, print a
+    """Harvest reports from government sites (``archive.harvest.crawl``), update the index, print a
     summary; 1 if any URL failed, 2 for a URL that cannot be harvested at all."""
-    from archive.harvest import HarvestOptions, summary_lines
-    from archive.harvest_fetch import FetchOptions
+    from archive.harvest.crawl import HarvestOptions, summary_lines
+    from archive.harvest.fetch import FetchOptions
 
     if args.delay < 0 or args.depth < 0:
         print("--delay 与 --depth 不能为负数", file=sys.stderr)
@@ -216,9 +216,9 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_indicators(args: argparse.Namespace) -> int:
-    """The indicator table (the figures read from the reports, ``indexer.indicator_table``) as text
+    """The indicator table (the figures read from the reports, ``indexer.index.indicator_table``) as text
     or JSON, filtered like search; 2 for a bad filter or measure, 3 without an index."""
-    from indexer.indicator_table import choose, record, table
+    from indexer.index.indicator_table import choose, record, table
 
     archive = _archive()
     filters = {f.column: getattr(args, f.column) for f in having(FACET) if getattr(args, f.column)}
@@ -330,7 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
     index = sub.add_parser("index", help="重建检索索引（在旁边建好后原子切换）")
     index.set_defaults(func=cmd_index)
 
-    search = sub.add_parser("search", help="检索（语法见 indexer.query）")
+    search = sub.add_parser("search", help="检索（语法见 indexer.analysis.query）")
     search.add_argument("query", help='检索式，例如 "枫桥经验" county:垫江县 year:2022..2024')
     _filter_options(search)
     search.add_argument("--page", type=int, default=1, help="页码")

@@ -5,7 +5,7 @@ Why a layer above ``archive`` and ``indexer``: ingest, correct, delete and harve
 store (``archive``), and each must then bring the index up to date (``indexer``); written in the
 CLI, the admin API and the bench separately, the sequence drifted (one path skipped the repair of
 an index left stale by a killed run). Here every change is followed by the same
-``indexer.recovery.catch_up``, which applies the store's change sequence (``archive.store.Change``,
+``indexer.index.recovery.catch_up``, which applies the store's change sequence (``archive.store.db.Change``,
 written in the change's own transaction) — the same call a web node's follower makes for changes
 made on other nodes (``fazhi.follow``).
 """
@@ -19,15 +19,15 @@ from sqlalchemy import delete as sql_delete
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from archive.changes import make_session_factory
 from archive.config import ArchiveConfig
-from archive.corrections import ReviewItem, correct, review
 from archive.errors import ReportNotFound
-from archive.harvest import HarvestOptions, HarvestResult, ProgressCallback, harvest, start_background
-from archive.ingest import FileOutcome, IngestSummary, ingest_paths
-from archive.store import Report, ReportAlias, SourceFile, make_engine
-from indexer.build import BuildStats, rebuild
-from indexer.recovery import Lag, catch_up, ensure_index, index_problem, lag
+from archive.harvest.crawl import HarvestOptions, HarvestResult, ProgressCallback, harvest, start_background
+from archive.store.changes import make_session_factory
+from archive.store.corrections import ReviewItem, correct, review
+from archive.store.db import Report, ReportAlias, SourceFile, make_engine
+from archive.store.ingest import FileOutcome, IngestSummary, ingest_paths
+from indexer.index.build import BuildStats, rebuild
+from indexer.index.recovery import Lag, catch_up, ensure_index, index_problem, lag
 from indexer.service import SearchResult, SearchService
 
 
@@ -84,7 +84,7 @@ class Archive:
 
     def harvest(self, seeds: list[str], options: HarvestOptions | None = None,
                 on_visit: ProgressCallback | None = None, index: bool = True) -> HarvestResult:
-        """Harvest reports from government sites (``archive.harvest``), then update the index."""
+        """Harvest reports from government sites (``archive.harvest.crawl``), then update the index."""
         result = harvest(self.config, self.sessions, seeds, options, on_visit)
         if index:
             self.update_index()
@@ -107,7 +107,7 @@ class Archive:
         return rebuild(self.config, self.sessions, procs)
 
     def ensure_index(self) -> str | None:
-        """Repair a missing, corrupt or stale index (``indexer.recovery``); the problem repaired."""
+        """Repair a missing, corrupt or stale index (``indexer.index.recovery``); the problem repaired."""
         return ensure_index(self.config, self.sessions)
 
     def index_problem(self) -> str | None:

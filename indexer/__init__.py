@@ -1,11 +1,7 @@
-"""Search for the archive: exact literal matching + jieba/Whoosh ranking + facets.
+"""Search for the archive: exact literal matching, jieba/Whoosh BM25F ranking, exact facets.
 
-Modules, one job each: ``analysis`` (jieba tokenizer), ``schema`` (Whoosh fields), ``literal``
-(exact-match FTS5 trigram side table), ``literal_sql`` (a query as exact SQL over that table),
-``generation`` (build aside / atomic swap / writer lock), ``build`` (rebuild and incremental
-update from the store), ``build_rows`` (the store's reports as rows of both structures),
-``query`` (query language), ``ranking`` (BM25F inside the match set), ``facets``, ``snippets``,
-``templates`` (template text marks), ``practices``, ``suggest`` (did-you-mean) and ``service``
-(the search API). Public entry points: ``indexer.service.SearchService`` and
-``indexer.build.rebuild`` / ``update``.
+Packages by role, each importing only those before it: ``analysis``, ``index`` (build and
+check), ``results`` (types and wire form), ``ranking``, ``matching`` (exact), ``practices``;
+at the top ``service`` (the search API) and ``exports`` (every match as rows). Entry points:
+``indexer.service.SearchService`` and ``indexer.index.build.rebuild`` / ``update``.
 """

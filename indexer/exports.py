@@ -8,10 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from archive.fields import BY_COLUMN, EXPORT, PASSAGE_LEVEL, columns
-
-from . import literal, literal_sql, place_kinds
-from .order import order_by
-from .query_tree import ParsedQuery
+from indexer.analysis.query_tree import ParsedQuery
+from indexer.index import literal, literal_sql, place_kinds
+from indexer.ranking.order import order_by
 
 # Export rows: the report's export fields, then the place's.
 REPORT_EXPORT = tuple(name for name in columns(EXPORT) if not BY_COLUMN[name].has(PASSAGE_LEVEL))

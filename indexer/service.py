@@ -3,18 +3,19 @@
 
 One request, in order, each step in a module of its own:
 
-1. parse the query (``indexer.query``; pasted text: ``indexer.pasted``);
+1. parse the query (``indexer.analysis.query``; pasted text: ``indexer.matching.pasted``);
 2. its exact match set and every count over it: from the match sets kept for frequent words
-   (``indexer.fastpath``), else in SQL (``indexer.matching``: FTS5 + instr into the request's
-   temp tables, the facets by ``indexer.facets``);
-3. the order of the matching reports, only as far as the requested page (``indexer.order``,
-   whose candidates come from ``indexer.prerank``; ``indexer.fast_order`` for the match sets);
+   (``indexer.matching.fastpath``), else in SQL (``indexer.matching.hits``: FTS5 + instr into the request's
+   temp tables, the facets by ``indexer.results.facets``);
+3. the order of the matching reports, only as far as the requested page (``indexer.ranking.order``,
+   whose candidates come from ``indexer.ranking.prerank``; ``indexer.matching.fast_order`` for the match
+   sets);
 4. for the reports of the requested page only: their matching passages, best first, with
-   snippets and marks (``indexer.groups``); the answer's wire form is ``indexer.results``.
+   snippets and marks (``indexer.results.groups``); the answer's wire form is ``indexer.results.answer``.
 
 A slow answer is kept for the next identical request on the same index version
-(``indexer.result_cache``). A service is cheap to construct; it opens the live generation
-lazily, per thread (``indexer.live``), and on every search compares the generation named in
+(``indexer.results.result_cache``). A service is cheap to construct; it opens the live generation
+lazily, per thread (``indexer.ranking.live``), and on every search compares the generation named in
 ``CURRENT`` with the one it holds, so a rebuild in another process is picked up by the next
 search; an incremental update is picked up by refreshing the searcher.
 """
@@ -32,20 +33,25 @@ from archive.config import ArchiveConfig
 from archive.errors import IndexUnavailable, QuerySyntaxError
 from archive.fields import SORTS
 from archive.normalize import fold_for_match
+from indexer.analysis import templates, wording
+from indexer.analysis.query import parse
+from indexer.analysis.query_tree import ParsedQuery
+from indexer.analysis.shared import ComparedClause, compared_clauses
+from indexer.index import place_kinds
+from indexer.index.generation import LITERAL_DB, current_generation
+from indexer.matching import pasted, spreads
+from indexer.matching.hits import choices, materialise, occurs, totals
+from indexer.practices import directory as practices
+from indexer.practices import similar as similar_passages
+from indexer.ranking.bm25f import originality
+from indexer.ranking.live import LiveGeneration
+from indexer.ranking.order import page_scores, report_order
+from indexer.results import result_cache
+from indexer.results.answer import SearchResult, Suggestion, echo_filters
+from indexer.results.facets import facet_counts
+from indexer.results.groups import page_groups
 
-from . import exports, pasted, place_kinds, practices, result_cache, spreads, templates, wording
-from . import similar as similar_passages
-from .facets import facet_counts
-from .generation import LITERAL_DB, current_generation
-from .groups import page_groups
-from .live import LiveGeneration
-from .matching import choices, materialise, occurs, totals
-from .order import page_scores, report_order
-from .query import parse
-from .query_tree import ParsedQuery
-from .ranking import originality
-from .results import SearchResult, Suggestion, echo_filters
-from .shared import ComparedClause, compared_clauses
+from . import exports
 
 MAX_PER_PAGE = 100
 # Corrected queries counted per search that found nothing (each is one more match-set query).
@@ -92,7 +98,7 @@ class SearchService:
         For a gunicorn ``post_fork`` hook or app start-up: the first user request then costs
         what every later one does (a worker's first answer must come within 1.5 s of its launch).
         """
-        from .analysis import ensure_jieba
+        from indexer.analysis.tokenizer import ensure_jieba
 
         ensure_jieba(lazy=True)
         generation = self._generation()
@@ -111,7 +117,7 @@ class SearchService:
         passage: bool | None = None,
     ) -> SearchResult:
         """Run one search request; ``passage`` reads the query as pasted text (True), as the
-        query language (False) or as it looks (None, ``indexer.pasted``).
+        query language (False) or as it looks (None, ``indexer.matching.pasted``).
 
         Raises ``QuerySyntaxError`` for bad input and ``IndexUnavailable`` when no index is live
         (a missing index must not read as "no hits"); nothing else.
@@ -134,7 +140,9 @@ class SearchService:
                 return kept
             started = time.perf_counter()
             words = parsed.positive_literals()
-            from .fast_order import fast_page  # numpy: loaded by a worker's first search, never the master
+            from indexer.matching.fast_order import (
+                fast_page,  # numpy: loaded by a worker's first search, never the master
+            )
 
             fast = None if clauses is not None or not words else fast_page(generation, parsed, sort,
                                                                            page * per_page)
@@ -216,7 +224,7 @@ class SearchService:
         self, query: str, filters: Mapping[str, str | Sequence[str]] | None = None
     ) -> spreads.SpreadCounts:
         """The query's reports as shares of all reports by year, province and county
-        (``indexer.spreads``); the match set is the search's own, without ranking."""
+        (``indexer.matching.spreads``); the match set is the search's own, without ranking."""
         generation = self._live_generation()
         parsed = parse(query or "", filters, generation.vocabulary())
         conn = generation.conn
@@ -227,7 +235,7 @@ class SearchService:
     def parse(
         self, query: str, filters: Mapping[str, str | Sequence[str]] | None = None
     ) -> ParsedQuery:
-        """``indexer.query.parse`` with the live index's place names, so a short name
+        """``indexer.analysis.query.parse`` with the live index's place names, so a short name
         (``county:潢川``) means the same for every caller: search, passage lists, exports."""
         return parse(query or "", filters, self._live_generation().vocabulary())
 
@@ -237,7 +245,7 @@ class SearchService:
         passage: bool | None,
     ) -> tuple[ParsedQuery, list[str] | None]:
         """The query as parsed, and the pasted clauses when it is read as pasted text: one
-        reading for the page, its exports and the reader's marks (``indexer.pasted``)."""
+        reading for the page, its exports and the reader's marks (``indexer.matching.pasted``)."""
         clauses = pasted.reading(query or "", passage)
         if clauses is None:
             return parse(query or "", filters, generation.vocabulary()), None
@@ -289,8 +297,8 @@ class SearchService:
             return [(rid, seq) for rid, seq in conn.execute(sql + " ORDER BY p.report_id, p.seq", args)]
 
     def passage_marks(self, report_id: str) -> dict[int, list[wording.TemplateSentence]]:
-        """The template sentences of one report's paragraphs by ¶ seq (``indexer.wording``), each
-        with its most shared clause (``indexer.templates``), for the reader."""
+        """The template sentences of one report's paragraphs by ¶ seq (``indexer.analysis.wording``), each
+        with its most shared clause (``indexer.analysis.templates``), for the reader."""
         conn = self._live_generation().conn
         copies = templates.report_marks(conn, report_id)
         out: dict[int, list[wording.TemplateSentence]] = {}
@@ -308,13 +316,13 @@ class SearchService:
 
     def compared_clauses(self, report_ids: Sequence[str]) -> dict[str, list[ComparedClause]]:
         """The clauses of reports compared side by side, each with the others sharing its wording
-        (``indexer.shared``), for the comparison."""
+        (``indexer.analysis.shared``), for the comparison."""
         return compared_clauses(self._live_generation().conn, report_ids)
 
     def similar(self, report_id: str, seq: int, limit: int = similar_passages.LIMIT
                 ) -> list[similar_passages.SimilarPassage] | None:
         """Passages of other townships' reports describing the practice of ¶ ``seq``, best first,
-        each with why (``indexer.similar``); None when the report has no such paragraph."""
+        each with why (``indexer.practices.similar``); None when the report has no such paragraph."""
         generation = self._live_generation()
         searcher, _docmap = generation.searcher()
         return similar_passages.similar(generation.conn, searcher, practices.directory(self.config),

@@ -11,13 +11,7 @@ import pytest
 
 from archive.cache import CACHE_DIR_ENV
 from archive.normalize import fold_for_match
-from indexer.analysis import (
-    JiebaTokenizer,
-    make_analyzer,
-    query_words,
-    stop_words,
-    user_words,
-)
+from indexer.analysis.tokenizer import JiebaTokenizer, make_analyzer, query_words, stop_words, user_words
 from tests.support.paths import REPO
 
 TEXT = "坚持和发展新时代“枫桥经验”，培育法律明白人，落实一村一法律顾问和双随机一公开制度。"
@@ -73,7 +67,7 @@ def test_jieba_is_loaded_from_its_cache_in_a_new_process(tmp_path: Path) -> None
     # measured): the first builds the marshal cache in the folder, the second must read it
     # instead of building and writing it again (jieba replaces the file when it rebuilds).
     env = {**os.environ, CACHE_DIR_ENV: str(tmp_path), "PYTHONPATH": str(REPO)}
-    load = [sys.executable, "-c", "from indexer.analysis import ensure_jieba; ensure_jieba()"]
+    load = [sys.executable, "-c", "from indexer.analysis.tokenizer import ensure_jieba; ensure_jieba()"]
     subprocess.run(load, env=env, cwd=REPO, check=True, timeout=120)
     caches = list(tmp_path.glob("*.cache"))
     assert len(caches) == 1, list(tmp_path.iterdir())
@@ -88,7 +82,7 @@ def test_the_index_its_postings_and_a_query_analyse_alike() -> None:
     query's words are the same words for every line of the shipped corpus."""
     from collections import Counter
 
-    from indexer.analysis import JiebaFrequency, ranking_words
+    from indexer.analysis.tokenizer import JiebaFrequency, ranking_words
     from tests.support.paths import corpus_files
 
     analyzer = make_analyzer()

@@ -1,6 +1,6 @@
 """Segmentation is jieba's, exactly: ``segment`` (cut and cached clause by clause) gives jieba's
 own tokens of every line of the shipped and dev corpora, and so does the on-disk prefix
-dictionary (``indexer.analysis.DiskFreq``) a web process segments with instead of loading jieba's
+dictionary (``indexer.analysis.tokenizer.DiskFreq``) a web process segments with instead of loading jieba's
 whole dictionary; a fresh process started lazily uses it and segments as a fully loaded one does."""
 
 from __future__ import annotations
@@ -15,7 +15,15 @@ import jieba
 import pytest
 
 from archive.normalize import fold_for_match
-from indexer.analysis import SEGMENTER, DiskFreq, _meaningful, ensure_jieba, segment, user_words, write_table
+from indexer.analysis.tokenizer import (
+    SEGMENTER,
+    DiskFreq,
+    _meaningful,
+    ensure_jieba,
+    segment,
+    user_words,
+    write_table,
+)
 from tests.support.paths import DEV_DIR, REPO, corpus_files
 
 
@@ -53,7 +61,7 @@ def test_table_segments_like_the_loaded_dictionary(tmp_path: Path) -> None:
 
 
 def test_the_archives_words_stay_out_of_jiebas_shared_segmenter() -> None:
-    """Place names are judged with jieba's plain dictionary (``archive.wording``), the same in a
+    """Place names are judged with jieba's plain dictionary (``archive.describing.wording``), the same in a
     process that indexed as in one that did not: loading the domain words changes only the
     archive's own segmenter."""
     ensure_jieba()
@@ -64,9 +72,9 @@ def test_the_archives_words_stay_out_of_jiebas_shared_segmenter() -> None:
 
 SEGMENT = """
 import json, sys, jieba
-from indexer.analysis import ensure_jieba, segment
+from indexer.analysis.tokenizer import ensure_jieba, segment
 ensure_jieba(lazy=True)
-from indexer.analysis import SEGMENTER
+from indexer.analysis.tokenizer import SEGMENTER
 print(json.dumps({"table": type(SEGMENTER.FREQ).__name__,
                   "words": [segment(line) for line in json.loads(sys.stdin.read())]}))
 """

@@ -27,11 +27,11 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from archive.changes import make_session_factory
+from archive.citation.reference_list import FORMATS
 from archive.config import ArchiveConfig
 from archive.fields import MAX_QUERY_CHARS
-from archive.store import Report, make_engine
-from web.reference_list import FORMATS
+from archive.store.changes import make_session_factory
+from archive.store.db import Report, make_engine
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 HEADING_PHRASE = "加强执法队伍和综合能力建设"  # only in a heading of seed 000: headings are searched too
@@ -273,14 +273,14 @@ def test_a_renamed_field_fails_the_check(api_schema, report_ids: list[str], monk
 
 
 def test_a_year_as_text_fails_the_check(api_schema, monkeypatch) -> None:
-    from indexer import facets
+    from indexer.results import facets
 
     original = facets.order_facet
 
     def years_as_text(name: str, rows):
         return [[str(value), *counts] for value, *counts in original(name, rows)]
 
-    monkeypatch.setattr("indexer.facets.order_facet", years_as_text)
+    monkeypatch.setattr("indexer.results.facets.order_facet", years_as_text)
     with pytest.raises(FailureGroup, match="violates schema"):
         call(api_schema, "GET", "/api/search", 200)
 

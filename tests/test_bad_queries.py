@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from archive.config import ArchiveConfig
 from archive.errors import QuerySyntaxError
-from indexer.query import parse
+from indexer.analysis.query import parse
 from indexer.service import SearchService
 
 WHOOSH_SYNTAX = '+-&|!(){}[]^"~*?:\\/'

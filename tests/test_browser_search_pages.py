@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 
 from archive.fields import MAX_QUERY_CHARS
 from archive.normalize import fold_for_match
-from indexer import pasted
+from indexer.matching import pasted
 from tests.support.browser import axe_blocking, shot
 
 TOO_LONG = "依法行政" * (10_000 // 4)  # 10,000 characters: twice the limit

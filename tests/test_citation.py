@@ -3,7 +3,7 @@
 The expected strings are written out by hand from GB/T 7714—2025 and —2015 (report as an online
 resource: 主要责任者. 题名[R/OL]. 出版地：出版者，出版年[引用日期]. URL.; 2015 with ASCII
 punctuation: 出版地: 出版者, 出版年[引用日期]), not generated; an online report keeps its 引用日期
-in both editions (2025 drops it only for documents that are not online: web/csl/README.md). The
+in both editions (2025 drops it only for documents that are not online: archive/citation/csl/README.md). The
 seed strings use a temporary copy of the seeds with sidecar URLs, never data/reports.
 """
 
@@ -19,10 +19,11 @@ import pytest
 import rispy
 from bs4 import BeautifulSoup
 
+from archive.citation import cite as citation
+from archive.citation import reference_list
+from archive.citation.cite import CitedPassage, CitedWork
 from tests.support.archives import make_config, sessions_of
 from tests.support.paths import SHIPPED_DIR
-from web import citation, reference_list
-from web.citation import CitedPassage, CitedWork
 from web.export import safe_cell
 
 TODAY = date(2026, 7, 15)
@@ -47,7 +48,7 @@ def passage(work: CitedWork, seq: int = 7) -> CitedPassage:
 # --- the elements ------------------------------------------------------------------------------
 
 def test_author_is_the_stored_issuer_one_per_body_and_anonymous_only_without_one():
-    """The store's issuer is what the reader shows (archive.issuer chose it, the page's 发布机构
+    """The store's issuer is what the reader shows (archive.describing.issuer chose it, the page's 发布机构
     first, or supplied it in brackets): the citation names that, never a second guess."""
     assert citation.authors_of(pingshan(issuer="中共坪山镇委员会、坪山镇人民政府")) == [
         "中共坪山镇委员会", "坪山镇人民政府"]
@@ -100,7 +101,7 @@ def test_cite_without_source_url_cites_the_archive_and_today():
 
 
 def test_strings_are_what_citeproc_renders_from_the_citations_own_csl_json():
-    """Rendered here straight through citeproc-py, not through web.citation's helpers."""
+    """Rendered here straight through citeproc-py, not through archive.citation.cite's helpers."""
     from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
     from citeproc.source.json import CiteProcJSON
 
@@ -236,9 +237,9 @@ SEED_STRINGS = {
 @pytest.fixture(scope="module")
 def seeds(tmp_path_factory: pytest.TempPathFactory, app_for):
     """(app, {file name: report id}) over a temporary copy of the seeds with sidecar URLs."""
-    from archive.changes import make_session_factory
-    from archive.ingest import ingest_paths
-    from archive.store import SourceFile, make_engine
+    from archive.store.changes import make_session_factory
+    from archive.store.db import SourceFile, make_engine
+    from archive.store.ingest import ingest_paths
 
     home = tmp_path_factory.mktemp("seedcite")
     folder = home / "reports"

@@ -19,13 +19,14 @@ import pytest
 import rispy
 from bs4 import BeautifulSoup
 
-from archive.issuer import credible_issuer
+from archive.citation import cite as citation
+from archive.citation import reference_list
+from archive.citation.cite import UNKNOWN_AUTHOR, CitedPassage, CitedWork
+from archive.citation.reference_managers import meta_tags
+from archive.describing.issuer import credible_issuer
 from tests.support.paths import CORPUS
 from tests.support.web_archive import reports_by_file
-from web import citation, reference_list
-from web.citation import UNKNOWN_AUTHOR, CitedPassage, CitedWork
 from web.export import safe_cell
-from web.reference_managers import meta_tags
 
 TODAY = date(2026, 12, 1)
 BASE = "https://fazhi.example.cn"

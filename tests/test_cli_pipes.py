@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow  # the CLI, in subprocesses
 
 
 def _first_report(config: ArchiveConfig) -> str:
-    from archive.store import all_reports
+    from archive.store.db import all_reports
 
     with open_archive(config).sessions() as session:
         return all_reports(session)[0].id

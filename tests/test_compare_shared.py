@@ -1,7 +1,8 @@
-"""The comparison's shared wording (``indexer.shared``, ``web.compare_marks``) on the shipped reports.
+"""The comparison's shared wording (``indexer.analysis.shared``, ``web.compare_marks``) on the shipped
+reports.
 
 The inverted-index computation is checked against a brute force over every pair of the compared
-reports' clauses, with the template marks' own rule (``indexer.nearcopies``' shingle size and
+reports' clauses, with the template marks' own rule (``indexer.analysis.nearcopies``' shingle size and
 threshold, which the module must keep); the page is checked to mark what the API says, name the
 right columns, and count each report's shared and own clauses.
 """
@@ -16,8 +17,8 @@ from bs4 import BeautifulSoup
 from flask import Flask
 
 from archive.config import ArchiveConfig
-from indexer import nearcopies, shared
-from indexer.generation import LITERAL_DB, current_generation
+from indexer.analysis import nearcopies, shared
+from indexer.index.generation import LITERAL_DB, current_generation
 
 
 def test_the_rule_is_the_template_marks_rule() -> None:

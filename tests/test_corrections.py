@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from archive.changes import make_session_factory
-from archive.ingest import ingest_paths
-from archive.store import get_report, make_engine
-from indexer.build import rebuild
+from archive.store.changes import make_session_factory
+from archive.store.db import get_report, make_engine
+from archive.store.ingest import ingest_paths
+from indexer.index.build import rebuild
 from tests.support.archives import make_config, sessions_of
 from tests.support.cli import run_cli
 from tests.support.paths import CORPUS
@@ -150,7 +150,7 @@ def test_review_shows_every_doubt_of_the_shipped_corpus(archive_config, client_f
     contradict each other (its provenance says so), and every excerpt; in the CLI, its JSON and
     the admin API alike, with exact counts."""
     from archive.document import PROV_ADDRESS, PROV_CONTRADICTED, PROV_UNDECIDED
-    from archive.store import all_reports
+    from archive.store.db import all_reports
 
     with sessions_of(archive_config)() as session:
         reports = all_reports(session)

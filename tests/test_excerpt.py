@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from archive.describing.parse import parse_file
+from archive.describing.sidecar import load_overrides
 from archive.document import PROV_SIDECAR
 from archive.errors import UnreadableFile
-from archive.parse import parse_file
-from archive.sidecar import load_overrides
 from tests.support.paths import CORPUS, SHIPPED_DIR
 from tests.support.web_archive import reports_by_file
 

@@ -1,4 +1,4 @@
-"""The match sets (``indexer.matchsets``) answer a search exactly as the SQL path does: every
+"""The match sets (``indexer.index.matchsets``) answer a search exactly as the SQL path does: every
 total, facet, choice, page and hit of the shipped corpus's searches, with the sets' threshold
 lowered so that the corpus's frequent words have sets, compared with the same searches with the
 fast path switched off — after a rebuild, after a report is added and after one is removed."""
@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from indexer import fastpath, matchsets, prerank, result_cache
-from indexer.generation import current_generation
+from indexer.index import matchsets
+from indexer.index.generation import current_generation
+from indexer.matching import fastpath
+from indexer.ranking import prerank
+from indexer.results import result_cache
 from indexer.service import SearchService
 from tests.support.archives import build_archive, open_archive, write_reports
 from tests.support.paths import corpus_files
@@ -101,7 +104,7 @@ def test_the_sets_follow_an_added_and_a_removed_report(fast_archive, tmp_path: P
 
 def test_a_slow_answer_is_kept_for_its_index_version_only(fast_archive, tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    """The result cache (``indexer.result_cache``), with its thresholds lowered: the second
+    """The result cache (``indexer.results.result_cache``), with its thresholds lowered: the second
     request is served from it, equal to the first; after an update the version is new and the
     answer is computed again, counting the new report."""
     config, _patch = fast_archive
@@ -137,7 +140,7 @@ def test_a_rebuild_cut_between_stages_resumes_and_equals_a_whole_one(fast_archiv
     resumed build removes what the stage wrote and writes it again): the finished index answers
     every search as a build that was never cut."""
     config, _patch = fast_archive
-    from indexer import build
+    from indexer.index import build
 
     open_archive(config).rebuild()  # the whole build to compare with (earlier tests updated the index)
     whole = {(query, sort): SearchService(config).search(query, filters, sort=sort).to_json()

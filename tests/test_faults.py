@@ -29,10 +29,10 @@ from pathlib import Path
 import pytest
 
 from archive.config import ArchiveConfig
-from archive.ingest import ingest_paths
-from indexer.build import rebuild
-from indexer.generation import KEEP_OLD, LITERAL_DB, PREFIX, WHOOSH_DIR, current_generation
-from indexer.recovery import index_problem
+from archive.store.ingest import ingest_paths
+from indexer.index.build import rebuild
+from indexer.index.generation import KEEP_OLD, LITERAL_DB, PREFIX, WHOOSH_DIR, current_generation
+from indexer.index.recovery import index_problem
 from indexer.service import SearchService
 from tests.support.archives import make_config, sessions_of
 from tests.support.cli import archive_env, run_archive, run_interrupted

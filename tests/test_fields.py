@@ -15,10 +15,10 @@ import pytest
 from sqlalchemy import inspect
 
 from archive import fields
+from archive.describing.sidecar import load_overrides
 from archive.errors import UnreadableFile
 from archive.fields import EXPORT, FACET, FIELDS, GROUP, INDEXED, JSON, REVIEW, SIDECAR, columns, having
-from archive.sidecar import load_overrides
-from archive.store import Report
+from archive.store.db import Report
 from tests.support.archives import sessions_of
 from tests.support.paths import SEEDS_DIR
 
@@ -40,9 +40,9 @@ def test_every_stored_field_is_a_store_column() -> None:
 
 
 def test_index_schema_and_facets_hold_every_facet_field() -> None:
-    from indexer.facets import facet_counts  # noqa: F401  (the module derives its lists at import)
-    from indexer.literal import SCHEMA
-    from indexer.schema import FACET_FIELDS, make_schema
+    from indexer.index.literal import SCHEMA
+    from indexer.index.schema import FACET_FIELDS, make_schema
+    from indexer.results.facets import facet_counts  # noqa: F401  (the module derives its lists at import)
 
     schema = make_schema()
     literal = sqlite3.connect(":memory:")
@@ -57,8 +57,8 @@ def test_index_schema_and_facets_hold_every_facet_field() -> None:
 
 
 def test_query_language_reads_every_name_and_alias() -> None:
-    from indexer.query import parse
-    from indexer.query_lexer import FIELD_SPECS
+    from indexer.analysis.query import parse
+    from indexer.analysis.query_lexer import FIELD_SPECS
 
     assert tuple(FIELD_SPECS) == having(FACET)
     for spec in having(FACET):
@@ -81,7 +81,7 @@ def test_one_sort_vocabulary_and_one_query_limit() -> None:
 
     assert service.SORTS is params.SORTS is fields.SORTS
     assert params.MAX_QUERY_CHARS == fields.MAX_QUERY_CHARS
-    from indexer import query
+    from indexer.analysis import query
     assert query.MAX_QUERY_CHARS == fields.MAX_QUERY_CHARS
 
 
@@ -118,7 +118,7 @@ def test_csv_and_api_schemas_carry_the_export_and_json_fields() -> None:
 
 
 def test_report_json_holds_every_json_field(archive_config) -> None:
-    from archive.store import all_reports
+    from archive.store.db import all_reports
 
     with sessions_of(archive_config)() as session:
         keys = set(all_reports(session)[0].metadata_dict())
@@ -126,7 +126,7 @@ def test_report_json_holds_every_json_field(archive_config) -> None:
 
 
 def test_review_and_the_readers_metadata_table_follow_the_registry() -> None:
-    from archive.corrections import REVIEWED_FIELDS
+    from archive.store.corrections import REVIEWED_FIELDS
 
     assert set(REVIEWED_FIELDS) == set(columns(REVIEW))
 

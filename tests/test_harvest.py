@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from archive.changes import make_session_factory
-from archive.harvest import HarvestOptions, harvest, state_path, wait_background
-from archive.harvest_fetch import USER_AGENT, FetchOptions
-from archive.harvest_state import HarvestState
-from archive.store import Report, make_engine
+from archive.harvest.crawl import HarvestOptions, harvest, state_path, wait_background
+from archive.harvest.fetch import USER_AGENT, FetchOptions
+from archive.harvest.state import HarvestState
+from archive.store.changes import make_session_factory
+from archive.store.db import Report, make_engine
 from fazhi.cli import main
 from tests.support.archives import make_config, sessions_of
 from tests.support.cli import cli_env
@@ -190,6 +190,6 @@ def test_admin_starts_a_harvest_and_reports_its_progress(tmp_path: Path, harvest
     assert progress["status"] == "finished" and progress["counts"]["new"] == 6
     assert progress["done"] == progress["queued"] == 16
     assert [failure["reason"] for failure in progress["failures"]] == ["HTTP 404", "HTTP 404"]
-    from indexer.generation import current_generation
+    from indexer.index.generation import current_generation
 
     assert current_generation(config.index_dir) is not None  # the harvest thread built the index

@@ -19,12 +19,12 @@ from pathlib import Path
 
 import pytest
 
-from archive.changes import make_session_factory
 from archive.errors import ArchiveError
-from archive.ingest import ingest_paths
-from archive.readers import MAX_FILE_BYTES, read_file
-from archive.store import IngestRun, Report, SourceFile, make_engine
-from indexer.build import rebuild, update
+from archive.reading.readers import MAX_FILE_BYTES, read_file
+from archive.store.changes import make_session_factory
+from archive.store.db import IngestRun, Report, SourceFile, make_engine
+from archive.store.ingest import ingest_paths
+from indexer.index.build import rebuild, update
 from tests.support.archives import make_config, sessions_of
 from tests.support.cli import run_archive
 from tests.support.hostile import (
@@ -140,7 +140,7 @@ _RSS_PROBE = """
 import json, resource, sys
 from pathlib import Path
 from archive.errors import ArchiveError
-from archive.ingest import ingest_paths
+from archive.store.ingest import ingest_paths
 from tests.support.archives import make_config, sessions_of
 config = make_config(Path(sys.argv[1]))
 ingest_paths(sessions_of(config), [sys.argv[2]], workers=1)  # warm up: imports, gazetteer, store

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from archive import html_page
+from archive.describing.parse import parse_document, parse_file
 from archive.document import RawDocument
-from archive.parse import parse_document, parse_file
-from archive.readers import read_file
+from archive.reading import html_page
+from archive.reading.readers import read_file
 from bench.html_extract import CHROME_TEXT, INDEX_NUMBER, LAYOUTS, WEB_CORPUS, score, wrapped_report
 
 REPORTS = sorted(WEB_CORPUS.glob("*.txt"))

@@ -13,13 +13,13 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh import sorting
 
-from archive.changes import make_session_factory
-from archive.store import Report, make_engine
-from indexer import build as build_module
-from indexer import build_rows, integrity
-from indexer.build import rebuild, update
-from indexer.generation import LITERAL_DB, PREFIX, WHOOSH_DIR, current_generation
-from indexer.schema import FACET_FIELDS
+from archive.store.changes import make_session_factory
+from archive.store.db import Report, make_engine
+from indexer.index import build as build_module
+from indexer.index import build_rows, integrity
+from indexer.index.build import rebuild, update
+from indexer.index.generation import LITERAL_DB, PREFIX, WHOOSH_DIR, current_generation
+from indexer.index.schema import FACET_FIELDS
 from indexer.service import SearchService
 from tests.support.archives import make_config, sessions_of
 from tests.support.stores import add_to_store, fill_store, one_passage_report, seed_and_dev_files
@@ -151,7 +151,7 @@ def test_whoosh_documents_carry_identity_and_facet_columns(archive_config) -> No
     """Every Whoosh document carries its report, place (passage, heading, title), number,
     heading path and the seven facet values as sortable columns, and they agree with the
     store, value for value."""
-    from indexer.place_kinds import HEADING, INLINE, PASSAGE, TITLE
+    from indexer.index.place_kinds import HEADING, INLINE, PASSAGE, TITLE
     from tests.support.oracles import Places
 
     places = Places(archive_config)

@@ -17,7 +17,7 @@ import pytest
 
 from archive.errors import QuerySyntaxError
 from archive.normalize import fold_for_match
-from indexer.query import parse
+from indexer.analysis.query import parse
 from indexer.service import SearchService
 from tests.support.oracles import PlaceKey, Places
 from tests.support.paths import CORPUS, corpus_files

@@ -21,9 +21,9 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
-from archive.store import Report
+from archive.store.db import Report
 from fazhi.cli import main
-from indexer.indicators import Context, extract
+from indexer.analysis.indicators import Context, extract
 from tests.support.archives import make_config, open_archive, sessions_of, write_reports
 from tests.support.paths import SHIPPED_DIR
 

@@ -1,4 +1,4 @@
-"""The indicator extractor (``indexer.indicators``): the rules one sentence at a time, then the
+"""The indicator extractor (``indexer.analysis.indicators``): the rules one sentence at a time, then the
 hand-labelled sample of the shipped corpus (``tests/corpus/indicator_labels.tsv``).
 
 The sentences of the first part are the issue's own examples and the ways reports write figures
@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import pytest
 
-from archive.cleaning import clean_page
 from archive.normalize import fold_for_match
+from archive.reading.cleaning import clean_page
 from bench.indicator_sample import load_labels, locate, score
-from indexer.figures import parse_number, quantities
-from indexer.indicator_table import table
-from indexer.indicators import RESULT, TARGET, Context, extract
-from indexer.measures import KEYWORD, family_at
+from indexer.analysis.figures import parse_number, quantities
+from indexer.analysis.indicators import RESULT, TARGET, Context, extract
+from indexer.analysis.measures import KEYWORD, family_at
+from indexer.index.indicator_table import table
 from tests.support.archives import sessions_of
 
 

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from archive.changes import make_session_factory
-from archive.ingest import ingest_paths
-from archive.store import Passage, Report, ReportAlias, SourceFile, get_report, make_engine
+from archive.store.changes import make_session_factory
+from archive.store.db import Passage, Report, ReportAlias, SourceFile, get_report, make_engine
+from archive.store.ingest import ingest_paths
 from tests.support.archives import make_config, sessions_of
 from tests.support.cli import cli_env, run_cli, run_interrupted
 from tests.support.paths import REPO, SEEDS_DIR, SHIPPED_DIR

@@ -21,9 +21,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from archive.changes import make_session_factory
+from archive.citation.reference_list import FORMATS
 from archive.config import ArchiveConfig
-from archive.store import SourceFile, make_engine
+from archive.store.changes import make_session_factory
+from archive.store.db import SourceFile, make_engine
 from tests.support.archives import build_archive
 from tests.support.hostile import (
     ATTRIBUTE_BREAK,
@@ -36,7 +37,6 @@ from tests.support.hostile import (
     write_hostile_report,
 )
 from tests.support.paths import SHIPPED_DIR
-from web.reference_list import FORMATS
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from archive.describing.issuer import credible_issuer, supplied_author, title_organ, why_not_issuer
+from archive.describing.parse import parse_file
 from archive.document import (
     PROV_AUTHOR_SUPPLIED,
     PROV_HEADER_LINE,
@@ -21,8 +23,6 @@ from archive.document import (
     PROV_TITLE_ORGAN,
     PROV_UNNAMED_TOWNSHIP,
 )
-from archive.issuer import credible_issuer, supplied_author, title_organ, why_not_issuer
-from archive.parse import parse_file
 from tests.support.cli import run_cli
 from tests.support.paths import CORPUS, SHIPPED_DIR
 

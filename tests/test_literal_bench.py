@@ -13,7 +13,7 @@ from bench.check import judge
 from bench.project import ServiceSystem
 from bench.queries import BenchQuery
 from bench.truth import truth_for
-from indexer import place_kinds
+from indexer.index import place_kinds
 
 QUERIES = (
     BenchQuery("term", "法治建设", ("法治建设",)),

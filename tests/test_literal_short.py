@@ -1,5 +1,5 @@
 """Short words from the index (exact at scale): a 2-character word is answered by the trigrams it
-begins (``indexer.literal_sql``), and that must stay exactly what a scan of the folded text finds.
+begins (``indexer.index.literal_sql``), and that must stay exactly what a scan of the folded text finds.
 
 Checked on the shipped corpus's own index: words cut from the start, middle and end of real
 places (the end is where the ``END`` padding matters), the issue's policy words, and each of them
@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from archive.config import ArchiveConfig
-from indexer import literal, literal_sql, place_kinds
-from indexer.generation import LITERAL_DB, current_generation
-from indexer.query import parse
+from indexer.analysis.query import parse
+from indexer.index import literal, literal_sql, place_kinds
+from indexer.index.generation import LITERAL_DB, current_generation
 
 POLICY_WORDS = ("信访", "普法", "宪法", "调解", "网格", "法治")
 STEP = 3  # every 3rd place gives words: a few hundred distinct ones, in seconds

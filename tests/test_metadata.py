@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from archive.describing.parse import parse_file
+from archive.describing.sidecar import load_overrides
 from archive.document import PROV_CLUE, PROV_COMPOSED, PROV_SIDECAR, PROV_TITLE_LINE, PROV_UNDECIDED
 from archive.errors import UnreadableFile
-from archive.parse import parse_file
-from archive.sidecar import load_overrides
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 SEEDS, DEV, WEB = CORPUS / "seeds", CORPUS / "dev", CORPUS / "web"
@@ -274,8 +274,8 @@ def test_sidecar_url_and_retrieved_are_the_reports_provenance(tmp_path: Path) ->
     ("红江镇2023年安全生产工作总结", "其他"),
 ])
 def test_type_of_every_phrasing(head: str, doc_type: str) -> None:
+    from archive.describing.parse import parse_document
     from archive.document import RawDocument
-    from archive.parse import parse_document
 
     body = "2023年，红江镇坚持以习近平法治思想为指导，推进各项工作，现将有关情况报告如下：\n一、主要举措"
     metadata = parse_document(RawDocument(text=f"{head}\n{body}", media_type="text/plain")).metadata

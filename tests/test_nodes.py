@@ -22,7 +22,7 @@ import pytest
 
 from archive.config import ArchiveConfig
 from fazhi.operations import Archive
-from indexer.recovery import RECOVER_LOCK, catch_up
+from indexer.index.recovery import RECOVER_LOCK, catch_up
 from tests.support.cli import cli_env
 from tests.support.paths import SHIPPED_DIR
 from tests.support.servers import Gunicorn
@@ -183,9 +183,9 @@ def test_an_index_older_than_the_change_sequence_becomes_current_without_rereadi
     """An upgraded deployment: store and index written before seqs were recorded."""
     import sqlite3
 
-    from archive.store import Change
-    from indexer.generation import LITERAL_DB, current_generation
-    from indexer.recovery import applied_seq
+    from archive.store.db import Change
+    from indexer.index.generation import LITERAL_DB, current_generation
+    from indexer.index.recovery import applied_seq
     from tests.support.archives import make_config
 
     archive = Archive(make_config(tmp_path / "old"))

@@ -1,4 +1,4 @@
-"""Page furniture on saved government pages (archive.page_chrome, archive.cleaning): removed
+"""Page furniture on saved government pages (archive.reading.page_chrome, archive.reading.cleaning): removed
 from the edges of the text, its values read, and nothing of the report itself ever lost."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from archive.cleaning import clean_page
+from archive.describing.parse import parse_document
 from archive.document import RawDocument
-from archive.parse import parse_document
+from archive.reading.cleaning import clean_page
 
 WEB = Path(__file__).resolve().parent / "corpus" / "web"
 BODY = ("2024年，红江镇坚持以习近平法治思想为指导，深入推进法治政府建设，现将有关情况报告如下：\n"
@@ -94,7 +94,7 @@ def test_the_pages_own_address_becomes_the_source_url(text: str) -> None:
 
 
 def test_an_html_pages_canonical_address_becomes_the_source_url() -> None:
-    from archive.readers import read_html
+    from archive.reading.readers import read_html
 
     page = (f'<html><head><link rel="canonical" href="http://www.pengxi.gov.cn/a/1.html"></head><body>'
             f'<h1>红江镇2024年法治政府建设情况报告</h1>{"".join(f"<p>{line}</p>" for line in BODY.split())}'

@@ -17,10 +17,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from archive.describing.parse import parse_document
 from archive.document import ParsedReport, RawDocument
 from archive.errors import ArchiveError
-from archive.parse import parse_document
-from archive.readers import READERS, decode_text, read_file
+from archive.reading.readers import READERS, decode_text, read_file
 from tests.support.hostile import docx_bytes, pdf_bytes, report_text
 
 SETTINGS = settings(max_examples=60, deadline=None,

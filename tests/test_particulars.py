@@ -1,5 +1,5 @@
-"""The particulars a sentence of the township's own has (``indexer.particulars``,
-``indexer.persons``), class by class, on sentences written for these tests in the way township
+"""The particulars a sentence of the township's own has (``indexer.analysis.particulars``,
+``indexer.analysis.persons``), class by class, on sentences written for these tests in the way township
 reports write them: each class with the stock wording it must not take for a particular.
 
 (``tests/test_wording.py`` checks the rules on sentences of the shipped reports and their
@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 
 from archive.normalize import fold_for_match
-from indexer import wording
-from indexer.particulars import particulars
+from indexer.analysis import wording
+from indexer.analysis.particulars import particulars
 
 
 def _kinds(sentence: str, township: str = "龙溪镇") -> list[tuple[str, str]]:

@@ -1,4 +1,4 @@
-"""Pasted text as a query (``indexer.pasted``), and searches too long for a URL (``web.params``).
+"""Pasted text as a query (``indexer.matching.pasted``), and searches too long for a URL (``web.params``).
 
 Every expectation is computed from the store, independently of the index: which paragraphs hold a
 pasted clause is read from the stored text by substring, so the match set, the counts per report
@@ -19,9 +19,9 @@ from archive.config import ArchiveConfig
 from archive.errors import QuerySyntaxError
 from archive.fields import MAX_QUERY_CHARS
 from archive.normalize import fold_for_match
-from archive.store import Passage, Report
-from indexer import pasted
-from indexer.clauses import MIN_CHARS
+from archive.store.db import Passage, Report
+from indexer.analysis.clauses import MIN_CHARS
+from indexer.matching import pasted
 from indexer.service import SearchService
 from tests.support.archives import sessions_of
 from web.params import LONG_QUERY_BYTES, SearchParams

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import pytest
 
+from archive.describing.domain import host_labels
+from archive.describing.gazetteer import get_gazetteer, short_name
+from archive.describing.parse import parse_document
 from archive.document import (
     PROV_CITED_CONFLICT,
     PROV_TYPE_INTERPRETATION,
@@ -16,9 +19,6 @@ from archive.document import (
     PROV_YEAR_BODY,
     RawDocument,
 )
-from archive.domain import host_labels
-from archive.gazetteer import get_gazetteer, short_name
-from archive.parse import parse_document
 
 PARTS = (
     "一、主要举措和成效\n（一）加强组织领导。镇党委书记履行推进法治建设第一责任人职责，全年召开专题会议4次。\n"

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from archive.describing.gazetteer import TOWNSHIP_SUFFIXES, Division, get_gazetteer
+from archive.describing.parse import parse_file
+from archive.describing.places import resolve_place
 from archive.document import PROV_CLUE, PROV_CONTRADICTED, PROV_UNDECIDED, PROV_WRITTEN_TOGETHER, Metadata
-from archive.gazetteer import TOWNSHIP_SUFFIXES, Division, get_gazetteer
-from archive.parse import parse_file
-from archive.places import resolve_place
 from tests.support.paths import SEEDS_DIR
 
 # 城口县北屏乡's report: its body names no other place, and calls itself 我乡/全乡 or 北屏乡.

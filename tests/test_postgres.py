@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from archive.changes import make_session_factory
 from archive.config import ArchiveConfig
-from archive.ingest import ingest_paths
-from archive.store import Passage, Report, ReportAlias, make_engine
-from indexer.build import rebuild
+from archive.store.changes import make_session_factory
+from archive.store.db import Passage, Report, ReportAlias, make_engine
+from archive.store.ingest import ingest_paths
+from indexer.index.build import rebuild
 from indexer.service import SearchService
 from tests.support.archives import sessions_of
 from tests.support.oracles import Oracle, found, generated_queries

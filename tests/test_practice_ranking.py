@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from bench import practice_ranking
-from indexer import ranking
+from indexer.ranking import bm25f as ranking
 from indexer.service import SearchService
 
 NDCG = 0.85

@@ -20,8 +20,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from archive.normalize import fold_for_match
-from indexer.practice_names import PRACTICE, SLOGAN, STOPWORDS, key, mentions, merge
-from indexer.practices import DEFICIENCIES
+from indexer.practices.directory import DEFICIENCIES
+from indexer.practices.names import PRACTICE, SLOGAN, STOPWORDS, key, mentions, merge
 from tests.support.web_archive import build_instance
 
 # Spellings of one practice in the shipped reports, which the directory must list as one entry.
@@ -167,8 +167,8 @@ def test_directory_lists_fengqiao_with_its_lineage(client):
 
 
 def test_no_report_of_type_other_is_counted(client, web_archive):
-    from indexer import literal
-    from indexer.generation import LITERAL_DB, current_generation
+    from indexer.index import literal
+    from indexer.index.generation import LITERAL_DB, current_generation
 
     conn = literal.connect(Path(current_generation(web_archive.index_dir)) / LITERAL_DB)
     other = {rid for (rid,) in conn.execute("SELECT report_id FROM reports WHERE doc_type = '其他'")}
@@ -336,8 +336,8 @@ def test_search_page_charts_link_each_bar_to_its_filter(client):
 
 @pytest.mark.slow  # builds a web archive of its own, to change it
 def test_incremental_ingest_shows_in_directory(tmp_path, client_for):
-    from archive.ingest import ingest_paths
-    from indexer.build import update
+    from archive.store.ingest import ingest_paths
+    from indexer.index.build import update
     from tests.support.archives import sessions_of
 
     config = build_instance(tmp_path / "home")

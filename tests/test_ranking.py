@@ -5,7 +5,7 @@ say which report *must* come first, and reversing the ranking failed none. Here 
 a pair of reports written for it — one the ranking must put first and one it must put after:
 dense vs sparse mentions, a township's concrete practice vs a short heading naming the query,
 the words as typed vs the same words scattered (the phrase boost), a township's own practice vs
-stock wording several townships repeat (which ``indexer.ranking.originality`` pushes down).
+stock wording several townships repeat (which ``indexer.ranking.bm25f.originality`` pushes down).
 Filler paragraphs keep the query words rare, as they are in a real archive
 (``ranking.scoring_query`` drops words found in most passages).
 """
@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-import indexer.order as order_module
+import indexer.ranking.order as order_module
 from archive.config import ArchiveConfig
-from indexer import ranking
+from indexer.ranking import bm25f as ranking
 from indexer.service import SearchService
 from tests.support.archives import build_archive, write_reports
 

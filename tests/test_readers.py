@@ -9,10 +9,10 @@ from pathlib import Path
 import docx
 import pytest
 
-from archive import readers
+from archive.describing.parse import parse_document, parse_file
 from archive.errors import UnreadableFile, UnsupportedFormat
-from archive.parse import parse_document, parse_file
-from archive.readers import read_file
+from archive.reading import readers
+from archive.reading.readers import read_file
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 SEED = CORPUS / "seeds" / "002_0bd4420a3e9538ce.txt"

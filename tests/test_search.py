@@ -13,8 +13,8 @@ import pytest
 
 from archive.fields import UNKNOWN_PLACE, UNKNOWN_YEAR
 from archive.normalize import fold_for_match
-from indexer.build import rebuild
-from indexer.query_lexer import FIELDS
+from indexer.analysis.query_lexer import FIELDS
+from indexer.index.build import rebuild
 from indexer.service import SearchService
 from tests.support.archives import make_config, sessions_of
 from tests.support.oracles import Key, Oracle, PlaceKey, Places, found, generated_queries
@@ -239,7 +239,7 @@ def test_browse_mode_lists_every_report(service, oracle) -> None:
 
 
 def test_many_matches_path_still_lists_every_report_once(service, places, monkeypatch) -> None:
-    import indexer.prerank as prerank
+    import indexer.ranking.prerank as prerank
 
     full = [g.report_id for g in service.search("法治", per_page=100).groups]
     monkeypatch.setattr(prerank, "RANK_CANDIDATES", 5)  # force Whoosh top-N ∩ matches
@@ -272,8 +272,8 @@ def test_best_places_read_beside_rank_as_inside_the_matches(
     passages and counts of the pre-rank inside the match set; when too few of the places read
     are matches (the query's other words), or there are too many matches to count, that one is
     used, and the connection beside serves the next search."""
-    import indexer.literal_sql as literal_sql_module
-    import indexer.prerank as prerank
+    import indexer.index.literal_sql as literal_sql_module
+    import indexer.ranking.prerank as prerank
 
     query, _, setting = query.partition(" COUNT_LIMIT=")
     if setting:
@@ -306,7 +306,7 @@ def test_best_places_read_beside_rank_as_inside_the_matches(
 def test_a_failed_reading_beside_leaves_the_pre_rank_to_the_match_set(service, monkeypatch) -> None:
     """A pre-rank that fails on the second connection costs the request nothing but time: the
     pre-rank inside the match set answers, with the same page."""
-    import indexer.prerank as prerank
+    import indexer.ranking.prerank as prerank
 
     def broken(generation, parsed, scanned):
         return generation.beside("SELECT no_such_column FROM passage_keys", []), False
@@ -324,7 +324,7 @@ def test_filtered_queries_are_exact_however_the_words_are_found(service, oracle,
     """Filters that leave few reports make every word be read in their text (``literal_sql.narrow``);
     with the limit at 0 the same queries go through the index. Both find exactly the oracle's
     passages, and a ranked search counts and lists the same."""
-    import indexer.literal_sql as literal_sql_module
+    import indexer.index.literal_sql as literal_sql_module
 
     if limit is not None:
         monkeypatch.setattr(literal_sql_module, "NARROW_REPORTS", limit)

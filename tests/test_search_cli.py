@@ -7,7 +7,7 @@ import json
 import pytest
 
 from fazhi.cli import main
-from indexer import pasted
+from indexer.matching import pasted
 from tests.support.archives import make_config
 from tests.support.stores import fill_store, seed_and_dev_files
 

@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 
 from archive.document import DOC_TYPES
 from archive.errors import ArchiveError, QuerySyntaxError
-from indexer.build import rebuild
-from indexer.query import parse
-from indexer.query_tree import AllOf, AnyOf, Literal, Not, SameSentence
+from indexer.analysis.query import parse
+from indexer.analysis.query_tree import AllOf, AnyOf, Literal, Not, SameSentence
+from indexer.index.build import rebuild
 from indexer.service import SearchService
 from tests.support.archives import make_config, sessions_of
 from tests.support.stores import fill_store, seed_and_dev_files

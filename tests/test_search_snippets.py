@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from archive.document import Metadata, ParsedPassage, ParsedReport, ParsedSection
-from indexer.build import rebuild
+from indexer.index.build import rebuild
+from indexer.results.snippets import match_spans, snippet
 from indexer.service import SearchService
-from indexer.snippets import match_spans, snippet
 from tests.support.archives import make_config, sessions_of
 from tests.support.stores import fill_store
 
@@ -89,8 +89,8 @@ def test_shipped_snippets_never_open_inside_a_word(archive_config, query: str) -
     """Every snippet of the shipped reports that opens inside its passage opens after a clause
     break or at a jieba word boundary of the passage (``…子成员`` came from 枫桥经验)."""
     from archive.normalize import fold_for_match
-    from indexer.analysis import segment
-    from indexer.snippets import CLAUSE_BREAK
+    from indexer.analysis.tokenizer import segment
+    from indexer.results.snippets import CLAUSE_BREAK
 
     opened = 0
     for group in SearchService(archive_config).search(query, per_page=100).groups:

@@ -17,8 +17,8 @@ from flask.testing import FlaskClient
 
 from archive.config import ArchiveConfig
 from archive.fields import UNKNOWN_PLACE, UNKNOWN_YEAR
-from indexer import suggest
-from indexer.query_lexer import FIELD_SPECS
+from indexer.analysis.query_lexer import FIELD_SPECS
+from indexer.results import suggest
 from indexer.service import SearchService
 from tests.support.archives import make_config, sessions_of
 from tests.support.paths import corpus_files
@@ -37,8 +37,8 @@ YEARLESS_TEXT = f"""{YEARLESS_TITLE}
 @pytest.fixture(scope="module")
 def config(tmp_path_factory: pytest.TempPathFactory) -> ArchiveConfig:
     """The real corpora plus a report with no year and no place, ingested and indexed."""
-    from archive.ingest import ingest_paths
-    from indexer.build import rebuild
+    from archive.store.ingest import ingest_paths
+    from indexer.index.build import rebuild
 
     home = tmp_path_factory.mktemp("searchweb")
     yearless = home / "extra" / "无年份无地区.txt"
@@ -391,8 +391,8 @@ def test_cli_listing_shows_notes_and_suggestions(config) -> None:
 def test_an_incremental_update_refreshes_place_names(make_archive) -> None:
     """The cached place names follow the index: a county added by ``update`` resolves from its
     short name without a new generation or a restart (``PRAGMA data_version`` changed)."""
-    from archive.ingest import ingest_paths
-    from indexer.build import update
+    from archive.store.ingest import ingest_paths
+    from indexer.index.build import update
 
     files = corpus_files()
     config = make_archive(files[:3])

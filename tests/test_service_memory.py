@@ -4,7 +4,7 @@
 Whoosh's memory-mapped compound segments wrap each segment file in an ``io.BytesIO``, which
 copies the mapped bytes into the heap: every worker held its own copy of the postings (≈ 280 MB
 at 50,000 reports). Every process opens the index through files instead
-(``indexer.generation.open_whoosh``).
+(``indexer.index.generation.open_whoosh``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import tracemalloc
 
 from archive.config import ArchiveConfig
-from indexer.generation import WHOOSH_DIR, current_generation
+from indexer.index.generation import WHOOSH_DIR, current_generation
 from indexer.service import SearchService
 
 

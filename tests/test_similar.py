@@ -1,4 +1,4 @@
-"""其他乡镇的类似做法 (``indexer.similar``): passages naming the same practice first, then those
+"""其他乡镇的类似做法 (``indexer.practices.similar``): passages naming the same practice first, then those
 describing the same measure, each saying why, with the shared terms highlighted; template
 passages, other years of the same township and reports of type 其他 never listed.
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 
-from indexer.build import rebuild
+from indexer.index.build import rebuild
 from indexer.service import SearchService
 from tests.support.archives import make_config, sessions_of
 from tests.support.stores import add_to_store, one_passage_report

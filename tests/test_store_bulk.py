@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from archive.changes import make_session_factory
+from archive.describing.parse import parse_file
 from archive.normalize import fold_char, fold_for_match
-from archive.parse import parse_file
-from archive.report_rows import insert_report, new_report, report_rows
-from archive.store import Passage, Report, Section, make_engine
+from archive.store.changes import make_session_factory
+from archive.store.db import Passage, Report, Section, make_engine
+from archive.store.report_rows import insert_report, new_report, report_rows
 from tests.support.archives import make_config
 from tests.support.paths import DEV_DIR, corpus_files
 

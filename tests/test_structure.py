@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from archive.describing.header import analyse_header, split_lines
+from archive.describing.parse import parse_file
+from archive.describing.structure import parse_heading
 from archive.document import SECTION_KINDS
-from archive.header import analyse_header, split_lines
-from archive.parse import parse_file
-from archive.structure import parse_heading
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 FILES = sorted(CORPUS.glob("seeds/*.txt")) + sorted(CORPUS.glob("dev/*.txt"))

@@ -1,4 +1,4 @@
-"""Copies across reports (``indexer.templates``): which clauses other townships repeat, kept
+"""Copies across reports (``indexer.analysis.templates``): which clauses other townships repeat, kept
 exact by incremental updates, shown by the reader beside the template sentences.
 
 Marks are checked on small stores built here (a copy appears and both reports are marked; a
@@ -15,10 +15,11 @@ import pytest
 from archive.errors import QuerySyntaxError
 from bench.corpus import generate
 from fazhi.operations import Archive
-from indexer import clauses, literal, recovery, templates
-from indexer.build import rebuild, update
-from indexer.generation import LITERAL_DB, current_generation
-from indexer.query import parse
+from indexer.analysis import clauses, templates
+from indexer.analysis.query import parse
+from indexer.index import literal, recovery
+from indexer.index.build import rebuild, update
+from indexer.index.generation import LITERAL_DB, current_generation
 from indexer.service import SearchService
 from tests.support.archives import make_config, sessions_of
 from tests.support.paths import corpus_files
@@ -179,8 +180,9 @@ def test_an_update_is_searchable_before_its_marks_and_a_cut_one_is_finished_late
 
 def _template_passage(archive_config) -> tuple[str, int, int, int, int]:
     """(report id, seq, start, end, reports) of the template sentence of the corpus holding the
-    most shared clause (``indexer.wording`` marks the sentence, ``indexer.templates`` the copies)."""
-    from indexer import wording
+    most shared clause (``indexer.analysis.wording`` marks the sentence, ``indexer.analysis.templates`` the
+    copies)."""
+    from indexer.analysis import wording
 
     conn = literal.connect(Path(current_generation(archive_config.index_dir)) / LITERAL_DB)
     best: tuple[int, tuple[str, int, int, int, int]] | None = None

@@ -1,4 +1,5 @@
-"""Template text sentence by sentence (``indexer.wording``, ``indexer.particulars``), 只看特色做法
+"""Template text sentence by sentence (``indexer.analysis.wording``, ``indexer.analysis.particulars``),
+只看特色做法
 (``original:yes``) and every hit's template mark.
 
 Quality is asserted against the hand-labelled sample of the shipped corpus
@@ -16,10 +17,12 @@ import pytest
 from archive.normalize import fold_for_match
 from bench import template_quality
 from fazhi.operations import Archive
-from indexer import literal, ranking, wording
-from indexer.build import rebuild, update
-from indexer.generation import LITERAL_DB, current_generation
-from indexer.particulars import particulars
+from indexer.analysis import wording
+from indexer.analysis.particulars import particulars
+from indexer.index import literal
+from indexer.index.build import rebuild, update
+from indexer.index.generation import LITERAL_DB, current_generation
+from indexer.ranking import bm25f as ranking
 from indexer.service import SearchService
 from tests.support.archives import make_config, sessions_of
 from tests.support.paths import corpus_files

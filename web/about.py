@@ -18,12 +18,12 @@ from flask import Blueprint, current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
-from archive.changes import latest_change
+from archive.describing.parse import SOURCE_NOTE
 from archive.document import DOC_TYPES
 from archive.fields import UNKNOWN_PLACE, UNKNOWN_YEAR
-from archive.parse import SOURCE_NOTE
-from archive.store import Passage, Report
-from indexer.snippets import SNIPPET_CHARS
+from archive.store.changes import latest_change
+from archive.store.db import Passage, Report
+from indexer.results.snippets import SNIPPET_CHARS
 
 from .pages import Page, twin
 from .schemas.about import AboutSchema

@@ -29,9 +29,9 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify, request
 
-from archive.corrections import review_counts
-from archive.harvest import current_progress, options_from_json, validate_seeds
-from archive.readers import MAX_FILE_BYTES
+from archive.harvest.crawl import current_progress, options_from_json, validate_seeds
+from archive.reading.readers import MAX_FILE_BYTES
+from archive.store.corrections import review_counts
 
 from .errors import error_response
 from .reports import ID_PATTERN
@@ -132,7 +132,7 @@ def rebuild():
 @require_token
 def review_list():
     """Every doubt about the reports' metadata, field by field, with its kind and reason
-    (``archive.corrections.review``), and how many of each kind."""
+    (``archive.store.corrections.review``), and how many of each kind."""
     items = current_archive().review()
     return jsonify({"items": [item.as_dict() for item in items], "counts": review_counts(items)})
 

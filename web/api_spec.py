@@ -3,8 +3,8 @@
 Why generated and not written by hand: a hand-kept file drifts from what the endpoints send.
 Here the paths and their parameters come from the app's own URL rules (``apispec``'s Flask
 plugin; path parameters typed from the rule's converters), the query parameters of a search
-from ``web.params`` / ``indexer.query_lexer.FIELD_SPECS``, the export formats from
-``web.reference_list.FORMATS``; a JSON answer is described by the very schemas its view dumps it
+from ``web.params`` / ``indexer.analysis.query_lexer.FIELD_SPECS``, the export formats from
+``archive.citation.reference_list.FORMATS``; a JSON answer is described by the very schemas its view dumps it
 by (``web.schemas``, read from the view: ``web.pages.RESPONSE_SCHEMAS``), turned into JSON Schema
 by ``apispec``'s marshmallow plugin. ``tests/test_api_spec.py`` checks every documented
 endpoint's real responses (success and error) against this document with schemathesis, and that
@@ -24,10 +24,11 @@ from flask import Blueprint, Flask, current_app, jsonify
 from marshmallow import Schema, fields
 from werkzeug.routing import IntegerConverter, Rule
 
+from archive.citation import reference_list
 from archive.fields import MAX_QUERY_CHARS
-from indexer.query_lexer import FIELD_SPECS
+from indexer.analysis.query_lexer import FIELD_SPECS
 
-from . import reference_list, schemas
+from . import schemas
 from .pages import RESPONSE_SCHEMAS
 from .schemas.base import json_schema_extras
 from .schemas.cite import CitationExportSchema

@@ -1,6 +1,7 @@
 """Citing passages: the cite page and its JSON twin, a report's CSL-JSON, the reference list and its export.
 
-The formatting lives in ``web.citation``, ``web.reference_managers`` and ``web.reference_list``
+The formatting lives in ``archive.citation.cite``, ``archive.citation.reference_managers`` and
+``archive.citation.reference_list``
 (pure); this module only fetches reports and passages
 and supplies the site root and today's date.
 
@@ -16,13 +17,14 @@ import re
 
 from flask import Blueprint, Response, render_template, request, url_for
 
+from archive.citation import cite as citation
+from archive.citation import reference_list
+from archive.citation.reference_managers import meta_tags
 from archive.errors import ArchiveError, BadParams
-from archive.store import Passage, Report
+from archive.store.db import Passage, Report
 
-from . import citation, reference_list
 from .export import content_disposition, safe_cell
 from .pages import Page, twin
-from .reference_managers import meta_tags
 from .reports import find_report, load_passage, load_report, place
 from .schemas.cite import CitationSchema
 from .services import base_url, today

@@ -3,7 +3,7 @@
 Why a module of its own: the comparison's columns scroll apart, so a hit or a copied clause is
 only seen if the page says where it is. Each column gets its hits in reading order (row by row,
 as the page lists them) with an id per hit for "第 k / n 处" and its previous/next links, and each
-paragraph's clauses that another compared report also has (``indexer.shared``) are wrapped with
+paragraph's clauses that another compared report also has (``indexer.analysis.shared``) are wrapped with
 a note naming those reports by their column name (甲 乙 丙 丁); the rest is the township's own.
 """
 
@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from archive.errors import ArchiveError
-from archive.store import Passage, Report
-from indexer.shared import ComparedClause
-from indexer.snippets import match_spans
+from archive.store.db import Passage, Report
+from indexer.analysis.shared import ComparedClause
+from indexer.results.snippets import match_spans
 
 from .highlight import highlight
 from .services import search_service

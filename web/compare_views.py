@@ -23,7 +23,7 @@ from flask import Blueprint, Response, redirect, request, url_for
 from archive.document import SECTION_KINDS
 from archive.errors import ArchiveError, BadParams, ReportNotFound
 from archive.fields import MAX_QUERY_CHARS
-from archive.store import Report
+from archive.store.db import Report
 
 from . import compare_marks
 from .highlight import highlight, query_terms

@@ -11,9 +11,9 @@ from __future__ import annotations
 from flask import Blueprint
 from sqlalchemy import func, select
 
-from archive.store import Report
+from archive.store.db import Report
 from fazhi.follow import FOLLOW_GRACE
-from indexer.generation import current_generation
+from indexer.index.generation import current_generation
 
 from .pages import Page, answers
 from .schemas.status import HealthSchema

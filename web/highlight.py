@@ -1,7 +1,7 @@
 """Mark a query's words in report text for the reader and the comparison, safely.
 
 The reader shows whole passages, not snippets, but marks them by the snippets' own rule
-(``indexer.snippets.match_spans``: folded substrings, overlaps merged), so what search found
+(``indexer.results.snippets.match_spans``: folded substrings, overlaps merged), so what search found
 is what gets marked. The text is escaped first and only our own tags are added, so report
 text can never inject markup.
 """
@@ -15,7 +15,7 @@ from itertools import pairwise
 from markupsafe import Markup, escape
 
 from archive.errors import ArchiveError
-from indexer.snippets import match_spans
+from indexer.results.snippets import match_spans
 
 _TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
 _OPERATORS = {"OR", "AND", "NOT", "同段", "同句", "|", "&"}
@@ -25,14 +25,14 @@ MAX_TERMS = 20
 
 def query_terms(query: str, passage: bool | None = None) -> list[str]:
     """The words a matching passage contains, longest first (a phrase wins over its own words);
-    for pasted text (``indexer.pasted``, ``passage`` as the search was told) all its clauses.
+    for pasted text (``indexer.matching.pasted``, ``passage`` as the search was told) all its clauses.
 
     Uses the indexer's own parser, so the reader marks exactly what search matched; a query
     it rejects still gets a best-effort reading here, because a reader page must not fail.
     """
     try:
-        from indexer import pasted
-        from indexer.query import parse
+        from indexer.analysis.query import parse
+        from indexer.matching import pasted
     except ImportError:
         return simple_terms(query)
     try:
@@ -75,7 +75,7 @@ def highlight(
     The first ``lead`` characters (an inline heading, ``reports.Block.lead``) are wrapped in
     ``<span class="inline-heading" id=lead_id>``; a match running across its end is marked on
     both sides, so the tags nest properly. Each ``(start, end, note)`` of ``muted`` (template
-    text, ``indexer.templates``; the clauses compared reports share, ``indexer.shared``) is
+    text, ``indexer.analysis.templates``; the clauses compared reports share, ``indexer.analysis.shared``) is
     wrapped in ``<span class="{muted_class}">`` and followed by ``note``; each ``(start, end,
     label, current)`` of ``figures`` (a figure of the indicator table) in ``<span class="figure"
     title=label>``, ``is-current`` when the page was opened at it; text is cut at every

@@ -1,11 +1,11 @@
-"""The indicator table as pages and files: the figures of the live index (``indexer.indicator_table``)
+"""The indicator table as pages and files: the figures of the live index (``indexer.index.indicator_table``)
 filtered like a search, grouped measure → township → year, with their JSON, CSV and charts.
 
 Why one module for all of them: the page, its JSON twin, the CSV and the JSON export must list
 exactly the same figures, so they all go through ``select`` (the filters) and ``figure_json``
 (one figure's fields and links). Filters are the search's own (``web.params.SearchParams``, read
 by the search service's parser, so ``county=潢川`` and ``year=2022..2024`` mean what they mean
-in search), plus the measure (``indexer.measures.resolve``) and result/target.
+in search), plus the measure (``indexer.analysis.measures.resolve``) and result/target.
 
 Charts count reports, never add figures up: two figures of one measure in one report may
 overlap (信访 received 96, resolved 38), so a sum would be no count at all. Each year's or
@@ -26,10 +26,10 @@ from markupsafe import Markup
 
 from archive.errors import BadParams, QuerySyntaxError
 from archive.fields import PLACE_COLUMNS, UNKNOWN_PLACE, UNKNOWN_YEAR, place_name
-from indexer.indicator_table import ReportInfo, Table, choose, record
-from indexer.indicators import Figure
-from indexer.measures import Measure
-from indexer.query_tree import ParsedQuery
+from indexer.analysis.indicators import Figure
+from indexer.analysis.measures import Measure
+from indexer.analysis.query_tree import ParsedQuery
+from indexer.index.indicator_table import ReportInfo, Table, choose, record
 
 from .export import safe_cell
 from .params import SearchParams

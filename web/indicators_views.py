@@ -21,10 +21,10 @@ from sqlalchemy import select as sql_select
 
 from archive.document import DOC_TYPES
 from archive.errors import ArchiveError, IndexUnavailable
-from archive.store import Passage, Report
-from indexer.indicator_table import KINDS, Table, table
-from indexer.indicators import TARGET, Figure
-from indexer.measures import MEASURES
+from archive.store.db import Passage, Report
+from indexer.analysis.indicators import TARGET, Figure
+from indexer.analysis.measures import MEASURES
+from indexer.index.indicator_table import KINDS, Table, table
 
 from . import export
 from .indicator_grid import (

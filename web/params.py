@@ -18,8 +18,8 @@ from werkzeug.datastructures import MultiDict
 
 from archive.errors import BadParams, QuerySyntaxError
 from archive.fields import MAX_QUERY_CHARS, SORTS
-from indexer import pasted
-from indexer.query_lexer import FIELD_SPECS, ORIGINAL
+from indexer.analysis.query_lexer import FIELD_SPECS, ORIGINAL
+from indexer.matching import pasted
 
 # URL parameter → the indexer's facet/filter key, in sidebar order (``type`` → ``doc_type``);
 # last ``original`` (只看特色做法: only the township's own sentences), a filter that is no facet.
@@ -28,7 +28,8 @@ FACET_LABELS: dict[str, str] = {spec.column: spec.label for spec in FIELD_SPECS}
 PER_PAGE = 20
 MAX_PAGE = 10_000
 LONG_QUERY_BYTES = 1_500  # a longer query string is posted, not linked (see the module docstring)
-PASSAGE = "passage"  # yes: read the query as pasted text; no: as the query language (``indexer.pasted``)
+# yes: read the query as pasted text; no: as the query language (``indexer.matching.pasted``)
+PASSAGE = "passage"
 
 
 Filters = dict[str, tuple[str, ...]]  # URL parameter name → its values, in the order given

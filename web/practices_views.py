@@ -1,6 +1,6 @@
 """The practices directory and the spread of a query, each with JSON and CSV twins.
 
-``/practices`` lists the named practices (``indexer.practices``: spellings merged, slogans and
+``/practices`` lists the named practices (``indexer.practices.directory``: spellings merged, slogans and
 political formulas apart under ``kind=slogan``) with a province / year filter and a sort;
 ``/practice?name=…`` shows one practice's lineage — the first reports naming it, those that
 followed, by year and place — with the sentences that name it; ``/spread`` charts a query's
@@ -15,7 +15,7 @@ from flask import Blueprint, Response, request
 from markupsafe import Markup
 
 from archive.errors import BadParams, IndexUnavailable, ReportNotFound
-from indexer.practices import KINDS, SORTS, Directory, directory
+from indexer.practices.directory import KINDS, SORTS, Directory, directory
 
 from . import export
 from .pages import InPage, Page, twin

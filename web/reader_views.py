@@ -16,9 +16,9 @@ from sqlalchemy import select
 
 from archive.errors import ArchiveError, BadParams, ReportNotFound
 from archive.fields import MAX_QUERY_CHARS
-from archive.store import Report, SourceFile
-from indexer.similar import SimilarPassage
-from indexer.snippets import match_spans, snippet
+from archive.store.db import Report, SourceFile
+from indexer.practices.similar import SimilarPassage
+from indexer.results.snippets import match_spans, snippet
 
 from .compare_views import hits_first
 from .export import content_disposition
@@ -89,7 +89,7 @@ def hit_anchors(report: Report, search: SearchParams, blocks: list[Block], terms
 
 def template_notes(report: Report) -> dict[str, list[tuple[int, int, Markup]]]:
     """Muted spans for ``highlight``: each template sentence of the report's passages
-    (``indexer.wording``); one that other reports repeat is followed by its note — "通用表述", how
+    (``indexer.analysis.wording``); one that other reports repeat is followed by its note — "通用表述", how
     many other reports hold a copy of its most shared clause — linking to a search for that
     clause. Keyed by passage text (what the passage macro hands to ``mark``). Empty when the
     index cannot answer: the reader must still work."""

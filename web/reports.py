@@ -16,7 +16,7 @@ from werkzeug.routing import RequestRedirect
 
 from archive.errors import ReportNotFound
 from archive.fields import COUNTY_LEVEL, PLACE_COLUMNS, place_name
-from archive.store import Passage, Report, ReportAlias, Section, heading_label, report_order
+from archive.store.db import Passage, Report, ReportAlias, Section, heading_label, report_order
 
 from .services import db
 

@@ -22,9 +22,9 @@ from werkzeug.datastructures import MultiDict
 
 from archive.errors import BadParams
 from archive.fields import GROUP, MAX_QUERY_CHARS, columns
-from archive.store import Report
-from indexer.clauses import MIN_CHARS
-from indexer.query_lexer import FIELD_SPECS
+from archive.store.db import Report
+from indexer.analysis.clauses import MIN_CHARS
+from indexer.analysis.query_lexer import FIELD_SPECS
 
 from . import about, export, facet_form
 from .pages import InPage, Page, as_json, twin
@@ -71,7 +71,7 @@ def add_report_fields(groups: list[dict]) -> None:
     ids = [g["report_id"] for g in groups]
     missing = [name for name in columns(GROUP) if groups and name not in groups[0]]
     if not missing:
-        return  # the index carries them all (``indexer.literal`` report table)
+        return  # the index carries them all (``indexer.index.literal`` report table)
     wanted = [getattr(Report, name) for name in missing]
     rows = {row.id: row for row in db().execute(select(Report.id, *wanted).where(Report.id.in_(ids)))}
     for group in groups:

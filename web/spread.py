@@ -4,10 +4,10 @@ Two views of it:
 
 * the **spread page** (``/spread`` and its JSON and CSV twins, ``shares``): per year, province
   and county, the rule-of-law reports matching the query, all such reports, and the share
-  (``indexer.spreads``: reports of type 其他 are left out of both); the charts show the shares,
+  (``indexer.matching.spreads``: reports of type 其他 are left out of both); the charts show the shares,
   since a year with eleven reports is not eleven times a year with one;
 * the **charts under a search** (``from_result``): the search service's own report-level facets
-  (``indexer.facets``), so they agree with the page's sidebar and cost no scan of their own; each
+  (``indexer.results.facets``), so they agree with the page's sidebar and cost no scan of their own; each
   links to the spread page for the shares. Which province a county belongs to comes from the
   live generation's report places (``SearchService.county_provinces``); a county name found in
   two provinces is listed under both, as the county filter (by name) selects both.
@@ -31,8 +31,8 @@ from lxml import etree
 from markupsafe import Markup
 
 from archive.fields import UNKNOWN_YEAR
-from indexer.facets import FacetEntry
-from indexer.spreads import Cell
+from indexer.matching.spreads import Cell
+from indexer.results.facets import FacetEntry
 
 from .export import table_csv
 from .params import SearchParams

@@ -157,8 +157,8 @@ def probe_for(text: str) -> str | None:
 
 def stored_passages(config: ArchiveConfig) -> dict[tuple[str, int], str]:
     """Every passage in the store as (report id, seq) → text."""
-    from archive.changes import make_session_factory
-    from archive.store import Passage, make_engine
+    from archive.store.changes import make_session_factory
+    from archive.store.db import Passage, make_engine
 
     engine = make_engine(config.database_url)
     try:
@@ -204,7 +204,7 @@ def archive_snapshot(config: ArchiveConfig) -> tuple[object, ...]:
     """
     import sqlite3
 
-    from indexer.generation import LITERAL_DB, current_generation
+    from indexer.index.generation import LITERAL_DB, current_generation
 
     conn = sqlite3.connect(config.database_url.removeprefix("sqlite:///"))
     try:

@@ -17,7 +17,7 @@ import signal
 import sys
 from collections.abc import Callable
 
-from archive.ingest import FileOutcome
+from archive.store.ingest import FileOutcome
 from fazhi.operations import Archive
 
 STORED = ("ingested", "updated")  # outcomes that wrote a report; unchanged, skipped and failed did not

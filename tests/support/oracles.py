@@ -14,11 +14,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from archive.changes import make_session_factory
-from archive.header import analyse_header, split_lines
+from archive.describing.header import analyse_header, split_lines
 from archive.normalize import fold_for_match
-from archive.store import Passage, Report, SourceFile, make_engine
-from indexer.analysis import user_words
+from archive.store.changes import make_session_factory
+from archive.store.db import Passage, Report, SourceFile, make_engine
+from indexer.analysis.tokenizer import user_words
 from indexer.service import SearchService
 
 from .paths import SEEDS_DIR

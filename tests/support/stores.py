@@ -1,9 +1,9 @@
 """Small stores for the indexer's tests: the seed and dev corpora, or reports whose every sentence
 the test wrote, put in the store and indexed without the web app.
 
-``fill_store``'s preferred path is the real pipeline (``archive.ingest.ingest_paths``) into a
+``fill_store``'s preferred path is the real pipeline (``archive.store.ingest.ingest_paths``) into a
 fresh instance folder. If that pipeline cannot run on the files, the store is filled directly
-from the same files with ``archive.report_rows.insert_report``: one passage per non-empty line,
+from the same files with ``archive.store.report_rows.insert_report``: one passage per non-empty line,
 metadata from the corpus label tables. The search engine only reads the store, so its guarantees
 (exact literal matching, facets equal to the store) are tested the same way either way; the tests
 compute every expectation from the store they run on.
@@ -14,11 +14,11 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from archive.changes import make_session_factory
 from archive.config import ArchiveConfig
 from archive.document import Metadata, ParsedPassage, ParsedReport, ParsedSection
-from archive.report_rows import insert_report
-from archive.store import make_engine
+from archive.store.changes import make_session_factory
+from archive.store.db import make_engine
+from archive.store.report_rows import insert_report
 
 from .archives import sessions_of
 from .paths import DEV_DIR, SEEDS_DIR
@@ -68,7 +68,7 @@ def fill_store(
     files = seed_and_dev_files() if files is None else files
     if not extra:
         try:
-            from archive.ingest import ingest_paths
+            from archive.store.ingest import ingest_paths
 
             summary = ingest_paths(sessions_of(config), files, workers=1)
             if not summary.failures:

@@ -34,10 +34,10 @@ HOSTILE_TEXT = """垫江县测试镇人民政府
 
 def build_instance(home: Path) -> ArchiveConfig:
     """Ingest the shipped reports and the hostile one into ``home``, index them, add an alias."""
-    from archive.changes import make_session_factory
-    from archive.ingest import ingest_paths
-    from archive.store import ReportAlias, SourceFile, make_engine
-    from indexer.build import rebuild
+    from archive.store.changes import make_session_factory
+    from archive.store.db import ReportAlias, SourceFile, make_engine
+    from archive.store.ingest import ingest_paths
+    from indexer.index.build import rebuild
 
     config = make_config(home)
     extra = home / "extra"

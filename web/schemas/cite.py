@@ -9,7 +9,9 @@ from collections.abc import Callable
 
 from marshmallow import Schema, fields, validate
 
-from .. import citation, reference_list
+from archive.citation import cite as citation
+from archive.citation import reference_list
+
 from . import base
 
 _DATACLASS_FIELDS: dict[object, Callable[[], fields.Field]] = {

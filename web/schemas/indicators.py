@@ -1,7 +1,7 @@
 """The indicator table's JSON: a figure, the table page's twin, the export, and the ``figures`` of a
 report and of a comparison (``web.schemas.report``, ``web.schemas.compare`` list them).
 
-Lists of figures are ``Rows``: a figure is the indexer's record of it (``indexer.indicator_table
+Lists of figures are ``Rows``: a figure is the indexer's record of it (``indexer.index.indicator_table
 .record``) with its links, and an export lists every figure of the selection.
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from indexer.indicator_table import KINDS
-from indexer.indicators import RESULT, TARGET
-from indexer.measures import MEASURES
+from indexer.analysis.indicators import RESULT, TARGET
+from indexer.analysis.measures import MEASURES
+from indexer.index.indicator_table import KINDS
 
 from .base import count as _count
 from .base import filters as _filters

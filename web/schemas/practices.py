@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from indexer.practices import KINDS
-from indexer.practices import SORTS as PRACTICE_SORTS
+from indexer.practices.directory import KINDS
+from indexer.practices.directory import SORTS as PRACTICE_SORTS
 
 from ..params import MAX_PAGE
 from . import base
@@ -46,7 +46,7 @@ class SimilarSchema(Schema):
 # --- practices directory (web.practices_views) ----------------------------------------------------
 
 class PracticeSchema(Schema):
-    """A directory entry (``indexer.practices.Practice``), counted within the directory's filter."""
+    """A directory entry (``indexer.practices.directory.Practice``), counted within the directory's filter."""
 
     name = base.text("做法名称（各写法中报告用得最多的一种），如 枫桥经验")
     kind = base.text("practice（做法）或 slogan（口号与提法）", validate=validate.OneOf(list(KINDS)))

@@ -8,7 +8,7 @@ from typing import Any
 from marshmallow import Schema, fields, post_dump
 
 from archive import fields as report_fields
-from archive.report_json import report_to_json
+from archive.store.report_json import report_to_json
 
 from . import base
 from .indicators import FigureSchema
@@ -59,7 +59,7 @@ class SourceFileSchema(Schema):
 class ReportSchema(ReportMetadataSchema):
     """``/api/reports/<report_id>``: metadata, provenance, notes and the section tree.
 
-    The metadata and the section tree go out as the archive writes them (``archive.report_json``,
+    The metadata and the section tree go out as the archive writes them (``archive.store.report_json``,
     what ``fazhi show --json`` prints too, so the two cannot differ); the fields below them are the
     reader's, dumped from the view's answer (a dict holding the ``report`` and those fields).
     """

@@ -9,9 +9,9 @@ from marshmallow import Schema, fields, validate
 
 from archive import fields as report_fields
 from archive.fields import MAX_QUERY_CHARS, SORTS, UNKNOWN_YEAR
-from indexer.place_kinds import PLACE_NAMES
-from indexer.query_lexer import FIELD_SPECS, FIELDS, ORIGINAL
-from indexer.schema import FACET_FIELDS
+from indexer.analysis.query_lexer import FIELD_SPECS, FIELDS, ORIGINAL
+from indexer.index.place_kinds import PLACE_NAMES
+from indexer.index.schema import FACET_FIELDS
 
 from ..params import MAX_PAGE
 from . import base
@@ -30,7 +30,7 @@ class SharedExampleSchema(Schema):
 
 
 class SharedSchema(Schema):
-    """Who shares a passage's wording (``indexer.templates.Shared``)."""
+    """Who shares a passage's wording (``indexer.analysis.templates.Shared``)."""
 
     reports = base.count("有其最常见分句（相近即算）的其他乡镇报告数；0 表示没有")
     examples = base.text_list(SharedExampleSchema, "其中逐字相同的几份，年份早的在前（至多 5 份）")
@@ -139,8 +139,9 @@ class AllHitsSchema(Schema):
 
 SEARCH_FIELDS: dict[str, fields.Field] = {
     "q": fields.String(metadata={"description": (
-        f"检索式（语法见 indexer/query.py），至多 {MAX_QUERY_CHARS} 字；粘贴的一段原文（两个以上以，。；！？"
-        "分隔的长分句）按段落查找出处（indexer/pasted.py）")}),
+        f"检索式（语法见 indexer/analysis/query.py），至多 {MAX_QUERY_CHARS} 字；粘贴的一段原文（两个以上以，"
+        "。；！？"
+        "分隔的长分句）按段落查找出处（indexer/matching/pasted.py）")}),
     **{spec.name: fields.List(fields.String(), metadata={"description": (
         f"筛选：{spec.label}；可重复，表示任一（{spec.name}={spec.example}&{spec.name}=…），"
         "不同筛选之间表示同时满足")}) for spec in FIELD_SPECS},
