@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.fixed_cost [--reps 60] [--home DIR]
 
 Ingests the shipped corpus (``data/reports``) into an instance folder of its own, with no kept
-answers (``bench.project.config_for``), and times, alternately and in one process, the same
+answers (``bench.project.shipped_archive``), and times, alternately and in one process, the same
 search three ways: the search service alone (``SearchService.search``), the service and the
 JSON the API returns (``to_json``), and ``GET /api/search`` through Flask's test client (routing,
 parameters, the report fields each group shows, the response). ``/healthz`` gives the floor of a
@@ -17,12 +17,10 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
 # A township named in one report, a word in most, a word in none, and a filter alone.
 QUERIES = (("垫江县", {}), ("法治", {}), ("量子纠缠", {}), ("", {"year": ["2023"]}))
 
@@ -42,17 +40,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--home", type=Path, default=None, help="instance folder (default: a temporary one)")
     args = parser.parse_args(argv)
 
-    from fazhi.operations import Archive
     from web import create_app
     from web.services import search_service
 
-    from .project import config_for
+    from .project import shipped_archive
 
-    with tempfile.TemporaryDirectory() as scratch:
-        home = args.home or Path(scratch) / "archive"
-        archive = Archive(config_for(home))
-        archive.ingest(sorted((REPO / "data" / "reports").glob("*.txt")), index=False)
-        archive.rebuild()
+    with shipped_archive(args.home) as archive:
         app = create_app({"ARCHIVE_CONFIG": archive.config})
         client = app.test_client()
         with app.app_context():

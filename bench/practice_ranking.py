@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import csv
 import math
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,16 +75,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--home", type=Path, default=None, help="instance folder (default: a temporary one)")
     args = parser.parse_args(argv)
 
-    from fazhi.operations import Archive
     from indexer.service import SearchService
 
-    from .project import config_for
+    from .project import shipped_archive
 
-    with tempfile.TemporaryDirectory() as scratch:
-        home = args.home or Path(scratch) / "archive"
-        archive = Archive(config_for(home))
-        archive.ingest(sorted((REPO / "data" / "reports").glob("*.txt")), index=False)
-        archive.rebuild()
+    with shipped_archive(args.home) as archive:
         figures = measure(SearchService(archive.config))
         for item in figures:
             print(f"{item.query:8s}\tnDCG@{DEPTH} {item.ndcg:.3f}\t"

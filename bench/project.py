@@ -20,6 +20,7 @@ are mapped to the ids of the shared table and the truth (``bench.passages``).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import pickle
 import resource
@@ -27,12 +28,14 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from time import perf_counter, sleep, time_ns
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 
@@ -45,6 +48,9 @@ from .measure import measure
 from .queries import BenchQuery
 from .systems.base import Answer
 from .worker import disk_bytes, peak_rss_mb
+
+if TYPE_CHECKING:
+    from fazhi.operations import Archive
 
 REPO = Path(__file__).resolve().parents[1]
 GUNICORN_WORKERS = 2
@@ -59,6 +65,20 @@ def config_for(home: Path) -> ArchiveConfig:
     request's own work."""
     return ArchiveConfig(home=home.resolve(), database_url=f"sqlite:///{home.resolve() / 'archive.sqlite3'}",
                          result_cache=False)
+
+
+@contextlib.contextmanager
+def shipped_archive(home: Path | None = None) -> Iterator[Archive]:
+    """The shipped corpus (``data/reports``) ingested and indexed in ``home``, or in a temporary
+    folder removed afterwards: what the measures of the shipped reports (template text, practice
+    ranking, a request's fixed cost) read."""
+    from fazhi.operations import Archive
+
+    with tempfile.TemporaryDirectory() as scratch:
+        archive = Archive(config_for(home or Path(scratch) / "archive"))
+        archive.ingest(sorted((REPO / "data" / "reports").glob("*.txt")), index=False)
+        archive.rebuild()
+        yield archive
 
 
 def _inputs(workdir: Path) -> dict:

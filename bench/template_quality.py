@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import csv
 import sqlite3
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,17 +115,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--home", type=Path, default=None, help="instance folder (default: a temporary one)")
     args = parser.parse_args(argv)
 
-    from fazhi.operations import Archive
     from indexer.index import literal
     from indexer.index.generation import LITERAL_DB, current_generation
 
-    from .project import config_for
+    from .project import shipped_archive
 
-    with tempfile.TemporaryDirectory() as scratch:
-        home = args.home or Path(scratch) / "archive"
-        archive = Archive(config_for(home))
-        archive.ingest(sorted((REPO / "data" / "reports").glob("*.txt")), index=False)
-        archive.rebuild()
+    with shipped_archive(args.home) as archive:
         conn = literal.connect(current_generation(archive.config.index_dir) / LITERAL_DB)
         sample = labels()
         print(f"{len(sample)} labelled sentences of {len({label.report_id for label in sample})} reports, "
