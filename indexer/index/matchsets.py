@@ -47,7 +47,7 @@ from archive.fields import PLACE_COLUMNS, SORTS, sort_columns
 from . import literal, literal_sql, place_kinds
 
 FOLDER = "matchsets"
-FREQUENT_PLACES = 20_000
+FREQUENT_PLACES = 5_000  # a word in fewer places never takes the fast path (``fastpath.FAST_MIN``)
 MAX_STRINGS = 600
 TOP_PLACES = 6_000
 META_KEY = "matchsets"

@@ -34,8 +34,9 @@ RANK_CANDIDATES = 100
 RANK_BESIDE_FACTOR = 3
 # Up to this many matches of 1–2 character words, the pre-rank counts the words; in their text
 # up to ``TEXT_COUNT_LIMIT`` (a filter narrowed a word found in many more places), beyond that in
-# the index when it can.
-COUNT_LIMIT = 20_000
+# the index when it can. Above it a word with a match set takes the fast path
+# (``indexer.matching.fastpath.FAST_MIN`` is this number), which ranks its matches alike.
+COUNT_LIMIT = 5_000
 TEXT_COUNT_LIMIT = 1_000
 log = logging.getLogger(__name__)
 
