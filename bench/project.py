@@ -2,11 +2,10 @@
 
 Steps (each run by ``bench.worker`` in its own process):
 
-- ``project-build``: ``ingest_paths`` with both cores, then ``indexer.index.build.rebuild``; wall and CPU
-time,
-  store and index size on disk, peak memory (this process and its pool workers), recorded in
-  ``BUILD_RECORD``; ``project-reuse`` gives that record instead when the store and index it
-  describes are still current (``--reuse-build``);
+- ``project-build``: ``ingest_paths`` with both cores, then ``indexer.index.build.rebuild``;
+  wall and CPU time, store and index size on disk, peak memory (this process and its pool
+  workers), recorded in ``BUILD_RECORD``; ``project-reuse`` gives that record instead when the
+  store and index it describes are still current (``--reuse-build``);
 - ``project``: ``SearchService.search`` in-process, cold start included;
 - ``http``: a live ``gunicorn -w 2`` on loopback: time from launch to the first answered search,
   latency of ``/api/search``, resident memory of its workers;

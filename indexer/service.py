@@ -7,9 +7,9 @@ One request, in order, each step in a module of its own:
 2. its exact match set and every count over it: from the match sets kept for frequent words
    (``indexer.matching.fastpath``), else in SQL (``indexer.matching.hits``: FTS5 + instr into the request's
    temp tables, the facets by ``indexer.results.facets``);
-3. the order of the matching reports, only as far as the requested page (``indexer.ranking.order``,
-   whose candidates come from ``indexer.ranking.prerank``; ``indexer.matching.fast_order`` for the match
-   sets);
+3. the order of the matching reports, only as far as the requested page
+   (``indexer.ranking.order``, whose candidates come from ``indexer.ranking.prerank``;
+   ``indexer.matching.fast_order`` for the match sets);
 4. for the reports of the requested page only: their matching passages, best first, with
    snippets and marks (``indexer.results.groups``); the answer's wire form is ``indexer.results.answer``.
 

@@ -1,5 +1,5 @@
-"""The comparison's shared wording (``indexer.analysis.shared``, ``web.compare_marks``) on the shipped
-reports.
+"""The comparison's shared wording (``indexer.analysis.shared``, ``web.compare_marks``) on the
+shipped reports.
 
 The inverted-index computation is checked against a brute force over every pair of the compared
 reports' clauses, with the template marks' own rule (``indexer.analysis.nearcopies``' shingle size and

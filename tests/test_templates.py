@@ -180,8 +180,8 @@ def test_an_update_is_searchable_before_its_marks_and_a_cut_one_is_finished_late
 
 def _template_passage(archive_config) -> tuple[str, int, int, int, int]:
     """(report id, seq, start, end, reports) of the template sentence of the corpus holding the
-    most shared clause (``indexer.analysis.wording`` marks the sentence, ``indexer.analysis.templates`` the
-    copies)."""
+    most shared clause (``indexer.analysis.wording`` marks the sentence,
+    ``indexer.analysis.templates`` the copies)."""
     from indexer.analysis import wording
 
     conn = literal.connect(Path(current_generation(archive_config.index_dir)) / LITERAL_DB)
