@@ -9,7 +9,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 SHIPPED_DIR = REPO / "data" / "reports"
-CORPUS = REPO / "tests" / "corpus"  # copies of ../shared/corpus: the suite runs from a clone alone
+CORPUS = REPO / "tests" / "corpus"  # copies of the shared labelled corpora: the suite runs from a clone alone
 SEEDS_DIR = CORPUS / "seeds"
 DEV_DIR = CORPUS / "dev"
 WEB_DIR = CORPUS / "web"
